@@ -1,0 +1,43 @@
+/* What a hypervisor host learns from the firmware's flattened devicetree (libfdt). */
+#ifndef BOARD_FDT_INFO_H
+#define BOARD_FDT_INFO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <board/mem_ranges.h>
+
+#define FDT_INFO_MAX_CPUS 16
+
+struct fdt_info {
+	struct mem_ranges memory;   /* every /memory node's reg */
+	struct mem_ranges reserved; /* /memreserve/ entries and /reserved-memory children */
+	size_t cpu_count;	    /* enabled /cpus/cpu nodes */
+	uint64_t cpu_ids[FDT_INFO_MAX_CPUS];	/* their reg: hart id or MPIDR affinity */
+	const char *cpu_isa[FDT_INFO_MAX_CPUS]; /* riscv,isa when present, else NULL */
+	uint64_t stdout_base; /* reg of the /chosen stdout-path node, 0 when none */
+	const char *bootargs; /* /chosen bootargs, "" when none */
+	uint64_t fdt_size;    /* totalsize of the blob */
+};
+
+/* Error codes of fdt_info_parse, each with a message from fdt_info_strerror. */
+enum fdt_info_err {
+	FDT_INFO_OK = 0,
+	FDT_INFO_BAD_HEADER = -1,
+	FDT_INFO_NO_MEMORY = -2,
+	FDT_INFO_BAD_REG = -3,
+	FDT_INFO_TOO_MANY = -4,
+	FDT_INFO_NO_CPUS = -5,
+};
+
+/* Parses memory, reservations, CPUs and /chosen from the blob at fdt. */
+enum fdt_info_err fdt_info_parse(const void *fdt, struct fdt_info *info);
+
+/* A short message for an error code. */
+const char *fdt_info_strerror(enum fdt_info_err err);
+
+/* Finds the first node compatible with compat and returns its first reg base in *base. */
+bool fdt_find_compatible_reg(const void *fdt, const char *compat, uint64_t *base);
+
+#endif

@@ -1,0 +1,67 @@
+/* The boot flow shared by every bare-metal hypervisor host; boards supply the hooks. */
+#ifndef BOARD_HOST_H
+#define BOARD_HOST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <board/mem_ranges.h>
+#include <board/page_alloc.h>
+
+#define HOST_MAX_CPUS 16
+
+/* Exit codes handed to board_ops.exit. */
+enum host_exit {
+	HOST_EXIT_SUCCESS = 0,
+	HOST_EXIT_FAILURE = 1,
+};
+
+/* What a board provides to the common boot flow. */
+struct board_ops {
+	const char *name; /* "riscv64_qemu_virt" */
+	const char *arch; /* "riscv64" */
+	/* Probes the virtualization extension on the calling CPU; writes a one-line description
+	 * of what was found (or what is missing) to detail. */
+	bool (*virt_detect)(char *detail, size_t len);
+	/* Asks the firmware or hardware to start CPU `index` (hardware id hw_id) at the board's
+	 * secondary entry, which calls host_secondary_main(index). */
+	bool (*cpu_start)(size_t index, uint64_t hw_id);
+	/* Makes one deliberately invalid memory access (for the fault test). */
+	void (*bad_access)(void);
+	/* Stops the machine with an exit status the emulator reports. */
+	void (*exit)(enum host_exit code) __attribute__((noreturn));
+	/* Waits a little (a pause hint); used while waiting for secondaries. */
+	void (*cpu_relax)(void);
+};
+
+/* What the board discovered before handing over to host_main. */
+struct host_boot_info {
+	struct mem_ranges memory;   /* all RAM */
+	struct mem_ranges reserved; /* firmware, the hypervisor image, the DTB, boot modules */
+	size_t cpu_count;
+	uint64_t cpu_ids[HOST_MAX_CPUS]; /* index 0 is the boot CPU */
+	const char *bootargs;
+	const char *firmware; /* "OpenSBI devicetree", "multiboot", ... */
+};
+
+/* The common boot flow: reports memory, builds the page allocator, checks the virtualization
+ * extension, brings up every secondary CPU and waits for it, runs what bootargs ask for
+ * ("fault": a deliberate bad access), and exits. Never returns. */
+void host_main(const struct board_ops *ops, const struct host_boot_info *info)
+    __attribute__((noreturn));
+
+/* Entry of a secondary CPU once the board has given it a stack: reports in, then parks. */
+void host_secondary_main(size_t index) __attribute__((noreturn));
+
+/* Stops the machine after an unrecoverable error, printing why. */
+void host_panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+
+/* The page allocator built by host_main. */
+struct page_allocator *host_page_allocator(void);
+
+/* The logical index of the boot CPU's secondary stacks: one 16 KiB stack per CPU. */
+#define HOST_STACK_SIZE 16384
+extern uint8_t host_cpu_stacks[HOST_MAX_CPUS][HOST_STACK_SIZE];
+
+#endif

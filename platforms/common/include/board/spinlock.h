@@ -1,0 +1,29 @@
+/* A test-and-set spinlock for the hypervisor host (bare metal, all CPUs). */
+#ifndef BOARD_SPINLOCK_H
+#define BOARD_SPINLOCK_H
+
+#include <stdatomic.h>
+
+struct spinlock {
+	atomic_flag flag;
+};
+
+#define SPINLOCK_INIT            \
+	{                        \
+		ATOMIC_FLAG_INIT \
+	}
+
+/* Spins until the lock is taken. */
+static inline void spin_lock(struct spinlock *l)
+{
+	while (atomic_flag_test_and_set_explicit(&l->flag, memory_order_acquire))
+		;
+}
+
+/* Releases a lock taken with spin_lock. */
+static inline void spin_unlock(struct spinlock *l)
+{
+	atomic_flag_clear_explicit(&l->flag, memory_order_release);
+}
+
+#endif

@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# Boots a hypervisor image under QEMU or Bochs and checks its console and exit status.
+#
+#   run_emulator.sh --emulator=qemu-riscv64|qemu-aarch64|bochs --image=FILE [--cpus=N]
+#                   [--memory=MiB] [--timeout=S] [--bootargs=STR] [--expect=ERE ...]
+#                   [--expect-status=success|failure] [--interactive] [-- extra emulator args]
+#
+# Test mode (default): the console goes to a log; the test passes when every --expect pattern
+# matches a console line, in order, and the emulator ended with the expected status by itself
+# (a timeout is always a failure). On failure the console is shown.
+# Interactive mode: the console is attached to the terminal and nothing is checked.
+set -uo pipefail
+
+emulator="" image="" cpus=1 memory=256 timeout_s=60 bootargs="" status="success"
+interactive=0
+expects=()
+extra=()
+while (($#)); do
+	case "$1" in
+	--emulator=*) emulator=${1#*=} ;;
+	--image=*) image=${1#*=} ;;
+	--cpus=*) cpus=${1#*=} ;;
+	--memory=*) memory=${1#*=} ;;
+	--timeout=*) timeout_s=${1#*=} ;;
+	--bootargs=*) bootargs=${1#*=} ;;
+	--expect=*) expects+=("${1#*=}") ;;
+	--expect-status=*) status=${1#*=} ;;
+	--interactive) interactive=1 ;;
+	--) shift; extra=("$@"); break ;;
+	*) echo "run_emulator: unknown argument $1" >&2; exit 2 ;;
+	esac
+	shift
+done
+[ -f "$image" ] || { echo "run_emulator: no image '$image'" >&2; exit 2; }
+
+work=$(mktemp -d "${TEST_TMPDIR:-/tmp}/emu.XXXXXX")
+outdir=${TEST_UNDECLARED_OUTPUTS_DIR:-$work}
+log="$outdir/console.log"
+trap 'rm -rf "$work"' EXIT
+
+append=()
+[ -n "$bootargs" ] && append=(-append "$bootargs")
+if ((interactive)); then
+	serial=(-nographic)
+else
+	serial=(-display none -serial stdio -monitor none)
+fi
+
+case "$emulator" in
+qemu-riscv64)
+	cmd=(qemu-system-riscv64 -M virt -smp "$cpus" -m "${memory}M" "${serial[@]}"
+		-kernel "$image" "${append[@]}" "${extra[@]}")
+	;;
+qemu-aarch64)
+	cmd=(qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu max -smp "$cpus"
+		-m "${memory}M" -semihosting "${serial[@]}" -kernel "$image" "${append[@]}" "${extra[@]}")
+	;;
+bochs)
+	cat >"$work/bochsrc" <<RC
+megs: $memory
+cpu: model=corei7_haswell_4770, count=$cpus, ips=200000000, reset_on_triple_fault=0
+romimage: file=/usr/share/bochs/BIOS-bochs-latest
+vgaromimage: file=/usr/share/bochs/VGABIOS-lgpl-latest
+ata0-master: type=cdrom, path="$(realpath "$image")", status=inserted
+boot: cdrom
+display_library: rfb, options="timeout=0"
+com1: enabled=1, mode=file, dev=$work/serial.log
+port_e9_hack: enabled=1
+magic_break: enabled=1
+clock: sync=none, time0=local
+log: $work/bochs.log
+panic: action=fatal
+error: action=report
+info: action=ignore
+debugger_log: -
+speaker: enabled=0
+RC
+	printf 'c\nquit\n' >"$work/bochs.cmds"
+	cmd=(bochs -q -f "$work/bochsrc" -rc "$work/bochs.cmds")
+	;;
+*)
+	echo "run_emulator: unknown emulator '$emulator'" >&2
+	exit 2
+	;;
+esac
+
+if ((interactive)); then
+	[ "$emulator" = bochs ] && { echo "run_emulator: bochs has no interactive console" >&2; exit 2; }
+	exec "${cmd[@]}"
+fi
+
+start=$(date +%s%N)
+if [ "$emulator" = bochs ]; then
+	timeout -k 5 "$timeout_s" "${cmd[@]}" </dev/null >"$work/bochs.out" 2>&1
+	rc=$?
+	touch "$work/serial.log"
+	tr -d '\r' <"$work/serial.log" >"$log"
+else
+	timeout -k 5 "$timeout_s" "${cmd[@]}" </dev/null 2>&1 | tr -d '\r' >"$log"
+	rc=${PIPESTATUS[0]}
+fi
+ms=$((($(date +%s%N) - start) / 1000000))
+elapsed=$((ms / 1000)).$(printf %03d $((ms % 1000)))
+
+fail() {
+	echo "FAIL: $*"
+	echo "----- console ($emulator, exit status $rc, ${elapsed}s) -----"
+	cat "$log"
+	if [ "$emulator" = bochs ]; then
+		echo "----- bochs -----"
+		tail -n 30 "$work/bochs.out"
+		grep -E 'PANIC|ERROR' "$work/bochs.log" | tail -n 10
+	fi
+	exit 1
+}
+
+if ((rc == 124 || rc == 137)); then
+	fail "timed out after ${timeout_s}s"
+fi
+case "$status" in
+success) ((rc == 0)) || fail "expected a clean exit (0), got $rc" ;;
+failure) ((rc != 0)) || fail "expected the run to fail, but the emulator exited 0" ;;
+*) echo "run_emulator: bad --expect-status '$status'" >&2; exit 2 ;;
+esac
+
+line=0
+for e in "${expects[@]}"; do
+	n=$(tail -n +"$((line + 1))" "$log" | grep -n -E -m 1 -e "$e" | cut -d: -f1)
+	[ -n "$n" ] || fail "no console line after line $line matches: $e"
+	line=$((line + n))
+done
+echo "PASS: ${#expects[@]} console patterns matched, exit status $rc, ${elapsed}s"
