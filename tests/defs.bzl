@@ -89,6 +89,10 @@ hv_image = rule(
     },
 )
 
+def _shell_quote(s):
+    # sh_test args are split like a shell command line; keep each one a single word.
+    return "'" + s.replace("'", "'\\''") + "'"
+
 def hv_emulator_test(
         name,
         board,
@@ -142,7 +146,7 @@ def hv_emulator_test(
     native.sh_test(
         name = name,
         srcs = ["//tests:run_emulator.sh"],
-        args = args,
+        args = [_shell_quote(a) for a in args],
         data = [":" + image],
         size = "small" if timeout_s <= 60 else "medium",
         tags = tags + [b.tag, "emulator"],

@@ -1,0 +1,156 @@
+/* The riscv64 QEMU virt hypervisor host: started in HS-mode by OpenSBI. */
+#include <board/console.h>
+#include <board/fdt_info.h>
+#include <axvm/format.h>
+#include <board/host.h>
+#include <string.h>
+
+#include "sbi.h"
+#include "trap.h"
+#include "uart_ns16550.h"
+
+#define HSTATUS_VSXL_SHIFT 32
+#define HGATP_MODE_SHIFT 60
+#define HGATP_VMID_SHIFT 44
+#define HGATP_VMID_MASK 0x3fffull
+#define HGATP_MODE_SV39X4 8ull
+#define HGATP_MODE_SV48X4 9ull
+
+extern char __image_start[], __image_end[];
+extern char _secondary_start[];
+
+void board_main(uint64_t hart_id, const void *fdt);
+
+static uint64_t finisher_base;
+static struct fdt_info fdt;
+
+static void firmware_putc(char c)
+{
+	sbi_console_putchar(c);
+}
+
+__attribute__((noreturn)) static void board_exit(enum host_exit code)
+{
+	if (finisher_base) {
+		volatile uint32_t *finisher = (volatile uint32_t *)(uintptr_t)finisher_base;
+
+		*finisher = code == HOST_EXIT_SUCCESS ? 0x5555 : (0x3333 | (uint32_t)code << 16);
+	}
+	sbi_system_shutdown(code != HOST_EXIT_SUCCESS);
+	for (;;)
+		__asm__ volatile("wfi");
+}
+
+/* True if the riscv,isa string names the single-letter extension ext ("rv64imafdch_zicsr"). */
+static bool isa_has(const char *isa, char ext)
+{
+	if (!isa || strncmp(isa, "rv64", 4) != 0)
+		return false;
+	for (const char *p = isa + 4; *p && *p != '_'; p++) {
+		if (*p == ext)
+			return true;
+	}
+	return false;
+}
+
+static uint64_t hgatp_swap(uint64_t v)
+{
+	uint64_t old;
+
+	__asm__ volatile("csrrw %0, hgatp, %1" : "=r"(old) : "r"(v));
+	return old;
+}
+
+/* Probes the H extension on this hart: hstatus must exist; then the widest VMID and the
+ * G-stage translation modes hgatp accepts. */
+static bool riscv_virt_detect(char *detail, size_t len)
+{
+	uint64_t hstatus, vmid, mode39, mode48;
+
+	if (!csr_probe_hstatus(&hstatus)) {
+		ax_snprintf(detail, len, "hstatus traps: no H extension");
+		return false;
+	}
+	hgatp_swap(HGATP_VMID_MASK << HGATP_VMID_SHIFT);
+	vmid = (hgatp_swap(0) >> HGATP_VMID_SHIFT) & HGATP_VMID_MASK;
+	hgatp_swap(HGATP_MODE_SV39X4 << HGATP_MODE_SHIFT);
+	mode39 = hgatp_swap(0) >> HGATP_MODE_SHIFT;
+	hgatp_swap(HGATP_MODE_SV48X4 << HGATP_MODE_SHIFT);
+	mode48 = hgatp_swap(0) >> HGATP_MODE_SHIFT;
+	ax_snprintf(detail, len, "H extension, hstatus=0x%llx VSXL=%llu, VMID bits=%d%s%s",
+		    (unsigned long long)hstatus,
+		    (unsigned long long)(hstatus >> HSTATUS_VSXL_SHIFT) & 3,
+		    64 - __builtin_clzll(vmid | 1) - (vmid ? 0 : 1),
+		    mode39 == HGATP_MODE_SV39X4 ? ", Sv39x4" : "",
+		    mode48 == HGATP_MODE_SV48X4 ? ", Sv48x4" : "");
+	return true;
+}
+
+static bool riscv_cpu_start(size_t index, uint64_t hart_id)
+{
+	long err = sbi_hart_start(hart_id, (uint64_t)(uintptr_t)_secondary_start, index);
+
+	return err == 0;
+}
+
+/* Loads from the firmware's own memory, which OpenSBI protects from S-mode with a PMP. */
+static void riscv_bad_access(void)
+{
+	uint64_t addr = fdt.reserved.count ? fdt.reserved.r[0].base : 0;
+
+	kprintf("loading from 0x%llx (firmware-reserved)\n", (unsigned long long)addr);
+	(void)*(volatile uint64_t *)(uintptr_t)addr;
+}
+
+static void riscv_cpu_relax(void)
+{
+	__asm__ volatile("nop");
+}
+
+static const struct board_ops riscv64_qemu_virt = {
+    .name = "riscv64_qemu_virt",
+    .arch = "riscv64",
+    .virt_detect = riscv_virt_detect,
+    .cpu_start = riscv_cpu_start,
+    .bad_access = riscv_bad_access,
+    .exit = board_exit,
+    .cpu_relax = riscv_cpu_relax,
+};
+
+static struct host_boot_info boot;
+
+void board_main(uint64_t hart_id, const void *blob)
+{
+	enum fdt_info_err err;
+
+	console_init(firmware_putc);
+	err = fdt_info_parse(blob, &fdt);
+	if (err) {
+		kprintf("devicetree at %p: %s\n", blob, fdt_info_strerror(err));
+		board_exit(HOST_EXIT_FAILURE);
+	}
+	fdt_find_compatible_reg(blob, "sifive,test0", &finisher_base);
+	if (fdt.stdout_base) {
+		ns16550_init(fdt.stdout_base);
+		console_init(ns16550_putc);
+	}
+
+	boot.memory = fdt.memory;
+	boot.reserved = fdt.reserved;
+	mem_ranges_add(&boot.reserved, (uint64_t)(uintptr_t)__image_start,
+		       (uint64_t)(__image_end - __image_start));
+	mem_ranges_add(&boot.reserved, (uint64_t)(uintptr_t)blob, fdt.fdt_size);
+	boot.bootargs = fdt.bootargs;
+	boot.firmware = "OpenSBI (devicetree)";
+	boot.cpu_ids[boot.cpu_count++] = hart_id;
+	for (size_t i = 0; i < fdt.cpu_count && boot.cpu_count < HOST_MAX_CPUS; i++) {
+		if (fdt.cpu_ids[i] != hart_id)
+			boot.cpu_ids[boot.cpu_count++] = fdt.cpu_ids[i];
+	}
+	for (size_t i = 0; i < fdt.cpu_count; i++) {
+		if (fdt.cpu_ids[i] == hart_id && !isa_has(fdt.cpu_isa[i], 'h'))
+			kprintf("devicetree: hart %llu riscv,isa \"%s\" lacks 'h'\n",
+				(unsigned long long)hart_id, fdt.cpu_isa[i] ? fdt.cpu_isa[i] : "");
+	}
+	host_main(&riscv64_qemu_virt, &boot);
+}

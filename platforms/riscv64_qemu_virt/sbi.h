@@ -1,0 +1,30 @@
+/* Calls from the HS-mode hypervisor host into the SBI firmware (OpenSBI). */
+#ifndef RISCV64_QEMU_VIRT_SBI_H
+#define RISCV64_QEMU_VIRT_SBI_H
+
+#include <stdint.h>
+
+#define SBI_EXT_LEGACY_PUTCHAR 0x01
+#define SBI_EXT_HSM 0x48534d
+#define SBI_EXT_SRST 0x53525354
+
+struct sbi_ret {
+	long error;
+	long value;
+};
+
+/* Makes the SBI call (ext, fid) with up to three arguments. */
+struct sbi_ret sbi_call(uint64_t ext, uint64_t fid, uint64_t a0, uint64_t a1, uint64_t a2);
+
+/* Prints one character on the firmware console (legacy extension); the console before the
+ * devicetree has been read. */
+void sbi_console_putchar(char c);
+
+/* HSM hart_start: starts hart_id at the physical address start with a1 = opaque. */
+long sbi_hart_start(uint64_t hart_id, uint64_t start, uint64_t opaque);
+
+/* SRST: shuts the system down, reporting a failure when failed is set. Returns only if the
+ * firmware refused. */
+void sbi_system_shutdown(int failed);
+
+#endif
