@@ -152,3 +152,31 @@ def hv_emulator_test(
         tags = tags + [b.tag, "emulator"],
         **kwargs
     )
+
+def hv_emulator_run(name, board, binary, bootargs = "", cpus = 2, memory_mb = 256, **kwargs):
+    """`bazel run`-able target: boots `binary` on `board` with the console on the terminal."""
+    b = BOARDS[board]
+    image = name + "_image"
+    hv_image(
+        name = image,
+        binary = binary,
+        cmdline = bootargs,
+        format = b.image,
+        platform = b.platform,
+    )
+    args = [
+        "--interactive",
+        "--emulator=" + b.emulator,
+        "--image=$(rootpath :%s)" % image,
+        "--cpus=%d" % cpus,
+        "--memory=%d" % memory_mb,
+    ]
+    if bootargs and b.image != "iso":
+        args.append("--bootargs=" + bootargs)
+    native.sh_binary(
+        name = name,
+        srcs = ["//tests:run_emulator.sh"],
+        args = [_shell_quote(a) for a in args],
+        data = [":" + image],
+        **kwargs
+    )
