@@ -2,7 +2,8 @@
 
 hv_emulator_test(name, board, binary, ...) builds `binary` (a bare-metal cc_binary) for the
 board's platform through a transition, packs it the way the board's firmware expects (an ELF
-for QEMU's -kernel, a GRUB multiboot ISO for Bochs) and runs it as an ordinary test.
+for QEMU's -kernel, a raw arm64 Image for the Linux boot protocol, a GRUB multiboot ISO for
+Bochs) and runs it as an ordinary test.
 """
 
 # Board name -> (platform, emulator, image format, architecture tag).
@@ -16,7 +17,7 @@ BOARDS = {
     "aarch64_qemu_virt": struct(
         platform = "//platforms:aarch64_qemu_virt",
         emulator = "qemu-aarch64",
-        image = "elf",
+        image = "arm64_image",
         tag = "aarch64",
     ),
     "x86_64_pc": struct(
@@ -47,6 +48,18 @@ def _hv_image_impl(ctx):
     if ctx.attr.format == "elf":
         out = ctx.actions.declare_file(ctx.label.name + ".elf")
         ctx.actions.symlink(output = out, target_file = elf)
+    elif ctx.attr.format == "arm64_image":
+        # The binary starts with its own arm64 Image header, so QEMU's -kernel boots it by the
+        # Linux protocol and passes the devicetree in x0 (for an ELF it passes nothing).
+        out = ctx.actions.declare_file(ctx.label.name + ".bin")
+        ctx.actions.run(
+            inputs = [elf],
+            outputs = [out],
+            executable = "/usr/bin/llvm-objcopy",
+            arguments = ["-O", "binary", elf.path, out.path],
+            mnemonic = "Arm64Image",
+            progress_message = "Building arm64 Image %s" % out.short_path,
+        )
     else:
         out = ctx.actions.declare_file(ctx.label.name + ".iso")
         cfg = ctx.actions.declare_file(ctx.label.name + ".grub.cfg")
@@ -80,7 +93,7 @@ hv_image = rule(
     attrs = {
         "binary": attr.label(mandatory = True, cfg = _platform_transition),
         "cmdline": attr.string(default = "", doc = "Boot arguments baked into an ISO's grub.cfg."),
-        "format": attr.string(values = ["elf", "iso"], default = "elf"),
+        "format": attr.string(values = ["elf", "arm64_image", "iso"], default = "elf"),
         "platform": attr.label(mandatory = True),
         "_allowlist_function_transition": attr.label(
             default = "@bazel_tools//tools/allowlists/function_transition_allowlist",

@@ -33,6 +33,9 @@ void host_panic(const char *fmt, ...)
 	kvprintf(fmt, ap);
 	va_end(ap);
 	kprintf("\n");
+	/* Before host_main there is no board to stop the machine with: park this CPU. */
+	while (!board)
+		;
 	board->exit(HOST_EXIT_FAILURE);
 }
 
