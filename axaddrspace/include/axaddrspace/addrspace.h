@@ -1,0 +1,87 @@
+/* A guest-physical address space: regions of guest memory over one nested page table.
+ * Linear regions map a host-physical range the caller owns (RAM handed to the guest, or a
+ * pass-through device). Alloc regions get their memory from the axaddr_mm, zeroed, either
+ * all at once or one page at a time as the guest touches it (stage-2 faults). */
+#ifndef AXADDRSPACE_ADDRSPACE_H
+#define AXADDRSPACE_ADDRSPACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <axaddrspace/page_table.h>
+
+#define AXADDRSPACE_MAX_REGIONS 32
+
+enum axaddr_region_kind {
+	AXADDR_LINEAR, /* gpa -> hpa + (gpa - base), memory owned by the caller */
+	AXADDR_ALLOC,  /* memory allocated (and freed) by the address space */
+};
+
+struct axaddr_region {
+	gpa_t base;
+	uint64_t size;
+	uint32_t flags; /* enum axmap_flags */
+	enum axaddr_region_kind kind;
+	hpa_t hpa; /* AXADDR_LINEAR: where base maps to */
+	bool lazy; /* AXADDR_ALLOC: populated on faults */
+};
+
+/* The kind of guest access that faulted. */
+enum axaddr_access {
+	AXADDR_ACCESS_READ = AXMAP_READ,
+	AXADDR_ACCESS_WRITE = AXMAP_WRITE,
+	AXADDR_ACCESS_EXEC = AXMAP_EXEC,
+};
+
+struct axaddrspace {
+	struct page_table pt;
+	size_t region_count;
+	struct axaddr_region regions[AXADDRSPACE_MAX_REGIONS]; /* sorted by base, disjoint */
+	uint64_t alloc_pages; /* guest pages currently allocated for alloc regions */
+};
+
+/* Creates an empty address space with page-table format fmt. Returns 0, AXERR_NO_MEMORY. */
+int axaddrspace_init(struct axaddrspace *as, const struct pt_format *fmt,
+		     const struct axaddr_mm *mm);
+
+/* Frees every allocated guest page and every table page. */
+void axaddrspace_destroy(struct axaddrspace *as);
+
+/* Adds a linear region [g, g+size) -> [h, h+size). Returns 0, AXERR_INVALID, AXERR_EXISTS
+ * (overlaps a region), AXERR_FULL (region table), AXERR_NO_MEMORY. */
+int axaddrspace_map_linear(struct axaddrspace *as, gpa_t g, hpa_t h, uint64_t size, uint32_t flags);
+
+/* Adds an alloc region [g, g+size): populated now (2 MiB blocks where possible), or lazily.
+ * All or nothing. Returns 0, AXERR_INVALID, AXERR_EXISTS, AXERR_FULL, AXERR_NO_MEMORY. */
+int axaddrspace_map_alloc(struct axaddrspace *as, gpa_t g, uint64_t size, uint32_t flags,
+			  bool lazy);
+
+/* Removes [g, g+size), which must lie within regions (a region may be cut in two), freeing
+ * allocated memory. Returns 0, AXERR_INVALID, AXERR_NOT_MAPPED, AXERR_FULL, AXERR_NO_MEMORY. */
+int axaddrspace_unmap(struct axaddrspace *as, gpa_t g, uint64_t size);
+
+/* Changes the flags of [g, g+size), which must be one whole region. Returns 0,
+ * AXERR_INVALID, AXERR_NOT_FOUND, AXERR_NO_MEMORY. */
+int axaddrspace_protect(struct axaddrspace *as, gpa_t g, uint64_t size, uint32_t flags);
+
+/* The region containing g, or NULL. */
+const struct axaddr_region *axaddrspace_find_region(const struct axaddrspace *as, gpa_t g);
+
+/* Handles a stage-2 fault at g: populates a lazy alloc region's page if the region allows
+ * the access. *fixed tells whether the guest may retry. Returns 0 or AXERR_NO_MEMORY. */
+int axaddrspace_handle_page_fault(struct axaddrspace *as, gpa_t g, enum axaddr_access access,
+				  bool *fixed);
+
+/* Translates g through the page table. Returns 0 or AXERR_NOT_MAPPED. */
+int axaddrspace_translate(const struct axaddrspace *as, gpa_t g, struct pt_mapping *out);
+
+/* Copies len bytes of guest memory at g into buf, across pages and regions. The whole range
+ * must be in readable regions: AXERR_NOT_MAPPED or AXERR_PERMISSION otherwise, before any
+ * byte is copied. Lazy pages are populated (AXERR_NO_MEMORY if that fails). */
+int axaddrspace_read(struct axaddrspace *as, gpa_t g, void *buf, size_t len);
+
+/* Copies len bytes from buf into guest memory at g; the range must be writable regions. */
+int axaddrspace_write(struct axaddrspace *as, gpa_t g, const void *buf, size_t len);
+
+#endif
