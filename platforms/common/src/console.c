@@ -1,7 +1,7 @@
 #include <board/console.h>
 
 #include <axvm/format.h>
-#include <board/spinlock.h>
+#include <axvm/spinlock.h>
 
 static console_putc_fn console_putc;
 static struct spinlock console_lock = SPINLOCK_INIT;

@@ -1,6 +1,7 @@
 #include <board/host.h>
 
 #include <board/bootargs.h>
+#include <axvm/spinlock.h>
 #include <board/console.h>
 #include <stdatomic.h>
 
@@ -11,6 +12,7 @@ uint8_t host_cpu_stacks[HOST_MAX_CPUS][HOST_STACK_SIZE] __attribute__((aligned(1
 
 static const struct board_ops *board;
 static struct page_allocator allocator;
+static struct spinlock allocator_lock = SPINLOCK_INIT;
 static atomic_size_t cpus_online;
 static atomic_size_t cpus_with_virt;
 
@@ -19,9 +21,24 @@ static void *identity(uint64_t pa)
 	return (void *)(uintptr_t)pa;
 }
 
-struct page_allocator *host_page_allocator(void)
+uint64_t host_alloc_pages(uint64_t count, uint64_t align_pages)
 {
-	return &allocator;
+	uint64_t pa;
+
+	spin_lock(&allocator_lock);
+	pa = page_alloc(&allocator, count, align_pages);
+	spin_unlock(&allocator_lock);
+	return pa;
+}
+
+bool host_free_pages(uint64_t pa, uint64_t count)
+{
+	bool ok;
+
+	spin_lock(&allocator_lock);
+	ok = page_free(&allocator, pa, count);
+	spin_unlock(&allocator_lock);
+	return ok;
 }
 
 void host_panic(const char *fmt, ...)

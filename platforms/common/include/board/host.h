@@ -57,8 +57,12 @@ void host_secondary_main(size_t index) __attribute__((noreturn));
 /* Stops the machine after an unrecoverable error, printing why. */
 void host_panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 
-/* The page allocator built by host_main. */
-struct page_allocator *host_page_allocator(void);
+/* Allocates count contiguous pages aligned to align_pages from the allocator host_main built;
+ * safe on every CPU. Returns the physical address, or 0. */
+uint64_t host_alloc_pages(uint64_t count, uint64_t align_pages);
+
+/* Returns pages from host_alloc_pages; false if they were not allocated. */
+bool host_free_pages(uint64_t pa, uint64_t count);
 
 /* The logical index of the boot CPU's secondary stacks: one 16 KiB stack per CPU. */
 #define HOST_STACK_SIZE 16384

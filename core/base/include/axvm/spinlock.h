@@ -1,6 +1,6 @@
-/* A test-and-set spinlock for the hypervisor host (bare metal, all CPUs). */
-#ifndef BOARD_SPINLOCK_H
-#define BOARD_SPINLOCK_H
+/* A test-and-set spinlock (C11 atomics, freestanding). */
+#ifndef AXVM_SPINLOCK_H
+#define AXVM_SPINLOCK_H
 
 #include <stdatomic.h>
 

@@ -1,0 +1,156 @@
+/* The x86_64 PC hypervisor host: started by a multiboot loader (GRUB), CPUs from ACPI. */
+#include <axvm/format.h>
+#include <board/console.h>
+#include <board/host.h>
+#include <string.h>
+
+#include "acpi_madt.h"
+#include "cpu_tables.h"
+#include "idt.h"
+#include "lapic.h"
+#include "multiboot.h"
+#include "pc_exit.h"
+#include "smp.h"
+#include "uart_com1.h"
+#include "vmx_detect.h"
+#include "x86.h"
+
+#define FOUR_GIB (1ull << 32)
+/* BIOS data, EBDA, option ROMs and the BIOS, and the AP trampoline. */
+#define LOW_MEMORY_END 0x100000
+/* The first address the boot page tables leave unmapped. */
+#define UNMAPPED_ADDRESS FOUR_GIB
+
+extern char __image_start[], __image_end[];
+
+void board_main(uint32_t magic, uint32_t info_pa);
+
+static struct host_boot_info boot;
+static char bootargs[256];
+static char firmware[80];
+
+/* Physical memory as the parsers see it: the identity map of the low 4 GiB. */
+static const void *identity_map(void *ctx, uint64_t pa, uint64_t len)
+{
+	(void)ctx;
+	if (pa >= FOUR_GIB || len > FOUR_GIB - pa)
+		return NULL;
+	return (const void *)(uintptr_t)pa;
+}
+
+static const struct phys_view phys = {identity_map, NULL};
+
+/* Loads from the first address above the identity map: a #PF with CR2 = that address. */
+static void pc_bad_access(void)
+{
+	kprintf("loading from 0x%llx (above the identity-mapped 4 GiB)\n",
+		(unsigned long long)UNMAPPED_ADDRESS);
+	(void)*(volatile uint64_t *)(uintptr_t)UNMAPPED_ADDRESS;
+}
+
+static void pc_cpu_relax(void)
+{
+	cpu_pause();
+}
+
+static const struct board_ops x86_64_pc = {
+    .name = "x86_64_pc",
+    .arch = "x86_64",
+    .virt_detect = vmx_detect,
+    .cpu_start = smp_cpu_start,
+    .bad_access = pc_bad_access,
+    .exit = pc_exit,
+    .cpu_relax = pc_cpu_relax,
+};
+
+/* Stops before host_main exists to report it. */
+__attribute__((noreturn)) static void early_failure(const char *what, const char *why)
+{
+	kprintf("%s: %s\n", what, why);
+	pc_exit(HOST_EXIT_FAILURE);
+}
+
+/* The boot CPU first, then every other enabled CPU of the ACPI MADT. Without a usable local
+ * APIC or MADT only the boot CPU runs. */
+static void find_cpus(struct host_boot_info *b)
+{
+	struct acpi_madt_info madt;
+	uint64_t rsdp, madt_pa;
+	enum acpi_err err;
+	size_t left_off;
+	uint32_t self;
+
+	if (!lapic_init()) {
+		kprintf("local APIC disabled, in x2APIC mode or not at the uncached address: "
+			"using the boot cpu only\n");
+		b->cpu_ids[b->cpu_count++] = cpuid(1, 0).ebx >> 24;
+		return;
+	}
+	self = lapic_id();
+	b->cpu_ids[b->cpu_count++] = self;
+	err = acpi_find_rsdp(&phys, &rsdp);
+	if (!err)
+		err = acpi_find_table(&phys, rsdp, "APIC", &madt_pa);
+	if (!err)
+		err = acpi_madt_parse(&phys, madt_pa, &madt);
+	if (err) {
+		kprintf("ACPI MADT: %s: using the boot cpu only\n", acpi_strerror(err));
+		return;
+	}
+	left_off = madt.cpus_dropped;
+	for (size_t i = 0; i < madt.cpu_count; i++) {
+		if (madt.apic_ids[i] == self)
+			continue;
+		if (b->cpu_count == HOST_MAX_CPUS)
+			left_off++;
+		else
+			b->cpu_ids[b->cpu_count++] = madt.apic_ids[i];
+	}
+	if (left_off)
+		kprintf("ACPI MADT: %zu cpu(s) beyond the %d supported are left off\n", left_off,
+			HOST_MAX_CPUS);
+}
+
+/* Reserves what the page allocator must not hand out besides the multiboot data. */
+static bool reserve_board_memory(struct host_boot_info *b)
+{
+	uint64_t top = b->memory.count ? b->memory.r[b->memory.count - 1].end : 0;
+
+	if (!mem_ranges_add(&b->reserved, 0, LOW_MEMORY_END) ||
+	    !mem_ranges_add(&b->reserved, (uint64_t)(uintptr_t)__image_start,
+			    (uint64_t)(__image_end - __image_start)))
+		return false;
+	/* RAM above 4 GiB is outside the boot page tables. */
+	return top <= FOUR_GIB || mem_ranges_add(&b->reserved, FOUR_GIB, top - FOUR_GIB);
+}
+
+void board_main(uint32_t magic, uint32_t info_pa)
+{
+	struct multiboot_boot mb;
+	enum multiboot_err err;
+
+	idt_init();
+	cpu_tables_load(0);
+	com1_init();
+	console_init(com1_putc);
+
+	err = multiboot_parse(magic, info_pa, &phys, &mb);
+	if (err)
+		early_failure("multiboot", multiboot_strerror(err));
+	boot.memory = mb.memory;
+	boot.reserved = mb.reserved;
+	if (!reserve_board_memory(&boot))
+		early_failure("memory", "too many reserved ranges");
+	/* Copies: the trampoline and the page allocator may reuse the loader's memory later. */
+	if (ax_snprintf(bootargs, sizeof(bootargs), "%s",
+			multiboot_cmdline_args(mb.cmdline, mb.loader_name)) >= sizeof(bootargs))
+		early_failure("multiboot", "command line too long");
+	if (mb.loader_name)
+		ax_snprintf(firmware, sizeof(firmware), "multiboot (%s)", mb.loader_name);
+	else
+		ax_snprintf(firmware, sizeof(firmware), "multiboot");
+	boot.bootargs = bootargs;
+	boot.firmware = firmware;
+	find_cpus(&boot);
+	host_main(&x86_64_pc, &boot);
+}
