@@ -1,0 +1,94 @@
+/* A VM's emulated devices: one bus per access space, and dispatch of guest accesses to them. */
+#ifndef AXDEVICE_DEVICE_SET_H
+#define AXDEVICE_DEVICE_SET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <axdevice/device.h>
+#include <axvm/alloc.h>
+
+/*
+ * The address spaces a guest reaches devices through. Addresses are guest-physical for MMIO,
+ * port numbers for port I/O, and the architecture backend's system-register encoding for
+ * SYSREG.
+ */
+enum axdevice_space {
+	AXDEVICE_MMIO,
+	AXDEVICE_PORT_IO,
+	AXDEVICE_SYSREG,
+	AXDEVICE_SPACES,
+};
+
+/* One registered range [base, base + size). Private: use the functions below. */
+struct axdevice_range {
+	uint64_t base;
+	uint64_t size;
+	struct axdevice *dev;
+};
+
+/* One space's ranges, sorted by base and disjoint, in an array that grows by doubling.
+ * Private: use the functions below. */
+struct axdevice_bus {
+	struct axdevice_range *ranges;
+	size_t count;
+	size_t capacity;
+};
+
+/*
+ * A VM's devices. Storage comes from the allocator given to axdevice_set_init and grows as
+ * devices are added (a lookup is a binary search, O(log n)); it is released by
+ * axdevice_set_destroy. The set owns the devices added to it: removing one or destroying the
+ * set calls the device's destroy op with the set's allocator, so a device must be created with
+ * that allocator (or have no destroy op). A set is not thread-safe: its user serialises every
+ * call on it and on its devices, axdevice_uart_receive included.
+ */
+struct axdevice_set {
+	const struct ax_allocator *alloc;
+	struct axdevice_bus bus[AXDEVICE_SPACES];
+};
+
+/* Makes set empty, taking storage from alloc. AXERR_INVALID when set or alloc is NULL. */
+int axdevice_set_init(struct axdevice_set *set, const struct ax_allocator *alloc);
+
+/*
+ * Registers dev at [base, base + size) in space; the set owns dev from then on (on failure the
+ * caller still does). AXERR_EXISTS when the range overlaps a registered one (ranges may touch),
+ * AXERR_BUSY when dev is already registered in this set, AXERR_INVALID for a NULL dev or op, an
+ * unknown space, size 0 or a range past 2^64, AXERR_NO_MEMORY when growing fails. Nothing
+ * changes on failure.
+ */
+int axdevice_set_add(struct axdevice_set *set, enum axdevice_space space, uint64_t base,
+		     uint64_t size, struct axdevice *dev);
+
+/* Unregisters and destroys the device registered at exactly base. AXERR_NOT_FOUND when no
+ * range starts there, AXERR_INVALID for an unknown space. */
+int axdevice_set_remove(struct axdevice_set *set, enum axdevice_space space, uint64_t base);
+
+/* The device whose range contains addr, and addr's offset in it (offset may be NULL); NULL when
+ * no device does or space is unknown. */
+struct axdevice *axdevice_set_find(const struct axdevice_set *set, enum axdevice_space space,
+				   uint64_t addr, uint64_t *offset);
+
+/* The number of devices registered in space (0 for an unknown space). */
+size_t axdevice_set_count(const struct axdevice_set *set, enum axdevice_space space);
+
+/*
+ * Dispatches a guest read of width bytes at addr to the device containing addr and stores the
+ * result, masked to width, in *value (0 on any error). AXERR_NOT_FOUND when no device contains
+ * addr; AXERR_INVALID for an unknown space, a width not in {1, 2, 4, 8} or an access running
+ * past the end of the device; otherwise what the device returns.
+ */
+int axdevice_set_read(struct axdevice_set *set, enum axdevice_space space, uint64_t addr,
+		      unsigned width, uint64_t *value);
+
+/* Dispatches a guest write of the low width bytes of value at addr; errors as for
+ * axdevice_set_read. */
+int axdevice_set_write(struct axdevice_set *set, enum axdevice_space space, uint64_t addr,
+		       unsigned width, uint64_t value);
+
+/* Destroys every registered device and frees the set's storage; set is left empty and usable
+ * with the same allocator. */
+void axdevice_set_destroy(struct axdevice_set *set);
+
+#endif

@@ -1,0 +1,32 @@
+/* Emulated devices described by devicetree nodes (compatible + reg + interrupts). */
+#ifndef AXDEVICE_FDT_DEVICE_H
+#define AXDEVICE_FDT_DEVICE_H
+
+#include <axdevice/device_set.h>
+#include <axdevice/uart.h>
+#include <axvm/diag.h>
+
+/*
+ * Creates the device for the devicetree node at offset node of fdt and adds it to set's MMIO
+ * bus at the node's first reg entry, translated to the root's address space through the ranges
+ * of the buses above it (an empty or missing ranges is the identity). The model comes from the
+ * first compatible string that has one: "ns16550a" or "ns16550" (with reg-shift, default 0,
+ * and reg-io-width, default 1, which must be 1, 2 or 4 and at most 1 << reg-shift) or
+ * "arm,pl011". The interrupt line is the first interrupts specifier decoded for the interrupt
+ * parent, found as Linux does (interrupt-parent, else the parent node, up to a node with
+ * #interrupt-cells): with 3 cells (Arm GIC) SPI n is line 32 + n and PPI n is 16 + n; with 1 or
+ * 2 cells it is the first cell. A node without interrupts gets AXDEVICE_IRQ_NONE. The UART
+ * reports to host; the device is allocated from set's allocator.
+ *
+ * Errors, each with a diag message naming the node's path and the property: AXERR_UNSUPPORTED
+ * for a compatible with no model, address or size cells other than 1 or 2, an interrupt parent
+ * with other than 1 to 3 cells or a GIC type other than SPI/PPI; AXERR_BAD_CONFIG for a bad
+ * blob or node, a missing compatible, a missing, short or empty reg, a reg outside its bus's
+ * ranges or smaller than the model's registers, a malformed ranges, interrupts, reg-shift or
+ * reg-io-width, no interrupt parent; AXERR_EXISTS when reg overlaps a registered device;
+ * AXERR_NO_MEMORY. Nothing is added on failure.
+ */
+int axdevice_set_add_from_fdt(struct axdevice_set *set, const void *fdt, int node,
+			      const struct axdevice_uart_host *host, struct ax_diag *diag);
+
+#endif

@@ -1,0 +1,169 @@
+#include <axdevice/device_set.h>
+
+#include <axvm/error.h>
+
+#include "bus.h"
+
+static bool space_valid(enum axdevice_space space)
+{
+	return (unsigned)space < AXDEVICE_SPACES;
+}
+
+/* True when dev is registered anywhere in set. */
+static bool registered(const struct axdevice_set *set, const struct axdevice *dev)
+{
+	for (int s = 0; s < AXDEVICE_SPACES; s++) {
+		const struct axdevice_bus *bus = &set->bus[s];
+
+		for (size_t i = 0; i < bus->count; i++) {
+			if (bus->ranges[i].dev == dev)
+				return true;
+		}
+	}
+	return false;
+}
+
+static void destroy_device(const struct axdevice_set *set, struct axdevice *dev)
+{
+	if (dev->ops->destroy)
+		dev->ops->destroy(dev, set->alloc);
+}
+
+int axdevice_set_init(struct axdevice_set *set, const struct ax_allocator *alloc)
+{
+	if (!set || !alloc)
+		return AXERR_INVALID;
+	set->alloc = alloc;
+	for (int s = 0; s < AXDEVICE_SPACES; s++) {
+		set->bus[s].ranges = NULL;
+		set->bus[s].count = 0;
+		set->bus[s].capacity = 0;
+	}
+	return AX_OK;
+}
+
+int axdevice_set_add(struct axdevice_set *set, enum axdevice_space space, uint64_t base,
+		     uint64_t size, struct axdevice *dev)
+{
+	struct axdevice_range r = {.base = base, .size = size, .dev = dev};
+
+	if (!space_valid(space) || !dev || !dev->ops || !dev->ops->read || !dev->ops->write)
+		return AXERR_INVALID;
+	if (size == 0 || size - 1 > UINT64_MAX - base)
+		return AXERR_INVALID;
+	if (registered(set, dev))
+		return AXERR_BUSY;
+	return axdevice_bus_insert(&set->bus[space], set->alloc, &r);
+}
+
+int axdevice_set_remove(struct axdevice_set *set, enum axdevice_space space, uint64_t base)
+{
+	struct axdevice_bus *bus;
+	struct axdevice *dev;
+	size_t i;
+
+	if (!space_valid(space))
+		return AXERR_INVALID;
+	bus = &set->bus[space];
+	i = axdevice_bus_lookup(bus, base);
+	if (i == bus->count || bus->ranges[i].base != base)
+		return AXERR_NOT_FOUND;
+	dev = bus->ranges[i].dev;
+	axdevice_bus_remove_at(bus, i);
+	destroy_device(set, dev);
+	return AX_OK;
+}
+
+struct axdevice *axdevice_set_find(const struct axdevice_set *set, enum axdevice_space space,
+				   uint64_t addr, uint64_t *offset)
+{
+	const struct axdevice_bus *bus;
+	size_t i;
+
+	if (!space_valid(space))
+		return NULL;
+	bus = &set->bus[space];
+	i = axdevice_bus_lookup(bus, addr);
+	if (i == bus->count)
+		return NULL;
+	if (offset)
+		*offset = addr - bus->ranges[i].base;
+	return bus->ranges[i].dev;
+}
+
+size_t axdevice_set_count(const struct axdevice_set *set, enum axdevice_space space)
+{
+	return space_valid(space) ? set->bus[space].count : 0;
+}
+
+/* Finds the range for a width-byte access at addr; on success *offset is addr's offset in it. */
+static const struct axdevice_range *route(const struct axdevice_set *set, enum axdevice_space space,
+					  uint64_t addr, unsigned width, uint64_t *offset, int *err)
+{
+	const struct axdevice_bus *bus;
+	const struct axdevice_range *r;
+	size_t i;
+
+	if (!space_valid(space) || !axdevice_width_valid(width)) {
+		*err = AXERR_INVALID;
+		return NULL;
+	}
+	bus = &set->bus[space];
+	i = axdevice_bus_lookup(bus, addr);
+	if (i == bus->count) {
+		*err = AXERR_NOT_FOUND;
+		return NULL;
+	}
+	r = &bus->ranges[i];
+	*offset = addr - r->base;
+	if (width > r->size - *offset) {
+		*err = AXERR_INVALID;
+		return NULL;
+	}
+	return r;
+}
+
+int axdevice_set_read(struct axdevice_set *set, enum axdevice_space space, uint64_t addr,
+		      unsigned width, uint64_t *value)
+{
+	const struct axdevice_range *r;
+	uint64_t offset;
+	uint64_t v = 0;
+	int err;
+
+	if (!value)
+		return AXERR_INVALID;
+	*value = 0;
+	r = route(set, space, addr, width, &offset, &err);
+	if (!r)
+		return err;
+	err = r->dev->ops->read(r->dev, offset, width, &v);
+	if (err)
+		return err;
+	*value = v & axdevice_width_mask(width);
+	return AX_OK;
+}
+
+int axdevice_set_write(struct axdevice_set *set, enum axdevice_space space, uint64_t addr,
+		       unsigned width, uint64_t value)
+{
+	const struct axdevice_range *r;
+	uint64_t offset;
+	int err;
+
+	r = route(set, space, addr, width, &offset, &err);
+	if (!r)
+		return err;
+	return r->dev->ops->write(r->dev, offset, width, value & axdevice_width_mask(width));
+}
+
+void axdevice_set_destroy(struct axdevice_set *set)
+{
+	for (int s = 0; s < AXDEVICE_SPACES; s++) {
+		struct axdevice_bus *bus = &set->bus[s];
+
+		for (size_t i = 0; i < bus->count; i++)
+			destroy_device(set, bus->ranges[i].dev);
+		axdevice_bus_release(bus, set->alloc);
+	}
+}

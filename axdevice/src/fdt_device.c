@@ -1,0 +1,376 @@
+/* Devices from devicetree nodes: compatible picks the model, reg the MMIO range, interrupts the
+ * line. Every rejection names the node's path and the property in the diag message. */
+#include <axdevice/fdt_device.h>
+
+#include <libfdt.h>
+#include <string.h>
+
+#include <axvm/error.h>
+#include <axvm/format.h>
+
+/* Room for a node path in messages; a longer one is shown by its name alone. */
+#define PATH_LEN 96
+
+/* How far the interrupt-parent walk goes before calling the tree malformed (a loop). */
+#define MAX_INTERRUPT_HOPS 64
+
+/* Arm GIC interrupt specifier (#interrupt-cells = 3): type, number, flags. */
+#define GIC_SPI 0
+#define GIC_PPI 1
+#define GIC_SPI_BASE 32
+#define GIC_SPI_COUNT 988
+#define GIC_PPI_BASE 16
+#define GIC_PPI_COUNT 16
+
+enum model {
+	MODEL_NS16550,
+	MODEL_PL011,
+};
+
+static const struct {
+	const char *compatible;
+	enum model model;
+} models[] = {
+    {"ns16550a", MODEL_NS16550},
+    {"ns16550", MODEL_NS16550},
+    {"arm,pl011", MODEL_PL011},
+};
+
+/* What the parsing steps share: the node and its path for messages. */
+struct node {
+	const void *fdt;
+	int offset;
+	char path[PATH_LEN];
+	struct ax_diag *diag;
+};
+
+static void node_init(struct node *n, const void *fdt, int offset, struct ax_diag *diag)
+{
+	const char *name;
+
+	n->fdt = fdt;
+	n->offset = offset;
+	n->diag = diag;
+	if (fdt_get_path(fdt, offset, n->path, sizeof(n->path)) == 0)
+		return;
+	name = fdt_get_name(fdt, offset, NULL);
+	ax_snprintf(n->path, sizeof(n->path), "%s", name ? name : "?");
+}
+
+static uint64_t read_cells(const fdt32_t *p, int cells)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < cells; i++)
+		v = (v << 32) | fdt32_ld(&p[i]);
+	return v;
+}
+
+/* Picks the model for the first of the node's compatible strings that has one. */
+static int find_model(const struct node *n, enum model *model)
+{
+	const char *first = fdt_stringlist_get(n->fdt, n->offset, "compatible", 0, NULL);
+	const char *s;
+
+	if (!first)
+		return ax_diag_set(n->diag, AXERR_BAD_CONFIG, "%s: compatible: missing", n->path);
+	for (int i = 0; (s = fdt_stringlist_get(n->fdt, n->offset, "compatible", i, NULL)); i++) {
+		for (size_t m = 0; m < sizeof(models) / sizeof(models[0]); m++) {
+			if (strcmp(s, models[m].compatible) == 0) {
+				*model = models[m].model;
+				return AX_OK;
+			}
+		}
+	}
+	return ax_diag_set(n->diag, AXERR_UNSUPPORTED, "%s: compatible: no device model for \"%s\"",
+			   n->path, first);
+}
+
+/* Translates [*base, +size) through one bus's non-empty ranges into the bus parent's space. */
+static int translate_once(const struct node *n, int bus, const fdt32_t *ranges, int len,
+			  uint64_t *base, uint64_t size)
+{
+	int grandparent = fdt_parent_offset(n->fdt, bus);
+	int cac = fdt_address_cells(n->fdt, bus);
+	int pac = fdt_address_cells(n->fdt, grandparent);
+	int csc = fdt_size_cells(n->fdt, bus);
+	char bus_path[PATH_LEN];
+	int entry;
+
+	if (fdt_get_path(n->fdt, bus, bus_path, sizeof(bus_path)) != 0)
+		ax_snprintf(bus_path, sizeof(bus_path), "its bus");
+	if (cac < 1 || cac > 2 || pac < 1 || pac > 2 || csc < 1 || csc > 2)
+		return ax_diag_set(n->diag, AXERR_UNSUPPORTED,
+				   "%s: ranges: %s translates with cells other than 1 or 2",
+				   n->path, bus_path);
+	entry = cac + pac + csc;
+	if (len % (4 * entry))
+		return ax_diag_set(n->diag, AXERR_BAD_CONFIG,
+				   "%s: ranges: %s has %d bytes, not a multiple of %d cells",
+				   n->path, bus_path, len, entry);
+	for (int i = 0; i < len / 4; i += entry) {
+		uint64_t child = read_cells(ranges + i, cac);
+		uint64_t parent = read_cells(ranges + i + cac, pac);
+		uint64_t span = read_cells(ranges + i + cac + pac, csc);
+		uint64_t offset = *base - child;
+
+		if (*base < child || offset >= span || size > span - offset)
+			continue;
+		if (offset > UINT64_MAX - parent)
+			break;
+		*base = parent + offset;
+		return AX_OK;
+	}
+	return ax_diag_set(n->diag, AXERR_BAD_CONFIG,
+			   "%s: reg: 0x%llx+0x%llx is outside the ranges of %s", n->path,
+			   (unsigned long long)*base, (unsigned long long)size, bus_path);
+}
+
+/* Maps reg up to the root's address space through every bus's ranges. An empty ranges is the
+ * identity; so, leniently, is a missing one (a plain container node in a VM description). */
+static int translate(const struct node *n, uint64_t *base, uint64_t size)
+{
+	for (int bus = fdt_parent_offset(n->fdt, n->offset); bus > 0;
+	     bus = fdt_parent_offset(n->fdt, bus)) {
+		int len;
+		const fdt32_t *ranges = fdt_getprop(n->fdt, bus, "ranges", &len);
+		int err;
+
+		if (!ranges || len == 0)
+			continue;
+		err = translate_once(n, bus, ranges, len, base, size);
+		if (err)
+			return err;
+	}
+	if (size - 1 > UINT64_MAX - *base)
+		return ax_diag_set(n->diag, AXERR_BAD_CONFIG, "%s: reg: translated range wraps",
+				   n->path);
+	return AX_OK;
+}
+
+/* The node's first reg entry, in its parent's address and size cells. */
+static int read_reg(const struct node *n, uint64_t *base, uint64_t *size)
+{
+	int parent = fdt_parent_offset(n->fdt, n->offset);
+	int ac, sc, len;
+	const fdt32_t *reg;
+
+	if (parent < 0)
+		return ax_diag_set(n->diag, AXERR_BAD_CONFIG, "%s: reg: not a device node",
+				   n->path);
+	ac = fdt_address_cells(n->fdt, parent);
+	sc = fdt_size_cells(n->fdt, parent);
+	if (ac < 0 || sc < 0)
+		return ax_diag_set(n->diag, AXERR_BAD_CONFIG,
+				   "%s: reg: parent's #address-cells or #size-cells is malformed",
+				   n->path);
+	if (ac < 1 || ac > 2 || sc < 1 || sc > 2)
+		return ax_diag_set(n->diag, AXERR_UNSUPPORTED,
+				   "%s: reg: %d address and %d size cells, need 1 or 2 of each",
+				   n->path, ac, sc);
+	reg = fdt_getprop(n->fdt, n->offset, "reg", &len);
+	if (!reg)
+		return ax_diag_set(n->diag, AXERR_BAD_CONFIG, "%s: reg: missing", n->path);
+	if (len < 4 * (ac + sc))
+		return ax_diag_set(n->diag, AXERR_BAD_CONFIG,
+				   "%s: reg: %d bytes, need %d for an address and a size", n->path,
+				   len, 4 * (ac + sc));
+	*base = read_cells(reg, ac);
+	*size = read_cells(reg + ac, sc);
+	if (*size == 0 || *size - 1 > UINT64_MAX - *base)
+		return ax_diag_set(n->diag, AXERR_BAD_CONFIG,
+				   "%s: reg: size 0x%llx at 0x%llx is empty or wraps", n->path,
+				   (unsigned long long)*size, (unsigned long long)*base);
+	return AX_OK;
+}
+
+/* The node's interrupt parent, found as Linux's of_irq_find_parent does: follow
+ * interrupt-parent, else go to the parent node, until a node with #interrupt-cells. */
+static int interrupt_parent(const void *fdt, int node)
+{
+	int len;
+
+	for (int hops = 0; hops < MAX_INTERRUPT_HOPS; hops++) {
+		const fdt32_t *phandle = fdt_getprop(fdt, node, "interrupt-parent", &len);
+
+		if (phandle && len == 4)
+			node = fdt_node_offset_by_phandle(fdt, fdt32_ld(phandle));
+		else if (phandle)
+			return -FDT_ERR_BADVALUE;
+		else
+			node = fdt_parent_offset(fdt, node);
+		if (node < 0)
+			return node;
+		if (fdt_getprop(fdt, node, "#interrupt-cells", NULL))
+			return node;
+	}
+	return -FDT_ERR_BADSTRUCTURE;
+}
+
+/* Decodes an Arm GIC specifier: SPI n is line 32 + n, PPI n is 16 + n. */
+static int decode_gic(const struct node *n, const fdt32_t *spec, uint32_t *line)
+{
+	uint32_t type = fdt32_ld(&spec[0]);
+	uint32_t num = fdt32_ld(&spec[1]);
+
+	if (type == GIC_SPI && num < GIC_SPI_COUNT) {
+		*line = GIC_SPI_BASE + num;
+		return AX_OK;
+	}
+	if (type == GIC_PPI && num < GIC_PPI_COUNT) {
+		*line = GIC_PPI_BASE + num;
+		return AX_OK;
+	}
+	if (type == GIC_SPI || type == GIC_PPI)
+		return ax_diag_set(n->diag, AXERR_BAD_CONFIG, "%s: interrupts: %s %u out of range",
+				   n->path, type == GIC_SPI ? "SPI" : "PPI", num);
+	return ax_diag_set(n->diag, AXERR_UNSUPPORTED,
+			   "%s: interrupts: GIC type %u is not SPI (0) or PPI (1)", n->path, type);
+}
+
+/* The line of the node's first interrupts specifier, AXDEVICE_IRQ_NONE without interrupts. */
+static int read_interrupt(const struct node *n, uint32_t *line)
+{
+	int len, cells_len, parent;
+	const fdt32_t *spec = fdt_getprop(n->fdt, n->offset, "interrupts", &len);
+	const fdt32_t *cells_prop;
+	uint32_t cells;
+
+	*line = AXDEVICE_IRQ_NONE;
+	if (!spec)
+		return AX_OK;
+	parent = interrupt_parent(n->fdt, n->offset);
+	if (parent < 0)
+		return ax_diag_set(n->diag, AXERR_BAD_CONFIG,
+				   "%s: interrupt-parent: no controller with #interrupt-cells (%s)",
+				   n->path, fdt_strerror(parent));
+	cells_prop = fdt_getprop(n->fdt, parent, "#interrupt-cells", &cells_len);
+	if (cells_len != 4)
+		return ax_diag_set(n->diag, AXERR_BAD_CONFIG,
+				   "%s: interrupts: the parent's #interrupt-cells is malformed",
+				   n->path);
+	cells = fdt32_ld(cells_prop);
+	if (cells < 1 || cells > 3)
+		return ax_diag_set(n->diag, AXERR_UNSUPPORTED,
+				   "%s: interrupts: a parent with #interrupt-cells = %u", n->path,
+				   cells);
+	if (len == 0 || len % (int)(4 * cells))
+		return ax_diag_set(n->diag, AXERR_BAD_CONFIG,
+				   "%s: interrupts: %d bytes, not a multiple of %u cells", n->path,
+				   len, cells);
+	if (cells == 3)
+		return decode_gic(n, spec, line);
+	*line = fdt32_ld(&spec[0]);
+	if (*line == AXDEVICE_IRQ_NONE)
+		return ax_diag_set(n->diag, AXERR_BAD_CONFIG,
+				   "%s: interrupts: line 0x%x is reserved", n->path, *line);
+	return AX_OK;
+}
+
+/* An optional one-cell property, or fallback when it is absent. */
+static int read_u32(const struct node *n, const char *name, uint32_t fallback, uint32_t *out)
+{
+	int len;
+	const fdt32_t *p = fdt_getprop(n->fdt, n->offset, name, &len);
+
+	*out = fallback;
+	if (!p)
+		return AX_OK;
+	if (len != 4)
+		return ax_diag_set(n->diag, AXERR_BAD_CONFIG, "%s: %s: %d bytes, need one cell",
+				   n->path, name, len);
+	*out = fdt32_ld(p);
+	return AX_OK;
+}
+
+static int create_ns16550(const struct node *n, const struct ax_allocator *alloc,
+			  const struct axdevice_uart_host *host, uint32_t line, uint64_t size,
+			  struct axdevice **dev)
+{
+	uint32_t shift, io_width;
+	int err = read_u32(n, "reg-shift", 0, &shift);
+
+	if (!err)
+		err = read_u32(n, "reg-io-width", 1, &io_width);
+	if (err)
+		return err;
+	if (shift > AXDEVICE_NS16550_MAX_REG_SHIFT)
+		return ax_diag_set(n->diag, AXERR_BAD_CONFIG, "%s: reg-shift: %u is above %u",
+				   n->path, shift, AXDEVICE_NS16550_MAX_REG_SHIFT);
+	if ((io_width != 1 && io_width != 2 && io_width != 4) || io_width > (1u << shift))
+		return ax_diag_set(n->diag, AXERR_BAD_CONFIG,
+				   "%s: reg-io-width: %u is not 1, 2 or 4 bytes within the %u-byte "
+				   "register stride",
+				   n->path, io_width, 1u << shift);
+	if (size < axdevice_ns16550_size(shift))
+		return ax_diag_set(
+		    n->diag, AXERR_BAD_CONFIG,
+		    "%s: reg: size 0x%llx is below the 0x%llx bytes of the registers", n->path,
+		    (unsigned long long)size, (unsigned long long)axdevice_ns16550_size(shift));
+	err = axdevice_ns16550_create(alloc, host, line, shift, dev);
+	if (err)
+		return ax_diag_set(n->diag, err, "%s: creating the ns16550a: %s", n->path,
+				   ax_strerror(err));
+	return AX_OK;
+}
+
+static int create_pl011(const struct node *n, const struct ax_allocator *alloc,
+			const struct axdevice_uart_host *host, uint32_t line, uint64_t size,
+			struct axdevice **dev)
+{
+	int err;
+
+	if (size < AXDEVICE_PL011_SIZE)
+		return ax_diag_set(n->diag, AXERR_BAD_CONFIG,
+				   "%s: reg: size 0x%llx is below the 0x%x bytes of the registers",
+				   n->path, (unsigned long long)size, AXDEVICE_PL011_SIZE);
+	err = axdevice_pl011_create(alloc, host, line, dev);
+	if (err)
+		return ax_diag_set(n->diag, err, "%s: creating the pl011: %s", n->path,
+				   ax_strerror(err));
+	return AX_OK;
+}
+
+int axdevice_set_add_from_fdt(struct axdevice_set *set, const void *fdt, int node,
+			      const struct axdevice_uart_host *host, struct ax_diag *diag)
+{
+	struct node n;
+	enum model model;
+	uint64_t base, size;
+	uint32_t line;
+	struct axdevice *dev;
+	int err;
+
+	if (!set || !fdt)
+		return AXERR_INVALID;
+	if (fdt_check_header(fdt) != 0)
+		return ax_diag_set(diag, AXERR_BAD_CONFIG, "devicetree: bad header");
+	if (node < 0 || fdt_get_name(fdt, node, NULL) == NULL)
+		return ax_diag_set(diag, AXERR_BAD_CONFIG, "devicetree: no node at offset %d",
+				   node);
+	node_init(&n, fdt, node, diag);
+	err = find_model(&n, &model);
+	if (!err)
+		err = read_reg(&n, &base, &size);
+	if (!err)
+		err = translate(&n, &base, size);
+	if (!err)
+		err = read_interrupt(&n, &line);
+	if (err)
+		return err;
+	if (model == MODEL_NS16550)
+		err = create_ns16550(&n, set->alloc, host, line, size, &dev);
+	else
+		err = create_pl011(&n, set->alloc, host, line, size, &dev);
+	if (err)
+		return err;
+	err = axdevice_set_add(set, AXDEVICE_MMIO, base, size, dev);
+	if (err) {
+		dev->ops->destroy(dev, set->alloc);
+		return ax_diag_set(diag, err, "%s: reg: [0x%llx, +0x%llx) %s", n.path,
+				   (unsigned long long)base, (unsigned long long)size,
+				   err == AXERR_EXISTS ? "overlaps a registered device"
+						       : ax_strerror(err));
+	}
+	return AX_OK;
+}
