@@ -106,6 +106,28 @@ def _shell_quote(s):
     # sh_test args are split like a shell command line; keep each one a single word.
     return "'" + s.replace("'", "'\\''") + "'"
 
+def _board_run(name, board, binary, bootargs, cpus, memory_mb, testonly):
+    """Declares `<name>_image` for the board and returns the runner arguments that boot it."""
+    b = BOARDS[board]
+    image = name + "_image"
+    hv_image(
+        name = image,
+        binary = binary,
+        cmdline = bootargs,
+        format = b.image,
+        platform = b.platform,
+        testonly = testonly,
+    )
+    args = [
+        "--emulator=" + b.emulator,
+        "--image=$(rootpath :%s)" % image,
+        "--cpus=%d" % cpus,
+        "--memory=%d" % memory_mb,
+    ]
+    if bootargs and b.image != "iso":
+        args.append("--bootargs=" + bootargs)
+    return ":" + image, args
+
 def hv_emulator_test(
         name,
         board,
@@ -134,62 +156,28 @@ def hv_emulator_test(
       tags: extra tags; the architecture tag is added.
       **kwargs: passed to sh_test.
     """
-    b = BOARDS[board]
-    image = name + "_image"
-    hv_image(
-        name = image,
-        binary = binary,
-        cmdline = bootargs,
-        format = b.image,
-        platform = b.platform,
-        testonly = True,
-    )
-    args = [
-        "--emulator=" + b.emulator,
-        "--image=$(rootpath :%s)" % image,
-        "--cpus=%d" % cpus,
-        "--memory=%d" % memory_mb,
+    image, args = _board_run(name, board, binary, bootargs, cpus, memory_mb, testonly = True)
+    args += [
         "--timeout=%d" % timeout_s,
         "--expect-status=" + expect_status,
-    ]
-    if bootargs and b.image != "iso":
-        args.append("--bootargs=" + bootargs)
-    for e in expect:
-        args.append("--expect=" + e)
+    ] + ["--expect=" + e for e in expect]
     native.sh_test(
         name = name,
         srcs = ["//tests:run_emulator.sh"],
         args = [_shell_quote(a) for a in args],
-        data = [":" + image],
+        data = [image],
         size = "small" if timeout_s <= 60 else "medium",
-        tags = tags + [b.tag, "emulator"],
+        tags = tags + [BOARDS[board].tag, "emulator"],
         **kwargs
     )
 
 def hv_emulator_run(name, board, binary, bootargs = "", cpus = 2, memory_mb = 256, **kwargs):
     """`bazel run`-able target: boots `binary` on `board` with the console on the terminal."""
-    b = BOARDS[board]
-    image = name + "_image"
-    hv_image(
-        name = image,
-        binary = binary,
-        cmdline = bootargs,
-        format = b.image,
-        platform = b.platform,
-    )
-    args = [
-        "--interactive",
-        "--emulator=" + b.emulator,
-        "--image=$(rootpath :%s)" % image,
-        "--cpus=%d" % cpus,
-        "--memory=%d" % memory_mb,
-    ]
-    if bootargs and b.image != "iso":
-        args.append("--bootargs=" + bootargs)
+    image, args = _board_run(name, board, binary, bootargs, cpus, memory_mb, testonly = False)
     native.sh_binary(
         name = name,
         srcs = ["//tests:run_emulator.sh"],
-        args = [_shell_quote(a) for a in args],
-        data = [":" + image],
+        args = [_shell_quote(a) for a in ["--interactive"] + args],
+        data = [image],
         **kwargs
     )

@@ -4,7 +4,7 @@
 #include <axvm/error.h>
 #include <string.h>
 
-/* Checks that [g, g+len) lies in regions that all allow access. */
+/* Checks that [g, g+len) lies in regions that all allow access (0: any). */
 static int check_access(const struct axaddrspace *as, uint64_t g, size_t len, uint32_t access)
 {
 	uint64_t end = g + len;
@@ -16,7 +16,7 @@ static int check_access(const struct axaddrspace *as, uint64_t g, size_t len, ui
 
 		if (!r)
 			return AXERR_NOT_MAPPED;
-		if (!(r->flags & access))
+		if (access && !(r->flags & access))
 			return AXERR_PERMISSION;
 		g = r->base.v + r->size;
 	}
@@ -46,9 +46,10 @@ static int host_span(struct axaddrspace *as, uint64_t g, uint8_t **ptr, uint64_t
 	return AX_OK;
 }
 
-static int copy(struct axaddrspace *as, uint64_t g, uint8_t *buf, size_t len, bool to_guest)
+static int copy(struct axaddrspace *as, uint64_t g, uint8_t *buf, size_t len, bool to_guest,
+		uint32_t access)
 {
-	int err = check_access(as, g, len, to_guest ? AXMAP_WRITE : AXMAP_READ);
+	int err = check_access(as, g, len, access);
 
 	while (!err && len) {
 		uint8_t *host;
@@ -72,10 +73,15 @@ static int copy(struct axaddrspace *as, uint64_t g, uint8_t *buf, size_t len, bo
 
 int axaddrspace_read(struct axaddrspace *as, gpa_t g, void *buf, size_t len)
 {
-	return copy(as, g.v, buf, len, false);
+	return copy(as, g.v, buf, len, false, AXMAP_READ);
 }
 
 int axaddrspace_write(struct axaddrspace *as, gpa_t g, const void *buf, size_t len)
 {
-	return copy(as, g.v, (uint8_t *)buf, len, true);
+	return copy(as, g.v, (uint8_t *)buf, len, true, AXMAP_WRITE);
+}
+
+int axaddrspace_load(struct axaddrspace *as, gpa_t g, const void *buf, size_t len)
+{
+	return copy(as, g.v, (uint8_t *)buf, len, true, 0);
 }

@@ -131,6 +131,8 @@ TEST_F(AddrSpaceTest, CopiesReportBoundsAndPermissionsBeforeCopying)
 	uint8_t buf[32];
 	std::memset(buf, 0x77, sizeof(buf));
 	EXPECT_EQ(axaddrspace_write(&as_, gpa(kRam + K4 - 16), buf, 32), AXERR_PERMISSION);
+	EXPECT_EQ(axaddrspace_load(&as_, gpa(kRam + 2 * K4 - 4), buf, 8), AXERR_NOT_MAPPED)
+	    << "loading ignores permissions, not bounds";
 	uint8_t first = 1;
 	ASSERT_EQ(axaddrspace_read(&as_, gpa(kRam + K4 - 16), &first, 1), AX_OK);
 	EXPECT_EQ(first, 0) << "a rejected write copies nothing";

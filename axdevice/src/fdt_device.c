@@ -332,7 +332,8 @@ static int create_pl011(const struct node *n, const struct ax_allocator *alloc,
 }
 
 int axdevice_set_add_from_fdt(struct axdevice_set *set, const void *fdt, int node,
-			      const struct axdevice_uart_host *host, struct ax_diag *diag)
+			      const struct axdevice_uart_host *host, struct axdevice **out,
+			      struct ax_diag *diag)
 {
 	struct node n;
 	enum model model;
@@ -372,5 +373,7 @@ int axdevice_set_add_from_fdt(struct axdevice_set *set, const void *fdt, int nod
 				   err == AXERR_EXISTS ? "overlaps a registered device"
 						       : ax_strerror(err));
 	}
+	if (out)
+		*out = dev;
 	return AX_OK;
 }

@@ -55,7 +55,8 @@ class FdtDeviceTest : public ::testing::Test
 	int AddNode(const std::string &path)
 	{
 		diag.msg[0] = '\0';
-		return axdevice_set_add_from_fdt(&set, blob.data(), Node(path), &rec.host, &diag);
+		return axdevice_set_add_from_fdt(&set, blob.data(), Node(path), &rec.host, nullptr,
+						 &diag);
 	}
 
 	std::vector<char> blob;
@@ -229,27 +230,41 @@ TEST_F(FdtDeviceTest, RejectsBadBlobsAndOffsets)
 {
 	std::vector<char> garbage(256, 0x5a);
 
-	EXPECT_EQ(axdevice_set_add_from_fdt(&set, garbage.data(), 0, &rec.host, &diag),
+	EXPECT_EQ(axdevice_set_add_from_fdt(&set, garbage.data(), 0, &rec.host, nullptr, &diag),
 		  AXERR_BAD_CONFIG);
-	EXPECT_EQ(axdevice_set_add_from_fdt(&set, blob.data(), -1, &rec.host, &diag),
+	EXPECT_EQ(axdevice_set_add_from_fdt(&set, blob.data(), -1, &rec.host, nullptr, &diag),
 		  AXERR_BAD_CONFIG);
-	EXPECT_EQ(axdevice_set_add_from_fdt(&set, blob.data(), 3, &rec.host, &diag),
+	EXPECT_EQ(axdevice_set_add_from_fdt(&set, blob.data(), 3, &rec.host, nullptr, &diag),
 		  AXERR_BAD_CONFIG);
-	EXPECT_EQ(axdevice_set_add_from_fdt(&set, blob.data(), 1 << 20, &rec.host, &diag),
+	EXPECT_EQ(axdevice_set_add_from_fdt(&set, blob.data(), 1 << 20, &rec.host, nullptr, &diag),
 		  AXERR_BAD_CONFIG);
-	EXPECT_EQ(axdevice_set_add_from_fdt(nullptr, blob.data(), 0, &rec.host, &diag),
+	EXPECT_EQ(axdevice_set_add_from_fdt(nullptr, blob.data(), 0, &rec.host, nullptr, &diag),
 		  AXERR_INVALID);
-	EXPECT_EQ(axdevice_set_add_from_fdt(&set, nullptr, 0, &rec.host, &diag), AXERR_INVALID);
+	EXPECT_EQ(axdevice_set_add_from_fdt(&set, nullptr, 0, &rec.host, nullptr, &diag),
+		  AXERR_INVALID);
 }
 
 TEST_F(FdtDeviceTest, WorksWithoutDiagOrHost)
 {
-	EXPECT_EQ(axdevice_set_add_from_fdt(&set, blob.data(), Node("/no-reg"), nullptr, nullptr),
+	EXPECT_EQ(axdevice_set_add_from_fdt(&set, blob.data(), Node("/no-reg"), nullptr, nullptr,
+					    nullptr),
 		  AXERR_BAD_CONFIG);
-	EXPECT_EQ(
-	    axdevice_set_add_from_fdt(&set, blob.data(), Node("/pl011@9000000"), nullptr, nullptr),
-	    AX_OK);
+	EXPECT_EQ(axdevice_set_add_from_fdt(&set, blob.data(), Node("/pl011@9000000"), nullptr,
+					    nullptr, nullptr),
+		  AX_OK);
 	EXPECT_EQ(axdevice_set_write(&set, AXDEVICE_MMIO, 0x09000000, 4, 'x'), AX_OK);
 }
 
 } // namespace
+
+TEST_F(FdtDeviceTest, HandsBackTheDeviceItAdded)
+{
+	axdevice *dev = nullptr;
+	uint64_t offset = 1;
+	ASSERT_EQ(axdevice_set_add_from_fdt(&set, blob.data(), Node("/pl011@9000000"), &rec.host,
+					    &dev, &diag),
+		  AX_OK);
+	ASSERT_NE(dev, nullptr);
+	EXPECT_EQ(axdevice_set_find(&set, AXDEVICE_MMIO, 0x9000000, &offset), dev);
+	EXPECT_EQ(offset, 0u);
+}

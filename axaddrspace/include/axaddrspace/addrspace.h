@@ -84,4 +84,8 @@ int axaddrspace_read(struct axaddrspace *as, gpa_t g, void *buf, size_t len);
 /* Copies len bytes from buf into guest memory at g; the range must be writable regions. */
 int axaddrspace_write(struct axaddrspace *as, gpa_t g, const void *buf, size_t len);
 
+/* Like axaddrspace_write, but as the host loading an image: the range must lie in regions, and
+ * their guest permissions do not matter (a kernel goes into read-execute memory). */
+int axaddrspace_load(struct axaddrspace *as, gpa_t g, const void *buf, size_t len);
+
 #endif

@@ -24,9 +24,11 @@
  * blob or node, a missing compatible, a missing, short or empty reg, a reg outside its bus's
  * ranges or smaller than the model's registers, a malformed ranges, interrupts, reg-shift or
  * reg-io-width, no interrupt parent; AXERR_EXISTS when reg overlaps a registered device;
- * AXERR_NO_MEMORY. Nothing is added on failure.
+ * AXERR_NO_MEMORY. Nothing is added on failure. On success *out (if out is not NULL) is the
+ * new device, still owned by the set.
  */
 int axdevice_set_add_from_fdt(struct axdevice_set *set, const void *fdt, int node,
-			      const struct axdevice_uart_host *host, struct ax_diag *diag);
+			      const struct axdevice_uart_host *host, struct axdevice **out,
+			      struct ax_diag *diag);
 
 #endif

@@ -13,6 +13,12 @@ struct spinlock {
 		ATOMIC_FLAG_INIT \
 	}
 
+/* Initialises a lock that was not statically initialised with SPINLOCK_INIT. */
+static inline void spin_lock_init(struct spinlock *l)
+{
+	atomic_flag_clear_explicit(&l->flag, memory_order_relaxed);
+}
+
 /* Spins until the lock is taken. */
 static inline void spin_lock(struct spinlock *l)
 {

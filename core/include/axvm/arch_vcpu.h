@@ -1,0 +1,79 @@
+/*
+ * The architecture seam: everything a backend (//riscv_vcpu, //arm_vcpu, //x86_vcpu, or the
+ * host's //tests/sim_vcpu) implements, and nothing else. Bazel links exactly one backend into
+ * core (//core:arch_backend selects it by platform). Backend state is opaque to core.
+ *
+ * Per physical CPU: arch_has_hardware_support, arch_hardware_enable/disable.
+ * Per vCPU: create, set_entry, set_stage2, setup, bind/unbind, run, set_gpr,
+ * set_return_value, inject_interrupt, destroy.
+ */
+#ifndef AXVM_ARCH_VCPU_H
+#define AXVM_ARCH_VCPU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <axaddrspace/addr.h>
+#include <axaddrspace/pt_format.h>
+#include <axvm/alloc.h>
+#include <axvm/exit.h>
+
+struct arch_vcpu;
+
+/* What a backend needs to create a vCPU. */
+struct arch_vcpu_create_config {
+	uint32_t vm_id;
+	uint32_t vcpu_id;  /* index in the VM */
+	uint64_t guest_id; /* what the guest calls this CPU: hart id, MPIDR affinity, APIC id */
+	uint16_t vmid;	   /* the stage-2 tag: VMID, ASID or VPID */
+};
+
+/* True if this physical CPU has the virtualization extension. */
+bool arch_has_hardware_support(void);
+
+/* Turns virtualization on for the calling physical CPU (VMXON, hedeleg/hideleg, HCR_EL2). */
+int arch_hardware_enable(void);
+
+/* Turns it off again for the calling physical CPU. */
+int arch_hardware_disable(void);
+
+/* The stage-2 page-table format this backend's hardware walks. */
+const struct pt_format *arch_stage2_format(void);
+
+/* Creates a vCPU in its reset state. Returns 0, AXERR_NO_MEMORY. */
+int arch_vcpu_create(const struct ax_allocator *alloc, const struct arch_vcpu_create_config *cfg,
+		     struct arch_vcpu **out);
+
+/* Frees a vCPU (unbound). */
+void arch_vcpu_destroy(struct arch_vcpu *v, const struct ax_allocator *alloc);
+
+/* Sets the guest-physical address the vCPU starts at and the argument register value. */
+int arch_vcpu_set_entry(struct arch_vcpu *v, gpa_t entry, uint64_t arg);
+
+/* Points the vCPU at its VM's stage-2 table. */
+int arch_vcpu_set_stage2(struct arch_vcpu *v, hpa_t root, const struct pt_format *fmt);
+
+/* Final setup before the first run (after entry and stage 2 are set). */
+int arch_vcpu_setup(struct arch_vcpu *v);
+
+/* Loads the vCPU onto the calling physical CPU (VMPTRLD, per-CPU state). */
+int arch_vcpu_bind(struct arch_vcpu *v);
+
+/* Takes the vCPU off the calling physical CPU. */
+int arch_vcpu_unbind(struct arch_vcpu *v);
+
+/* Runs the guest until its next exit, which is described in *exit. Returns 0, or an error if
+ * the vCPU cannot run at all. */
+int arch_vcpu_run(struct arch_vcpu *v, struct axvm_exit *exit);
+
+/* Writes general-purpose register reg (the numbering the backend used in its exits). */
+int arch_vcpu_set_gpr(struct arch_vcpu *v, unsigned reg, uint64_t value);
+
+/* Sets the value a hypercall returns to the guest. */
+void arch_vcpu_set_return_value(struct arch_vcpu *v, uint64_t value);
+
+/* Makes interrupt vector pending for the guest; called on the physical CPU the vCPU is bound
+ * to. Returns 0, AXERR_INVALID (no such vector). */
+int arch_vcpu_inject_interrupt(struct arch_vcpu *v, uint32_t vector);
+
+#endif

@@ -1,0 +1,100 @@
+/* A VM's configuration, parsed from a devicetree (docs/config.md has the schema). */
+#ifndef AXVM_CONFIG_H
+#define AXVM_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <axvm/diag.h>
+
+#define AXVM_MAX_VCPUS 16
+#define AXVM_MAX_MEMORY_REGIONS 8
+#define AXVM_MAX_IMAGES 4
+#define AXVM_MAX_DEVICES 16
+#define AXVM_MAX_PASSTHROUGH 8
+#define AXVM_NAME_LEN 32
+
+/* How a memory region is backed. */
+enum axvm_mem_kind {
+	AXVM_MEM_ALLOC,	     /* allocated and zeroed when the VM is created */
+	AXVM_MEM_ALLOC_LAZY, /* allocated page by page on the guest's first touch */
+	AXVM_MEM_LINEAR,     /* host-physical memory the host hands over (host-addr) */
+};
+
+struct axvm_mem_region {
+	uint64_t gpa;
+	uint64_t size;
+	uint32_t flags; /* enum axmap_flags (axaddrspace/pt_format.h) */
+	enum axvm_mem_kind kind;
+	uint64_t hpa; /* AXVM_MEM_LINEAR only */
+};
+
+/* Images the host supplies by name and core copies into guest memory at load_gpa. */
+enum axvm_image_kind {
+	AXVM_IMAGE_KERNEL,
+	AXVM_IMAGE_INITRD,
+	AXVM_IMAGE_DTB,
+	AXVM_IMAGE_KINDS,
+};
+
+struct axvm_image {
+	enum axvm_image_kind kind;
+	uint64_t load_gpa;
+	uint64_t size; /* 0: the size of whatever the host supplies */
+};
+
+/* An emulated device: the node in the config blob (compatible, reg, interrupts), which
+ * axdevice_set_add_from_fdt reads. */
+struct axvm_device {
+	int node;			/* offset in axvm_config.fdt */
+	char compatible[AXVM_NAME_LEN]; /* first compatible string, for messages */
+	uint64_t gpa;
+	uint64_t size;
+};
+
+/* A host-physical range mapped straight into the guest (a pass-through device). */
+struct axvm_passthrough {
+	uint64_t gpa;
+	uint64_t hpa;
+	uint64_t size;
+};
+
+struct axvm_config {
+	uint32_t id;
+	char name[AXVM_NAME_LEN];
+	uint32_t vcpu_count;
+	/* Physical CPU each vCPU runs on; -1 where the config leaves it to the host. */
+	int32_t vcpu_affinity[AXVM_MAX_VCPUS];
+	uint64_t entry; /* guest-physical entry point of vCPU 0 */
+	size_t memory_count;
+	struct axvm_mem_region memory[AXVM_MAX_MEMORY_REGIONS];
+	size_t image_count;
+	struct axvm_image images[AXVM_MAX_IMAGES];
+	size_t device_count;
+	struct axvm_device devices[AXVM_MAX_DEVICES];
+	size_t passthrough_count;
+	struct axvm_passthrough passthrough[AXVM_MAX_PASSTHROUGH];
+	const void *fdt; /* the blob parsed; devices refer into it */
+};
+
+/* Limits the parser checks against, from the host and the backend. */
+struct axvm_config_limits {
+	uint32_t max_vcpus; /* at most AXVM_MAX_VCPUS */
+	uint32_t host_cpus; /* affinity values must be below this */
+	uint8_t gpa_bits;   /* guest-physical addresses must fit (stage-2 format) */
+	/* Device compatibles the host can create; NULL-terminated. */
+	const char *const *known_devices;
+};
+
+/* Parses and checks the VM configuration blob fdt. On error returns AXERR_BAD_CONFIG (or
+ * AXERR_INVALID for a blob that is not a devicetree) and names the node and property in diag:
+ * missing memory, overlapping regions, a vCPU count of 0 or above the limit, an unknown device
+ * compatible, an image or entry point outside memory, a malformed property.
+ * fdt must be 8-byte aligned and readable for the totalsize its header gives; cfg refers into
+ * it (cfg->fdt, the device nodes), so it must outlive cfg. On error cfg is all zeroes.
+ * AXERR_INVALID also stands for a NULL argument or limits->gpa_bits outside 12..64. */
+int axvm_config_parse(const void *fdt, const struct axvm_config_limits *limits,
+		      struct axvm_config *cfg, struct ax_diag *diag);
+
+#endif

@@ -1,0 +1,104 @@
+/* The one portable description of why a vCPU left the guest. Backends fill it; the run loop
+ * handles what it can (MMIO, port I/O, system registers, stage-2 faults) and returns the rest. */
+#ifndef AXVM_EXIT_H
+#define AXVM_EXIT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum axvm_exit_kind {
+	AXVM_EXIT_NOTHING,   /* nothing to do (e.g. an interrupt the host already took) */
+	AXVM_EXIT_HYPERCALL, /* a hypercall the backend does not emulate itself */
+	AXVM_EXIT_MMIO_READ,
+	AXVM_EXIT_MMIO_WRITE,
+	AXVM_EXIT_SYSREG_READ,
+	AXVM_EXIT_SYSREG_WRITE,
+	AXVM_EXIT_IO_READ,
+	AXVM_EXIT_IO_WRITE,
+	AXVM_EXIT_EXTERNAL_INTERRUPT, /* a physical interrupt arrived while the guest ran */
+	AXVM_EXIT_NESTED_PAGE_FAULT,  /* a stage-2 fault outside any emulated device */
+	AXVM_EXIT_HALT,		      /* the vCPU waits for an interrupt (wfi, hlt) */
+	AXVM_EXIT_CPU_UP,	      /* the guest starts another vCPU */
+	AXVM_EXIT_CPU_DOWN,	      /* the vCPU turns itself off */
+	AXVM_EXIT_SYSTEM_DOWN,	      /* the guest powers off or resets the whole VM */
+	AXVM_EXIT_SEND_IPI,
+	AXVM_EXIT_FAIL_ENTRY, /* the hardware refused to enter the guest */
+	AXVM_EXIT_KINDS,
+};
+
+/* Access bits of a nested page fault. */
+enum axvm_access {
+	AXVM_ACCESS_READ = 1u << 0,
+	AXVM_ACCESS_WRITE = 1u << 1,
+	AXVM_ACCESS_EXEC = 1u << 2,
+};
+
+struct axvm_exit {
+	enum axvm_exit_kind kind;
+	union {
+		struct {
+			uint64_t nr;
+			uint64_t args[6];
+		} hypercall;
+		struct {
+			uint64_t addr;
+			uint8_t width;	   /* bytes: 1, 2, 4 or 8 */
+			uint8_t reg;	   /* destination general-purpose register */
+			uint8_t reg_width; /* bytes of the register written (4: a 32-bit load) */
+			bool sign_extend;
+		} mmio_read;
+		struct {
+			uint64_t addr;
+			uint8_t width;
+			uint64_t data;
+		} mmio_write;
+		struct {
+			uint64_t addr; /* the backend's encoding of the register */
+			uint8_t reg;
+		} sysreg_read;
+		struct {
+			uint64_t addr;
+			uint64_t value;
+		} sysreg_write;
+		struct {
+			uint16_t port;
+			uint8_t width;
+			uint8_t reg;
+		} io_read;
+		struct {
+			uint16_t port;
+			uint8_t width;
+			uint64_t data;
+		} io_write;
+		struct {
+			uint64_t vector;
+		} external_interrupt;
+		struct {
+			uint64_t addr;
+			uint32_t access; /* enum axvm_access */
+		} nested_page_fault;
+		struct {
+			uint64_t target; /* the guest's id of the vCPU: hart id, MPIDR */
+			uint64_t entry;
+			uint64_t arg;
+		} cpu_up;
+		struct {
+			uint64_t state;
+		} cpu_down;
+		struct {
+			bool reset; /* reset rather than power off */
+		} system_down;
+		struct {
+			uint64_t target_mask; /* vCPU indices */
+			uint64_t vector;
+		} send_ipi;
+		struct {
+			uint64_t reason; /* backend-specific, e.g. the VM-instruction error */
+		} fail_entry;
+	};
+};
+
+/* A constant name for an exit kind ("mmio-read"). */
+const char *axvm_exit_name(enum axvm_exit_kind kind);
+
+#endif

@@ -1,0 +1,33 @@
+/* What the host OS provides to core: memory, time, CPUs, interrupt routing and logs. A host
+ * fills one struct axvm_hal and hands it to axvm_init; host tests fill it with malloc. */
+#ifndef AXVM_HAL_H
+#define AXVM_HAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <axaddrspace/mm.h>
+#include <axvm/alloc.h>
+
+struct axvm_hal {
+	/* Pages for stage-2 tables and guest memory, and their addresses (see axaddr_mm). */
+	struct axaddr_mm mm;
+	/* Small objects: VMs, vCPUs, devices. */
+	struct ax_allocator heap;
+	/* Monotonic time in nanoseconds. */
+	uint64_t (*time_ns)(void);
+	/* The calling physical CPU's index. */
+	uint32_t (*current_cpu)(void);
+	/* Makes physical CPU cpu leave the guest it runs soon (an IPI), so that interrupts queued
+	 * for its vCPU are delivered; called from another CPU. */
+	void (*kick_cpu)(uint32_t cpu);
+	/* A byte written by VM vm_id to its console UART. */
+	void (*console_tx)(uint32_t vm_id, uint8_t byte);
+	/* One line of core's log (no trailing newline). */
+	void (*log)(const char *line);
+};
+
+/* The HAL core was initialised with. */
+const struct axvm_hal *axvm_hal_get(void);
+
+#endif

@@ -1,0 +1,84 @@
+/* VMs: created from a configuration, each with an address space, devices and vCPUs; several
+ * at once, found by id. */
+#ifndef AXVM_VM_H
+#define AXVM_VM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <axvm/config.h>
+#include <axvm/diag.h>
+#include <axvm/exit.h>
+#include <axvm/hal.h>
+
+#define AXVM_MAX_VMS 16
+
+struct axvm;
+struct axvm_vcpu;
+
+enum axvm_state {
+	AXVM_STATE_CREATED, /* built, not started */
+	AXVM_STATE_RUNNING, /* booted: its vCPUs may run */
+	AXVM_STATE_PAUSED,  /* vCPUs may not enter the guest until resumed */
+	AXVM_STATE_STOPPED, /* shut down by the host, the guest, or an error: see stop reason */
+};
+
+/* The images a host hands over for a VM, by kind (enum axvm_image_kind); NULL where absent. */
+struct axvm_images {
+	const void *data[AXVM_IMAGE_KINDS];
+	size_t size[AXVM_IMAGE_KINDS];
+};
+
+/* Initialises core with the host's HAL (once, before anything else). */
+int axvm_init(const struct axvm_hal *hal);
+
+/* Creates a VM: its address space from cfg's memory and pass-through regions, its devices, its
+ * vCPUs; loads the images. All or nothing. Returns 0, AXERR_EXISTS (id in use), AXERR_FULL,
+ * AXERR_NO_MEMORY, AXERR_BAD_CONFIG; diag says what failed. */
+int axvm_create(const struct axvm_config *cfg, const struct axvm_images *images, struct axvm **out,
+		struct ax_diag *diag);
+
+/* Destroys a VM that no vCPU is running, freeing everything it holds. */
+void axvm_destroy(struct axvm *vm);
+
+/* The VM with this id, or NULL. */
+struct axvm *axvm_find(uint32_t id);
+
+/* Starts a created VM: vCPU 0 is powered on at the entry point. */
+int axvm_boot(struct axvm *vm);
+
+/* Stops vCPUs from entering the guest (they finish their current exit first). */
+int axvm_pause(struct axvm *vm);
+
+/* Lets a paused VM run again. */
+int axvm_resume(struct axvm *vm);
+
+/* Stops the VM for good, recording why. Idempotent: the first reason is kept. */
+void axvm_shutdown(struct axvm *vm, const char *reason);
+
+/* The VM's id, name and state. */
+uint32_t axvm_id(const struct axvm *vm);
+const char *axvm_name(const struct axvm *vm);
+enum axvm_state axvm_state(const struct axvm *vm);
+
+/* Why a stopped VM stopped ("" while it runs). */
+const char *axvm_stop_reason(const struct axvm *vm);
+
+/* The VM's vCPU count and vCPU idx (NULL if out of range). */
+uint32_t axvm_vcpu_count(const struct axvm *vm);
+struct axvm_vcpu *axvm_vcpu_at(struct axvm *vm, uint32_t idx);
+
+/* Queues interrupt vector for every vCPU in vcpu_mask. A vCPU running on another physical CPU
+ * is kicked through the HAL; the interrupt is injected on its own CPU before it re-enters the
+ * guest. Returns 0, AXERR_INVALID (mask names no vCPU, vector too large). */
+int axvm_inject_interrupt(struct axvm *vm, uint64_t vcpu_mask, uint32_t vector);
+
+/* Feeds host console input to the VM's console UART. Returns the bytes accepted. */
+size_t axvm_console_input(struct axvm *vm, const uint8_t *bytes, size_t n);
+
+/* Copies between the host and the VM's guest-physical memory. */
+int axvm_read_guest(struct axvm *vm, uint64_t gpa, void *buf, size_t len);
+int axvm_write_guest(struct axvm *vm, uint64_t gpa, const void *buf, size_t len);
+
+#endif

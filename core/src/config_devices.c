@@ -1,0 +1,269 @@
+/* Emulated devices (/devices) and pass-through ranges (/passthrough): their guest ranges must
+ * stay clear of memory and of each other. */
+#include "config_internal.h"
+
+#include <libfdt.h>
+#include <string.h>
+
+#include <axvm/error.h>
+
+static const char *const devices_props[] = {"#address-cells", "#size-cells", "ranges",
+					    "interrupt-parent", NULL};
+static const char *const passthrough_props[] = {"#address-cells", "#size-cells", NULL};
+static const char *const passthrough_entry_props[] = {"reg", "host-addr", "phandle", NULL};
+
+/* A device node is used unless its status says otherwise ("okay" or "ok"). */
+static int read_enabled(const struct cfg_ctx *c, int node, bool *enabled)
+{
+	const char *s;
+	int err;
+
+	*enabled = true;
+	if (!cfg_has(c, node, "status"))
+		return AX_OK;
+	err = cfg_string(c, node, "status", &s);
+	if (err)
+		return err;
+	*enabled = strcmp(s, "okay") == 0 || strcmp(s, "ok") == 0;
+	return AX_OK;
+}
+
+/* Whether one of node's (checked) compatible strings is a device the host can create. */
+static bool known(const struct cfg_ctx *c, int node)
+{
+	const char *const *models = c->limits->known_devices;
+	const char *s;
+
+	for (int i = 0; models && (s = fdt_stringlist_get(c->fdt, node, "compatible", i, NULL));
+	     i++) {
+		for (const char *const *m = models; *m; m++) {
+			if (strcmp(s, *m) == 0)
+				return true;
+		}
+	}
+	return false;
+}
+
+static int read_compatible(const struct cfg_ctx *c, int node, struct axvm_device *dev)
+{
+	const char *first;
+	size_t n;
+	int err = cfg_stringlist(c, node, "compatible", &first);
+
+	if (err)
+		return err;
+	if (!known(c, node))
+		return cfg_fail(c, node, "compatible", "no device model for \"%s\"", first);
+	n = strlen(first);
+	if (n > AXVM_NAME_LEN - 1)
+		n = AXVM_NAME_LEN - 1;
+	memcpy(dev->compatible, first, n);
+	dev->compatible[n] = '\0';
+	return AX_OK;
+}
+
+/* Rejects node's reg [gpa, gpa+size) where it overlaps a memory region. */
+static int check_against_memory(const struct cfg_ctx *c, int node, uint64_t gpa, uint64_t size)
+{
+	char other[CFG_PATH_LEN];
+
+	for (size_t i = 0; i < c->cfg->memory_count; i++) {
+		const struct axvm_mem_region *m = &c->cfg->memory[i];
+
+		if (!cfg_overlap(gpa, size, m->gpa, m->size))
+			continue;
+		cfg_path(c->fdt, c->memory_nodes[i], other);
+		return cfg_fail(c, node, "reg", "[0x%llx, +0x%llx) overlaps %s",
+				(unsigned long long)gpa, (unsigned long long)size, other);
+	}
+	return AX_OK;
+}
+
+/* Rejects node's reg [gpa, gpa+size) where it overlaps a device. */
+static int check_against_devices(const struct cfg_ctx *c, int node, uint64_t gpa, uint64_t size)
+{
+	char other[CFG_PATH_LEN];
+
+	for (size_t i = 0; i < c->cfg->device_count; i++) {
+		const struct axvm_device *d = &c->cfg->devices[i];
+
+		if (!cfg_overlap(gpa, size, d->gpa, d->size))
+			continue;
+		cfg_path(c->fdt, d->node, other);
+		return cfg_fail(c, node, "reg", "[0x%llx, +0x%llx) overlaps %s",
+				(unsigned long long)gpa, (unsigned long long)size, other);
+	}
+	return AX_OK;
+}
+
+static int add_device(struct cfg_ctx *c, int node, const struct cfg_cells *cells)
+{
+	struct axvm_config *cfg = c->cfg;
+	struct axvm_device dev = {.node = node};
+	int err;
+
+	if (cfg->device_count == AXVM_MAX_DEVICES)
+		return cfg_fail(c, node, NULL, "too many devices, at most %d", AXVM_MAX_DEVICES);
+	err = read_compatible(c, node, &dev);
+	if (!err)
+		err = cfg_reg(c, node, cells, &dev.gpa, &dev.size);
+	if (!err)
+		err = cfg_check_guest_range(c, node, "reg", dev.gpa, dev.size, false);
+	if (!err)
+		err = check_against_memory(c, node, dev.gpa, dev.size);
+	if (!err)
+		err = check_against_devices(c, node, dev.gpa, dev.size);
+	if (err)
+		return err;
+	cfg->devices[cfg->device_count++] = dev;
+	return AX_OK;
+}
+
+/* Device addresses are guest-physical: a ranges that translates them is refused. */
+static int check_no_translation(const struct cfg_ctx *c)
+{
+	int len;
+	const void *ranges = fdt_getprop(c->fdt, c->devices, "ranges", &len);
+
+	if (!ranges && len == -FDT_ERR_NOTFOUND)
+		return AX_OK;
+	if (!ranges)
+		return cfg_fail(c, c->devices, "ranges", "unreadable (%s)", fdt_strerror(len));
+	if (len != 0)
+		return cfg_fail(c, c->devices, "ranges",
+				"%d bytes; must be empty, device addresses are guest-physical",
+				len);
+	return AX_OK;
+}
+
+/* One node under /devices: skipped when disabled. */
+static int add_device_node(struct cfg_ctx *c, int node, const struct cfg_cells *cells)
+{
+	bool enabled;
+	int err = read_enabled(c, node, &enabled);
+
+	if (err || !enabled)
+		return err;
+	return add_device(c, node, cells);
+}
+
+int cfg_parse_devices(struct cfg_ctx *c)
+{
+	struct cfg_cells cells;
+	int node;
+	int err;
+
+	if (c->devices < 0)
+		return AX_OK;
+	err = cfg_check_props(c, c->devices, devices_props);
+	if (!err)
+		err = check_no_translation(c);
+	if (!err)
+		err = cfg_cells(c, c->devices, &cells);
+	if (err)
+		return err;
+	fdt_for_each_subnode (node, c->fdt, c->devices) {
+		err = add_device_node(c, node, &cells);
+		if (err)
+			return err;
+	}
+	return cfg_children_end(c, c->devices, node);
+}
+
+/* Rejects a host range shared with linear memory or an earlier pass-through range. */
+static int check_host_overlaps(const struct cfg_ctx *c, int node, const struct axvm_passthrough *p)
+{
+	const struct axvm_config *cfg = c->cfg;
+	char other[CFG_PATH_LEN];
+	int with = -1;
+
+	for (size_t i = 0; with < 0 && i < cfg->memory_count; i++) {
+		const struct axvm_mem_region *m = &cfg->memory[i];
+
+		if (m->kind == AXVM_MEM_LINEAR && cfg_overlap(p->hpa, p->size, m->hpa, m->size))
+			with = c->memory_nodes[i];
+	}
+	for (size_t i = 0; with < 0 && i < cfg->passthrough_count; i++) {
+		const struct axvm_passthrough *o = &cfg->passthrough[i];
+
+		if (cfg_overlap(p->hpa, p->size, o->hpa, o->size))
+			with = c->passthrough_nodes[i];
+	}
+	if (with < 0)
+		return AX_OK;
+	cfg_path(c->fdt, with, other);
+	return cfg_fail(c, node, "host-addr", "[0x%llx, +0x%llx) overlaps the host range of %s",
+			(unsigned long long)p->hpa, (unsigned long long)p->size, other);
+}
+
+/* Rejects a guest range shared with an earlier pass-through range. */
+static int check_guest_overlaps(const struct cfg_ctx *c, int node, const struct axvm_passthrough *p)
+{
+	const struct axvm_config *cfg = c->cfg;
+	char other[CFG_PATH_LEN];
+
+	for (size_t i = 0; i < cfg->passthrough_count; i++) {
+		const struct axvm_passthrough *o = &cfg->passthrough[i];
+
+		if (!cfg_overlap(p->gpa, p->size, o->gpa, o->size))
+			continue;
+		cfg_path(c->fdt, c->passthrough_nodes[i], other);
+		return cfg_fail(c, node, "reg", "[0x%llx, +0x%llx) overlaps %s",
+				(unsigned long long)p->gpa, (unsigned long long)p->size, other);
+	}
+	return AX_OK;
+}
+
+static int add_passthrough(struct cfg_ctx *c, int node, const struct cfg_cells *cells)
+{
+	struct axvm_config *cfg = c->cfg;
+	struct axvm_passthrough p = {0};
+	int err;
+
+	if (cfg->passthrough_count == AXVM_MAX_PASSTHROUGH)
+		return cfg_fail(c, node, NULL, "too many pass-through ranges, at most %d",
+				AXVM_MAX_PASSTHROUGH);
+	err = cfg_check_props(c, node, passthrough_entry_props);
+	if (!err)
+		err = cfg_reg(c, node, cells, &p.gpa, &p.size);
+	if (!err)
+		err = cfg_check_guest_range(c, node, "reg", p.gpa, p.size, true);
+	if (!err)
+		err = cfg_u64(c, node, "host-addr", &p.hpa);
+	if (!err)
+		err = cfg_check_host_range(c, node, "host-addr", p.hpa, p.size);
+	if (!err)
+		err = check_against_memory(c, node, p.gpa, p.size);
+	if (!err)
+		err = check_against_devices(c, node, p.gpa, p.size);
+	if (!err)
+		err = check_guest_overlaps(c, node, &p);
+	if (!err)
+		err = check_host_overlaps(c, node, &p);
+	if (err)
+		return err;
+	c->passthrough_nodes[cfg->passthrough_count] = node;
+	cfg->passthrough[cfg->passthrough_count++] = p;
+	return AX_OK;
+}
+
+int cfg_parse_passthrough(struct cfg_ctx *c)
+{
+	struct cfg_cells cells;
+	int node;
+	int err;
+
+	if (c->passthrough < 0)
+		return AX_OK;
+	err = cfg_check_props(c, c->passthrough, passthrough_props);
+	if (!err)
+		err = cfg_cells(c, c->passthrough, &cells);
+	if (err)
+		return err;
+	fdt_for_each_subnode (node, c->fdt, c->passthrough) {
+		err = add_passthrough(c, node, &cells);
+		if (err)
+			return err;
+	}
+	return cfg_children_end(c, c->passthrough, node);
+}

@@ -1,0 +1,166 @@
+/* The run loop: enter the guest, emulate what core can, return the rest to the host. */
+#include <axvm/error.h>
+
+#include "vm_internal.h"
+
+/* What an exit handler decided. */
+enum disposition {
+	RESUME,	    /* handled: enter the guest again */
+	TO_HOST,    /* the host handles this exit */
+	STOPPED_VM, /* the guest did something that stopped its VM */
+};
+
+/* A value read for a load of width bytes, as the destination register receives it. */
+static uint64_t load_result(uint64_t value, unsigned width, bool sign_extend, unsigned reg_width)
+{
+	unsigned bits = width * 8;
+
+	if (bits < 64) {
+		value &= (1ull << bits) - 1;
+		if (sign_extend && (value >> (bits - 1)) & 1)
+			value |= ~0ull << bits;
+	}
+	if (reg_width && reg_width < 8)
+		value &= (1ull << (reg_width * 8)) - 1;
+	return value;
+}
+
+static enum disposition device_read(struct axvm_vcpu *v, enum axdevice_space space, uint64_t addr,
+				    unsigned width, unsigned reg, bool sign_extend,
+				    unsigned reg_width, int *err)
+{
+	static const char *const what[] = {"MMIO", "port", "system register"};
+	uint64_t value = 0;
+
+	spin_lock(&v->vm->device_lock);
+	*err = axdevice_set_read(&v->vm->devices, space, addr, width, &value);
+	spin_unlock(&v->vm->device_lock);
+	if (!*err)
+		*err = arch_vcpu_set_gpr(v->arch, reg,
+					 load_result(value, width, sign_extend, reg_width));
+	if (*err) {
+		vm_guest_error(v->vm, v, *err, "%s read of %u bytes at 0x%llx", what[space], width,
+			       (unsigned long long)addr);
+		return STOPPED_VM;
+	}
+	return RESUME;
+}
+
+static enum disposition device_write(struct axvm_vcpu *v, enum axdevice_space space, uint64_t addr,
+				     unsigned width, uint64_t value, int *err)
+{
+	static const char *const what[] = {"MMIO", "port", "system register"};
+
+	spin_lock(&v->vm->device_lock);
+	*err = axdevice_set_write(&v->vm->devices, space, addr, width, value);
+	spin_unlock(&v->vm->device_lock);
+	if (*err) {
+		vm_guest_error(v->vm, v, *err, "%s write of %u bytes at 0x%llx", what[space], width,
+			       (unsigned long long)addr);
+		return STOPPED_VM;
+	}
+	return RESUME;
+}
+
+static enum disposition stage2_fault(struct axvm_vcpu *v, const struct axvm_exit *e, int *err)
+{
+	uint32_t a = e->nested_page_fault.access;
+	enum axaddr_access access = (a & AXVM_ACCESS_WRITE)  ? AXADDR_ACCESS_WRITE
+				    : (a & AXVM_ACCESS_EXEC) ? AXADDR_ACCESS_EXEC
+							     : AXADDR_ACCESS_READ;
+	uint64_t addr = e->nested_page_fault.addr;
+	bool fixed = false;
+	const char *kind;
+
+	*err = axaddrspace_handle_page_fault(&v->vm->as, gpa(addr), access, &fixed);
+	if (!*err && fixed)
+		return RESUME;
+	if (!*err)
+		*err = axaddrspace_find_region(&v->vm->as, gpa(addr)) ? AXERR_PERMISSION
+								      : AXERR_NOT_MAPPED;
+	kind = access == AXADDR_ACCESS_WRITE  ? "write"
+	       : access == AXADDR_ACCESS_EXEC ? "instruction fetch"
+					      : "read";
+	vm_guest_error(v->vm, v, *err, "stage-2 fault: %s at guest-physical 0x%llx", kind,
+		       (unsigned long long)addr);
+	return STOPPED_VM;
+}
+
+static enum disposition handle_exit(struct axvm_vcpu *v, struct axvm_exit *e, int *err)
+{
+	*err = AX_OK;
+	switch (e->kind) {
+	case AXVM_EXIT_MMIO_READ:
+		return device_read(v, AXDEVICE_MMIO, e->mmio_read.addr, e->mmio_read.width,
+				   e->mmio_read.reg, e->mmio_read.sign_extend,
+				   e->mmio_read.reg_width, err);
+	case AXVM_EXIT_MMIO_WRITE:
+		return device_write(v, AXDEVICE_MMIO, e->mmio_write.addr, e->mmio_write.width,
+				    e->mmio_write.data, err);
+	case AXVM_EXIT_IO_READ:
+		return device_read(v, AXDEVICE_PORT_IO, e->io_read.port, e->io_read.width,
+				   e->io_read.reg, false, e->io_read.width, err);
+	case AXVM_EXIT_IO_WRITE:
+		return device_write(v, AXDEVICE_PORT_IO, e->io_write.port, e->io_write.width,
+				    e->io_write.data, err);
+	case AXVM_EXIT_SYSREG_READ:
+		return device_read(v, AXDEVICE_SYSREG, e->sysreg_read.addr, 8, e->sysreg_read.reg,
+				   false, 8, err);
+	case AXVM_EXIT_SYSREG_WRITE:
+		return device_write(v, AXDEVICE_SYSREG, e->sysreg_write.addr, 8,
+				    e->sysreg_write.value, err);
+	case AXVM_EXIT_NESTED_PAGE_FAULT:
+		return stage2_fault(v, e, err);
+	case AXVM_EXIT_NOTHING:
+		return RESUME;
+	case AXVM_EXIT_SYSTEM_DOWN:
+		axvm_shutdown(v->vm, e->system_down.reset ? "the guest asked for a reset"
+							  : "the guest powered off");
+		return TO_HOST;
+	case AXVM_EXIT_CPU_DOWN:
+		atomic_store(&v->powered, false);
+		return TO_HOST;
+	case AXVM_EXIT_FAIL_ENTRY:
+		*err = AXERR_UNSUPPORTED;
+		vm_guest_error(v->vm, v, *err, "the hardware refused to enter the guest (0x%llx)",
+			       (unsigned long long)e->fail_entry.reason);
+		return STOPPED_VM;
+	default:
+		return TO_HOST;
+	}
+}
+
+int axvm_vcpu_run(struct axvm_vcpu *v, struct axvm_exit *exit)
+{
+	int err = AX_OK;
+
+	if (axvm_state(v->vm) != AXVM_STATE_RUNNING || !atomic_load(&v->powered))
+		return AXERR_BAD_STATE;
+	if (atomic_load(&v->bound_cpu) != (int32_t)axvm_hal_get()->current_cpu())
+		return AXERR_BAD_STATE;
+	err = vcpu_transition(v, AXVM_VCPU_READY, AXVM_VCPU_RUNNING);
+	if (err)
+		return err;
+	for (;;) {
+		enum disposition d;
+
+		if (axvm_state(v->vm) != AXVM_STATE_RUNNING) {
+			/* Paused or stopped by someone else: give the CPU back to the host. */
+			exit->kind = AXVM_EXIT_NOTHING;
+			break;
+		}
+		vcpu_deliver_pending(v);
+		err = arch_vcpu_run(v->arch, exit);
+		if (err) {
+			vm_guest_error(v->vm, v, err, "entering the guest failed");
+			break;
+		}
+		if ((unsigned)exit->kind < AXVM_EXIT_KINDS)
+			v->exits[exit->kind]++;
+		d = handle_exit(v, exit, &err);
+		if (d != RESUME)
+			break;
+	}
+	vcpu_transition(v, AXVM_VCPU_RUNNING, AXVM_VCPU_READY);
+	return err;
+}

@@ -1,0 +1,375 @@
+/* VM lifecycle: create (all or nothing), boot, pause, shut down, destroy; the VM table. */
+#include <axaddrspace/formats.h>
+#include <axdevice/fdt_device.h>
+#include <axdevice/uart.h>
+#include <axvm/assert.h>
+#include <axvm/error.h>
+#include <axvm/format.h>
+#include <string.h>
+
+#include "vm_internal.h"
+
+static struct spinlock table_lock = SPINLOCK_INIT;
+static struct axvm *table[AXVM_MAX_VMS];
+
+static bool is_uart(const char *compatible)
+{
+	return !strcmp(compatible, "ns16550a") || !strcmp(compatible, "ns16550") ||
+	       !strcmp(compatible, "arm,pl011");
+}
+
+static void uart_tx(void *ctx, uint8_t byte)
+{
+	struct axvm *vm = ctx;
+
+	if (axvm_hal_get()->console_tx)
+		axvm_hal_get()->console_tx(vm->id, byte);
+}
+
+/* A device's interrupt line goes to vCPU 0 until a virtual interrupt controller routes it. */
+static void device_irq(void *ctx, uint32_t line, bool level)
+{
+	if (level)
+		axvm_inject_interrupt(ctx, 1, line);
+}
+
+static int table_insert(struct axvm *vm)
+{
+	int slot = -1;
+	int err = AX_OK;
+
+	spin_lock(&table_lock);
+	for (int i = 0; i < AXVM_MAX_VMS; i++) {
+		if (table[i] && table[i]->id == vm->id)
+			err = AXERR_EXISTS;
+		if (!table[i] && slot < 0)
+			slot = i;
+	}
+	if (!err && slot < 0)
+		err = AXERR_FULL;
+	if (!err)
+		table[slot] = vm;
+	spin_unlock(&table_lock);
+	return err;
+}
+
+static void table_remove(struct axvm *vm)
+{
+	spin_lock(&table_lock);
+	for (int i = 0; i < AXVM_MAX_VMS; i++) {
+		if (table[i] == vm)
+			table[i] = NULL;
+	}
+	spin_unlock(&table_lock);
+}
+
+struct axvm *axvm_find(uint32_t id)
+{
+	struct axvm *found = NULL;
+
+	spin_lock(&table_lock);
+	for (int i = 0; i < AXVM_MAX_VMS; i++) {
+		if (table[i] && table[i]->id == id)
+			found = table[i];
+	}
+	spin_unlock(&table_lock);
+	return found;
+}
+
+static int build_memory(struct axvm *vm, const struct axvm_config *cfg, struct ax_diag *diag)
+{
+	int err;
+
+	for (size_t i = 0; i < cfg->memory_count; i++) {
+		const struct axvm_mem_region *m = &cfg->memory[i];
+
+		if (m->kind == AXVM_MEM_LINEAR)
+			err = axaddrspace_map_linear(&vm->as, gpa(m->gpa), hpa(m->hpa), m->size,
+						     m->flags);
+		else
+			err = axaddrspace_map_alloc(&vm->as, gpa(m->gpa), m->size, m->flags,
+						    m->kind == AXVM_MEM_ALLOC_LAZY);
+		if (err)
+			return ax_diag_set(diag, err, "vm %u: memory [0x%llx, +0x%llx): %s", vm->id,
+					   (unsigned long long)m->gpa, (unsigned long long)m->size,
+					   ax_strerror(err));
+	}
+	for (size_t i = 0; i < cfg->passthrough_count; i++) {
+		const struct axvm_passthrough *p = &cfg->passthrough[i];
+
+		err = axaddrspace_map_linear(&vm->as, gpa(p->gpa), hpa(p->hpa), p->size,
+					     AXMAP_READ | AXMAP_WRITE | AXMAP_DEVICE);
+		if (err)
+			return ax_diag_set(diag, err, "vm %u: pass-through [0x%llx, +0x%llx): %s",
+					   vm->id, (unsigned long long)p->gpa,
+					   (unsigned long long)p->size, ax_strerror(err));
+	}
+	return AX_OK;
+}
+
+static int build_devices(struct axvm *vm, const struct axvm_config *cfg, struct ax_diag *diag)
+{
+	struct axdevice_uart_host host = {.tx = uart_tx, .set_irq = device_irq, .ctx = vm};
+	int err = axdevice_set_init(&vm->devices, &axvm_hal_get()->heap);
+
+	if (err)
+		return ax_diag_set(diag, err, "vm %u: devices: %s", vm->id, ax_strerror(err));
+	vm->devices_ready = true;
+	for (size_t i = 0; i < cfg->device_count; i++) {
+		const struct axvm_device *d = &cfg->devices[i];
+		struct axdevice *dev;
+
+		err = axdevice_set_add_from_fdt(&vm->devices, cfg->fdt, d->node, &host, &dev, diag);
+		if (err)
+			return err;
+		if (!vm->console && is_uart(d->compatible))
+			vm->console = dev;
+	}
+	return AX_OK;
+}
+
+static int load_images(struct axvm *vm, const struct axvm_config *cfg,
+		       const struct axvm_images *images, struct ax_diag *diag)
+{
+	for (size_t i = 0; i < cfg->image_count; i++) {
+		const struct axvm_image *img = &cfg->images[i];
+		const void *data = images ? images->data[img->kind] : NULL;
+		size_t size = images ? images->size[img->kind] : 0;
+		int err;
+
+		if (!data)
+			return ax_diag_set(diag, AXERR_BAD_CONFIG,
+					   "vm %u: image %d configured but not supplied", vm->id,
+					   (int)img->kind);
+		if (img->size && size > img->size)
+			return ax_diag_set(diag, AXERR_BAD_CONFIG,
+					   "vm %u: image %d is %zu bytes, config allows %llu",
+					   vm->id, (int)img->kind, size,
+					   (unsigned long long)img->size);
+		err = axaddrspace_load(&vm->as, gpa(img->load_gpa), data, size);
+		if (err)
+			return ax_diag_set(diag, err, "vm %u: loading image %d at 0x%llx: %s",
+					   vm->id, (int)img->kind,
+					   (unsigned long long)img->load_gpa, ax_strerror(err));
+		if (img->kind == AXVM_IMAGE_DTB)
+			vm->boot_arg = img->load_gpa;
+	}
+	return AX_OK;
+}
+
+static int build_vcpus(struct axvm *vm, const struct axvm_config *cfg, struct ax_diag *diag)
+{
+	const struct pt_format *fmt = arch_stage2_format();
+
+	for (uint32_t i = 0; i < cfg->vcpu_count; i++) {
+		struct axvm_vcpu *v = &vm->vcpus[i];
+		struct arch_vcpu_create_config acfg = {
+		    .vm_id = vm->id, .vcpu_id = i, .guest_id = i, .vmid = (uint16_t)vm->id};
+		int err;
+
+		v->vm = vm;
+		v->id = i;
+		v->affinity = cfg->vcpu_affinity[i];
+		atomic_store(&v->bound_cpu, -1);
+		atomic_store(&v->state, AXVM_VCPU_CREATED);
+		err = arch_vcpu_create(&axvm_hal_get()->heap, &acfg, &v->arch);
+		if (!err)
+			err = arch_vcpu_set_stage2(v->arch, vm->as.pt.root, fmt);
+		if (!err)
+			err = arch_vcpu_setup(v->arch);
+		if (err)
+			return ax_diag_set(diag, err, "vm %u: vcpu %u: %s", vm->id, i,
+					   ax_strerror(err));
+		vm->vcpu_count = i + 1;
+		vcpu_transition(v, AXVM_VCPU_CREATED, AXVM_VCPU_FREE);
+	}
+	return AX_OK;
+}
+
+static void release(struct axvm *vm)
+{
+	const struct axvm_hal *hal = axvm_hal_get();
+
+	for (uint32_t i = 0; i < vm->vcpu_count; i++)
+		arch_vcpu_destroy(vm->vcpus[i].arch, &hal->heap);
+	if (vm->devices_ready)
+		axdevice_set_destroy(&vm->devices);
+	if (vm->as_ready)
+		axaddrspace_destroy(&vm->as);
+	ax_free(&hal->heap, vm);
+}
+
+int axvm_create(const struct axvm_config *cfg, const struct axvm_images *images, struct axvm **out,
+		struct ax_diag *diag)
+{
+	const struct axvm_hal *hal = axvm_hal_get();
+	struct axvm *vm;
+	int err;
+
+	if (!hal)
+		return ax_diag_set(diag, AXERR_BAD_STATE, "axvm_init was not called");
+	if (cfg->vcpu_count == 0 || cfg->vcpu_count > AXVM_MAX_VCPUS)
+		return ax_diag_set(diag, AXERR_BAD_CONFIG, "vm %u: %u vcpus", cfg->id,
+				   cfg->vcpu_count);
+	vm = ax_zalloc(&hal->heap, sizeof(*vm));
+	if (!vm)
+		return ax_diag_set(diag, AXERR_NO_MEMORY, "vm %u: no memory", cfg->id);
+	vm->id = cfg->id;
+	memcpy(vm->name, cfg->name, sizeof(vm->name));
+	vm->name[AXVM_NAME_LEN - 1] = '\0';
+	vm->entry = cfg->entry;
+	atomic_store(&vm->state, AXVM_STATE_CREATED);
+	spin_lock_init(&vm->stop_lock);
+	spin_lock_init(&vm->device_lock);
+	err = axaddrspace_init(&vm->as, arch_stage2_format(), &hal->mm);
+	if (err)
+		err = ax_diag_set(diag, err, "vm %u: stage-2 table: %s", vm->id, ax_strerror(err));
+	vm->as_ready = !err;
+	if (!err)
+		err = build_memory(vm, cfg, diag);
+	if (!err)
+		err = build_devices(vm, cfg, diag);
+	if (!err)
+		err = load_images(vm, cfg, images, diag);
+	if (!err)
+		err = build_vcpus(vm, cfg, diag);
+	if (!err) {
+		err = table_insert(vm);
+		if (err)
+			ax_diag_set(diag, err, "vm %u: %s", vm->id,
+				    err == AXERR_EXISTS ? "id already in use" : "too many VMs");
+	}
+	if (err) {
+		release(vm);
+		return err;
+	}
+	*out = vm;
+	return AX_OK;
+}
+
+void axvm_destroy(struct axvm *vm)
+{
+	for (uint32_t i = 0; i < vm->vcpu_count; i++)
+		AX_ASSERT(axvm_vcpu_state(&vm->vcpus[i]) != AXVM_VCPU_RUNNING);
+	table_remove(vm);
+	release(vm);
+}
+
+int axvm_boot(struct axvm *vm)
+{
+	int expected = AXVM_STATE_CREATED;
+	int err = arch_vcpu_set_entry(vm->vcpus[0].arch, gpa(vm->entry), vm->boot_arg);
+
+	if (err)
+		return err;
+	if (!atomic_compare_exchange_strong(&vm->state, &expected, AXVM_STATE_RUNNING))
+		return AXERR_BAD_STATE;
+	atomic_store(&vm->vcpus[0].powered, true);
+	axvm_logf("vm %u (%s): booting %u vcpu(s) at 0x%llx", vm->id, vm->name, vm->vcpu_count,
+		  (unsigned long long)vm->entry);
+	return AX_OK;
+}
+
+static int change_state(struct axvm *vm, enum axvm_state from, enum axvm_state to)
+{
+	int expected = from;
+
+	return atomic_compare_exchange_strong(&vm->state, &expected, to) ? AX_OK : AXERR_BAD_STATE;
+}
+
+int axvm_pause(struct axvm *vm)
+{
+	return change_state(vm, AXVM_STATE_RUNNING, AXVM_STATE_PAUSED);
+}
+
+int axvm_resume(struct axvm *vm)
+{
+	return change_state(vm, AXVM_STATE_PAUSED, AXVM_STATE_RUNNING);
+}
+
+void axvm_shutdown(struct axvm *vm, const char *reason)
+{
+	bool first;
+
+	spin_lock(&vm->stop_lock);
+	first = atomic_exchange(&vm->state, AXVM_STATE_STOPPED) != AXVM_STATE_STOPPED;
+	if (first)
+		ax_diag_set(&vm->stop_reason, 0, "%s", reason);
+	spin_unlock(&vm->stop_lock);
+	if (first) {
+		axvm_logf("vm %u (%s): stopped: %s", vm->id, vm->name, reason);
+		for (uint32_t i = 0; i < vm->vcpu_count; i++) {
+			int32_t cpu = atomic_load(&vm->vcpus[i].bound_cpu);
+
+			if (axvm_vcpu_state(&vm->vcpus[i]) == AXVM_VCPU_RUNNING && cpu >= 0 &&
+			    (uint32_t)cpu != axvm_hal_get()->current_cpu())
+				axvm_hal_get()->kick_cpu((uint32_t)cpu);
+		}
+	}
+}
+
+int vm_guest_error(struct axvm *vm, struct axvm_vcpu *vcpu, int err, const char *fmt, ...)
+{
+	char what[160];
+	char reason[AX_DIAG_LEN];
+	va_list ap;
+
+	va_start(ap, fmt);
+	ax_vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	ax_snprintf(reason, sizeof(reason), "vcpu %u: %s: %s", vcpu->id, what, ax_strerror(err));
+	axvm_shutdown(vm, reason);
+	return err;
+}
+
+uint32_t axvm_id(const struct axvm *vm)
+{
+	return vm->id;
+}
+
+const char *axvm_name(const struct axvm *vm)
+{
+	return vm->name;
+}
+
+enum axvm_state axvm_state(const struct axvm *vm)
+{
+	return (enum axvm_state)atomic_load(&vm->state);
+}
+
+const char *axvm_stop_reason(const struct axvm *vm)
+{
+	return axvm_state(vm) == AXVM_STATE_STOPPED ? vm->stop_reason.msg : "";
+}
+
+uint32_t axvm_vcpu_count(const struct axvm *vm)
+{
+	return vm->vcpu_count;
+}
+
+struct axvm_vcpu *axvm_vcpu_at(struct axvm *vm, uint32_t idx)
+{
+	return idx < vm->vcpu_count ? &vm->vcpus[idx] : NULL;
+}
+
+size_t axvm_console_input(struct axvm *vm, const uint8_t *bytes, size_t n)
+{
+	size_t taken = 0;
+
+	if (vm->console) {
+		spin_lock(&vm->device_lock);
+		taken = axdevice_uart_receive(vm->console, bytes, n);
+		spin_unlock(&vm->device_lock);
+	}
+	return taken;
+}
+
+int axvm_read_guest(struct axvm *vm, uint64_t g, void *buf, size_t len)
+{
+	return axaddrspace_read(&vm->as, gpa(g), buf, len);
+}
+
+int axvm_write_guest(struct axvm *vm, uint64_t g, const void *buf, size_t len)
+{
+	return axaddrspace_write(&vm->as, gpa(g), buf, len);
+}

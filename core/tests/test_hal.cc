@@ -1,0 +1,57 @@
+#include "core/tests/test_hal.h"
+
+#include <gtest/gtest.h>
+
+extern "C" {
+#include <axvm/vm.h>
+}
+
+namespace
+{
+
+TestHal *current;
+
+uint64_t TimeNs()
+{
+	return 0;
+}
+
+uint32_t CurrentCpu()
+{
+	return current->cpu;
+}
+
+void KickCpu(uint32_t cpu)
+{
+	current->kicks.push_back(cpu);
+}
+
+void ConsoleTx(uint32_t vm_id, uint8_t byte)
+{
+	current->console[vm_id].push_back(static_cast<char>(byte));
+}
+
+void Log(const char *line)
+{
+	current->log.push_back(line);
+}
+
+} // namespace
+
+TestHal::TestHal(size_t pages) : mm(pages)
+{
+	current = this;
+	hal_.mm = *mm.mm();
+	hal_.heap = heap.ops;
+	hal_.time_ns = TimeNs;
+	hal_.current_cpu = CurrentCpu;
+	hal_.kick_cpu = KickCpu;
+	hal_.console_tx = ConsoleTx;
+	hal_.log = Log;
+	EXPECT_EQ(axvm_init(&hal_), 0);
+}
+
+TestHal::~TestHal()
+{
+	current = nullptr;
+}

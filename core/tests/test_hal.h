@@ -1,0 +1,34 @@
+/* A HAL for host tests: pages from TestMm, objects from malloc, a settable "current CPU", and
+ * recorders for kicks, console output and log lines. */
+#ifndef AXVM_CORE_TESTS_TEST_HAL_H
+#define AXVM_CORE_TESTS_TEST_HAL_H
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "axaddrspace/tests/test_mm.h"
+#include "core/base/tests/malloc_allocator.h"
+
+extern "C" {
+#include <axvm/hal.h>
+}
+
+class TestHal
+{
+      public:
+	explicit TestHal(size_t pages = 32768);
+	~TestHal();
+
+	TestMm mm;
+	MallocAllocator heap;
+	uint32_t cpu = 0;			 /* what current_cpu returns */
+	std::vector<uint32_t> kicks;		 /* kick_cpu calls */
+	std::map<uint32_t, std::string> console; /* bytes written, per VM id */
+	std::vector<std::string> log;		 /* log lines */
+
+      private:
+	axvm_hal hal_{};
+};
+
+#endif

@@ -1,0 +1,497 @@
+/* Core end to end on the host: VMs built from a configuration, vCPUs run through the sim
+ * backend, MMIO dispatched to real device models, stage-2 faults to the address space,
+ * interrupts queued and delivered, and every bad guest access stopping only its own VM. */
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <functional>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "core/tests/test_hal.h"
+
+extern "C" {
+#include <axaddrspace/pt_format.h>
+#include <axvm/error.h>
+#include <axvm/vcpu.h>
+#include <axvm/vm.h>
+#include <libfdt.h>
+#include <sim_vcpu/sim_vcpu.h>
+}
+
+namespace
+{
+
+constexpr uint64_t kRam = 0x80000000, kUart = 0x10000000;
+
+/* A guest program: a list of steps, each producing one exit and checking the state left by the
+ * previous one. */
+using Step = std::function<void(sim_vcpu *, axvm_exit *)>;
+
+int RunProgram(void *ctx, sim_vcpu *v, axvm_exit *exit)
+{
+	auto *steps = static_cast<std::vector<Step> *>(ctx);
+	std::memset(exit, 0, sizeof(*exit));
+	if (v->step >= steps->size()) {
+		exit->kind = AXVM_EXIT_HALT;
+		return 0;
+	}
+	(*steps)[v->step++](v, exit);
+	return 0;
+}
+
+axvm_exit MmioRead(uint64_t addr, uint8_t width, uint8_t reg, bool sign = false,
+		   uint8_t reg_width = 8)
+{
+	axvm_exit e{};
+	e.kind = AXVM_EXIT_MMIO_READ;
+	e.mmio_read = {addr, width, reg, reg_width, sign};
+	return e;
+}
+
+axvm_exit MmioWrite(uint64_t addr, uint8_t width, uint64_t data)
+{
+	axvm_exit e{};
+	e.kind = AXVM_EXIT_MMIO_WRITE;
+	e.mmio_write = {addr, width, data};
+	return e;
+}
+
+axvm_exit Fault(uint64_t addr, uint32_t access)
+{
+	axvm_exit e{};
+	e.kind = AXVM_EXIT_NESTED_PAGE_FAULT;
+	e.nested_page_fault = {addr, access};
+	return e;
+}
+
+class VmTest : public ::testing::Test
+{
+      protected:
+	void SetUp() override
+	{
+		std::ifstream in("core/tests/vm/devices.dtb", std::ios::binary);
+		ASSERT_TRUE(in.good());
+		blob_.assign(std::istreambuf_iterator<char>(in), {});
+		sim_set_guest(RunProgram, &steps_);
+		base_pages_ = hal_.mm.live();
+	}
+	void TearDown() override
+	{
+		for (axvm *vm : vms_)
+			axvm_destroy(vm);
+		sim_set_guest(nullptr, nullptr);
+		EXPECT_EQ(hal_.heap.live, 0) << "objects leaked";
+		EXPECT_EQ(hal_.mm.live(), base_pages_) << "pages leaked";
+	}
+	/* One VM: vcpus vCPUs, 4 MiB of RAM (alloc, or lazy), and the UART when asked. */
+	axvm_config Config(uint32_t id, uint32_t vcpus = 1, bool uart = true, bool lazy = false)
+	{
+		axvm_config cfg{};
+		cfg.id = id;
+		std::snprintf(cfg.name, sizeof(cfg.name), "vm%u", id);
+		cfg.vcpu_count = vcpus;
+		for (uint32_t i = 0; i < AXVM_MAX_VCPUS; i++)
+			cfg.vcpu_affinity[i] = -1;
+		cfg.entry = kRam;
+		cfg.memory_count = 1;
+		cfg.memory[0] = {kRam, 4 << 20, AXMAP_RWX,
+				 lazy ? AXVM_MEM_ALLOC_LAZY : AXVM_MEM_ALLOC, 0};
+		if (uart) {
+			cfg.device_count = 1;
+			cfg.devices[0].node = fdt_path_offset(blob_.data(), "/uart@10000000");
+			std::strcpy(cfg.devices[0].compatible, "ns16550a");
+			cfg.devices[0].gpa = kUart;
+			cfg.devices[0].size = 0x100;
+		}
+		cfg.fdt = blob_.data();
+		return cfg;
+	}
+	axvm *Create(const axvm_config &cfg, const axvm_images *images = nullptr)
+	{
+		axvm *vm = nullptr;
+		ax_diag diag{};
+		EXPECT_EQ(axvm_create(&cfg, images, &vm, &diag), AX_OK) << diag.msg;
+		if (vm)
+			vms_.push_back(vm);
+		return vm;
+	}
+	/* Boots vm and binds vCPU idx on the current CPU. */
+	axvm_vcpu *BootAndBind(axvm *vm, uint32_t idx = 0)
+	{
+		EXPECT_EQ(axvm_boot(vm), AX_OK);
+		axvm_vcpu *v = axvm_vcpu_at(vm, idx);
+		EXPECT_EQ(axvm_vcpu_bind(v), AX_OK);
+		return v;
+	}
+	void Destroy(axvm *vm)
+	{
+		vms_.erase(std::find(vms_.begin(), vms_.end(), vm));
+		axvm_destroy(vm);
+	}
+
+	TestHal hal_;
+	std::vector<char> blob_;
+	std::vector<Step> steps_;
+	std::vector<axvm *> vms_;
+	size_t base_pages_ = 0;
+};
+
+TEST_F(VmTest, LifecycleFromCreateToDestroy)
+{
+	axvm *vm = Create(Config(1));
+	ASSERT_NE(vm, nullptr);
+	EXPECT_EQ(axvm_state(vm), AXVM_STATE_CREATED);
+	EXPECT_EQ(axvm_find(1), vm);
+	EXPECT_STREQ(axvm_name(vm), "vm1");
+	axvm_vcpu *v = axvm_vcpu_at(vm, 0);
+	EXPECT_EQ(axvm_vcpu_state(v), AXVM_VCPU_FREE);
+	EXPECT_EQ(axvm_vcpu_at(vm, 1), nullptr);
+	axvm_exit exit;
+	EXPECT_EQ(axvm_vcpu_run(v, &exit), AXERR_BAD_STATE) << "not booted";
+	v = BootAndBind(vm);
+	EXPECT_EQ(axvm_vcpu_state(v), AXVM_VCPU_READY);
+	EXPECT_EQ(axvm_vcpu_bound_cpu(v), 0);
+	sim_vcpu *s = sim_vcpu_find(1, 0);
+	ASSERT_NE(s, nullptr);
+	EXPECT_EQ(s->entry, kRam);
+	EXPECT_TRUE(s->bound);
+	EXPECT_NE(s->stage2_root.v, 0u);
+	ASSERT_EQ(axvm_vcpu_run(v, &exit), AX_OK);
+	EXPECT_EQ(exit.kind, AXVM_EXIT_HALT);
+	EXPECT_EQ(axvm_vcpu_exit_count(v, AXVM_EXIT_HALT), 1u);
+	EXPECT_EQ(axvm_vcpu_state(v), AXVM_VCPU_READY);
+	EXPECT_EQ(axvm_vcpu_unbind(v), AX_OK);
+	EXPECT_FALSE(s->bound);
+	EXPECT_EQ(axvm_boot(vm), AXERR_BAD_STATE) << "booted twice";
+	Destroy(vm);
+	EXPECT_EQ(axvm_find(1), nullptr);
+}
+
+TEST_F(VmTest, StateMachineRejectsBadTransitions)
+{
+	axvm_config cfg = Config(2, 2);
+	cfg.vcpu_affinity[1] = 1;
+	axvm *vm = Create(cfg);
+	axvm_vcpu *v0 = BootAndBind(vm);
+	axvm_vcpu *v1 = axvm_vcpu_at(vm, 1);
+	axvm_exit exit;
+	EXPECT_EQ(axvm_vcpu_bind(v0), AXERR_BAD_STATE) << "bound twice";
+	EXPECT_EQ(axvm_vcpu_bind(v1), AXERR_INVALID) << "affinity says CPU 1";
+	hal_.cpu = 1;
+	EXPECT_EQ(axvm_vcpu_unbind(v0), AXERR_BAD_STATE) << "unbind from another CPU";
+	ASSERT_EQ(axvm_vcpu_bind(v1), AX_OK);
+	EXPECT_EQ(axvm_vcpu_run(v1, &exit), AXERR_BAD_STATE) << "secondary not powered on";
+	EXPECT_EQ(axvm_vcpu_run(v0, &exit), AXERR_BAD_STATE) << "v0 is bound to CPU 0";
+	ASSERT_EQ(axvm_vcpu_start(v1, kRam + 0x100, 7), AX_OK);
+	EXPECT_EQ(axvm_vcpu_start(v1, kRam, 0), AXERR_BAD_STATE) << "started twice";
+	EXPECT_EQ(sim_vcpu_find(2, 1)->entry_arg, 7u);
+	EXPECT_EQ(axvm_vcpu_block(v1), AX_OK);
+	EXPECT_EQ(axvm_vcpu_run(v1, &exit), AXERR_BAD_STATE) << "blocked";
+	EXPECT_EQ(axvm_vcpu_unblock(v1), AX_OK);
+	EXPECT_EQ(axvm_vcpu_unblock(v1), AXERR_BAD_STATE);
+	ASSERT_EQ(axvm_vcpu_run(v1, &exit), AX_OK);
+	EXPECT_EQ(exit.kind, AXVM_EXIT_HALT);
+	EXPECT_STREQ(axvm_vcpu_state_name(AXVM_VCPU_BLOCKED), "blocked");
+	EXPECT_EQ(axvm_vcpu_unbind(v1), AX_OK);
+	hal_.cpu = 0;
+	EXPECT_EQ(axvm_vcpu_unbind(v0), AX_OK);
+}
+
+TEST_F(VmTest, MmioGoesToTheDeviceAndResultsToTheRegister)
+{
+	steps_ = {
+	    [](sim_vcpu *, axvm_exit *e) {
+		    *e = MmioRead(kUart + 5, 1, 10); /* LSR */
+	    },
+	    [](sim_vcpu *, axvm_exit *e) { *e = MmioWrite(kUart, 1, 'h'); },
+	    [](sim_vcpu *, axvm_exit *e) { *e = MmioWrite(kUart, 1, 'i'); },
+	    [](sim_vcpu *, axvm_exit *e) {
+		    *e = MmioWrite(kUart + 7, 1, 0x80); /* SCR */
+	    },
+	    [](sim_vcpu *, axvm_exit *e) { *e = MmioRead(kUart + 7, 1, 11, true); },
+	    [](sim_vcpu *, axvm_exit *e) { *e = MmioRead(kUart + 7, 1, 12, true, 4); },
+	    [](sim_vcpu *, axvm_exit *e) { *e = MmioRead(kUart + 7, 1, 13, false); },
+	};
+	axvm *vm = Create(Config(3));
+	axvm_vcpu *v = BootAndBind(vm);
+	axvm_exit exit;
+	ASSERT_EQ(axvm_vcpu_run(v, &exit), AX_OK);
+	EXPECT_EQ(exit.kind, AXVM_EXIT_HALT) << "every MMIO exit was handled inside the loop";
+	sim_vcpu *s = sim_vcpu_find(3, 0);
+	EXPECT_EQ(s->gpr[10] & 0x60, 0x60u) << "LSR: THRE and TEMT";
+	EXPECT_EQ(hal_.console[3], "hi");
+	EXPECT_EQ(s->gpr[11], 0xffffffffffffff80ull) << "sign-extended byte";
+	EXPECT_EQ(s->gpr[12], 0xffffff80ull) << "sign-extended into a 32-bit register";
+	EXPECT_EQ(s->gpr[13], 0x80u) << "zero-extended";
+	EXPECT_EQ(axvm_vcpu_exit_count(v, AXVM_EXIT_MMIO_WRITE), 3u);
+	EXPECT_EQ(axvm_vcpu_exit_count(v, AXVM_EXIT_MMIO_READ), 4u);
+}
+
+TEST_F(VmTest, ConsoleInputReachesTheGuest)
+{
+	steps_ = {
+	    [](sim_vcpu *, axvm_exit *e) { *e = MmioRead(kUart + 5, 1, 1); },
+	    [](sim_vcpu *, axvm_exit *e) {
+		    *e = MmioRead(kUart, 1, 2); /* RBR */
+	    },
+	};
+	axvm *vm = Create(Config(4));
+	axvm_vcpu *v = BootAndBind(vm);
+	const uint8_t in[] = {'x'};
+	EXPECT_EQ(axvm_console_input(vm, in, 1), 1u);
+	axvm_exit exit;
+	ASSERT_EQ(axvm_vcpu_run(v, &exit), AX_OK);
+	sim_vcpu *s = sim_vcpu_find(4, 0);
+	EXPECT_EQ(s->gpr[1] & 1, 1u) << "LSR.DR";
+	EXPECT_EQ(s->gpr[2], uint64_t('x'));
+}
+
+TEST_F(VmTest, BadGuestAccessesStopOnlyTheirOwnVm)
+{
+	struct Case {
+		const char *what;
+		axvm_exit exit;
+		int err;
+		const char *reason;
+	} cases[] = {
+	    {"no device", MmioRead(0x20000000, 4, 1), AXERR_NOT_FOUND,
+	     "vcpu 0: MMIO read of 4 bytes at 0x20000000: not found"},
+	    {"write to no device", MmioWrite(0x30000000, 8, 1), AXERR_NOT_FOUND,
+	     "MMIO write of 8 bytes at 0x30000000"},
+	    {"bad width", MmioRead(kUart, 3, 1), AXERR_INVALID, "MMIO read of 3 bytes"},
+	    {"no such register", MmioRead(kUart + 5, 1, 99), AXERR_INVALID, "at 0x10000005"},
+	    {"unmapped memory", Fault(0x1000, AXVM_ACCESS_READ), AXERR_NOT_MAPPED,
+	     "stage-2 fault: read at guest-physical 0x1000: not mapped"},
+	    {"fetch outside memory", Fault(0x40000000, AXVM_ACCESS_EXEC), AXERR_NOT_MAPPED,
+	     "instruction fetch at guest-physical 0x40000000"},
+	};
+	/* A neighbour VM that must keep running after each bad one stops. */
+	std::vector<Step> quiet;
+	sim_set_guest(RunProgram, &quiet);
+	axvm *good = Create(Config(100, 1, false));
+	axvm_vcpu *gv = BootAndBind(good);
+	uint32_t id = 10;
+	for (const Case &c : cases) {
+		steps_ = {[&c](sim_vcpu *, axvm_exit *e) { *e = c.exit; }};
+		sim_set_guest(RunProgram, &steps_);
+		axvm *vm = Create(Config(id));
+		axvm_vcpu *v = BootAndBind(vm);
+		axvm_exit exit;
+		EXPECT_EQ(axvm_vcpu_run(v, &exit), c.err) << c.what;
+		EXPECT_EQ(axvm_state(vm), AXVM_STATE_STOPPED) << c.what;
+		EXPECT_NE(std::string(axvm_stop_reason(vm)).find(c.reason), std::string::npos)
+		    << c.what << ": " << axvm_stop_reason(vm);
+		EXPECT_EQ(axvm_vcpu_run(v, &exit), AXERR_BAD_STATE) << "a stopped VM stays stopped";
+		EXPECT_EQ(axvm_vcpu_state(v), AXVM_VCPU_READY);
+		EXPECT_EQ(axvm_vcpu_unbind(v), AX_OK);
+		EXPECT_EQ(axvm_state(good), AXVM_STATE_RUNNING) << c.what;
+		ASSERT_EQ(axvm_vcpu_run(gv, &exit), AX_OK) << c.what;
+		EXPECT_EQ(exit.kind, AXVM_EXIT_HALT);
+		EXPECT_FALSE(hal_.log.empty());
+		id++;
+	}
+}
+
+TEST_F(VmTest, LazyMemoryIsPopulatedInsideTheLoop)
+{
+	steps_ = {
+	    [](sim_vcpu *, axvm_exit *e) { *e = Fault(kRam + 0x3000, AXVM_ACCESS_WRITE); },
+	    [](sim_vcpu *, axvm_exit *e) { *e = Fault(kRam + 0x5000, AXVM_ACCESS_EXEC); },
+	};
+	axvm *vm = Create(Config(5, 1, false, true));
+	axvm_vcpu *v = BootAndBind(vm);
+	uint32_t word = 0x12345678, back = 0;
+	axvm_exit exit;
+	ASSERT_EQ(axvm_vcpu_run(v, &exit), AX_OK);
+	EXPECT_EQ(exit.kind, AXVM_EXIT_HALT);
+	EXPECT_EQ(axvm_vcpu_exit_count(v, AXVM_EXIT_NESTED_PAGE_FAULT), 2u);
+	ASSERT_EQ(axvm_write_guest(vm, kRam + 0x3000, &word, 4), AX_OK);
+	ASSERT_EQ(axvm_read_guest(vm, kRam + 0x3000, &back, 4), AX_OK);
+	EXPECT_EQ(back, word);
+}
+
+TEST_F(VmTest, HostExitsComeBackWithTheirData)
+{
+	steps_ = {
+	    [](sim_vcpu *, axvm_exit *e) {
+		    e->kind = AXVM_EXIT_HYPERCALL;
+		    e->hypercall.nr = 0x42;
+		    e->hypercall.args[5] = 6;
+	    },
+	    [](sim_vcpu *s, axvm_exit *e) {
+		    EXPECT_EQ(s->return_value, 99u) << "the host's answer arrived";
+		    e->kind = AXVM_EXIT_CPU_UP;
+		    e->cpu_up = {1, kRam + 0x40, 0xabc};
+	    },
+	    [](sim_vcpu *, axvm_exit *e) {
+		    e->kind = AXVM_EXIT_SYSTEM_DOWN;
+		    e->system_down.reset = false;
+	    },
+	};
+	axvm *vm = Create(Config(6, 2));
+	axvm_vcpu *v = BootAndBind(vm);
+	axvm_exit exit;
+	ASSERT_EQ(axvm_vcpu_run(v, &exit), AX_OK);
+	ASSERT_EQ(exit.kind, AXVM_EXIT_HYPERCALL);
+	EXPECT_EQ(exit.hypercall.nr, 0x42u);
+	EXPECT_EQ(exit.hypercall.args[5], 6u);
+	axvm_vcpu_set_return_value(v, 99);
+	ASSERT_EQ(axvm_vcpu_run(v, &exit), AX_OK);
+	ASSERT_EQ(exit.kind, AXVM_EXIT_CPU_UP);
+	axvm_vcpu *v1 = axvm_vcpu_at(vm, (uint32_t)exit.cpu_up.target);
+	ASSERT_EQ(axvm_vcpu_start(v1, exit.cpu_up.entry, exit.cpu_up.arg), AX_OK);
+	EXPECT_TRUE(axvm_vcpu_powered(v1));
+	ASSERT_EQ(axvm_vcpu_run(v, &exit), AX_OK);
+	EXPECT_EQ(exit.kind, AXVM_EXIT_SYSTEM_DOWN);
+	EXPECT_EQ(axvm_state(vm), AXVM_STATE_STOPPED);
+	EXPECT_STREQ(axvm_stop_reason(vm), "the guest powered off");
+}
+
+TEST_F(VmTest, InterruptsAreQueuedKickedAndDeliveredOnTheOwningCpu)
+{
+	axvm *vm = Create(Config(7, 2, false));
+	axvm_vcpu *v0 = BootAndBind(vm);
+	axvm_vcpu *v1 = axvm_vcpu_at(vm, 1);
+	ASSERT_EQ(axvm_vcpu_start(v1, kRam, 0), AX_OK);
+	hal_.cpu = 1;
+	ASSERT_EQ(axvm_vcpu_bind(v1), AX_OK);
+	hal_.cpu = 0;
+	ASSERT_EQ(axvm_vcpu_block(v1), AX_OK);
+	ASSERT_EQ(axvm_inject_interrupt(vm, 0b11, 33), AX_OK);
+	EXPECT_EQ(hal_.kicks, std::vector<uint32_t>{1}) << "only the vCPU on the other CPU";
+	EXPECT_EQ(axvm_vcpu_state(v1), AXVM_VCPU_READY) << "an interrupt wakes a blocked vCPU";
+	sim_vcpu *s0 = sim_vcpu_find(7, 0), *s1 = sim_vcpu_find(7, 1);
+	EXPECT_EQ(s1->injected_count, 0u) << "not injected from a foreign CPU";
+	axvm_exit exit;
+	ASSERT_EQ(axvm_vcpu_run(v0, &exit), AX_OK);
+	ASSERT_EQ(s0->injected_count, 1u);
+	EXPECT_EQ(s0->injected[0], 33u);
+	hal_.cpu = 1;
+	ASSERT_EQ(axvm_vcpu_run(v1, &exit), AX_OK);
+	ASSERT_EQ(s1->injected_count, 1u);
+	EXPECT_EQ(s1->injected[0], 33u);
+	ASSERT_EQ(axvm_vcpu_run(v1, &exit), AX_OK);
+	EXPECT_EQ(s1->injected_count, 1u) << "delivered once";
+	EXPECT_EQ(axvm_inject_interrupt(vm, 0b100, 1), AXERR_INVALID) << "no vCPU 2";
+	EXPECT_EQ(axvm_inject_interrupt(vm, 0, 1), AXERR_INVALID);
+	EXPECT_EQ(axvm_inject_interrupt(vm, 1, 5000), AXERR_INVALID);
+	EXPECT_EQ(axvm_vcpu_unbind(v1), AX_OK);
+	hal_.cpu = 0;
+}
+
+TEST_F(VmTest, DeviceInterruptLinesReachVcpuZero)
+{
+	steps_ = {
+	    [](sim_vcpu *, axvm_exit *e) {
+		    *e = MmioWrite(kUart + 1, 1, 0x02); /* IER.ETBEI */
+	    },
+	    [](sim_vcpu *, axvm_exit *e) {
+		    *e = MmioRead(kUart + 2, 1, 3); /* IIR */
+	    },
+	};
+	axvm *vm = Create(Config(8));
+	axvm_vcpu *v = BootAndBind(vm);
+	axvm_exit exit;
+	ASSERT_EQ(axvm_vcpu_run(v, &exit), AX_OK);
+	sim_vcpu *s = sim_vcpu_find(8, 0);
+	ASSERT_GE(s->injected_count, 1u) << "THR-empty raised the UART's line 10";
+	EXPECT_EQ(s->injected[0], 10u);
+}
+
+TEST_F(VmTest, ImagesAreLoadedAndTheDtbAddressPassed)
+{
+	axvm_config cfg = Config(9);
+	cfg.image_count = 2;
+	cfg.images[0] = {AXVM_IMAGE_KERNEL, kRam, 0};
+	cfg.images[1] = {AXVM_IMAGE_DTB, kRam + (2 << 20), 0x10000};
+	const char kernel[] = "\x13\x00\x00\x00kernel";
+	axvm_images images{};
+	images.data[AXVM_IMAGE_KERNEL] = kernel;
+	images.size[AXVM_IMAGE_KERNEL] = sizeof(kernel);
+	images.data[AXVM_IMAGE_DTB] = blob_.data();
+	images.size[AXVM_IMAGE_DTB] = blob_.size();
+	axvm *vm = Create(cfg, &images);
+	char back[sizeof(kernel)];
+	ASSERT_EQ(axvm_read_guest(vm, kRam, back, sizeof(back)), AX_OK);
+	EXPECT_EQ(std::memcmp(back, kernel, sizeof(kernel)), 0);
+	BootAndBind(vm);
+	EXPECT_EQ(sim_vcpu_find(9, 0)->entry_arg, kRam + (2 << 20));
+}
+
+TEST_F(VmTest, CreateFailuresAreCleanAndExplained)
+{
+	ASSERT_NE(Create(Config(11)), nullptr);
+	axvm *vm = nullptr;
+	ax_diag diag{};
+	axvm_config dup = Config(11);
+	EXPECT_EQ(axvm_create(&dup, nullptr, &vm, &diag), AXERR_EXISTS);
+	EXPECT_NE(std::string(diag.msg).find("id already in use"), std::string::npos) << diag.msg;
+
+	axvm_config missing = Config(12);
+	missing.image_count = 1;
+	missing.images[0] = {AXVM_IMAGE_KERNEL, kRam, 0};
+	EXPECT_EQ(axvm_create(&missing, nullptr, &vm, &diag), AXERR_BAD_CONFIG);
+	EXPECT_NE(std::string(diag.msg).find("not supplied"), std::string::npos) << diag.msg;
+
+	axvm_config outside = missing;
+	axvm_images images{};
+	char big[64] = {};
+	images.data[AXVM_IMAGE_KERNEL] = big;
+	images.size[AXVM_IMAGE_KERNEL] = sizeof(big);
+	outside.images[0].load_gpa = kRam + (4 << 20) - 32;
+	EXPECT_EQ(axvm_create(&outside, &images, &vm, &diag), AXERR_NOT_MAPPED);
+	EXPECT_NE(std::string(diag.msg).find("loading image"), std::string::npos) << diag.msg;
+
+	/* Every allocation failing in turn, pages and objects: clean failure, nothing leaked. */
+	size_t pages = hal_.mm.live();
+	long objects = hal_.heap.live;
+	int successes = 0;
+	for (long budget = 0; budget < 40 && !successes; budget++) {
+		for (int which = 0; which < 2; which++) {
+			(which ? hal_.heap.fail_after : hal_.mm.fail_after) = budget;
+			axvm_config cfg = Config(13);
+			int err = axvm_create(&cfg, nullptr, &vm, &diag);
+			hal_.heap.fail_after = hal_.mm.fail_after = -1;
+			if (err == AX_OK) {
+				axvm_destroy(vm);
+				successes++;
+			} else {
+				EXPECT_EQ(err, AXERR_NO_MEMORY) << diag.msg;
+			}
+			EXPECT_EQ(hal_.mm.live(), pages) << "budget " << budget;
+			EXPECT_EQ(hal_.heap.live, objects) << "budget " << budget;
+			EXPECT_EQ(axvm_find(13), nullptr);
+		}
+	}
+	EXPECT_GT(successes, 0);
+}
+
+TEST_F(VmTest, PauseKeepsVcpusOutOfTheGuest)
+{
+	axvm *vm = Create(Config(14));
+	axvm_vcpu *v = BootAndBind(vm);
+	axvm_exit exit;
+	ASSERT_EQ(axvm_pause(vm), AX_OK);
+	EXPECT_EQ(axvm_pause(vm), AXERR_BAD_STATE);
+	EXPECT_EQ(axvm_vcpu_run(v, &exit), AXERR_BAD_STATE);
+	ASSERT_EQ(axvm_resume(vm), AX_OK);
+	ASSERT_EQ(axvm_vcpu_run(v, &exit), AX_OK);
+	axvm_shutdown(vm, "host says so");
+	axvm_shutdown(vm, "second reason is ignored");
+	EXPECT_STREQ(axvm_stop_reason(vm), "host says so");
+	EXPECT_EQ(axvm_resume(vm), AXERR_BAD_STATE);
+}
+
+TEST(ExitNames, EveryKindIsNamed)
+{
+	for (int k = 0; k < AXVM_EXIT_KINDS; k++)
+		EXPECT_STRNE(axvm_exit_name(static_cast<axvm_exit_kind>(k)), "unknown") << k;
+	EXPECT_STREQ(axvm_exit_name(AXVM_EXIT_KINDS), "unknown");
+}
+
+} // namespace

@@ -1,0 +1,53 @@
+/* The host's scriptable fake backend: implements axvm/arch_vcpu.h so that core's run loop,
+ * device dispatch, fault handling and interrupt injection run end to end in host tests. A
+ * "guest" is a C function that produces the next exit each time the vCPU runs. */
+#ifndef SIM_VCPU_SIM_VCPU_H
+#define SIM_VCPU_SIM_VCPU_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <axvm/arch_vcpu.h>
+
+#define SIM_GPRS 32
+#define SIM_MAX_VECTOR 256
+#define SIM_MAX_INJECTED 64
+
+/* Everything the fake CPU holds; tests read and write it freely. */
+struct sim_vcpu {
+	uint32_t vm_id;
+	uint32_t vcpu_id;
+	uint64_t guest_id;
+	uint16_t vmid;
+	uint64_t gpr[SIM_GPRS];
+	uint64_t entry;
+	uint64_t entry_arg;
+	bool entry_set;
+	hpa_t stage2_root;
+	const struct pt_format *stage2_fmt;
+	bool setup_done;
+	bool bound;
+	uint64_t runs;
+	uint64_t return_value;
+	uint32_t injected[SIM_MAX_INJECTED]; /* in injection order */
+	size_t injected_count;
+	uint64_t step; /* for guest programs: where they are */
+};
+
+/* Produces the vCPU's next exit. Returning an error makes arch_vcpu_run fail. */
+typedef int (*sim_guest_fn)(void *ctx, struct sim_vcpu *v, struct axvm_exit *exit);
+
+/* The guest program of every vCPU created from now on (NULL: each run exits with HALT). */
+void sim_set_guest(sim_guest_fn fn, void *ctx);
+
+/* The stage-2 format arch_stage2_format reports (default: Sv39x4). */
+void sim_set_stage2_format(const struct pt_format *fmt);
+
+/* The live sim vCPU of (vm_id, vcpu_id), or NULL. */
+struct sim_vcpu *sim_vcpu_find(uint32_t vm_id, uint32_t vcpu_id);
+
+/* Per-CPU enable state, for tests of hardware_enable/disable. */
+bool sim_hardware_enabled(void);
+
+#endif

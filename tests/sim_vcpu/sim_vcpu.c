@@ -1,0 +1,176 @@
+#include <sim_vcpu/sim_vcpu.h>
+
+#include <axaddrspace/formats.h>
+#include <axvm/error.h>
+
+#define SIM_MAX_LIVE 64
+
+struct arch_vcpu {
+	struct sim_vcpu s;
+	sim_guest_fn guest;
+	void *guest_ctx;
+};
+
+static sim_guest_fn next_guest;
+static void *next_guest_ctx;
+static const struct pt_format *stage2 = &pt_format_sv39x4;
+static struct arch_vcpu *live[SIM_MAX_LIVE];
+static bool enabled;
+
+void sim_set_guest(sim_guest_fn fn, void *ctx)
+{
+	next_guest = fn;
+	next_guest_ctx = ctx;
+}
+
+void sim_set_stage2_format(const struct pt_format *fmt)
+{
+	stage2 = fmt;
+}
+
+struct sim_vcpu *sim_vcpu_find(uint32_t vm_id, uint32_t vcpu_id)
+{
+	for (int i = 0; i < SIM_MAX_LIVE; i++) {
+		if (live[i] && live[i]->s.vm_id == vm_id && live[i]->s.vcpu_id == vcpu_id)
+			return &live[i]->s;
+	}
+	return NULL;
+}
+
+bool sim_hardware_enabled(void)
+{
+	return enabled;
+}
+
+bool arch_has_hardware_support(void)
+{
+	return true;
+}
+
+int arch_hardware_enable(void)
+{
+	if (enabled)
+		return AXERR_BAD_STATE;
+	enabled = true;
+	return AX_OK;
+}
+
+int arch_hardware_disable(void)
+{
+	if (!enabled)
+		return AXERR_BAD_STATE;
+	enabled = false;
+	return AX_OK;
+}
+
+const struct pt_format *arch_stage2_format(void)
+{
+	return stage2;
+}
+
+int arch_vcpu_create(const struct ax_allocator *alloc, const struct arch_vcpu_create_config *cfg,
+		     struct arch_vcpu **out)
+{
+	struct arch_vcpu *v = ax_zalloc(alloc, sizeof(*v));
+	int slot = -1;
+
+	for (int i = 0; i < SIM_MAX_LIVE && slot < 0; i++) {
+		if (!live[i])
+			slot = i;
+	}
+	if (!v || slot < 0) {
+		ax_free(alloc, v);
+		return AXERR_NO_MEMORY;
+	}
+	v->s.vm_id = cfg->vm_id;
+	v->s.vcpu_id = cfg->vcpu_id;
+	v->s.guest_id = cfg->guest_id;
+	v->s.vmid = cfg->vmid;
+	v->guest = next_guest;
+	v->guest_ctx = next_guest_ctx;
+	live[slot] = v;
+	*out = v;
+	return AX_OK;
+}
+
+void arch_vcpu_destroy(struct arch_vcpu *v, const struct ax_allocator *alloc)
+{
+	for (int i = 0; i < SIM_MAX_LIVE; i++) {
+		if (live[i] == v)
+			live[i] = NULL;
+	}
+	ax_free(alloc, v);
+}
+
+int arch_vcpu_set_entry(struct arch_vcpu *v, gpa_t entry, uint64_t arg)
+{
+	v->s.entry = entry.v;
+	v->s.entry_arg = arg;
+	v->s.entry_set = true;
+	return AX_OK;
+}
+
+int arch_vcpu_set_stage2(struct arch_vcpu *v, hpa_t root, const struct pt_format *fmt)
+{
+	v->s.stage2_root = root;
+	v->s.stage2_fmt = fmt;
+	return AX_OK;
+}
+
+int arch_vcpu_setup(struct arch_vcpu *v)
+{
+	if (!v->s.stage2_fmt)
+		return AXERR_BAD_STATE;
+	v->s.setup_done = true;
+	return AX_OK;
+}
+
+int arch_vcpu_bind(struct arch_vcpu *v)
+{
+	if (v->s.bound)
+		return AXERR_BAD_STATE;
+	v->s.bound = true;
+	return AX_OK;
+}
+
+int arch_vcpu_unbind(struct arch_vcpu *v)
+{
+	if (!v->s.bound)
+		return AXERR_BAD_STATE;
+	v->s.bound = false;
+	return AX_OK;
+}
+
+int arch_vcpu_run(struct arch_vcpu *v, struct axvm_exit *exit)
+{
+	if (!v->s.bound || !v->s.setup_done || !v->s.entry_set)
+		return AXERR_BAD_STATE;
+	v->s.runs++;
+	if (!v->guest) {
+		exit->kind = AXVM_EXIT_HALT;
+		return AX_OK;
+	}
+	return v->guest(v->guest_ctx, &v->s, exit);
+}
+
+int arch_vcpu_set_gpr(struct arch_vcpu *v, unsigned reg, uint64_t value)
+{
+	if (reg >= SIM_GPRS)
+		return AXERR_INVALID;
+	v->s.gpr[reg] = value;
+	return AX_OK;
+}
+
+void arch_vcpu_set_return_value(struct arch_vcpu *v, uint64_t value)
+{
+	v->s.return_value = value;
+}
+
+int arch_vcpu_inject_interrupt(struct arch_vcpu *v, uint32_t vector)
+{
+	if (vector >= SIM_MAX_VECTOR)
+		return AXERR_INVALID;
+	if (v->s.injected_count < SIM_MAX_INJECTED)
+		v->s.injected[v->s.injected_count++] = vector;
+	return AX_OK;
+}
