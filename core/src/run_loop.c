@@ -62,7 +62,46 @@ static enum disposition device_write(struct axvm_vcpu *v, enum axdevice_space sp
 	return RESUME;
 }
 
-static enum disposition stage2_fault(struct axvm_vcpu *v, const struct axvm_exit *e, int *err)
+static const char *access_name(enum axaddr_access access)
+{
+	return access == AXADDR_ACCESS_WRITE  ? "write"
+	       : access == AXADDR_ACCESS_EXEC ? "instruction fetch"
+					      : "read";
+}
+
+static enum disposition handle_exit(struct axvm_vcpu *v, struct axvm_exit *e, int *err);
+
+/* A stage-2 fault outside guest memory is an MMIO access: the backend decodes it. */
+static enum disposition mmio_fault(struct axvm_vcpu *v, struct axvm_exit *e,
+				   enum axaddr_access access, int *err)
+{
+	uint64_t addr = e->nested_page_fault.addr;
+
+	if (access == AXADDR_ACCESS_EXEC) {
+		*err = AXERR_NOT_MAPPED;
+		vm_guest_error(v->vm, v, *err, "instruction fetch at guest-physical 0x%llx",
+			       (unsigned long long)addr);
+		return STOPPED_VM;
+	}
+	*err = arch_vcpu_decode_mmio(v->arch, e);
+	if (*err) {
+		vm_guest_error(v->vm, v, *err,
+			       "%s at guest-physical 0x%llx outside memory by an instruction that "
+			       "cannot be emulated",
+			       access_name(access), (unsigned long long)addr);
+		return STOPPED_VM;
+	}
+	if (e->kind != AXVM_EXIT_MMIO_READ && e->kind != AXVM_EXIT_MMIO_WRITE) {
+		*err = AXERR_INVALID;
+		vm_guest_error(v->vm, v, *err, "backend decoded a fault into a %s exit",
+			       axvm_exit_name(e->kind));
+		return STOPPED_VM;
+	}
+	v->exits[e->kind]++;
+	return handle_exit(v, e, err);
+}
+
+static enum disposition stage2_fault(struct axvm_vcpu *v, struct axvm_exit *e, int *err)
 {
 	uint32_t a = e->nested_page_fault.access;
 	enum axaddr_access access = (a & AXVM_ACCESS_WRITE)  ? AXADDR_ACCESS_WRITE
@@ -70,19 +109,16 @@ static enum disposition stage2_fault(struct axvm_vcpu *v, const struct axvm_exit
 							     : AXADDR_ACCESS_READ;
 	uint64_t addr = e->nested_page_fault.addr;
 	bool fixed = false;
-	const char *kind;
 
+	if (!axaddrspace_find_region(&v->vm->as, gpa(addr)))
+		return mmio_fault(v, e, access, err);
 	*err = axaddrspace_handle_page_fault(&v->vm->as, gpa(addr), access, &fixed);
 	if (!*err && fixed)
 		return RESUME;
 	if (!*err)
-		*err = axaddrspace_find_region(&v->vm->as, gpa(addr)) ? AXERR_PERMISSION
-								      : AXERR_NOT_MAPPED;
-	kind = access == AXADDR_ACCESS_WRITE  ? "write"
-	       : access == AXADDR_ACCESS_EXEC ? "instruction fetch"
-					      : "read";
-	vm_guest_error(v->vm, v, *err, "stage-2 fault: %s at guest-physical 0x%llx", kind,
-		       (unsigned long long)addr);
+		*err = AXERR_PERMISSION;
+	vm_guest_error(v->vm, v, *err, "stage-2 fault: %s at guest-physical 0x%llx",
+		       access_name(access), (unsigned long long)addr);
 	return STOPPED_VM;
 }
 

@@ -265,8 +265,9 @@ TEST_F(VmTest, BadGuestAccessesStopOnlyTheirOwnVm)
 	     "MMIO write of 8 bytes at 0x30000000"},
 	    {"bad width", MmioRead(kUart, 3, 1), AXERR_INVALID, "MMIO read of 3 bytes"},
 	    {"no such register", MmioRead(kUart + 5, 1, 99), AXERR_INVALID, "at 0x10000005"},
-	    {"unmapped memory", Fault(0x1000, AXVM_ACCESS_READ), AXERR_NOT_MAPPED,
-	     "stage-2 fault: read at guest-physical 0x1000: not mapped"},
+	    {"undecodable access outside memory", Fault(0x1000, AXVM_ACCESS_READ), AXERR_INVALID,
+	     "read at guest-physical 0x1000 outside memory by an instruction that cannot be "
+	     "emulated"},
 	    {"fetch outside memory", Fault(0x40000000, AXVM_ACCESS_EXEC), AXERR_NOT_MAPPED,
 	     "instruction fetch at guest-physical 0x40000000"},
 	};
@@ -295,6 +296,53 @@ TEST_F(VmTest, BadGuestAccessesStopOnlyTheirOwnVm)
 		EXPECT_FALSE(hal_.log.empty());
 		id++;
 	}
+}
+
+TEST_F(VmTest, FaultsOutsideMemoryAreDecodedIntoMmio)
+{
+	steps_ = {
+	    [](sim_vcpu *s, axvm_exit *e) {
+		    s->decoded_mmio = MmioRead(kUart + 5, 1, 9);
+		    *e = Fault(kUart + 5, AXVM_ACCESS_READ);
+	    },
+	    [](sim_vcpu *s, axvm_exit *e) {
+		    s->decoded_mmio = MmioWrite(kUart, 1, '!');
+		    *e = Fault(kUart, AXVM_ACCESS_WRITE);
+	    },
+	    [](sim_vcpu *s, axvm_exit *e) {
+		    s->decoded_mmio = MmioRead(0x20000000, 8, 9);
+		    *e = Fault(0x20000000, AXVM_ACCESS_READ);
+	    },
+	};
+	axvm *vm = Create(Config(15));
+	axvm_vcpu *v = BootAndBind(vm);
+	axvm_exit exit;
+	EXPECT_EQ(axvm_vcpu_run(v, &exit), AXERR_NOT_FOUND) << "the third access has no device";
+	sim_vcpu *s = sim_vcpu_find(15, 0);
+	EXPECT_EQ(s->gpr[9] & 0x60, 0x60u) << "LSR arrived in x9";
+	EXPECT_EQ(hal_.console[15], "!");
+	EXPECT_EQ(s->pc_advances, 3u);
+	EXPECT_EQ(axvm_vcpu_exit_count(v, AXVM_EXIT_NESTED_PAGE_FAULT), 3u);
+	EXPECT_EQ(axvm_vcpu_exit_count(v, AXVM_EXIT_MMIO_READ), 2u);
+	EXPECT_NE(std::string(axvm_stop_reason(vm)).find("MMIO read of 8 bytes at 0x20000000"),
+		  std::string::npos)
+	    << axvm_stop_reason(vm);
+}
+
+TEST_F(VmTest, WritesToReadOnlyMemoryStopTheVm)
+{
+	steps_ = {[](sim_vcpu *, axvm_exit *e) { *e = Fault(kRam + 0x10, AXVM_ACCESS_WRITE); }};
+	axvm_config cfg = Config(16, 1, false);
+	cfg.memory[0].flags = AXMAP_READ | AXMAP_EXEC;
+	axvm *vm = Create(cfg);
+	axvm_vcpu *v = BootAndBind(vm);
+	axvm_exit exit;
+	EXPECT_EQ(axvm_vcpu_run(v, &exit), AXERR_PERMISSION);
+	EXPECT_NE(std::string(axvm_stop_reason(vm))
+		      .find("stage-2 fault: write at guest-physical 0x80000010: permission denied"),
+		  std::string::npos)
+	    << axvm_stop_reason(vm);
+	EXPECT_EQ(sim_vcpu_find(16, 0)->pc_advances, 0u) << "a memory fault never skips";
 }
 
 TEST_F(VmTest, LazyMemoryIsPopulatedInsideTheLoop)

@@ -153,6 +153,18 @@ int arch_vcpu_run(struct arch_vcpu *v, struct axvm_exit *exit)
 	return v->guest(v->guest_ctx, &v->s, exit);
 }
 
+int arch_vcpu_decode_mmio(struct arch_vcpu *v, struct axvm_exit *exit)
+{
+	struct axvm_exit decoded = v->s.decoded_mmio;
+
+	v->s.decoded_mmio.kind = AXVM_EXIT_NOTHING;
+	if (exit->kind != AXVM_EXIT_NESTED_PAGE_FAULT || decoded.kind == AXVM_EXIT_NOTHING)
+		return AXERR_INVALID;
+	*exit = decoded;
+	v->s.pc_advances++;
+	return AX_OK;
+}
+
 int arch_vcpu_set_gpr(struct arch_vcpu *v, unsigned reg, uint64_t value)
 {
 	if (reg >= SIM_GPRS)

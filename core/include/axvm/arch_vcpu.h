@@ -4,8 +4,14 @@
  * core (//core:arch_backend selects it by platform). Backend state is opaque to core.
  *
  * Per physical CPU: arch_has_hardware_support, arch_hardware_enable/disable.
- * Per vCPU: create, set_entry, set_stage2, setup, bind/unbind, run, set_gpr,
+ * Per vCPU: create, set_entry, set_stage2, setup, bind/unbind, run, decode_mmio, set_gpr,
  * set_return_value, inject_interrupt, destroy.
+ *
+ * Stage-2 faults: a backend reports a guest access that faulted in stage 2 as
+ * AXVM_EXIT_NESTED_PAGE_FAULT without moving the guest's pc. Core decides what it was: inside a
+ * guest memory region it is a page fault (populated lazily, or a violation); outside, core calls
+ * arch_vcpu_decode_mmio to turn it into an MMIO access. A backend that already knows an access
+ * is MMIO may return AXVM_EXIT_MMIO_READ/WRITE directly (having moved the pc past it).
  */
 #ifndef AXVM_ARCH_VCPU_H
 #define AXVM_ARCH_VCPU_H
@@ -65,6 +71,12 @@ int arch_vcpu_unbind(struct arch_vcpu *v);
 /* Runs the guest until its next exit, which is described in *exit. Returns 0, or an error if
  * the vCPU cannot run at all. */
 int arch_vcpu_run(struct arch_vcpu *v, struct axvm_exit *exit);
+
+/* Turns the NESTED_PAGE_FAULT exit just returned by arch_vcpu_run, which core found outside
+ * guest memory, into an AXVM_EXIT_MMIO_READ or MMIO_WRITE exit in *exit by decoding the
+ * trapped instruction, and moves the guest's pc past it. Returns AXERR_INVALID or
+ * AXERR_UNSUPPORTED if the instruction is not a load/store it can emulate (the pc stays). */
+int arch_vcpu_decode_mmio(struct arch_vcpu *v, struct axvm_exit *exit);
 
 /* Writes general-purpose register reg (the numbering the backend used in its exits). */
 int arch_vcpu_set_gpr(struct arch_vcpu *v, unsigned reg, uint64_t value);

@@ -33,6 +33,10 @@ struct sim_vcpu {
 	uint32_t injected[SIM_MAX_INJECTED]; /* in injection order */
 	size_t injected_count;
 	uint64_t step; /* for guest programs: where they are */
+	/* What arch_vcpu_decode_mmio turns the next stage-2 fault into; kind NOTHING: the
+	 * instruction cannot be decoded (AXERR_INVALID). Consumed by each decode. */
+	struct axvm_exit decoded_mmio;
+	uint64_t pc_advances; /* decodes that moved the pc */
 };
 
 /* Produces the vCPU's next exit. Returning an error makes arch_vcpu_run fail. */
