@@ -43,6 +43,11 @@ const char *axvm_vcpu_state_name(enum axvm_vcpu_state state)
 	return "invalid";
 }
 
+int32_t axvm_vcpu_affinity(const struct axvm_vcpu *vcpu)
+{
+	return vcpu->affinity;
+}
+
 int32_t axvm_vcpu_bound_cpu(const struct axvm_vcpu *vcpu)
 {
 	return atomic_load(&vcpu->bound_cpu);

@@ -181,6 +181,8 @@ TEST_F(VmTest, StateMachineRejectsBadTransitions)
 	axvm_vcpu *v1 = axvm_vcpu_at(vm, 1);
 	axvm_exit exit;
 	EXPECT_EQ(axvm_vcpu_bind(v0), AXERR_BAD_STATE) << "bound twice";
+	EXPECT_EQ(axvm_vcpu_affinity(v1), 1);
+	EXPECT_EQ(axvm_vcpu_affinity(v0), -1);
 	EXPECT_EQ(axvm_vcpu_bind(v1), AXERR_INVALID) << "affinity says CPU 1";
 	hal_.cpu = 1;
 	EXPECT_EQ(axvm_vcpu_unbind(v0), AXERR_BAD_STATE) << "unbind from another CPU";

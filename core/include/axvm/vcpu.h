@@ -30,6 +30,9 @@ enum axvm_vcpu_state axvm_vcpu_state(const struct axvm_vcpu *vcpu);
 /* A constant name for a state ("ready"). */
 const char *axvm_vcpu_state_name(enum axvm_vcpu_state state);
 
+/* The physical CPU the configuration pins the vCPU to, or -1 (any). */
+int32_t axvm_vcpu_affinity(const struct axvm_vcpu *vcpu);
+
 /* The physical CPU the vCPU is bound to, or -1. */
 int32_t axvm_vcpu_bound_cpu(const struct axvm_vcpu *vcpu);
 

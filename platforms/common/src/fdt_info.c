@@ -115,6 +115,15 @@ static enum fdt_info_err parse_cpus(const void *fdt, struct fdt_info *info)
 	return info->cpu_count ? FDT_INFO_OK : FDT_INFO_NO_CPUS;
 }
 
+/* A /chosen address property: one or two cells, whatever the root's #address-cells. */
+static uint64_t chosen_addr(const void *fdt, int chosen, const char *name)
+{
+	int len;
+	const fdt32_t *p = fdt_getprop(fdt, chosen, name, &len);
+
+	return p && (len == 4 || len == 8) ? read_cells(p, len / 4) : 0;
+}
+
 /* stdout-path is a path or an alias, optionally followed by ":options". */
 static void parse_chosen(const void *fdt, struct fdt_info *info)
 {
@@ -129,6 +138,10 @@ static void parse_chosen(const void *fdt, struct fdt_info *info)
 	path = fdt_getprop(fdt, chosen, "bootargs", NULL);
 	if (path)
 		info->bootargs = path;
+	info->initrd_start = chosen_addr(fdt, chosen, "linux,initrd-start");
+	info->initrd_end = chosen_addr(fdt, chosen, "linux,initrd-end");
+	if (info->initrd_end <= info->initrd_start)
+		info->initrd_start = info->initrd_end = 0;
 	path = fdt_getprop(fdt, chosen, "stdout-path", NULL);
 	if (!path)
 		return;

@@ -113,6 +113,8 @@ void host_secondary_main(size_t index)
 	if (virt)
 		atomic_fetch_add(&cpus_with_virt, 1);
 	atomic_fetch_add(&cpus_online, 1);
+	if (board->secondary_run)
+		board->secondary_run(index);
 	for (;;)
 		board->cpu_relax();
 }
@@ -148,5 +150,5 @@ void host_main(const struct board_ops *ops, const struct host_boot_info *info)
 		host_panic("the bad access did not fault");
 	}
 	kprintf("boot ok\n");
-	ops->exit(HOST_EXIT_SUCCESS);
+	ops->exit(ops->run ? ops->run(info) : HOST_EXIT_SUCCESS);
 }

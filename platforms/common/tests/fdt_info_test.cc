@@ -47,6 +47,8 @@ TEST(FdtInfo, ParsesMemoryReservationsCpusAndChosen)
 	EXPECT_EQ(info.cpu_isa[1], nullptr);
 
 	EXPECT_STREQ(info.bootargs, "console=hvc0 fault");
+	EXPECT_EQ(info.initrd_start, 0x84000000u) << "one cell";
+	EXPECT_EQ(info.initrd_end, 0x84001000u) << "two cells";
 	EXPECT_EQ(info.stdout_base, 0x10000000u) << "alias plus options must resolve";
 	EXPECT_EQ(info.fdt_size, blob.size());
 }

@@ -11,6 +11,8 @@
 
 #define HOST_MAX_CPUS 16
 
+struct host_boot_info;
+
 /* Exit codes handed to board_ops.exit. */
 enum host_exit {
 	HOST_EXIT_SUCCESS = 0,
@@ -33,6 +35,11 @@ struct board_ops {
 	void (*exit)(enum host_exit code) __attribute__((noreturn));
 	/* Waits a little (a pause hint); used while waiting for secondaries. */
 	void (*cpu_relax)(void);
+	/* The host's work once every CPU is up (running VMs); returns the exit status. NULL: the
+	 * host only boots, and exits with success. */
+	enum host_exit (*run)(const struct host_boot_info *info);
+	/* The work of secondary CPU index once it has reported in; NULL: it parks. */
+	void (*secondary_run)(size_t index);
 };
 
 /* What the board discovered before handing over to host_main. */

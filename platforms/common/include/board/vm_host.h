@@ -1,0 +1,31 @@
+/* Running VMs on a bare-metal host: create every VM of a bundle, then on each physical CPU run
+ * the vCPUs pinned to it until every VM has stopped. Board-independent; the board supplies the
+ * HAL (axvm_init) and the few CPU operations below. */
+#ifndef BOARD_VM_HOST_H
+#define BOARD_VM_HOST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <axvm/config.h>
+#include <axvm/exit.h>
+
+/* What the VM host needs from the board besides the HAL. */
+struct vm_host_cpu_ops {
+	/* Sleeps until an interrupt is pending (the host keeps interrupts masked). */
+	void (*wait_for_interrupt)(void);
+	/* Acknowledges a physical interrupt that made a guest exit (e.g. an IPI kick). */
+	void (*ack_interrupt)(uint64_t vector);
+};
+
+/* Parses the bundle, creates and boots every VM in it. Reports each failure with the VM's node
+ * and a reason, and skips that VM. Returns how many VMs are running. */
+size_t vm_host_start(const void *bundle, size_t size, const struct axvm_config_limits *limits,
+		     const struct vm_host_cpu_ops *ops);
+
+/* Runs the vCPUs pinned to physical CPU cpu (those without affinity run on CPU 0) until every
+ * VM has stopped, reporting each stop. Returns the number of VMs that stopped because of an
+ * error (a bad guest access, a failed entry) rather than a guest shutdown. */
+size_t vm_host_run_cpu(uint32_t cpu);
+
+#endif

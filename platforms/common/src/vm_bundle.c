@@ -1,0 +1,75 @@
+#include <board/vm_bundle.h>
+
+#include <axvm/error.h>
+#include <libfdt.h>
+#include <string.h>
+
+static const char *const image_props[AXVM_IMAGE_KINDS] = {
+    [AXVM_IMAGE_KERNEL] = "kernel",
+    [AXVM_IMAGE_INITRD] = "initrd",
+    [AXVM_IMAGE_DTB] = "dtb",
+};
+
+static int parse_vm(const void *fdt, int node, struct vm_bundle_vm *vm, struct ax_diag *diag)
+{
+	const char *name = fdt_get_name(fdt, node, NULL);
+	int len;
+	int prop;
+
+	memset(vm, 0, sizeof(*vm));
+	vm->node = name;
+	vm->config = fdt_getprop(fdt, node, "config", &len);
+	if (!vm->config || len <= 0)
+		return ax_diag_set(diag, AXERR_BAD_CONFIG, "bundle: /%s: config: missing", name);
+	vm->config_size = (size_t)len;
+	for (int k = 0; k < AXVM_IMAGE_KINDS; k++) {
+		const void *data = fdt_getprop(fdt, node, image_props[k], &len);
+
+		if (data && len > 0) {
+			vm->images.data[k] = data;
+			vm->images.size[k] = (size_t)len;
+		}
+	}
+	fdt_for_each_property_offset (prop, fdt, node) {
+		const char *pname;
+		bool known = false;
+
+		fdt_getprop_by_offset(fdt, prop, &pname, NULL);
+		known = pname && !strcmp(pname, "config");
+		for (int k = 0; k < AXVM_IMAGE_KINDS && pname && !known; k++)
+			known = !strcmp(pname, image_props[k]);
+		if (!known)
+			return ax_diag_set(diag, AXERR_BAD_CONFIG,
+					   "bundle: /%s: %s: unknown property", name,
+					   pname ? pname : "?");
+	}
+	return AX_OK;
+}
+
+int vm_bundle_parse(const void *blob, size_t size, struct vm_bundle_vm *vms, size_t *count,
+		    struct ax_diag *diag)
+{
+	int node;
+
+	*count = 0;
+	if (size < sizeof(struct fdt_header) || fdt_check_header(blob) != 0 ||
+	    fdt_totalsize(blob) > size)
+		return ax_diag_set(diag, AXERR_BAD_CONFIG, "bundle: not a devicetree blob");
+	if (fdt_node_check_compatible(blob, 0, "axvm,bundle") != 0)
+		return ax_diag_set(diag, AXERR_BAD_CONFIG,
+				   "bundle: /: compatible: not \"axvm,bundle\"");
+	fdt_for_each_subnode (node, blob, 0) {
+		int err;
+
+		if (*count == VM_BUNDLE_MAX_VMS)
+			return ax_diag_set(diag, AXERR_BAD_CONFIG, "bundle: more than %d VMs",
+					   VM_BUNDLE_MAX_VMS);
+		err = parse_vm(blob, node, &vms[*count], diag);
+		if (err)
+			return err;
+		(*count)++;
+	}
+	if (node != -FDT_ERR_NOTFOUND)
+		return ax_diag_set(diag, AXERR_BAD_CONFIG, "bundle: malformed structure");
+	return AX_OK;
+}
