@@ -8,8 +8,8 @@
 #include <axvm/error.h>
 #include <axvm/format.h>
 
-/* Room for a node path in messages; a longer one is shown by its name alone. */
-#define PATH_LEN 96
+#include "fdt_node.h"
+#include "fdt_plic.h"
 
 /* How far the interrupt-parent walk goes before calling the tree malformed (a loop). */
 #define MAX_INTERRUPT_HOPS 64
@@ -25,49 +25,24 @@
 enum model {
 	MODEL_NS16550,
 	MODEL_PL011,
+	MODEL_PLIC,
 };
 
 static const struct {
 	const char *compatible;
 	enum model model;
 } models[] = {
+    /* UARTs */
     {"ns16550a", MODEL_NS16550},
     {"ns16550", MODEL_NS16550},
     {"arm,pl011", MODEL_PL011},
+    /* interrupt controllers: the PLIC's binding name and its older alias */
+    {"sifive,plic-1.0.0", MODEL_PLIC},
+    {"riscv,plic0", MODEL_PLIC},
 };
-
-/* What the parsing steps share: the node and its path for messages. */
-struct node {
-	const void *fdt;
-	int offset;
-	char path[PATH_LEN];
-	struct ax_diag *diag;
-};
-
-static void node_init(struct node *n, const void *fdt, int offset, struct ax_diag *diag)
-{
-	const char *name;
-
-	n->fdt = fdt;
-	n->offset = offset;
-	n->diag = diag;
-	if (fdt_get_path(fdt, offset, n->path, sizeof(n->path)) == 0)
-		return;
-	name = fdt_get_name(fdt, offset, NULL);
-	ax_snprintf(n->path, sizeof(n->path), "%s", name ? name : "?");
-}
-
-static uint64_t read_cells(const fdt32_t *p, int cells)
-{
-	uint64_t v = 0;
-
-	for (int i = 0; i < cells; i++)
-		v = (v << 32) | fdt32_ld(&p[i]);
-	return v;
-}
 
 /* Picks the model for the first of the node's compatible strings that has one. */
-static int find_model(const struct node *n, enum model *model)
+static int find_model(const struct fdt_node *n, enum model *model)
 {
 	const char *first = fdt_stringlist_get(n->fdt, n->offset, "compatible", 0, NULL);
 	const char *s;
@@ -87,14 +62,14 @@ static int find_model(const struct node *n, enum model *model)
 }
 
 /* Translates [*base, +size) through one bus's non-empty ranges into the bus parent's space. */
-static int translate_once(const struct node *n, int bus, const fdt32_t *ranges, int len,
+static int translate_once(const struct fdt_node *n, int bus, const fdt32_t *ranges, int len,
 			  uint64_t *base, uint64_t size)
 {
 	int grandparent = fdt_parent_offset(n->fdt, bus);
 	int cac = fdt_address_cells(n->fdt, bus);
 	int pac = fdt_address_cells(n->fdt, grandparent);
 	int csc = fdt_size_cells(n->fdt, bus);
-	char bus_path[PATH_LEN];
+	char bus_path[FDT_NODE_PATH_LEN];
 	int entry;
 
 	if (fdt_get_path(n->fdt, bus, bus_path, sizeof(bus_path)) != 0)
@@ -109,9 +84,9 @@ static int translate_once(const struct node *n, int bus, const fdt32_t *ranges, 
 				   "%s: ranges: %s has %d bytes, not a multiple of %d cells",
 				   n->path, bus_path, len, entry);
 	for (int i = 0; i < len / 4; i += entry) {
-		uint64_t child = read_cells(ranges + i, cac);
-		uint64_t parent = read_cells(ranges + i + cac, pac);
-		uint64_t span = read_cells(ranges + i + cac + pac, csc);
+		uint64_t child = axdevice_fdt_read_cells(ranges + i, cac);
+		uint64_t parent = axdevice_fdt_read_cells(ranges + i + cac, pac);
+		uint64_t span = axdevice_fdt_read_cells(ranges + i + cac + pac, csc);
 		uint64_t offset = *base - child;
 
 		if (*base < child || offset >= span || size > span - offset)
@@ -128,7 +103,7 @@ static int translate_once(const struct node *n, int bus, const fdt32_t *ranges, 
 
 /* Maps reg up to the root's address space through every bus's ranges. An empty ranges is the
  * identity; so, leniently, is a missing one (a plain container node in a VM description). */
-static int translate(const struct node *n, uint64_t *base, uint64_t size)
+static int translate(const struct fdt_node *n, uint64_t *base, uint64_t size)
 {
 	for (int bus = fdt_parent_offset(n->fdt, n->offset); bus > 0;
 	     bus = fdt_parent_offset(n->fdt, bus)) {
@@ -149,7 +124,7 @@ static int translate(const struct node *n, uint64_t *base, uint64_t size)
 }
 
 /* The node's first reg entry, in its parent's address and size cells. */
-static int read_reg(const struct node *n, uint64_t *base, uint64_t *size)
+static int read_reg(const struct fdt_node *n, uint64_t *base, uint64_t *size)
 {
 	int parent = fdt_parent_offset(n->fdt, n->offset);
 	int ac, sc, len;
@@ -175,8 +150,8 @@ static int read_reg(const struct node *n, uint64_t *base, uint64_t *size)
 		return ax_diag_set(n->diag, AXERR_BAD_CONFIG,
 				   "%s: reg: %d bytes, need %d for an address and a size", n->path,
 				   len, 4 * (ac + sc));
-	*base = read_cells(reg, ac);
-	*size = read_cells(reg + ac, sc);
+	*base = axdevice_fdt_read_cells(reg, ac);
+	*size = axdevice_fdt_read_cells(reg + ac, sc);
 	if (*size == 0 || *size - 1 > UINT64_MAX - *base)
 		return ax_diag_set(n->diag, AXERR_BAD_CONFIG,
 				   "%s: reg: size 0x%llx at 0x%llx is empty or wraps", n->path,
@@ -208,7 +183,7 @@ static int interrupt_parent(const void *fdt, int node)
 }
 
 /* Decodes an Arm GIC specifier: SPI n is line 32 + n, PPI n is 16 + n. */
-static int decode_gic(const struct node *n, const fdt32_t *spec, uint32_t *line)
+static int decode_gic(const struct fdt_node *n, const fdt32_t *spec, uint32_t *line)
 {
 	uint32_t type = fdt32_ld(&spec[0]);
 	uint32_t num = fdt32_ld(&spec[1]);
@@ -229,7 +204,7 @@ static int decode_gic(const struct node *n, const fdt32_t *spec, uint32_t *line)
 }
 
 /* The line of the node's first interrupts specifier, AXDEVICE_IRQ_NONE without interrupts. */
-static int read_interrupt(const struct node *n, uint32_t *line)
+static int read_interrupt(const struct fdt_node *n, uint32_t *line)
 {
 	int len, cells_len, parent;
 	const fdt32_t *spec = fdt_getprop(n->fdt, n->offset, "interrupts", &len);
@@ -267,31 +242,15 @@ static int read_interrupt(const struct node *n, uint32_t *line)
 	return AX_OK;
 }
 
-/* An optional one-cell property, or fallback when it is absent. */
-static int read_u32(const struct node *n, const char *name, uint32_t fallback, uint32_t *out)
-{
-	int len;
-	const fdt32_t *p = fdt_getprop(n->fdt, n->offset, name, &len);
-
-	*out = fallback;
-	if (!p)
-		return AX_OK;
-	if (len != 4)
-		return ax_diag_set(n->diag, AXERR_BAD_CONFIG, "%s: %s: %d bytes, need one cell",
-				   n->path, name, len);
-	*out = fdt32_ld(p);
-	return AX_OK;
-}
-
-static int create_ns16550(const struct node *n, const struct ax_allocator *alloc,
+static int create_ns16550(const struct fdt_node *n, const struct ax_allocator *alloc,
 			  const struct axdevice_uart_host *host, uint32_t line, uint64_t size,
 			  struct axdevice **dev)
 {
 	uint32_t shift, io_width;
-	int err = read_u32(n, "reg-shift", 0, &shift);
+	int err = axdevice_fdt_read_u32(n, "reg-shift", 0, &shift);
 
 	if (!err)
-		err = read_u32(n, "reg-io-width", 1, &io_width);
+		err = axdevice_fdt_read_u32(n, "reg-io-width", 1, &io_width);
 	if (err)
 		return err;
 	if (shift > AXDEVICE_NS16550_MAX_REG_SHIFT)
@@ -314,7 +273,7 @@ static int create_ns16550(const struct node *n, const struct ax_allocator *alloc
 	return AX_OK;
 }
 
-static int create_pl011(const struct node *n, const struct ax_allocator *alloc,
+static int create_pl011(const struct fdt_node *n, const struct ax_allocator *alloc,
 			const struct axdevice_uart_host *host, uint32_t line, uint64_t size,
 			struct axdevice **dev)
 {
@@ -331,14 +290,33 @@ static int create_pl011(const struct node *n, const struct ax_allocator *alloc,
 	return AX_OK;
 }
 
-int axdevice_set_add_from_fdt(struct axdevice_set *set, const void *fdt, int node,
-			      const struct axdevice_uart_host *host, struct axdevice **out,
-			      struct ax_diag *diag)
+/* Creates the device of model for node n: its line (UARTs), its host and its registers' size
+ * checked against reg. */
+static int create_device(const struct fdt_node *n, enum model model,
+			 const struct ax_allocator *alloc, const struct axdevice_fdt_hosts *hosts,
+			 uint64_t size, struct axdevice **dev)
 {
-	struct node n;
+	uint32_t line;
+	int err;
+
+	if (model == MODEL_PLIC)
+		return axdevice_fdt_create_plic(n, alloc, hosts->plic, size, dev);
+	err = read_interrupt(n, &line);
+	if (err)
+		return err;
+	if (model == MODEL_NS16550)
+		return create_ns16550(n, alloc, hosts->uart, line, size, dev);
+	return create_pl011(n, alloc, hosts->uart, line, size, dev);
+}
+
+int axdevice_set_add_from_fdt_hosts(struct axdevice_set *set, const void *fdt, int node,
+				    const struct axdevice_fdt_hosts *hosts, struct axdevice **out,
+				    struct ax_diag *diag)
+{
+	static const struct axdevice_fdt_hosts no_hosts = {NULL, NULL};
+	struct fdt_node n;
 	enum model model;
 	uint64_t base, size;
-	uint32_t line;
 	struct axdevice *dev;
 	int err;
 
@@ -349,20 +327,14 @@ int axdevice_set_add_from_fdt(struct axdevice_set *set, const void *fdt, int nod
 	if (node < 0 || fdt_get_name(fdt, node, NULL) == NULL)
 		return ax_diag_set(diag, AXERR_BAD_CONFIG, "devicetree: no node at offset %d",
 				   node);
-	node_init(&n, fdt, node, diag);
+	axdevice_fdt_node_init(&n, fdt, node, diag);
 	err = find_model(&n, &model);
 	if (!err)
 		err = read_reg(&n, &base, &size);
 	if (!err)
 		err = translate(&n, &base, size);
 	if (!err)
-		err = read_interrupt(&n, &line);
-	if (err)
-		return err;
-	if (model == MODEL_NS16550)
-		err = create_ns16550(&n, set->alloc, host, line, size, &dev);
-	else
-		err = create_pl011(&n, set->alloc, host, line, size, &dev);
+		err = create_device(&n, model, set->alloc, hosts ? hosts : &no_hosts, size, &dev);
 	if (err)
 		return err;
 	err = axdevice_set_add(set, AXDEVICE_MMIO, base, size, dev);
@@ -376,4 +348,13 @@ int axdevice_set_add_from_fdt(struct axdevice_set *set, const void *fdt, int nod
 	if (out)
 		*out = dev;
 	return AX_OK;
+}
+
+int axdevice_set_add_from_fdt(struct axdevice_set *set, const void *fdt, int node,
+			      const struct axdevice_uart_host *host, struct axdevice **out,
+			      struct ax_diag *diag)
+{
+	struct axdevice_fdt_hosts hosts = {host, NULL};
+
+	return axdevice_set_add_from_fdt_hosts(set, fdt, node, &hosts, out, diag);
 }

@@ -3,30 +3,51 @@
 #define AXDEVICE_FDT_DEVICE_H
 
 #include <axdevice/device_set.h>
+#include <axdevice/plic.h>
 #include <axdevice/uart.h>
 #include <axvm/diag.h>
+
+/* The host callbacks of the devices axdevice_set_add_from_fdt_hosts creates. Either may be
+ * NULL: that kind of device then reports nothing (as a UART or PLIC created with a NULL host). */
+struct axdevice_fdt_hosts {
+	const struct axdevice_uart_host *uart;
+	const struct axdevice_plic_host *plic;
+};
 
 /*
  * Creates the device for the devicetree node at offset node of fdt and adds it to set's MMIO
  * bus at the node's first reg entry, translated to the root's address space through the ranges
  * of the buses above it (an empty or missing ranges is the identity). The model comes from the
- * first compatible string that has one: "ns16550a" or "ns16550" (with reg-shift, default 0,
- * and reg-io-width, default 1, which must be 1, 2 or 4 and at most 1 << reg-shift) or
- * "arm,pl011". The interrupt line is the first interrupts specifier decoded for the interrupt
- * parent, found as Linux does (interrupt-parent, else the parent node, up to a node with
- * #interrupt-cells): with 3 cells (Arm GIC) SPI n is line 32 + n and PPI n is 16 + n; with 1 or
- * 2 cells it is the first cell. A node without interrupts gets AXDEVICE_IRQ_NONE. The UART
- * reports to host; the device is allocated from set's allocator.
+ * first compatible string that has one:
+ * - "ns16550a" or "ns16550" (with reg-shift, default 0, and reg-io-width, default 1, which must
+ *   be 1, 2 or 4 and at most 1 << reg-shift) or "arm,pl011": the interrupt line is the first
+ *   interrupts specifier decoded for the interrupt parent, found as Linux does
+ *   (interrupt-parent, else the parent node, up to a node with #interrupt-cells): with 3 cells
+ *   (Arm GIC) SPI n is line 32 + n and PPI n is 16 + n; with 1 or 2 cells (a PLIC) it is the
+ *   first cell. A node without interrupts gets AXDEVICE_IRQ_NONE. The UART reports to
+ *   hosts->uart.
+ * - "sifive,plic-1.0.0" or "riscv,plic0": a PLIC with riscv,ndev sources and one context per
+ *   interrupts-extended entry (context c is entry c), reporting to hosts->plic.
+ * hosts may be NULL. The device is allocated from set's allocator.
  *
  * Errors, each with a diag message naming the node's path and the property: AXERR_UNSUPPORTED
  * for a compatible with no model, address or size cells other than 1 or 2, an interrupt parent
  * with other than 1 to 3 cells or a GIC type other than SPI/PPI; AXERR_BAD_CONFIG for a bad
  * blob or node, a missing compatible, a missing, short or empty reg, a reg outside its bus's
  * ranges or smaller than the model's registers, a malformed ranges, interrupts, reg-shift or
- * reg-io-width, no interrupt parent; AXERR_EXISTS when reg overlaps a registered device;
+ * reg-io-width, no interrupt parent, a missing riscv,ndev or one outside
+ * 1..AXDEVICE_PLIC_MAX_SOURCES, a missing or malformed interrupts-extended (a phandle that names
+ * no node or a controller without a valid #interrupt-cells, a short last entry, more than
+ * AXDEVICE_PLIC_MAX_CONTEXTS entries); AXERR_EXISTS when reg overlaps a registered device;
  * AXERR_NO_MEMORY. Nothing is added on failure. On success *out (if out is not NULL) is the
  * new device, still owned by the set.
  */
+int axdevice_set_add_from_fdt_hosts(struct axdevice_set *set, const void *fdt, int node,
+				    const struct axdevice_fdt_hosts *hosts, struct axdevice **out,
+				    struct ax_diag *diag);
+
+/* axdevice_set_add_from_fdt_hosts with host for UARTs and no PLIC host (a PLIC it creates
+ * reports no context lines). */
 int axdevice_set_add_from_fdt(struct axdevice_set *set, const void *fdt, int node,
 			      const struct axdevice_uart_host *host, struct axdevice **out,
 			      struct ax_diag *diag);
