@@ -2,7 +2,7 @@
 # Boots a hypervisor image under QEMU or Bochs and checks its console and exit status.
 #
 #   run_emulator.sh --emulator=qemu-riscv64|qemu-aarch64|bochs --image=FILE [--cpus=N]
-#                   [--memory=MiB] [--timeout=S] [--bootargs=STR] [--expect=ERE ...]
+#                   [--memory=MiB] [--timeout=S] [--bootargs=STR] [--initrd=FILE] [--expect=ERE ...]
 #                   [--expect-status=success|failure] [--interactive] [-- extra emulator args]
 #
 # Test mode (default): the console goes to a log; the test passes when every --expect pattern
@@ -11,7 +11,7 @@
 # Interactive mode: the console is attached to the terminal and nothing is checked.
 set -uo pipefail
 
-emulator="" image="" cpus=1 memory=256 timeout_s=60 bootargs="" status="success"
+emulator="" image="" cpus=1 memory=256 timeout_s=50 bootargs="" initrd="" status="success"
 interactive=0
 expects=()
 extra=()
@@ -23,6 +23,7 @@ while (($#)); do
 	--memory=*) memory=${1#*=} ;;
 	--timeout=*) timeout_s=${1#*=} ;;
 	--bootargs=*) bootargs=${1#*=} ;;
+	--initrd=*) initrd=${1#*=} ;;
 	--expect=*) expects+=("${1#*=}") ;;
 	--expect-status=*) status=${1#*=} ;;
 	--interactive) interactive=1 ;;
@@ -48,6 +49,7 @@ trap 'rm -rf "$work"' EXIT
 
 append=()
 [ -n "$bootargs" ] && append=(-append "$bootargs")
+[ -n "$initrd" ] && append+=(-initrd "$initrd")
 if ((interactive)); then
 	serial=(-nographic)
 else

@@ -65,9 +65,13 @@ int axvm_vcpu_start(struct axvm_vcpu *vcpu, uint64_t entry, uint64_t arg)
 	if (atomic_load(&vcpu->powered))
 		return AXERR_BAD_STATE;
 	err = arch_vcpu_set_entry(vcpu->arch, gpa(entry), arg);
-	if (!err)
-		atomic_store(&vcpu->powered, true);
-	return err;
+	if (err)
+		return err;
+	atomic_store(&vcpu->powered, true);
+	/* The CPU it is pinned to may be asleep with nothing to run. */
+	if (vcpu->affinity >= 0 && (uint32_t)vcpu->affinity != axvm_hal_get()->current_cpu())
+		axvm_hal_get()->kick_cpu((uint32_t)vcpu->affinity);
+	return AX_OK;
 }
 
 int axvm_vcpu_bind(struct axvm_vcpu *vcpu)

@@ -157,6 +157,34 @@ static int load_images(struct axvm *vm, const struct axvm_config *cfg,
 	return AX_OK;
 }
 
+static void vm_console_putc(void *ctx, uint8_t byte)
+{
+	uart_tx(((struct axvm_vcpu *)ctx)->vm, byte);
+}
+
+static int vm_console_getc(void *ctx)
+{
+	(void)ctx;
+	return -1;
+}
+
+static int vm_read_guest(void *ctx, uint64_t g, void *buf, size_t len)
+{
+	return axaddrspace_read(&((struct axvm_vcpu *)ctx)->vm->as, gpa(g), buf, len);
+}
+
+static int vm_write_guest(void *ctx, uint64_t g, const void *buf, size_t len)
+{
+	return axaddrspace_write(&((struct axvm_vcpu *)ctx)->vm->as, gpa(g), buf, len);
+}
+
+static bool vm_vcpu_powered(void *ctx, uint32_t vcpu_id)
+{
+	struct axvm *vm = ((struct axvm_vcpu *)ctx)->vm;
+
+	return vcpu_id < vm->vcpu_count && atomic_load(&vm->vcpus[vcpu_id].powered);
+}
+
 static int build_vcpus(struct axvm *vm, const struct axvm_config *cfg, struct ax_diag *diag)
 {
 	const struct pt_format *fmt = arch_stage2_format();
@@ -164,7 +192,18 @@ static int build_vcpus(struct axvm *vm, const struct axvm_config *cfg, struct ax
 	for (uint32_t i = 0; i < cfg->vcpu_count; i++) {
 		struct axvm_vcpu *v = &vm->vcpus[i];
 		struct arch_vcpu_create_config acfg = {
-		    .vm_id = vm->id, .vcpu_id = i, .guest_id = i, .vmid = (uint16_t)vm->id};
+		    .vm_id = vm->id,
+		    .vcpu_count = cfg->vcpu_count,
+		    .vm_ops = {.ctx = v,
+			       .console_putc = vm_console_putc,
+			       .console_getc = vm_console_getc,
+			       .read_guest = vm_read_guest,
+			       .write_guest = vm_write_guest,
+			       .vcpu_powered = vm_vcpu_powered},
+		    .vcpu_id = i,
+		    .guest_id = i,
+		    .vmid = (uint16_t)vm->id,
+		};
 		int err;
 
 		v->vm = vm;

@@ -189,7 +189,10 @@ TEST_F(VmTest, StateMachineRejectsBadTransitions)
 	ASSERT_EQ(axvm_vcpu_bind(v1), AX_OK);
 	EXPECT_EQ(axvm_vcpu_run(v1, &exit), AXERR_BAD_STATE) << "secondary not powered on";
 	EXPECT_EQ(axvm_vcpu_run(v0, &exit), AXERR_BAD_STATE) << "v0 is bound to CPU 0";
+	hal_.cpu = 0;
 	ASSERT_EQ(axvm_vcpu_start(v1, kRam + 0x100, 7), AX_OK);
+	EXPECT_EQ(hal_.kicks, std::vector<uint32_t>{1}) << "its pinned CPU is woken";
+	hal_.cpu = 1;
 	EXPECT_EQ(axvm_vcpu_start(v1, kRam, 0), AXERR_BAD_STATE) << "started twice";
 	EXPECT_EQ(sim_vcpu_find(2, 1)->entry_arg, 7u);
 	EXPECT_EQ(axvm_vcpu_block(v1), AX_OK);

@@ -3,11 +3,13 @@
 #include <board/fdt_info.h>
 #include <axvm/format.h>
 #include <board/host.h>
+#include <libfdt.h>
 #include <string.h>
 
 #include "sbi.h"
 #include "trap.h"
 #include "uart_ns16550.h"
+#include "vm_hal.h"
 
 #define HSTATUS_VSXL_SHIFT 32
 #define HGATP_MODE_SHIFT 60
@@ -115,7 +117,19 @@ static const struct board_ops riscv64_qemu_virt = {
     .bad_access = riscv_bad_access,
     .exit = board_exit,
     .cpu_relax = riscv_cpu_relax,
+    .run = vm_hal_run,
+    .secondary_run = vm_hal_secondary_run,
 };
+
+/* /cpus timebase-frequency: the rate of the time CSR. */
+static uint64_t timebase_frequency(const void *blob)
+{
+	int cpus = fdt_path_offset(blob, "/cpus");
+	int len;
+	const fdt32_t *p = cpus >= 0 ? fdt_getprop(blob, cpus, "timebase-frequency", &len) : NULL;
+
+	return p && len == 4 ? fdt32_to_cpu(*p) : 0;
+}
 
 static struct host_boot_info boot;
 
@@ -140,6 +154,7 @@ void board_main(uint64_t hart_id, const void *blob)
 	mem_ranges_add(&boot.reserved, (uint64_t)(uintptr_t)__image_start,
 		       (uint64_t)(__image_end - __image_start));
 	mem_ranges_add(&boot.reserved, (uint64_t)(uintptr_t)blob, fdt.fdt_size);
+	mem_ranges_add(&boot.reserved, fdt.initrd_start, fdt.initrd_end - fdt.initrd_start);
 	boot.bootargs = fdt.bootargs;
 	boot.firmware = "OpenSBI (devicetree)";
 	boot.cpu_ids[boot.cpu_count++] = hart_id;
@@ -152,5 +167,7 @@ void board_main(uint64_t hart_id, const void *blob)
 			kprintf("devicetree: hart %llu riscv,isa \"%s\" lacks 'h'\n",
 				(unsigned long long)hart_id, fdt.cpu_isa[i] ? fdt.cpu_isa[i] : "");
 	}
+	vm_hal_setup(&boot, timebase_frequency(blob), fdt.initrd_start,
+		     fdt.initrd_end - fdt.initrd_start);
 	host_main(&riscv64_qemu_virt, &boot);
 }

@@ -7,6 +7,7 @@
 #define SBI_EXT_LEGACY_PUTCHAR 0x01
 #define SBI_EXT_HSM 0x48534d
 #define SBI_EXT_SRST 0x53525354
+#define SBI_EXT_IPI 0x735049
 
 struct sbi_ret {
 	long error;
@@ -22,6 +23,9 @@ void sbi_console_putchar(char c);
 
 /* HSM hart_start: starts hart_id at the physical address start with a1 = opaque. */
 long sbi_hart_start(uint64_t hart_id, uint64_t start, uint64_t opaque);
+
+/* sPI: sends a supervisor software interrupt to the harts in hart_mask (from hart_mask_base). */
+long sbi_send_ipi(uint64_t hart_mask, uint64_t hart_mask_base);
 
 /* SRST: shuts the system down, reporting a failure when failed is set. Returns only if the
  * firmware refused. */

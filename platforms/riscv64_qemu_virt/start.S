@@ -9,6 +9,7 @@
 	.globl _start
 _start:
 	csrw	sie, zero
+	li	tp, 0			/* tp holds this hart's CPU index */
 	la	t0, trap_entry
 	csrw	stvec, t0
 	/* Boot CPU: stack 0. */
@@ -30,6 +31,7 @@ _start:
 	.globl _secondary_start
 _secondary_start:
 	csrw	sie, zero
+	mv	tp, a1			/* tp holds this hart's CPU index */
 	la	t0, trap_entry
 	csrw	stvec, t0
 	/* Stack of logical CPU a1: host_cpu_stacks + (a1 + 1) * STACK_SIZE. */

@@ -17,6 +17,7 @@
 #define AXVM_ARCH_VCPU_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <axaddrspace/addr.h>
@@ -26,9 +27,26 @@
 
 struct arch_vcpu;
 
+/* What the VM around a vCPU offers its backend (for firmware calls such as SBI or PSCI).
+ * Core fills it; ctx is core's vCPU. Every function may be called from arch_vcpu_run. */
+struct arch_vcpu_vm_ops {
+	void *ctx;
+	/* Writes a byte to the VM's console. */
+	void (*console_putc)(void *ctx, uint8_t byte);
+	/* Reads a byte of console input for the VM: 0..255, or -1 when there is none. */
+	int (*console_getc)(void *ctx);
+	/* Copies guest memory out of / into the VM; 0 or a negative axerr. */
+	int (*read_guest)(void *ctx, uint64_t gpa, void *buf, size_t len);
+	int (*write_guest)(void *ctx, uint64_t gpa, const void *buf, size_t len);
+	/* True if vCPU vcpu_id of the VM is powered on. */
+	bool (*vcpu_powered)(void *ctx, uint32_t vcpu_id);
+};
+
 /* What a backend needs to create a vCPU. */
 struct arch_vcpu_create_config {
 	uint32_t vm_id;
+	uint32_t vcpu_count; /* vCPUs of the VM */
+	struct arch_vcpu_vm_ops vm_ops;
 	uint32_t vcpu_id;  /* index in the VM */
 	uint64_t guest_id; /* what the guest calls this CPU: hart id, MPIDR affinity, APIC id */
 	uint16_t vmid;	   /* the stage-2 tag: VMID, ASID or VPID */

@@ -37,7 +37,8 @@ int32_t axvm_vcpu_affinity(const struct axvm_vcpu *vcpu);
 int32_t axvm_vcpu_bound_cpu(const struct axvm_vcpu *vcpu);
 
 /* Powers on a secondary vCPU (the host's answer to a CPU_UP exit) at entry with arg in the
- * boot argument register. Returns 0, AXERR_BAD_STATE (already on). */
+ * boot argument register, and kicks the physical CPU it is pinned to. Returns 0,
+ * AXERR_BAD_STATE (already on). */
 int axvm_vcpu_start(struct axvm_vcpu *vcpu, uint64_t entry, uint64_t arg);
 
 /* True once the vCPU has been powered on (vCPU 0 at boot, others by axvm_vcpu_start). */

@@ -1,6 +1,7 @@
 #include <board/host.h>
 
 #include <board/bootargs.h>
+#include <axvm/assert.h>
 #include <axvm/spinlock.h>
 #include <board/console.h>
 #include <stdatomic.h>
@@ -54,6 +55,12 @@ void host_panic(const char *fmt, ...)
 	while (!board)
 		;
 	board->exit(HOST_EXIT_FAILURE);
+}
+
+/* A broken invariant in any library linked into the host stops the machine with its place. */
+void ax_assert_fail(const char *file, int line, const char *expr)
+{
+	host_panic("assertion failed at %s:%d: %s", file, line, expr);
 }
 
 static void report_memory(const struct host_boot_info *info, struct mem_ranges *usable)

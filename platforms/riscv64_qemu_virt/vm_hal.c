@@ -1,0 +1,200 @@
+/* What core needs from this host (struct axvm_hal), and the hooks that run VMs on every hart. */
+#include "vm_hal.h"
+
+#include <axvm/arch_vcpu.h>
+#include <axvm/error.h>
+#include <axvm/hal.h>
+#include <axvm/spinlock.h>
+#include <axvm/vm.h>
+#include <board/console.h>
+#include <board/vm_host.h>
+#include <stdatomic.h>
+
+#include "sbi.h"
+
+#define SIE_SSIE (1ull << 1)
+#define SIP_SSIP (1ull << 1)
+#define CONSOLE_LINE 160
+
+/* Each heap object is whole pages with this header in front. */
+struct heap_header {
+	uint64_t pages;
+	uint64_t pad;
+};
+
+static uint64_t hart_ids[HOST_MAX_CPUS];
+static size_t cpu_count;
+static uint64_t timebase;
+static uint64_t bundle_base;
+static uint64_t bundle_size;
+static atomic_bool vms_ready;
+
+static struct spinlock console_lock = SPINLOCK_INIT;
+static char console_line[HOST_MAX_CPUS][CONSOLE_LINE];
+static size_t console_len[HOST_MAX_CPUS];
+
+static int mm_alloc(void *ctx, size_t count, size_t align, hpa_t *out)
+{
+	uint64_t pa = host_alloc_pages(count, align);
+
+	(void)ctx;
+	*out = hpa(pa);
+	return pa ? AX_OK : AXERR_NO_MEMORY;
+}
+
+static void mm_free(void *ctx, hpa_t pa, size_t count)
+{
+	(void)ctx;
+	host_free_pages(pa.v, count);
+}
+
+static hva_t mm_virt(void *ctx, hpa_t pa)
+{
+	(void)ctx;
+	return (hva_t){(uintptr_t)pa.v};
+}
+
+static void *heap_alloc(void *ctx, size_t size)
+{
+	uint64_t pages = (size + sizeof(struct heap_header) + PAGE_SIZE - 1) / PAGE_SIZE;
+	uint64_t pa = host_alloc_pages(pages, 1);
+	struct heap_header *h = (struct heap_header *)(uintptr_t)pa;
+
+	(void)ctx;
+	if (!pa)
+		return NULL;
+	h->pages = pages;
+	return h + 1;
+}
+
+static void heap_free(void *ctx, void *ptr)
+{
+	struct heap_header *h = (struct heap_header *)ptr - 1;
+
+	(void)ctx;
+	host_free_pages((uint64_t)(uintptr_t)h, h->pages);
+}
+
+static uint64_t time_ns(void)
+{
+	uint64_t t;
+
+	__asm__ volatile("rdtime %0" : "=r"(t));
+	return t * (1000000000ull / timebase);
+}
+
+/* Each hart keeps its CPU index in tp, set by start.S. */
+static uint32_t current_cpu(void)
+{
+	uint64_t tp;
+
+	__asm__ volatile("mv %0, tp" : "=r"(tp));
+	return (uint32_t)tp;
+}
+
+static void kick_cpu(uint32_t cpu)
+{
+	if (cpu < cpu_count)
+		sbi_send_ipi(1, hart_ids[cpu]);
+}
+
+/* Guest console output, a line at a time with the VM's id in front. */
+static void console_tx(uint32_t vm_id, uint8_t byte)
+{
+	size_t slot = vm_id % HOST_MAX_CPUS;
+
+	spin_lock(&console_lock);
+	if (byte != '\n' && byte != '\r')
+		console_line[slot][console_len[slot]++] = (char)byte;
+	if (byte == '\n' || console_len[slot] == CONSOLE_LINE - 1) {
+		console_line[slot][console_len[slot]] = '\0';
+		kprintf("[vm%u] %s\n", vm_id, console_line[slot]);
+		console_len[slot] = 0;
+	}
+	spin_unlock(&console_lock);
+}
+
+static void log_line(const char *line)
+{
+	kprintf("axvm: %s\n", line);
+}
+
+static const struct axvm_hal hal = {
+    .mm = {.alloc_pages = mm_alloc, .free_pages = mm_free, .phys_to_virt = mm_virt},
+    .heap = {.alloc = heap_alloc, .free = heap_free},
+    .time_ns = time_ns,
+    .current_cpu = current_cpu,
+    .kick_cpu = kick_cpu,
+    .console_tx = console_tx,
+    .log = log_line,
+};
+
+static void wait_for_interrupt(void)
+{
+	__asm__ volatile("wfi");
+}
+
+static void ack_interrupt(uint64_t vector)
+{
+	if (vector == 1)
+		__asm__ volatile("csrc sip, %0" ::"r"(SIP_SSIP));
+}
+
+static const struct vm_host_cpu_ops cpu_ops = {
+    .wait_for_interrupt = wait_for_interrupt,
+    .ack_interrupt = ack_interrupt,
+};
+
+void vm_hal_setup(const struct host_boot_info *info, uint64_t timebase_hz, uint64_t bundle,
+		  uint64_t size)
+{
+	cpu_count = info->cpu_count;
+	for (size_t i = 0; i < cpu_count; i++)
+		hart_ids[i] = info->cpu_ids[i];
+	timebase = timebase_hz ? timebase_hz : 10000000;
+	bundle_base = bundle;
+	bundle_size = size;
+}
+
+/* Enables the H extension on this hart and lets IPIs (kicks) pull it out of guests. */
+static void enable_hart(void)
+{
+	arch_hardware_enable();
+	__asm__ volatile("csrs sie, %0" ::"r"(SIE_SSIE));
+}
+
+enum host_exit vm_hal_run(const struct host_boot_info *info)
+{
+	static const char *const known[] = {"ns16550a", "ns16550", NULL};
+	struct axvm_config_limits limits = {
+	    .max_vcpus = AXVM_MAX_VCPUS,
+	    .host_cpus = (uint32_t)info->cpu_count,
+	    .gpa_bits = arch_stage2_format()->gpa_bits,
+	    .known_devices = known,
+	};
+	size_t failed;
+
+	if (!bundle_size) {
+		kprintf("no VM bundle (QEMU -initrd): nothing to run\n");
+		return HOST_EXIT_SUCCESS;
+	}
+	if (axvm_init(&hal) != AX_OK)
+		return HOST_EXIT_FAILURE;
+	enable_hart();
+	if (!vm_host_start((const void *)(uintptr_t)bundle_base, bundle_size, &limits, &cpu_ops))
+		kprintf("no VM could be started\n");
+	atomic_store(&vms_ready, true);
+	failed = vm_host_run_cpu(0);
+	kprintf("all VMs stopped (%zu by an error)\n", failed);
+	return HOST_EXIT_SUCCESS;
+}
+
+void vm_hal_secondary_run(size_t index)
+{
+	if (!bundle_size)
+		return;
+	while (!atomic_load(&vms_ready))
+		__asm__ volatile("nop");
+	enable_hart();
+	vm_host_run_cpu((uint32_t)index);
+}

@@ -1,0 +1,58 @@
+/*
+ * Decoding a trapped guest load or store for MMIO emulation, from the transformed instruction
+ * the hardware left in htinst or from the instruction bits at the faulting pc. Pure
+ * computation: no CSR access, unit-tested on the host.
+ *
+ * Covered: the integer loads and stores of RV64I (LB LH LW LD LBU LHU LWU SB SH SW SD), of
+ * RV64C (C.LW C.LD C.SW C.SD C.LWSP C.LDSP C.SWSP C.SDSP) and of Zcb (C.LBU C.LHU C.LH C.SB
+ * C.SH, which RVA23 makes mandatory). Floating-point and vector loads/stores and atomics are
+ * recognized and refused.
+ */
+#ifndef RISCV_VCPU_INSN_DECODE_H
+#define RISCV_VCPU_INSN_DECODE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <axvm/exit.h>
+
+/* One integer load or store, as far as emulating it needs. */
+struct riscv_mem_access {
+	bool store;
+	uint8_t width; /* bytes: 1, 2, 4, 8 */
+	uint8_t reg;   /* x register: rd of a load, rs2 of a store (0 is x0) */
+	bool
+	    sign_extend; /* loads: LB/LH/LW sign-extend, LBU/LHU/LWU do not; LD and stores: false */
+	uint8_t insn_len; /* 2 (compressed) or 4: how far to advance sepc */
+};
+
+/* Decodes the instruction at the faulting pc, as fetched with HLVX.HU: the low 16 bits first,
+ * and a 32-bit instruction when bits 1:0 are 0b11 (for a compressed one bits 31:16 are
+ * ignored). Returns 0 and fills *out; AXERR_INVALID for anything that is not an integer load or
+ * store, including reserved encodings (C.LWSP/C.LDSP with rd = x0, LOAD funct3 = 7, ...);
+ * AXERR_UNSUPPORTED for floating-point or vector loads/stores and atomics (LR/SC/AMO). *out
+ * is written only on success. */
+int riscv_decode_mem_insn(uint32_t insn, struct riscv_mem_access *out);
+
+/* Decodes htinst (privileged spec, "Transformed Instruction or Pseudoinstruction for mtinst or
+ * htinst"). A transformed load/store has bit 0 set and bit 1 clear when the trapping
+ * instruction was compressed (insn_len 2). Returns 0 and fills *out; AXERR_NOT_FOUND when the
+ * value says nothing usable (zero, bits 63:32 set, bits 1:0 = 0b10, or not a standard
+ * load/store/atomic: the spec says to treat such values as zero), so the caller fetches and
+ * decodes the instruction itself; AXERR_UNSUPPORTED for floating-point/vector accesses,
+ * atomics and pseudoinstructions (bits 1:0 = 0b00: a fault of an implicit VS-stage
+ * page-table access, which is not the instruction's own access and cannot be emulated). *out
+ * is written only on success. */
+int riscv_decode_htinst(uint64_t htinst, struct riscv_mem_access *out);
+
+/* The guest-physical address of a guest-page fault: htval holds it shifted right by 2 and
+ * stval (the guest-virtual address) supplies bits 1:0. */
+uint64_t riscv_fault_gpa(uint64_t htval, uint64_t stval);
+
+/* Fills *exit with the AXVM_EXIT_MMIO_READ or MMIO_WRITE for access a at guest-physical
+ * address gpa. For a store, store_value is the value of x[a->reg] (0 for x0) and only its low
+ * a->width bytes are kept; loads write the whole 64-bit register (reg_width 8). */
+void riscv_mem_access_exit(const struct riscv_mem_access *a, uint64_t gpa, uint64_t store_value,
+			   struct axvm_exit *exit);
+
+#endif

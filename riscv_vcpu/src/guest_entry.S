@@ -1,0 +1,182 @@
+/*
+ * Switching between the hypervisor (HS-mode) and a guest (VS/VU-mode).
+ *
+ * riscv_guest_enter(ctx) saves the host's callee-saved registers and trap CSRs in ctx, points
+ * stvec at riscv_guest_exit and sscratch at ctx, loads the guest's registers and sret's into
+ * the guest (hstatus.SPV = 1). Any trap from the guest lands in riscv_guest_exit, which saves
+ * the guest's registers and the trap CSRs into ctx, restores the host and returns from
+ * riscv_guest_enter.
+ */
+#include "vcpu_ctx.h"
+
+#define GX(n) (CTX_GUEST_X + (n) * 8)
+#define HR(n) (CTX_HOST_REGS + (n) * 8)
+
+	.text
+	.globl riscv_guest_enter
+	.balign 4
+riscv_guest_enter:
+	sd	ra, HR(0)(a0)
+	sd	sp, HR(1)(a0)
+	sd	gp, HR(2)(a0)
+	sd	tp, HR(3)(a0)
+	sd	s0, HR(4)(a0)
+	sd	s1, HR(5)(a0)
+	sd	s2, HR(6)(a0)
+	sd	s3, HR(7)(a0)
+	sd	s4, HR(8)(a0)
+	sd	s5, HR(9)(a0)
+	sd	s6, HR(10)(a0)
+	sd	s7, HR(11)(a0)
+	sd	s8, HR(12)(a0)
+	sd	s9, HR(13)(a0)
+	sd	s10, HR(14)(a0)
+	sd	s11, HR(15)(a0)
+	csrr	t0, sstatus
+	sd	t0, CTX_HOST_SSTATUS(a0)
+	csrr	t0, hstatus
+	sd	t0, CTX_HOST_HSTATUS(a0)
+	csrr	t0, stvec
+	sd	t0, CTX_HOST_STVEC(a0)
+	csrr	t0, sscratch
+	sd	t0, CTX_HOST_SSCRATCH(a0)
+
+	la	t0, riscv_guest_exit
+	csrw	stvec, t0
+	csrw	sscratch, a0
+	ld	t0, CTX_GUEST_SSTATUS(a0)
+	csrw	sstatus, t0
+	ld	t0, CTX_GUEST_HSTATUS(a0)
+	csrw	hstatus, t0
+	ld	t0, CTX_GUEST_SEPC(a0)
+	csrw	sepc, t0
+
+	ld	x1, GX(1)(a0)
+	ld	x2, GX(2)(a0)
+	ld	x3, GX(3)(a0)
+	ld	x4, GX(4)(a0)
+	ld	x5, GX(5)(a0)
+	ld	x6, GX(6)(a0)
+	ld	x7, GX(7)(a0)
+	ld	x8, GX(8)(a0)
+	ld	x9, GX(9)(a0)
+	ld	x11, GX(11)(a0)
+	ld	x12, GX(12)(a0)
+	ld	x13, GX(13)(a0)
+	ld	x14, GX(14)(a0)
+	ld	x15, GX(15)(a0)
+	ld	x16, GX(16)(a0)
+	ld	x17, GX(17)(a0)
+	ld	x18, GX(18)(a0)
+	ld	x19, GX(19)(a0)
+	ld	x20, GX(20)(a0)
+	ld	x21, GX(21)(a0)
+	ld	x22, GX(22)(a0)
+	ld	x23, GX(23)(a0)
+	ld	x24, GX(24)(a0)
+	ld	x25, GX(25)(a0)
+	ld	x26, GX(26)(a0)
+	ld	x27, GX(27)(a0)
+	ld	x28, GX(28)(a0)
+	ld	x29, GX(29)(a0)
+	ld	x30, GX(30)(a0)
+	ld	x31, GX(31)(a0)
+	ld	x10, GX(10)(a0)
+	sret
+
+	.balign 4
+	.globl riscv_guest_exit
+riscv_guest_exit:
+	csrrw	a0, sscratch, a0
+	sd	x1, GX(1)(a0)
+	sd	x2, GX(2)(a0)
+	sd	x3, GX(3)(a0)
+	sd	x4, GX(4)(a0)
+	sd	x5, GX(5)(a0)
+	sd	x6, GX(6)(a0)
+	sd	x7, GX(7)(a0)
+	sd	x8, GX(8)(a0)
+	sd	x9, GX(9)(a0)
+	sd	x11, GX(11)(a0)
+	sd	x12, GX(12)(a0)
+	sd	x13, GX(13)(a0)
+	sd	x14, GX(14)(a0)
+	sd	x15, GX(15)(a0)
+	sd	x16, GX(16)(a0)
+	sd	x17, GX(17)(a0)
+	sd	x18, GX(18)(a0)
+	sd	x19, GX(19)(a0)
+	sd	x20, GX(20)(a0)
+	sd	x21, GX(21)(a0)
+	sd	x22, GX(22)(a0)
+	sd	x23, GX(23)(a0)
+	sd	x24, GX(24)(a0)
+	sd	x25, GX(25)(a0)
+	sd	x26, GX(26)(a0)
+	sd	x27, GX(27)(a0)
+	sd	x28, GX(28)(a0)
+	sd	x29, GX(29)(a0)
+	sd	x30, GX(30)(a0)
+	sd	x31, GX(31)(a0)
+	csrr	t0, sscratch
+	sd	t0, GX(10)(a0)
+	csrr	t0, sepc
+	sd	t0, CTX_GUEST_SEPC(a0)
+	csrr	t0, sstatus
+	sd	t0, CTX_GUEST_SSTATUS(a0)
+	csrr	t0, hstatus
+	sd	t0, CTX_GUEST_HSTATUS(a0)
+	csrr	t0, scause
+	sd	t0, CTX_TRAP_SCAUSE(a0)
+	csrr	t0, stval
+	sd	t0, CTX_TRAP_STVAL(a0)
+	csrr	t0, htval
+	sd	t0, CTX_TRAP_HTVAL(a0)
+	csrr	t0, htinst
+	sd	t0, CTX_TRAP_HTINST(a0)
+
+	ld	t0, CTX_HOST_STVEC(a0)
+	csrw	stvec, t0
+	ld	t0, CTX_HOST_SSCRATCH(a0)
+	csrw	sscratch, t0
+	ld	t0, CTX_HOST_HSTATUS(a0)
+	csrw	hstatus, t0
+	ld	t0, CTX_HOST_SSTATUS(a0)
+	csrw	sstatus, t0
+	ld	ra, HR(0)(a0)
+	ld	sp, HR(1)(a0)
+	ld	gp, HR(2)(a0)
+	ld	tp, HR(3)(a0)
+	ld	s0, HR(4)(a0)
+	ld	s1, HR(5)(a0)
+	ld	s2, HR(6)(a0)
+	ld	s3, HR(7)(a0)
+	ld	s4, HR(8)(a0)
+	ld	s5, HR(9)(a0)
+	ld	s6, HR(10)(a0)
+	ld	s7, HR(11)(a0)
+	ld	s8, HR(12)(a0)
+	ld	s9, HR(13)(a0)
+	ld	s10, HR(14)(a0)
+	ld	s11, HR(15)(a0)
+	ret
+
+/*
+ * uint64_t riscv_guest_fetch_halfword(uint64_t va, uint16_t *out)
+ * HLVX.HU with a private trap vector: a fault returns its scause instead of reaching the host's
+ * exception handler. The caller runs with interrupts disabled.
+ */
+	.globl riscv_guest_fetch_halfword
+	.balign 4
+riscv_guest_fetch_halfword:
+	la	t1, 1f
+	csrrw	t1, stvec, t1
+	li	t2, 0
+	.insn r 0x73, 4, 0x32, t0, a0, x3	/* hlvx.hu t0, (a0) */
+	sh	t0, 0(a1)
+	j	2f
+	.balign 4
+1:	csrr	t2, scause
+2:	csrw	stvec, t1
+	mv	a0, t2
+	ret

@@ -1,0 +1,38 @@
+/* Per-hart virtualization setup: what a hart delegates to its guests, and counter access. */
+#include <axvm/arch_vcpu.h>
+#include <axvm/error.h>
+#include <riscv_vcpu/csr_policy.h>
+
+#include "csr.h"
+#include "vcpu_sbi.h"
+
+#define HENVCFG_STCE (1ull << 63)
+
+/* From S-mode under OpenSBI misa is unreadable: the host probes hstatus before using the
+ * backend (platforms/riscv64_qemu_virt does, under a trap guard), so a linked RISC-V backend
+ * means the H extension is there. */
+bool arch_has_hardware_support(void)
+{
+	return true;
+}
+
+int arch_hardware_enable(void)
+{
+	csr_write(hedeleg, riscv_hedeleg());
+	csr_write(hideleg, riscv_hideleg());
+	csr_write(hcounteren, riscv_hcounteren());
+	csr_write(hvip, 0);
+	csr_write(hgatp, 0);
+	/* Sstc: guests program their own timer (vstimecmp) if henvcfg.STCE sticks. */
+	__asm__ volatile("csrs 0x60a, %0" ::"r"(HENVCFG_STCE)); /* henvcfg */
+	riscv_has_sstc = (csr_read(0x60a) & HENVCFG_STCE) != 0;
+	return AX_OK;
+}
+
+int arch_hardware_disable(void)
+{
+	csr_write(hedeleg, 0);
+	csr_write(hideleg, 0);
+	csr_write(hgatp, 0);
+	return AX_OK;
+}

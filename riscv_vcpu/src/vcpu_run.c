@@ -1,0 +1,145 @@
+/* Running a RISC-V vCPU: enter the guest, and turn each trap back into either an in-backend
+ * action (SBI calls answered here) or one portable exit. */
+#include <axvm/error.h>
+#include <riscv_vcpu/insn_decode.h>
+
+#include "csr.h"
+#include "vcpu_sbi.h"
+#include "vcpu_state.h"
+
+#define SCAUSE_INTERRUPT (1ull << 63)
+#define EXC_VS_ECALL 10
+#define EXC_INSN_GUEST_PAGE_FAULT 20
+#define EXC_LOAD_GUEST_PAGE_FAULT 21
+#define EXC_VIRTUAL_INSTRUCTION 22
+#define EXC_STORE_GUEST_PAGE_FAULT 23
+#define INSN_WFI 0x10500073u
+#define SSTATUS_SPP (1ull << 8)
+#define HSTATUS_SPVP (1ull << 8)
+
+static void stage2_fault(struct arch_vcpu *v, uint64_t cause, struct axvm_exit *exit)
+{
+	/* htval holds the guest-physical address shifted right by 2; stval has its low bits. */
+	uint64_t gpa = (v->ctx.trap_htval << 2) | (v->ctx.trap_stval & 3);
+
+	exit->kind = AXVM_EXIT_NESTED_PAGE_FAULT;
+	exit->nested_page_fault.addr = gpa;
+	exit->nested_page_fault.access = cause == EXC_STORE_GUEST_PAGE_FAULT  ? AXVM_ACCESS_WRITE
+					 : cause == EXC_LOAD_GUEST_PAGE_FAULT ? AXVM_ACCESS_READ
+									      : AXVM_ACCESS_EXEC;
+	v->fault = (struct riscv_pending_fault){.valid = cause != EXC_INSN_GUEST_PAGE_FAULT,
+						.store = cause == EXC_STORE_GUEST_PAGE_FAULT,
+						.gpa = gpa,
+						.htinst = v->ctx.trap_htinst};
+}
+
+/* A virtual-instruction trap: wfi is a halt; anything else is not emulated. */
+static bool virtual_instruction(struct arch_vcpu *v, struct axvm_exit *exit, int *err)
+{
+	if (v->ctx.trap_stval == INSN_WFI) {
+		v->ctx.guest_sepc += 4;
+		exit->kind = AXVM_EXIT_HALT;
+		return true;
+	}
+	*err = AXERR_UNSUPPORTED;
+	return true;
+}
+
+bool riscv_handle_trap(struct arch_vcpu *v, struct axvm_exit *exit, int *err)
+{
+	uint64_t cause = v->ctx.trap_scause;
+
+	*err = AX_OK;
+	v->fault.valid = false;
+	if (cause & SCAUSE_INTERRUPT) {
+		exit->kind = AXVM_EXIT_EXTERNAL_INTERRUPT;
+		exit->external_interrupt.vector = cause & ~SCAUSE_INTERRUPT;
+		return true;
+	}
+	switch (cause) {
+	case EXC_VS_ECALL:
+		return riscv_vcpu_sbi(v, exit, err);
+	case EXC_INSN_GUEST_PAGE_FAULT:
+	case EXC_LOAD_GUEST_PAGE_FAULT:
+	case EXC_STORE_GUEST_PAGE_FAULT:
+		stage2_fault(v, cause, exit);
+		return true;
+	case EXC_VIRTUAL_INSTRUCTION:
+		return virtual_instruction(v, exit, err);
+	default:
+		/* Exceptions the guest should have handled itself were delegated to VS-mode;
+		 * anything that reaches us is a trap we do not emulate. */
+		*err = AXERR_UNSUPPORTED;
+		return true;
+	}
+}
+
+int arch_vcpu_run(struct arch_vcpu *v, struct axvm_exit *exit)
+{
+	int err = AX_OK;
+
+	if (!v->bound)
+		return AXERR_BAD_STATE;
+	do {
+		riscv_guest_enter(&v->ctx);
+	} while (!riscv_handle_trap(v, exit, &err));
+	return err;
+}
+
+/* Reads the instruction at the guest's pc with HLVX.HU, as the guest's privilege level. */
+static int fetch_instruction(struct arch_vcpu *v, uint32_t *insn)
+{
+	uint64_t pc = v->ctx.guest_sepc;
+	uint64_t hstatus = csr_read(hstatus);
+	uint16_t lo = 0, hi = 0;
+	uint64_t fault;
+
+	if (v->ctx.guest_sstatus & SSTATUS_SPP)
+		csr_set(hstatus, HSTATUS_SPVP);
+	else
+		csr_clear(hstatus, HSTATUS_SPVP);
+	fault = riscv_guest_fetch_halfword(pc, &lo);
+	if (!fault && (lo & 3) == 3)
+		fault = riscv_guest_fetch_halfword(pc + 2, &hi);
+	csr_write(hstatus, hstatus);
+	*insn = (uint32_t)hi << 16 | lo;
+	return fault ? AXERR_NOT_MAPPED : AX_OK;
+}
+
+int arch_vcpu_decode_mmio(struct arch_vcpu *v, struct axvm_exit *exit)
+{
+	struct riscv_mem_access a;
+	uint32_t insn = 0;
+	int err;
+
+	if (!v->fault.valid)
+		return AXERR_INVALID;
+	err = riscv_decode_htinst(v->fault.htinst, &a);
+	if (err == AXERR_NOT_FOUND) {
+		err = fetch_instruction(v, &insn);
+		if (!err)
+			err = riscv_decode_mem_insn(insn, &a);
+	}
+	if (err)
+		return err;
+	if (a.store != v->fault.store)
+		return AXERR_INVALID;
+	if (a.store) {
+		uint64_t data = v->ctx.guest_x[a.reg];
+
+		exit->kind = AXVM_EXIT_MMIO_WRITE;
+		exit->mmio_write.addr = v->fault.gpa;
+		exit->mmio_write.width = a.width;
+		exit->mmio_write.data = a.width == 8 ? data : data & ((1ull << (a.width * 8)) - 1);
+	} else {
+		exit->kind = AXVM_EXIT_MMIO_READ;
+		exit->mmio_read.addr = v->fault.gpa;
+		exit->mmio_read.width = a.width;
+		exit->mmio_read.reg = a.reg;
+		exit->mmio_read.reg_width = 8;
+		exit->mmio_read.sign_extend = a.sign_extend;
+	}
+	v->ctx.guest_sepc += a.insn_len;
+	v->fault.valid = false;
+	return AX_OK;
+}

@@ -1,0 +1,122 @@
+#include "vcpu_sbi.h"
+
+#include <axvm/error.h>
+#include <riscv_vcpu/sbi.h>
+
+#include "csr.h"
+
+#define HVIP_VSTIP (1ull << 6)
+#define HOST_SBI_EXT_RFENCE 0x52464e43
+#define HOST_SBI_REMOTE_FENCE_I 0
+#define HOST_SBI_REMOTE_HFENCE_VVMA 6
+
+bool riscv_has_sstc;
+
+/* The guest's timer: with Sstc the hardware compares vstimecmp with time and raises VSTIP
+ * itself; writing a new deadline also drops a pending one. */
+static void set_timer(void *ctx, uint64_t stime)
+{
+	struct arch_vcpu *v = ctx;
+
+	v->vs.hvip &= ~HVIP_VSTIP;
+	csr_clear(hvip, HVIP_VSTIP);
+	if (riscv_has_sstc)
+		__asm__ volatile("csrw 0x24d, %0" ::"r"(stime)); /* vstimecmp */
+}
+
+static void console_putc(void *ctx, uint8_t byte)
+{
+	struct arch_vcpu *v = ctx;
+
+	v->vm_ops.console_putc(v->vm_ops.ctx, byte);
+}
+
+static int console_getc(void *ctx)
+{
+	struct arch_vcpu *v = ctx;
+
+	return v->vm_ops.console_getc(v->vm_ops.ctx);
+}
+
+static int read_guest(void *ctx, uint64_t gpa, void *buf, size_t len)
+{
+	struct arch_vcpu *v = ctx;
+
+	return v->vm_ops.read_guest(v->vm_ops.ctx, gpa, buf, len);
+}
+
+static int write_guest(void *ctx, uint64_t gpa, const void *buf, size_t len)
+{
+	struct arch_vcpu *v = ctx;
+
+	return v->vm_ops.write_guest(v->vm_ops.ctx, gpa, buf, len);
+}
+
+static enum sbi_hsm_state hart_state(void *ctx, uint64_t hartid)
+{
+	struct arch_vcpu *v = ctx;
+
+	return v->vm_ops.vcpu_powered(v->vm_ops.ctx, (uint32_t)hartid) ? SBI_HSM_STARTED
+								       : SBI_HSM_STOPPED;
+}
+
+/* HFENCE.VVMA acts on the VMID in hgatp: this VM's guest-virtual translations. */
+static void local_fence(void *ctx, const struct sbi_fence *fence)
+{
+	(void)ctx;
+	if (fence->kind == SBI_FENCE_I)
+		__asm__ volatile("fence.i" ::: "memory");
+	else
+		hfence_vvma_all();
+}
+
+/* Other harts of the VM may run on any host hart: the host firmware fences them all, for the
+ * VMID of the calling hart's hgatp, and returns when they have. */
+static int64_t remote_fence(void *ctx, const struct sbi_fence *fence, uint64_t vcpu_mask)
+{
+	register long a0 __asm__("a0") = 0;
+	register long a1 __asm__("a1") = -1;
+	register long a2 __asm__("a2") = 0;
+	register long a3 __asm__("a3") = -1;
+	register long a6 __asm__("a6") =
+	    fence->kind == SBI_FENCE_I ? HOST_SBI_REMOTE_FENCE_I : HOST_SBI_REMOTE_HFENCE_VVMA;
+	register long a7 __asm__("a7") = HOST_SBI_EXT_RFENCE;
+
+	(void)ctx;
+	(void)vcpu_mask;
+	__asm__ volatile("ecall"
+			 : "+r"(a0), "+r"(a1)
+			 : "r"(a2), "r"(a3), "r"(a6), "r"(a7)
+			 : "memory");
+	return a0 == 0 ? SBI_SUCCESS : SBI_ERR_FAILED;
+}
+
+bool riscv_vcpu_sbi(struct arch_vcpu *v, struct axvm_exit *exit, int *err)
+{
+	const struct sbi_env env = {
+	    .ctx = v,
+	    .set_timer = set_timer,
+	    .console_putc = console_putc,
+	    .console_getc = console_getc,
+	    .read_guest = read_guest,
+	    .write_guest = write_guest,
+	    .hart_state = hart_state,
+	    .local_fence = local_fence,
+	    .remote_fence = remote_fence,
+	};
+	struct sbi_regs regs;
+	struct sbi_result res;
+
+	*err = AX_OK;
+	for (int i = 0; i < 8; i++)
+		regs.a[i] = v->ctx.guest_x[10 + i];
+	sbi_handle_ecall(&env, (uint32_t)v->hart_id, v->vcpu_count, &regs, &res);
+	v->ctx.guest_x[10] = (uint64_t)res.error;
+	v->ctx.guest_x[11] = res.value;
+	v->ctx.guest_sepc += 4;
+	if (res.action == SBI_ACTION_EXIT) {
+		*exit = res.exit;
+		return true;
+	}
+	return false;
+}

@@ -1,0 +1,16 @@
+/* The backend's side of SBI: answering a VS-mode ecall through the pure dispatcher. */
+#ifndef RISCV_VCPU_SRC_VCPU_SBI_H
+#define RISCV_VCPU_SRC_VCPU_SBI_H
+
+#include <stdbool.h>
+
+#include "vcpu_state.h"
+
+/* Handles the ecall that ended the last run: writes a0/a1, moves sepc past the ecall. Returns
+ * true with *exit filled when the call must go to core (HSM, SRST, IPI), false to re-enter. */
+bool riscv_vcpu_sbi(struct arch_vcpu *v, struct axvm_exit *exit, int *err);
+
+/* Whether this hart has Sstc (vstimecmp), found by arch_hardware_enable. */
+extern bool riscv_has_sstc;
+
+#endif

@@ -1,0 +1,50 @@
+/* The RISC-V vCPU: what arch_vcpu.h's opaque struct arch_vcpu is for this backend. */
+#ifndef RISCV_VCPU_SRC_VCPU_STATE_H
+#define RISCV_VCPU_SRC_VCPU_STATE_H
+
+#include <axvm/arch_vcpu.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "vcpu_ctx.h"
+
+/* The VS-level CSRs: live in the hardware while the vCPU is bound, here otherwise. */
+struct riscv_vs_csrs {
+	uint64_t vsstatus;
+	uint64_t vsie;
+	uint64_t vstvec;
+	uint64_t vsscratch;
+	uint64_t vsepc;
+	uint64_t vscause;
+	uint64_t vstval;
+	uint64_t vsatp;
+	uint64_t hvip;
+};
+
+/* The stage-2 fault the last run ended with, for arch_vcpu_decode_mmio. */
+struct riscv_pending_fault {
+	bool valid;
+	bool store;
+	uint64_t gpa;
+	uint64_t htinst;
+};
+
+struct arch_vcpu {
+	struct riscv_vcpu_ctx ctx;
+	uint32_t vm_id;
+	uint32_t vcpu_count;
+	struct arch_vcpu_vm_ops vm_ops;
+	uint32_t vcpu_id;
+	uint64_t hart_id;
+	uint16_t vmid;
+	uint64_t hgatp;
+	struct riscv_vs_csrs vs;
+	bool bound;
+	struct riscv_pending_fault fault;
+};
+
+/* Fills exit from the trap that ended the last guest run; returns whether the run loop must
+ * return it (false: handled inside the backend, re-enter the guest). */
+bool riscv_handle_trap(struct arch_vcpu *v, struct axvm_exit *exit, int *err);
+
+#endif
