@@ -391,6 +391,11 @@ struct axvm_vcpu *axvm_vcpu_at(struct axvm *vm, uint32_t idx)
 	return idx < vm->vcpu_count ? &vm->vcpus[idx] : NULL;
 }
 
+uint64_t axvm_allocated_bytes(const struct axvm *vm)
+{
+	return vm->as.alloc_pages * AXADDR_PAGE_SIZE;
+}
+
 size_t axvm_console_input(struct axvm *vm, const uint8_t *bytes, size_t n)
 {
 	size_t taken = 0;

@@ -357,12 +357,14 @@ TEST_F(VmTest, LazyMemoryIsPopulatedInsideTheLoop)
 	    [](sim_vcpu *, axvm_exit *e) { *e = Fault(kRam + 0x5000, AXVM_ACCESS_EXEC); },
 	};
 	axvm *vm = Create(Config(5, 1, false, true));
+	EXPECT_EQ(axvm_allocated_bytes(vm), 0u) << "lazy RAM starts empty";
 	axvm_vcpu *v = BootAndBind(vm);
 	uint32_t word = 0x12345678, back = 0;
 	axvm_exit exit;
 	ASSERT_EQ(axvm_vcpu_run(v, &exit), AX_OK);
 	EXPECT_EQ(exit.kind, AXVM_EXIT_HALT);
 	EXPECT_EQ(axvm_vcpu_exit_count(v, AXVM_EXIT_NESTED_PAGE_FAULT), 2u);
+	EXPECT_EQ(axvm_allocated_bytes(vm), 2 * 4096u) << "one page per fault";
 	ASSERT_EQ(axvm_write_guest(vm, kRam + 0x3000, &word, 4), AX_OK);
 	ASSERT_EQ(axvm_read_guest(vm, kRam + 0x3000, &back, 4), AX_OK);
 	EXPECT_EQ(back, word);

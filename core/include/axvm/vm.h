@@ -77,6 +77,10 @@ int axvm_inject_interrupt(struct axvm *vm, uint64_t vcpu_mask, uint32_t vector);
 /* Feeds host console input to the VM's console UART. Returns the bytes accepted. */
 size_t axvm_console_input(struct axvm *vm, const uint8_t *bytes, size_t n);
 
+/* Bytes of guest memory the VM's alloc regions hold now (lazy ones grow as the guest touches
+ * them). */
+uint64_t axvm_allocated_bytes(const struct axvm *vm);
+
 /* Copies between the host and the VM's guest-physical memory. */
 int axvm_read_guest(struct axvm *vm, uint64_t gpa, void *buf, size_t len);
 int axvm_write_guest(struct axvm *vm, uint64_t gpa, const void *buf, size_t len);

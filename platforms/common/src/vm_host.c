@@ -88,6 +88,8 @@ static void report_stop(size_t idx, int err)
 		return;
 	kprintf("vm %u (%s): stopped: %s\n", axvm_id(vms[idx]), axvm_name(vms[idx]),
 		axvm_stop_reason(vms[idx]));
+	kprintf("vm %u (%s): %llu KiB of guest memory allocated\n", axvm_id(vms[idx]),
+		axvm_name(vms[idx]), (unsigned long long)(axvm_allocated_bytes(vms[idx]) >> 10));
 	if (err)
 		atomic_fetch_add(&vms_failed, 1);
 }
