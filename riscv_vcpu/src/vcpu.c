@@ -24,6 +24,7 @@ int arch_vcpu_create(const struct ax_allocator *alloc, const struct arch_vcpu_cr
 	v->ctx.guest_hstatus = riscv_hstatus_initial();
 	v->ctx.guest_sstatus = riscv_guest_sstatus_initial(false);
 	v->vs.vsstatus = riscv_vsstatus_initial();
+	v->timer_deadline = UINT64_MAX;
 	*out = v;
 	return AX_OK;
 }

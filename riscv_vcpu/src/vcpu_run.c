@@ -8,6 +8,7 @@
 #include "vcpu_state.h"
 
 #define SCAUSE_INTERRUPT (1ull << 63)
+#define IRQ_S_TIMER 5
 #define EXC_VS_ECALL 10
 #define EXC_INSN_GUEST_PAGE_FAULT 20
 #define EXC_LOAD_GUEST_PAGE_FAULT 21
@@ -51,6 +52,11 @@ bool riscv_handle_trap(struct arch_vcpu *v, struct axvm_exit *exit, int *err)
 
 	*err = AX_OK;
 	v->fault.valid = false;
+	if (cause == (SCAUSE_INTERRUPT | IRQ_S_TIMER)) {
+		/* The host timer stands for the guest's: handled here, the guest goes on. */
+		riscv_vcpu_timer_check(v);
+		return false;
+	}
 	if (cause & SCAUSE_INTERRUPT) {
 		exit->kind = AXVM_EXIT_EXTERNAL_INTERRUPT;
 		exit->external_interrupt.vector = cause & ~SCAUSE_INTERRUPT;
@@ -81,6 +87,7 @@ int arch_vcpu_run(struct arch_vcpu *v, struct axvm_exit *exit)
 	if (!v->bound)
 		return AXERR_BAD_STATE;
 	do {
+		riscv_vcpu_timer_check(v);
 		riscv_guest_enter(&v->ctx);
 	} while (!riscv_handle_trap(v, exit, &err));
 	return err;

@@ -6,22 +6,51 @@
 #include "csr.h"
 
 #define HVIP_VSTIP (1ull << 6)
+#define HOST_SBI_EXT_TIME 0x54494d45
 #define HOST_SBI_EXT_RFENCE 0x52464e43
 #define HOST_SBI_REMOTE_FENCE_I 0
 #define HOST_SBI_REMOTE_HFENCE_VVMA 6
 
-bool riscv_has_sstc;
+/* The host's own SBI timer: its interrupt pulls this hart out of the guest or out of wfi. */
+static void host_set_timer(uint64_t stime)
+{
+	register uint64_t a0 __asm__("a0") = stime;
+	register long a6 __asm__("a6") = 0;
+	register long a7 __asm__("a7") = HOST_SBI_EXT_TIME;
 
-/* The guest's timer: with Sstc the hardware compares vstimecmp with time and raises VSTIP
- * itself; writing a new deadline also drops a pending one. */
+	__asm__ volatile("ecall" : "+r"(a0) : "r"(a6), "r"(a7) : "a1", "memory");
+}
+
+/*
+ * The guest's timer. The guest's time is the host's (htimedelta is 0). The host's timer is
+ * armed for the guest's deadline; when it fires, riscv_vcpu_timer_check raises hvip.VSTIP. A
+ * new deadline drops a pending interrupt, as SBI set_timer requires. This works on every hart,
+ * with or without Sstc: QEMU 7.2 does not show a guest its vstimecmp interrupt, so Sstc's
+ * vstimecmp is not used. One vCPU per hart arms the host timer (vCPUs are pinned).
+ */
 static void set_timer(void *ctx, uint64_t stime)
 {
 	struct arch_vcpu *v = ctx;
 
 	v->vs.hvip &= ~HVIP_VSTIP;
 	csr_clear(hvip, HVIP_VSTIP);
-	if (riscv_has_sstc)
-		__asm__ volatile("csrw 0x24d, %0" ::"r"(stime)); /* vstimecmp */
+	v->timer_deadline = stime;
+	host_set_timer(stime);
+}
+
+void riscv_vcpu_timer_check(struct arch_vcpu *v)
+{
+	uint64_t now;
+
+	if (v->timer_deadline == UINT64_MAX)
+		return;
+	__asm__ volatile("rdtime %0" : "=r"(now));
+	if (now < v->timer_deadline)
+		return;
+	v->timer_deadline = UINT64_MAX;
+	host_set_timer(UINT64_MAX);
+	v->vs.hvip |= HVIP_VSTIP;
+	csr_set(hvip, HVIP_VSTIP);
 }
 
 static void console_putc(void *ctx, uint8_t byte)

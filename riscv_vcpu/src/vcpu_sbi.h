@@ -10,7 +10,8 @@
  * true with *exit filled when the call must go to core (HSM, SRST, IPI), false to re-enter. */
 bool riscv_vcpu_sbi(struct arch_vcpu *v, struct axvm_exit *exit, int *err);
 
-/* Whether this hart has Sstc (vstimecmp), found by arch_hardware_enable. */
-extern bool riscv_has_sstc;
+/* Raises the guest's timer interrupt if its deadline has passed (and disarms the host timer
+ * that stood for it); called before every guest entry and on a host timer interrupt. */
+void riscv_vcpu_timer_check(struct arch_vcpu *v);
 
 #endif

@@ -41,6 +41,7 @@ struct arch_vcpu {
 	struct riscv_vs_csrs vs;
 	bool bound;
 	struct riscv_pending_fault fault;
+	uint64_t timer_deadline; /* guest time of the SBI timer; UINT64_MAX: none */
 };
 
 /* Fills exit from the trap that ended the last guest run; returns whether the run loop must

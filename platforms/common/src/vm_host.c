@@ -157,6 +157,20 @@ static bool all_stopped(void)
 	return true;
 }
 
+/* After an interrupt woke this CPU, every halted vCPU here re-checks what it waits for: a
+ * guest timer or an IPI may be why it woke. */
+static void wake_blocked(uint32_t cpu)
+{
+	for (size_t i = 0; i < vm_count; i++) {
+		for (uint32_t n = 0; n < axvm_vcpu_count(vms[i]); n++) {
+			struct axvm_vcpu *v = axvm_vcpu_at(vms[i], n);
+
+			if (runs_here(v, cpu) && axvm_vcpu_state(v) == AXVM_VCPU_BLOCKED)
+				axvm_vcpu_unblock(v);
+		}
+	}
+}
+
 size_t vm_host_run_cpu(uint32_t cpu)
 {
 	while (!all_stopped()) {
@@ -170,8 +184,10 @@ size_t vm_host_run_cpu(uint32_t cpu)
 					ran |= turn(i, v);
 			}
 		}
-		if (!ran)
+		if (!ran) {
 			cpu_ops->wait_for_interrupt();
+			wake_blocked(cpu);
+		}
 	}
 	for (size_t i = 0; i < vm_count; i++)
 		report_stop(i, 0);

@@ -24,7 +24,8 @@ size_t vm_host_start(const void *bundle, size_t size, const struct axvm_config_l
 		     const struct vm_host_cpu_ops *ops);
 
 /* Runs the vCPUs pinned to physical CPU cpu (those without affinity run on CPU 0) until every
- * VM has stopped, reporting each stop. Returns the number of VMs that stopped because of an
+ * VM has stopped, reporting each stop. A vCPU that halts waits until an interrupt reaches this
+ * CPU (its timer, an IPI, a kick), then runs again to re-check what it waits for. Returns the number of VMs that stopped because of an
  * error (a bad guest access, a failed entry) rather than a guest shutdown. */
 size_t vm_host_run_cpu(uint32_t cpu);
 
