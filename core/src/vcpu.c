@@ -157,9 +157,12 @@ int axvm_inject_interrupt(struct axvm *vm, uint64_t vcpu_mask, uint32_t vector)
 		if (!(vcpu_mask & (1ull << i)))
 			continue;
 		atomic_fetch_or(&v->pending[vector / 64], 1ull << (vector % 64));
-		/* A waiting vCPU becomes runnable; one in the guest elsewhere must leave it. */
+		/* A waiting vCPU becomes runnable; one in the guest elsewhere must leave it, and
+		 * the CPU an unbound vCPU is pinned to may be asleep. */
 		vcpu_transition(v, AXVM_VCPU_BLOCKED, AXVM_VCPU_READY);
 		cpu = atomic_load(&v->bound_cpu);
+		if (cpu < 0)
+			cpu = v->affinity;
 		if (cpu >= 0 && (uint32_t)cpu != self)
 			axvm_hal_get()->kick_cpu((uint32_t)cpu);
 	}

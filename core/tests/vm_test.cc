@@ -432,6 +432,13 @@ TEST_F(VmTest, InterruptsAreQueuedKickedAndDeliveredOnTheOwningCpu)
 	EXPECT_EQ(s1->injected[0], 33u);
 	ASSERT_EQ(axvm_vcpu_run(v1, &exit), AX_OK);
 	EXPECT_EQ(s1->injected_count, 1u) << "delivered once";
+	EXPECT_EQ(axvm_vcpu_unbind(v1), AX_OK);
+	hal_.cpu = 0;
+	hal_.kicks.clear();
+	ASSERT_EQ(axvm_inject_interrupt(vm, 0b10, 7), AX_OK);
+	EXPECT_TRUE(hal_.kicks.empty()) << "vCPU 1 has no pinned CPU and is unbound";
+	hal_.cpu = 1;
+	ASSERT_EQ(axvm_vcpu_bind(v1), AX_OK);
 	EXPECT_EQ(axvm_inject_interrupt(vm, 0b100, 1), AXERR_INVALID) << "no vCPU 2";
 	EXPECT_EQ(axvm_inject_interrupt(vm, 0, 1), AXERR_INVALID);
 	EXPECT_EQ(axvm_inject_interrupt(vm, 1, 5000), AXERR_INVALID);

@@ -8,6 +8,48 @@
 #include "csr.h"
 #include "vcpu_state.h"
 
+/*
+ * Guest FP state is switched lazily. The hypervisor never uses FP, so a hart's FP registers
+ * hold the state of the last vCPU that ran there (fp_owner). Unbinding saves them only if the
+ * guest dirtied them (sstatus.FS = Dirty); binding loads them only if another vCPU has used
+ * this hart's registers since.
+ */
+#define SSTATUS_FS (3ull << 13)
+#define SSTATUS_FS_CLEAN (2ull << 13)
+#define SSTATUS_FS_DIRTY (3ull << 13)
+
+static struct arch_vcpu *fp_owner[64];
+
+static uint32_t hart_index(void)
+{
+	uint64_t tp;
+
+	__asm__ volatile("mv %0, tp" : "=r"(tp));
+	return (uint32_t)tp % 64;
+}
+
+static void fp_bind(struct arch_vcpu *v)
+{
+	uint32_t hart = hart_index();
+
+	if (fp_owner[hart] == v)
+		return;
+	csr_set(sstatus, SSTATUS_FS_DIRTY);
+	riscv_fp_restore(v->fp);
+	csr_clear(sstatus, SSTATUS_FS);
+	fp_owner[hart] = v;
+}
+
+static void fp_unbind(struct arch_vcpu *v)
+{
+	if ((v->ctx.guest_sstatus & SSTATUS_FS) != SSTATUS_FS_DIRTY)
+		return;
+	csr_set(sstatus, SSTATUS_FS_DIRTY);
+	riscv_fp_save(v->fp);
+	csr_clear(sstatus, SSTATUS_FS);
+	v->ctx.guest_sstatus = (v->ctx.guest_sstatus & ~SSTATUS_FS) | SSTATUS_FS_CLEAN;
+}
+
 int arch_vcpu_create(const struct ax_allocator *alloc, const struct arch_vcpu_create_config *cfg,
 		     struct arch_vcpu **out)
 {
@@ -22,7 +64,7 @@ int arch_vcpu_create(const struct ax_allocator *alloc, const struct arch_vcpu_cr
 	v->hart_id = cfg->guest_id;
 	v->vmid = cfg->vmid;
 	v->ctx.guest_hstatus = riscv_hstatus_initial();
-	v->ctx.guest_sstatus = riscv_guest_sstatus_initial(false);
+	v->ctx.guest_sstatus = riscv_guest_sstatus_initial(true);
 	v->vs.vsstatus = riscv_vsstatus_initial();
 	v->timer_deadline = UINT64_MAX;
 	*out = v;
@@ -31,6 +73,10 @@ int arch_vcpu_create(const struct ax_allocator *alloc, const struct arch_vcpu_cr
 
 void arch_vcpu_destroy(struct arch_vcpu *v, const struct ax_allocator *alloc)
 {
+	for (int i = 0; i < 64; i++) {
+		if (fp_owner[i] == v)
+			fp_owner[i] = NULL;
+	}
 	ax_free(alloc, v);
 }
 
@@ -60,6 +106,7 @@ int arch_vcpu_bind(struct arch_vcpu *v)
 {
 	if (v->bound)
 		return AXERR_BAD_STATE;
+	fp_bind(v);
 	csr_write(hgatp, v->hgatp);
 	hfence_gvma_all();
 	csr_write(vsstatus, v->vs.vsstatus);
@@ -81,6 +128,7 @@ int arch_vcpu_unbind(struct arch_vcpu *v)
 {
 	if (!v->bound)
 		return AXERR_BAD_STATE;
+	fp_unbind(v);
 	v->vs.vsstatus = csr_read(vsstatus);
 	v->vs.vsie = csr_read(vsie);
 	v->vs.vstvec = csr_read(vstvec);

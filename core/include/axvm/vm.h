@@ -69,9 +69,9 @@ const char *axvm_stop_reason(const struct axvm *vm);
 uint32_t axvm_vcpu_count(const struct axvm *vm);
 struct axvm_vcpu *axvm_vcpu_at(struct axvm *vm, uint32_t idx);
 
-/* Queues interrupt vector for every vCPU in vcpu_mask. A vCPU running on another physical CPU
- * is kicked through the HAL; the interrupt is injected on its own CPU before it re-enters the
- * guest. Returns 0, AXERR_INVALID (mask names no vCPU, vector too large). */
+/* Queues interrupt vector for every vCPU in vcpu_mask. The physical CPU a vCPU is bound to (or,
+ * unbound, pinned to) is kicked through the HAL when it is not the calling one; the interrupt
+ * is injected on the vCPU's own CPU before it re-enters the guest. Returns 0, AXERR_INVALID (mask names no vCPU, vector too large). */
 int axvm_inject_interrupt(struct axvm *vm, uint64_t vcpu_mask, uint32_t vector);
 
 /* Feeds host console input to the VM's console UART. Returns the bytes accepted. */

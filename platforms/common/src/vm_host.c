@@ -14,6 +14,8 @@ static struct axvm *vms[VM_BUNDLE_MAX_VMS];
 static size_t vm_count;
 static atomic_size_t vms_failed;
 static atomic_bool vm_reported[VM_BUNDLE_MAX_VMS];
+/* vCPUs that halted and wait for an interrupt on their CPU, by VM and vCPU. */
+static atomic_bool halted[VM_BUNDLE_MAX_VMS][AXVM_MAX_VCPUS];
 
 /* The config blob, copied to memory aligned as libfdt requires. */
 static void *aligned_copy(const void *data, size_t size)
@@ -104,17 +106,16 @@ static void cpu_up(struct axvm *vm, const struct axvm_exit *e)
 			(unsigned long long)e->cpu_up.target);
 }
 
-static void handle_host_exit(struct axvm *vm, struct axvm_vcpu *v, const struct axvm_exit *e)
+static void handle_host_exit(size_t idx, struct axvm_vcpu *v, const struct axvm_exit *e)
 {
+	struct axvm *vm = vms[idx];
+
 	switch (e->kind) {
 	case AXVM_EXIT_HALT:
-		axvm_vcpu_block(v);
+		atomic_store(&halted[idx][axvm_vcpu_id(v)], true);
 		break;
 	case AXVM_EXIT_CPU_UP:
 		cpu_up(vm, e);
-		break;
-	case AXVM_EXIT_CPU_DOWN:
-		axvm_vcpu_unbind(v);
 		break;
 	case AXVM_EXIT_SEND_IPI:
 		axvm_inject_interrupt(vm, e->send_ipi.target_mask, (uint32_t)e->send_ipi.vector);
@@ -127,24 +128,25 @@ static void handle_host_exit(struct axvm *vm, struct axvm_vcpu *v, const struct 
 	}
 }
 
-/* Gives one vCPU one turn; returns whether it ran. */
+/* Gives one vCPU one turn: bound to this CPU only while it runs, since several vCPUs may take
+ * turns here. Returns whether it ran. */
 static bool turn(size_t idx, struct axvm_vcpu *v)
 {
 	struct axvm *vm = vms[idx];
 	struct axvm_exit exit;
 	int err;
 
-	if (axvm_state(vm) == AXVM_STATE_STOPPED || !axvm_vcpu_powered(v))
+	if (axvm_state(vm) == AXVM_STATE_STOPPED || !axvm_vcpu_powered(v) ||
+	    atomic_load(&halted[idx][axvm_vcpu_id(v)]))
 		return false;
-	if (axvm_vcpu_state(v) == AXVM_VCPU_FREE && axvm_vcpu_bind(v) != AX_OK)
-		return false;
-	if (axvm_vcpu_state(v) != AXVM_VCPU_READY)
+	if (axvm_vcpu_bind(v) != AX_OK)
 		return false;
 	err = axvm_vcpu_run(v, &exit);
+	axvm_vcpu_unbind(v);
 	if (err || axvm_state(vm) == AXVM_STATE_STOPPED)
 		report_stop(idx, err);
 	else
-		handle_host_exit(vm, v, &exit);
+		handle_host_exit(idx, v, &exit);
 	return true;
 }
 
@@ -165,8 +167,8 @@ static void wake_blocked(uint32_t cpu)
 		for (uint32_t n = 0; n < axvm_vcpu_count(vms[i]); n++) {
 			struct axvm_vcpu *v = axvm_vcpu_at(vms[i], n);
 
-			if (runs_here(v, cpu) && axvm_vcpu_state(v) == AXVM_VCPU_BLOCKED)
-				axvm_vcpu_unblock(v);
+			if (runs_here(v, cpu))
+				atomic_store(&halted[i][n], false);
 		}
 	}
 }
