@@ -5,10 +5,11 @@ board's platform through a transition, packs it the way the board's firmware exp
 for QEMU's -kernel, a raw arm64 Image for the Linux boot protocol, a GRUB multiboot ISO for
 Bochs) and runs it as an ordinary test.
 
-vm_bundle(name, platform, configs, kernels) packs VMs for a hypervisor host: each VM's config
-(.dts, compiled with dtc) and guest kernel (a cc_binary built for `platform`, made flat) go into
-one devicetree blob, the format of platforms/common/include/board/vm_bundle.h, which the
-emulator tests hand to the host as QEMU's -initrd.
+vm_image(name, config, kernel | kernel_file, dtb, platform) describes one VM: its config (.dts),
+its kernel (a cc_binary built for `platform` and made flat, or a prebuilt image such as Debian's
+U-Boot) and optionally the guest's devicetree (.dts). vm_bundle(name, vms) packs VMs into one
+devicetree blob, the format of platforms/common/include/board/vm_bundle.h, which the emulator
+tests hand to the host as QEMU's -initrd.
 """
 
 # Board name -> (platform, emulator, image format, architecture tag).
@@ -111,26 +112,76 @@ hv_image = rule(
     },
 )
 
+VmImageInfo = provider(
+    doc = "One VM of a bundle: its config blob and the images it loads.",
+    fields = {
+        "config": "the VM configuration blob (File)",
+        "kernel": "the flat kernel image (File)",
+        "dtb": "the guest devicetree blob (File or None)",
+    },
+)
+
+def _dtc(ctx, src, out):
+    ctx.actions.run_shell(
+        inputs = [src],
+        outputs = [out],
+        command = "dtc -q -I dts -O dtb -o \"$2\" \"$1\"",
+        arguments = [src.path, out.path],
+        mnemonic = "Dtc",
+        use_default_shell_env = True,
+    )
+
+def _vm_image_impl(ctx):
+    config = ctx.actions.declare_file(ctx.label.name + ".config.dtb")
+    _dtc(ctx, ctx.file.config, config)
+    if ctx.attr.kernel and ctx.file.kernel_file:
+        fail("vm_image: kernel or kernel_file, not both")
+    if ctx.attr.kernel:
+        kernel = ctx.actions.declare_file(ctx.label.name + ".kernel.bin")
+        _objcopy_binary(ctx, ctx.attr.kernel[0][DefaultInfo].files_to_run.executable, kernel)
+    elif ctx.file.kernel_file:
+        kernel = ctx.file.kernel_file
+    else:
+        fail("vm_image: no kernel")
+    dtb = None
+    if ctx.file.dtb:
+        dtb = ctx.actions.declare_file(ctx.label.name + ".guest.dtb")
+        _dtc(ctx, ctx.file.dtb, dtb)
+    files = [config, kernel] + ([dtb] if dtb else [])
+    return [
+        VmImageInfo(config = config, kernel = kernel, dtb = dtb),
+        DefaultInfo(files = depset(files)),
+    ]
+
+vm_image = rule(
+    implementation = _vm_image_impl,
+    doc = "A VM for a bundle: config (.dts), a kernel built for `platform` or a prebuilt one, " +
+          "and optionally the guest's devicetree (.dts).",
+    attrs = {
+        "config": attr.label(allow_single_file = [".dts"], mandatory = True),
+        "dtb": attr.label(allow_single_file = [".dts"]),
+        "kernel": attr.label(cfg = _platform_transition),
+        "kernel_file": attr.label(allow_single_file = True),
+        "platform": attr.label(mandatory = True),
+        "_allowlist_function_transition": attr.label(
+            default = "@bazel_tools//tools/allowlists/function_transition_allowlist",
+        ),
+    },
+)
+
 def _vm_bundle_impl(ctx):
-    if len(ctx.files.configs) != len(ctx.attr.kernels):
-        fail("vm_bundle: one kernel per config")
     inputs = []
     nodes = []
-    for i, (config, kernel) in enumerate(zip(ctx.files.configs, ctx.attr.kernels)):
-        dtb = ctx.actions.declare_file("%s_vm%d.dtb" % (ctx.label.name, i))
-        ctx.actions.run_shell(
-            inputs = [config],
-            outputs = [dtb],
-            command = "dtc -q -I dts -O dtb -o \"$2\" \"$1\"",
-            arguments = [config.path, dtb.path],
-            mnemonic = "Dtc",
-            use_default_shell_env = True,
-        )
-        flat = ctx.actions.declare_file("%s_vm%d.bin" % (ctx.label.name, i))
-        _objcopy_binary(ctx, kernel[DefaultInfo].files_to_run.executable, flat)
-        inputs += [dtb, flat]
-        nodes.append('\tvm@%d {\n\t\tconfig = /incbin/("%s");\n\t\tkernel = /incbin/("%s");\n\t};\n' %
-                     (i, dtb.path, flat.path))
+    for i, vm in enumerate(ctx.attr.vms):
+        info = vm[VmImageInfo]
+        props = [("config", info.config), ("kernel", info.kernel)]
+        if info.dtb:
+            props.append(("dtb", info.dtb))
+        inputs += [f for _, f in props]
+        nodes.append("\tvm@%d {\n" % i + "".join([
+            '\t\t%s = /incbin/("%s");\n' % (p, f.path)
+            for p, f in props
+        ]) + "\t};\n")
     dts = ctx.actions.declare_file(ctx.label.name + ".dts")
     ctx.actions.write(dts, '/dts-v1/;\n\n/ {\n\tcompatible = "axvm,bundle";\n\n' + "".join(nodes) + "};\n")
     out = ctx.actions.declare_file(ctx.label.name + ".dtb")
@@ -146,16 +197,15 @@ def _vm_bundle_impl(ctx):
 
 vm_bundle = rule(
     implementation = _vm_bundle_impl,
-    doc = "VM configs and guest kernels packed into one bundle blob for a hypervisor host.",
+    doc = "vm_image targets packed into one bundle blob for a hypervisor host (QEMU -initrd).",
     attrs = {
-        "configs": attr.label_list(allow_files = [".dts"], mandatory = True),
-        "kernels": attr.label_list(mandatory = True, cfg = _platform_transition),
-        "platform": attr.label(mandatory = True),
-        "_allowlist_function_transition": attr.label(
-            default = "@bazel_tools//tools/allowlists/function_transition_allowlist",
-        ),
+        "vms": attr.label_list(providers = [VmImageInfo], mandatory = True),
     },
 )
+
+def _literal(s):
+    # sh_test args go through "Make" variable expansion: a user's $ stays a $.
+    return s.replace("$", "$$")
 
 def _shell_quote(s):
     # sh_test args are split like a shell command line; keep each one a single word.
@@ -180,7 +230,7 @@ def _board_run(name, board, binary, bootargs, cpus, memory_mb, testonly, initrd 
         "--memory=%d" % memory_mb,
     ]
     if bootargs and b.image != "iso":
-        args.append("--bootargs=" + bootargs)
+        args.append("--bootargs=" + _literal(bootargs))
     data = [":" + image]
     if initrd:
         args.append("--initrd=$(rootpath %s)" % initrd)
@@ -201,6 +251,8 @@ def hv_emulator_test(
         timeout_s = 45,
         tags = [],
         initrd = None,
+        input = [],
+        prompt = "",
         **kwargs):
     """Boots `binary` on `board` and checks its console and exit status.
 
@@ -219,13 +271,18 @@ def hv_emulator_test(
         reports a hang).
       tags: extra tags; the architecture tag is added.
       initrd: a file handed to the host as QEMU's -initrd (e.g. a vm_bundle).
+      input: lines typed on the console (QEMU only), the k-th once `prompt` has been seen k
+        times.
+      prompt: extended regular expression of the console prompt that `input` waits for.
       **kwargs: passed to sh_test.
     """
     data, args = _board_run(name, board, binary, bootargs, cpus, memory_mb, True, initrd)
     args += [
         "--timeout=%d" % timeout_s,
         "--expect-status=" + expect_status,
-    ] + ["--expect=" + e for e in expect]
+    ] + ["--expect=" + _literal(e) for e in expect]
+    if input:
+        args += ["--prompt=" + _literal(prompt)] + ["--input=" + _literal(line) for line in input]
     native.sh_test(
         name = name,
         srcs = ["//tests:run_emulator.sh"],

@@ -3,17 +3,22 @@
 #
 #   run_emulator.sh --emulator=qemu-riscv64|qemu-aarch64|bochs --image=FILE [--cpus=N]
 #                   [--memory=MiB] [--timeout=S] [--bootargs=STR] [--initrd=FILE] [--expect=ERE ...]
-#                   [--expect-status=success|failure] [--interactive] [-- extra emulator args]
+#                   [--expect-status=success|failure] [--prompt=ERE --input=LINE ...]
+#                   [--interactive] [-- extra emulator args]
 #
 # Test mode (default): the console goes to a log; the test passes when every --expect pattern
 # matches a console line, in order, and the emulator ended with the expected status by itself
 # (a timeout is always a failure). On failure the console is shown.
+# With --input, each LINE is typed on the console (QEMU only) once the --prompt pattern has been
+# seen as many times as lines were typed before it, plus one.
 # Interactive mode: the console is attached to the terminal and nothing is checked.
 set -uo pipefail
 
 emulator="" image="" cpus=1 memory=256 timeout_s=50 bootargs="" initrd="" status="success"
 interactive=0
+prompt=""
 expects=()
+inputs=()
 extra=()
 while (($#)); do
 	case "$1" in
@@ -26,6 +31,8 @@ while (($#)); do
 	--initrd=*) initrd=${1#*=} ;;
 	--expect=*) expects+=("${1#*=}") ;;
 	--expect-status=*) status=${1#*=} ;;
+	--prompt=*) prompt=${1#*=} ;;
+	--input=*) inputs+=("${1#*=}") ;;
 	--interactive) interactive=1 ;;
 	--) shift; extra=("$@"); break ;;
 	*) echo "run_emulator: unknown argument $1" >&2; exit 2 ;;
@@ -108,6 +115,27 @@ if [ "$emulator" = bochs ]; then
 	rc=$?
 	touch "$work/serial.log"
 	tr -d '\r' <"$work/serial.log" >"$log"
+elif ((${#inputs[@]})); then
+	# Types each input line after its prompt, keeping QEMU's stdin open until QEMU is gone.
+	mkfifo "$work/stdin"
+	: >"$log"
+	(
+		exec 3>"$work/stdin"
+		k=0
+		for line in "${inputs[@]}"; do
+			k=$((k + 1))
+			until [ "$(grep -cE -e "$prompt" "$log")" -ge "$k" ]; do
+				sleep 0.2
+			done
+			printf '%s\r' "$line" >&3
+		done
+		sleep "$timeout_s"
+	) &
+	feeder=$!
+	timeout -k 5 "$timeout_s" "${cmd[@]}" <"$work/stdin" 2>&1 | stdbuf -o0 tr -d '\r' >"$log"
+	rc=${PIPESTATUS[0]}
+	kill "$feeder" 2>/dev/null
+	wait "$feeder" 2>/dev/null
 else
 	timeout -k 5 "$timeout_s" "${cmd[@]}" </dev/null 2>&1 | tr -d '\r' >"$log"
 	rc=${PIPESTATUS[0]}

@@ -37,6 +37,10 @@ void axdevice_uart_set_level(const struct axdevice_uart_host *host, uint32_t lin
 /* Sends a transmitted byte to the host sink, if any. */
 void axdevice_uart_tx(const struct axdevice_uart_host *host, uint8_t byte);
 
+/* Asks the host's input source for up to room bytes and receives them into uart. */
+void axdevice_uart_poll_rx(struct axdevice *uart, const struct axdevice_uart_host *host,
+			   size_t room);
+
 /* True when dev is an NS16550 created by axdevice_ns16550_create. */
 bool axdevice_ns16550_is(const struct axdevice *dev);
 

@@ -155,6 +155,8 @@ static uint8_t read_reg(struct ns16550 *u, unsigned reg)
 {
 	uint8_t v;
 
+	if ((reg == REG_RBR_THR || reg == REG_LSR) && !u->rx.count && !(u->mcr & MCR_LOOP))
+		axdevice_uart_poll_rx(&u->dev, &u->host, rx_limit(u));
 	switch (reg) {
 	case REG_RBR_THR:
 		if (u->lcr & LCR_DLAB)

@@ -158,7 +158,7 @@ TEST_F(FdtPlicTest, UartUnderThePlicInterruptsThroughIt)
 
 	ASSERT_EQ(AddNode("/plic@c000000", &plic), AX_OK) << diag.msg;
 	/* The host routes UART lines to the PLIC: the line is the node's interrupts = <10>. */
-	axdevice_uart_host uart_host = {nullptr, axdevice_plic_uart_irq, plic};
+	axdevice_uart_host uart_host = {nullptr, axdevice_plic_uart_irq, plic, nullptr};
 	hosts.uart = &uart_host;
 	ASSERT_EQ(AddNode("/serial@10000000", &uart), AX_OK) << diag.msg;
 

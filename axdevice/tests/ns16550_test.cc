@@ -437,3 +437,17 @@ TEST(UartReceive, IgnoresDevicesThatAreNotUarts)
 }
 
 } // namespace
+
+TEST_P(Ns16550Test, PollsTheHostInputWhenTheGuestFindsNothing)
+{
+	rec.input = "ab";
+	EXPECT_EQ(Read(LSR) & 1, 1) << "LSR polled the host: a byte is ready";
+	EXPECT_EQ(Read(RBR), 'a');
+	EXPECT_EQ(Read(RBR), 'b') << "an empty FIFO polls again";
+	EXPECT_EQ(Read(LSR) & 1, 0);
+	EXPECT_TRUE(rec.input.empty());
+	int polls = rec.polls;
+	axdevice_uart_receive(uart, reinterpret_cast<const uint8_t *>("x"), 1);
+	EXPECT_EQ(Read(LSR) & 1, 1);
+	EXPECT_EQ(rec.polls, polls) << "no poll while the FIFO holds data";
+}

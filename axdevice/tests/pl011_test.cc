@@ -359,3 +359,13 @@ TEST(Pl011Create, ValidatesAndReportsNoMemory)
 }
 
 } // namespace
+
+TEST_F(Pl011Test, PollsTheHostInputWhenTheGuestFindsNothing)
+{
+	Enable();
+	rec.input = "hi";
+	EXPECT_EQ(Read(FR) & FR_RXFE, 0u) << "FR polled the host";
+	EXPECT_EQ(Read(DR) & 0xff, uint32_t('h'));
+	EXPECT_EQ(Read(DR) & 0xff, uint32_t('i'));
+	EXPECT_EQ(Read(FR) & FR_RXFE, FR_RXFE);
+}

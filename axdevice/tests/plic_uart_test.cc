@@ -53,7 +53,7 @@ class PlicUartTest : public ::testing::TestWithParam<bool>
 	{
 		bool via_console = GetParam();
 		uint32_t contexts = axdevice_plic_layout_contexts(AXDEVICE_PLIC_LAYOUT_M_S, kHarts);
-		axdevice_uart_host uart_host = {nullptr, axdevice_plic_uart_irq, nullptr};
+		axdevice_uart_host uart_host = {nullptr, axdevice_plic_uart_irq, nullptr, nullptr};
 
 		ASSERT_EQ(axdevice_plic_layout_context(AXDEVICE_PLIC_LAYOUT_M_S, 1,
 						       AXDEVICE_PLIC_S_MODE, &context),
@@ -66,7 +66,7 @@ class PlicUartTest : public ::testing::TestWithParam<bool>
 			  AX_OK);
 		if (via_console) {
 			console.plic = plic;
-			uart_host = {ConsoleHost::Tx, ConsoleHost::SetIrq, &console};
+			uart_host = {ConsoleHost::Tx, ConsoleHost::SetIrq, &console, nullptr};
 		} else {
 			uart_host.ctx = plic; /* the adapter is the UART's set_irq itself */
 		}

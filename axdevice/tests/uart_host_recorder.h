@@ -2,6 +2,7 @@
 #ifndef AXDEVICE_TESTS_UART_HOST_RECORDER_H
 #define AXDEVICE_TESTS_UART_HOST_RECORDER_H
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -12,7 +13,7 @@ extern "C" {
 }
 
 struct UartHostRecorder {
-	UartHostRecorder() : host{Tx, SetIrq, this}
+	UartHostRecorder() : host{Tx, SetIrq, this, RxPoll}
 	{
 	}
 
@@ -20,6 +21,10 @@ struct UartHostRecorder {
 	axdevice_uart_host host;
 	/* Every byte the guest transmitted. */
 	std::string tx;
+	/* Bytes the host input source offers; rx_poll takes them from the front. */
+	std::string input;
+	/* How often rx_poll was called. */
+	int polls = 0;
 	/* Every set_irq call: (line, level). */
 	std::vector<std::pair<uint32_t, bool>> irq_calls;
 
@@ -33,6 +38,16 @@ struct UartHostRecorder {
 	static void Tx(void *ctx, uint8_t byte)
 	{
 		static_cast<UartHostRecorder *>(ctx)->tx.push_back(static_cast<char>(byte));
+	}
+
+	static size_t RxPoll(void *ctx, uint8_t *buf, size_t max)
+	{
+		auto *self = static_cast<UartHostRecorder *>(ctx);
+		size_t n = std::min(max, self->input.size());
+		self->polls++;
+		self->input.copy(reinterpret_cast<char *>(buf), n);
+		self->input.erase(0, n);
+		return n;
 	}
 
 	static void SetIrq(void *ctx, uint32_t line, bool level)

@@ -26,6 +26,14 @@ static void uart_tx(void *ctx, uint8_t byte)
 		axvm_hal_get()->console_tx(vm->id, byte);
 }
 
+static size_t uart_rx_poll(void *ctx, uint8_t *buf, size_t max)
+{
+	struct axvm *vm = ctx;
+	const struct axvm_hal *hal = axvm_hal_get();
+
+	return hal->console_rx ? hal->console_rx(vm->id, buf, max) : 0;
+}
+
 /* A device's interrupt line goes to vCPU 0 until a virtual interrupt controller routes it. */
 static void device_irq(void *ctx, uint32_t line, bool level)
 {
@@ -109,7 +117,8 @@ static int build_memory(struct axvm *vm, const struct axvm_config *cfg, struct a
 
 static int build_devices(struct axvm *vm, const struct axvm_config *cfg, struct ax_diag *diag)
 {
-	struct axdevice_uart_host host = {.tx = uart_tx, .set_irq = device_irq, .ctx = vm};
+	struct axdevice_uart_host host = {
+	    .tx = uart_tx, .set_irq = device_irq, .ctx = vm, .rx_poll = uart_rx_poll};
 	int err = axdevice_set_init(&vm->devices, &axvm_hal_get()->heap);
 
 	if (err)
@@ -164,8 +173,9 @@ static void vm_console_putc(void *ctx, uint8_t byte)
 
 static int vm_console_getc(void *ctx)
 {
-	(void)ctx;
-	return -1;
+	uint8_t byte;
+
+	return uart_rx_poll(((struct axvm_vcpu *)ctx)->vm, &byte, 1) ? byte : -1;
 }
 
 static int vm_read_guest(void *ctx, uint64_t g, void *buf, size_t len)

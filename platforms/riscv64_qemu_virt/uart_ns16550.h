@@ -10,4 +10,7 @@ void ns16550_init(uint64_t base);
 /* Writes one character, waiting for room in the transmitter. */
 void ns16550_putc(char c);
 
+/* Reads one received character, or returns -1 when there is none. */
+int ns16550_getc(void);
+
 #endif

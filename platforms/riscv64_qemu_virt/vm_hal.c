@@ -11,10 +11,10 @@
 #include <stdatomic.h>
 
 #include "sbi.h"
+#include "uart_ns16550.h"
 
 #define SIE_SSIE (1ull << 1)
 #define SIP_SSIP (1ull << 1)
-#define CONSOLE_LINE 160
 
 /* Each heap object is whole pages with this header in front. */
 struct heap_header {
@@ -30,8 +30,8 @@ static uint64_t bundle_size;
 static atomic_bool vms_ready;
 
 static struct spinlock console_lock = SPINLOCK_INIT;
-static char console_line[HOST_MAX_CPUS][CONSOLE_LINE];
-static size_t console_len[HOST_MAX_CPUS];
+static uint32_t console_vm; /* the VM whose line is open on the host console */
+static bool console_mid_line;
 
 static int mm_alloc(void *ctx, size_t count, size_t align, hpa_t *out)
 {
@@ -98,20 +98,36 @@ static void kick_cpu(uint32_t cpu)
 		sbi_send_ipi(1, hart_ids[cpu]);
 }
 
-/* Guest console output, a line at a time with the VM's id in front. */
+/* Guest console output goes out as it comes (interactive guests need their prompts), each
+ * line led by the VM's id; a line another VM interrupts is ended first. */
 static void console_tx(uint32_t vm_id, uint8_t byte)
 {
-	size_t slot = vm_id % HOST_MAX_CPUS;
-
 	spin_lock(&console_lock);
-	if (byte != '\n' && byte != '\r')
-		console_line[slot][console_len[slot]++] = (char)byte;
-	if (byte == '\n' || console_len[slot] == CONSOLE_LINE - 1) {
-		console_line[slot][console_len[slot]] = '\0';
-		kprintf("[vm%u] %s\n", vm_id, console_line[slot]);
-		console_len[slot] = 0;
+	if (console_mid_line && console_vm != vm_id) {
+		kprintf("\n");
+		console_mid_line = false;
+	}
+	if (byte != '\r') {
+		if (!console_mid_line)
+			kprintf("[vm%u] ", vm_id);
+		kprintf("%c", byte);
+		console_mid_line = byte != '\n';
+		console_vm = vm_id;
 	}
 	spin_unlock(&console_lock);
+}
+
+/* Host console input goes to the first VM of the bundle. */
+static size_t console_rx(uint32_t vm_id, uint8_t *buf, size_t max)
+{
+	size_t n = 0;
+	int c;
+
+	if (vm_id != vm_host_console_vm())
+		return 0;
+	while (n < max && (c = ns16550_getc()) >= 0)
+		buf[n++] = (uint8_t)c;
+	return n;
 }
 
 static void log_line(const char *line)
@@ -126,6 +142,7 @@ static const struct axvm_hal hal = {
     .current_cpu = current_cpu,
     .kick_cpu = kick_cpu,
     .console_tx = console_tx,
+    .console_rx = console_rx,
     .log = log_line,
 };
 

@@ -31,6 +31,10 @@ struct axdevice_uart_host {
 	/* The UART's interrupt line changed level; called only on a change. */
 	void (*set_irq)(void *ctx, uint32_t line, bool level);
 	void *ctx;
+	/* Optional input source, polled when the guest finds the receive FIFO empty (reads the
+	 * line status or data register): copies up to max waiting bytes to buf, returns how many.
+	 * Called from inside the device: it must not call back into the device set. */
+	size_t (*rx_poll)(void *ctx, uint8_t *buf, size_t max);
 };
 
 /*

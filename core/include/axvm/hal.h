@@ -23,6 +23,8 @@ struct axvm_hal {
 	void (*kick_cpu)(uint32_t cpu);
 	/* A byte written by VM vm_id to its console UART. */
 	void (*console_tx)(uint32_t vm_id, uint8_t byte);
+	/* Optional: up to max bytes of console input waiting for VM vm_id (never blocks). */
+	size_t (*console_rx)(uint32_t vm_id, uint8_t *buf, size_t max);
 	/* One line of core's log (no trailing newline). */
 	void (*log)(const char *line);
 };

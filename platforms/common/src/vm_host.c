@@ -10,6 +10,7 @@
 #include <string.h>
 
 static const struct vm_host_cpu_ops *cpu_ops;
+static uint32_t host_cpus;
 static struct axvm *vms[VM_BUNDLE_MAX_VMS];
 static size_t vm_count;
 static atomic_size_t vms_failed;
@@ -62,6 +63,7 @@ size_t vm_host_start(const void *bundle, size_t size, const struct axvm_config_l
 	size_t count;
 
 	cpu_ops = ops;
+	host_cpus = limits->host_cpus;
 	if (vm_bundle_parse(bundle, size, list, &count, &diag) != AX_OK) {
 		kprintf("%s\n", diag.msg);
 		return 0;
@@ -73,6 +75,11 @@ size_t vm_host_start(const void *bundle, size_t size, const struct axvm_config_l
 			vms[vm_count++] = vm;
 	}
 	return vm_count;
+}
+
+uint32_t vm_host_console_vm(void)
+{
+	return vm_count ? axvm_id(vms[0]) : 0;
 }
 
 static bool runs_here(struct axvm_vcpu *v, uint32_t cpu)
@@ -94,6 +101,11 @@ static void report_stop(size_t idx, int err)
 		axvm_name(vms[idx]), (unsigned long long)(axvm_allocated_bytes(vms[idx]) >> 10));
 	if (err)
 		atomic_fetch_add(&vms_failed, 1);
+	/* Idle CPUs sleep: wake them to notice (the last VM's stop ends every CPU's loop). */
+	for (uint32_t cpu = 0; cpu < host_cpus; cpu++) {
+		if (cpu != axvm_hal_get()->current_cpu())
+			axvm_hal_get()->kick_cpu(cpu);
+	}
 }
 
 /* Starts the vCPU the guest asked for; the guest calls it by its index. */

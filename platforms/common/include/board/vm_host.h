@@ -23,10 +23,14 @@ struct vm_host_cpu_ops {
 size_t vm_host_start(const void *bundle, size_t size, const struct axvm_config_limits *limits,
 		     const struct vm_host_cpu_ops *ops);
 
+/* The id of the VM that gets the host's console input: the first one started (0: none). */
+uint32_t vm_host_console_vm(void);
+
 /* Runs the vCPUs pinned to physical CPU cpu (those without affinity run on CPU 0) until every
  * VM has stopped, reporting each stop. A vCPU that halts waits until an interrupt reaches this
- * CPU (its timer, an IPI, a kick), then runs again to re-check what it waits for. Returns the number of VMs that stopped because of an
- * error (a bad guest access, a failed entry) rather than a guest shutdown. */
+ * CPU (its timer, an IPI, a kick), then runs again to re-check what it waits for. Returns the
+ * number of VMs that stopped because of an error (a bad guest access, a failed entry) rather than a
+ * guest shutdown. */
 size_t vm_host_run_cpu(uint32_t cpu);
 
 #endif
