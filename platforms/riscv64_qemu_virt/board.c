@@ -167,7 +167,7 @@ void board_main(uint64_t hart_id, const void *blob)
 			kprintf("devicetree: hart %llu riscv,isa \"%s\" lacks 'h'\n",
 				(unsigned long long)hart_id, fdt.cpu_isa[i] ? fdt.cpu_isa[i] : "");
 	}
-	vm_hal_setup(&boot, timebase_frequency(blob), fdt.initrd_start,
+	vm_hal_setup(&boot, timebase_frequency(blob), fdt.cpu_isa[0], fdt.initrd_start,
 		     fdt.initrd_end - fdt.initrd_start);
 	host_main(&riscv64_qemu_virt, &boot);
 }

@@ -10,6 +10,7 @@
 #include <board/vm_host.h>
 #include <stdatomic.h>
 
+#include "guest_dtb.h"
 #include "sbi.h"
 #include "uart_ns16550.h"
 
@@ -25,6 +26,7 @@ struct heap_header {
 static uint64_t hart_ids[HOST_MAX_CPUS];
 static size_t cpu_count;
 static uint64_t timebase;
+static char guest_isa[32];
 static uint64_t bundle_base;
 static uint64_t bundle_size;
 static atomic_bool vms_ready;
@@ -157,14 +159,24 @@ static void ack_interrupt(uint64_t vector)
 		__asm__ volatile("csrc sip, %0" ::"r"(SIP_SSIP));
 }
 
+static int make_guest_dtb(const struct axvm_config *cfg, void *buf, size_t size)
+{
+	const struct guest_dtb_params p = {
+	    .timebase_hz = (uint32_t)timebase, .isa = guest_isa, .bootargs = ""};
+
+	return riscv_guest_dtb(cfg, &p, buf, size);
+}
+
 static const struct vm_host_cpu_ops cpu_ops = {
     .wait_for_interrupt = wait_for_interrupt,
     .ack_interrupt = ack_interrupt,
+    .guest_dtb = make_guest_dtb,
 };
 
-void vm_hal_setup(const struct host_boot_info *info, uint64_t timebase_hz, uint64_t bundle,
-		  uint64_t size)
+void vm_hal_setup(const struct host_boot_info *info, uint64_t timebase_hz, const char *isa,
+		  uint64_t bundle, uint64_t size)
 {
+	riscv_guest_isa(isa ? isa : "rv64imac", guest_isa, sizeof(guest_isa));
 	cpu_count = info->cpu_count;
 	for (size_t i = 0; i < cpu_count; i++)
 		hart_ids[i] = info->cpu_ids[i];

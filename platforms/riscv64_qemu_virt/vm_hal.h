@@ -8,8 +8,8 @@
 
 /* Records what the VM host needs from boot: hart ids by CPU index, the timebase, and where
  * QEMU put the VM bundle (0 size: none). */
-void vm_hal_setup(const struct host_boot_info *info, uint64_t timebase_hz, uint64_t bundle,
-		  uint64_t bundle_size);
+void vm_hal_setup(const struct host_boot_info *info, uint64_t timebase_hz, const char *isa,
+		  uint64_t bundle, uint64_t bundle_size);
 
 /* board_ops.run: creates the bundle's VMs and runs CPU 0's vCPUs until all have stopped. */
 enum host_exit vm_hal_run(const struct host_boot_info *info);

@@ -6,6 +6,7 @@
 #include <axvm/vm.h>
 #include <board/console.h>
 #include <board/vm_bundle.h>
+#include <libfdt.h>
 #include <stdatomic.h>
 #include <string.h>
 
@@ -29,9 +30,45 @@ static void *aligned_copy(const void *data, size_t size)
 	return copy;
 }
 
+/* A DTB image the configuration loads but the bundle does not carry is generated. */
+static int add_guest_dtb(const struct axvm_config *cfg, struct axvm_images *images,
+			 struct ax_diag *diag)
+{
+	const struct axvm_hal *hal = axvm_hal_get();
+	size_t size = VM_HOST_DTB_SIZE;
+	void *buf;
+	int err;
+
+	for (size_t i = 0; i < cfg->image_count; i++) {
+		if (cfg->images[i].kind == AXVM_IMAGE_DTB && cfg->images[i].size)
+			size = cfg->images[i].size;
+	}
+	if (!cpu_ops->guest_dtb)
+		return ax_diag_set(diag, AXERR_UNSUPPORTED, "no devicetree given or generated");
+	buf = hal->heap.alloc(hal->heap.ctx, size);
+	if (!buf)
+		return ax_diag_set(diag, AXERR_NO_MEMORY, "no memory for the guest devicetree");
+	err = cpu_ops->guest_dtb(cfg, buf, size);
+	if (err)
+		return ax_diag_set(diag, err, "generating the guest devicetree");
+	images->data[AXVM_IMAGE_DTB] = buf;
+	images->size[AXVM_IMAGE_DTB] = fdt_totalsize(buf);
+	return AX_OK;
+}
+
+static bool loads_dtb(const struct axvm_config *cfg)
+{
+	for (size_t i = 0; i < cfg->image_count; i++) {
+		if (cfg->images[i].kind == AXVM_IMAGE_DTB)
+			return true;
+	}
+	return false;
+}
+
 static struct axvm *start_one(const struct vm_bundle_vm *b, const struct axvm_config_limits *l)
 {
 	struct axvm_config cfg;
+	struct axvm_images images = b->images;
 	struct ax_diag diag = {.msg = ""};
 	struct axvm *vm = NULL;
 	void *config = aligned_copy(b->config, b->config_size);
@@ -39,8 +76,10 @@ static struct axvm *start_one(const struct vm_bundle_vm *b, const struct axvm_co
 
 	if (!err)
 		err = axvm_config_parse(config, l, &cfg, &diag);
+	if (!err && loads_dtb(&cfg) && !images.data[AXVM_IMAGE_DTB])
+		err = add_guest_dtb(&cfg, &images, &diag);
 	if (!err)
-		err = axvm_create(&cfg, &b->images, &vm, &diag);
+		err = axvm_create(&cfg, &images, &vm, &diag);
 	if (!err)
 		err = axvm_boot(vm);
 	if (err) {

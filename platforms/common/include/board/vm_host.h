@@ -16,7 +16,13 @@ struct vm_host_cpu_ops {
 	void (*wait_for_interrupt)(void);
 	/* Acknowledges a physical interrupt that made a guest exit (e.g. an IPI kick). */
 	void (*ack_interrupt)(uint64_t vector);
+	/* Writes the devicetree for a VM whose configuration loads a DTB image that its bundle
+	 * entry does not carry; returns 0 or an axerr. NULL: such a VM is refused. */
+	int (*guest_dtb)(const struct axvm_config *cfg, void *buf, size_t size);
 };
+
+/* Room for a generated guest devicetree when the configuration gives no DTB size. */
+#define VM_HOST_DTB_SIZE 65536
 
 /* Parses the bundle, creates and boots every VM in it. Reports each failure with the VM's node
  * and a reason, and skips that VM. Returns how many VMs are running. */

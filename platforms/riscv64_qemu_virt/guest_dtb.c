@@ -1,0 +1,137 @@
+#include "guest_dtb.h"
+
+#include <axaddrspace/pt_format.h>
+#include <axvm/error.h>
+#include <axvm/format.h>
+#include <libfdt.h>
+#include <string.h>
+
+#define UART_CLOCK_HZ 3686400
+#define PHANDLE_INTC_BASE 1
+
+void riscv_guest_isa(const char *host_isa, char *out, size_t size)
+{
+	size_t n = 0;
+
+	for (const char *p = host_isa; *p && *p != '_' && n + 1 < size; p++) {
+		if (*p != 'h' || p < host_isa + 4)
+			out[n++] = *p;
+	}
+	if (size)
+		out[n] = '\0';
+}
+
+static int reg_prop(void *fdt, uint64_t base, uint64_t size)
+{
+	fdt64_t reg[2] = {cpu_to_fdt64(base), cpu_to_fdt64(size)};
+
+	return fdt_property(fdt, "reg", reg, sizeof(reg));
+}
+
+static int add_cpus(void *fdt, const struct axvm_config *cfg, const struct guest_dtb_params *p)
+{
+	int err = fdt_begin_node(fdt, "cpus");
+
+	err = err ? err : fdt_property_u32(fdt, "#address-cells", 1);
+	err = err ? err : fdt_property_u32(fdt, "#size-cells", 0);
+	err = err ? err : fdt_property_u32(fdt, "timebase-frequency", p->timebase_hz);
+	for (uint32_t i = 0; i < cfg->vcpu_count && !err; i++) {
+		char name[16];
+
+		ax_snprintf(name, sizeof(name), "cpu@%u", i);
+		err = fdt_begin_node(fdt, name);
+		err = err ? err : fdt_property_string(fdt, "device_type", "cpu");
+		err = err ? err : fdt_property_u32(fdt, "reg", i);
+		err = err ? err : fdt_property_string(fdt, "status", "okay");
+		err = err ? err : fdt_property_string(fdt, "compatible", "riscv");
+		err = err ? err : fdt_property_string(fdt, "riscv,isa", p->isa);
+		err = err ? err : fdt_property_string(fdt, "mmu-type", "riscv,sv39");
+		err = err ? err : fdt_begin_node(fdt, "interrupt-controller");
+		err = err ? err : fdt_property_u32(fdt, "#interrupt-cells", 1);
+		err = err ? err : fdt_property(fdt, "interrupt-controller", NULL, 0);
+		err = err ? err : fdt_property_string(fdt, "compatible", "riscv,cpu-intc");
+		err = err ? err : fdt_property_u32(fdt, "phandle", PHANDLE_INTC_BASE + i);
+		err = err ? err : fdt_end_node(fdt);
+		err = err ? err : fdt_end_node(fdt);
+	}
+	return err ? err : fdt_end_node(fdt);
+}
+
+static int add_memory(void *fdt, const struct axvm_config *cfg)
+{
+	int err = 0;
+
+	for (size_t i = 0; i < cfg->memory_count && !err; i++) {
+		const struct axvm_mem_region *m = &cfg->memory[i];
+		char name[32];
+
+		if (m->flags & AXMAP_DEVICE)
+			continue;
+		ax_snprintf(name, sizeof(name), "memory@%llx", (unsigned long long)m->gpa);
+		err = fdt_begin_node(fdt, name);
+		err = err ? err : fdt_property_string(fdt, "device_type", "memory");
+		err = err ? err : reg_prop(fdt, m->gpa, m->size);
+		err = err ? err : fdt_end_node(fdt);
+	}
+	return err;
+}
+
+static bool is_uart(const char *compatible)
+{
+	return !strcmp(compatible, "ns16550a") || !strcmp(compatible, "ns16550");
+}
+
+/* Writes /soc; the first UART's path goes to stdout (empty if there is none). */
+static int add_soc(void *fdt, const struct axvm_config *cfg, char *stdout, size_t size)
+{
+	int err = fdt_begin_node(fdt, "soc");
+
+	stdout[0] = '\0';
+	err = err ? err : fdt_property_u32(fdt, "#address-cells", 2);
+	err = err ? err : fdt_property_u32(fdt, "#size-cells", 2);
+	err = err ? err : fdt_property_string(fdt, "compatible", "simple-bus");
+	err = err ? err : fdt_property(fdt, "ranges", NULL, 0);
+	for (size_t i = 0; i < cfg->device_count && !err; i++) {
+		const struct axvm_device *d = &cfg->devices[i];
+		char name[48];
+
+		ax_snprintf(name, sizeof(name), "%s@%llx",
+			    is_uart(d->compatible) ? "serial" : "device",
+			    (unsigned long long)d->gpa);
+		err = fdt_begin_node(fdt, name);
+		err = err ? err : fdt_property_string(fdt, "compatible", d->compatible);
+		err = err ? err : reg_prop(fdt, d->gpa, d->size);
+		if (!err && is_uart(d->compatible)) {
+			err = fdt_property_u32(fdt, "clock-frequency", UART_CLOCK_HZ);
+			if (!stdout[0])
+				ax_snprintf(stdout, size, "/soc/%s", name);
+		}
+		err = err ? err : fdt_end_node(fdt);
+	}
+	return err ? err : fdt_end_node(fdt);
+}
+
+int riscv_guest_dtb(const struct axvm_config *cfg, const struct guest_dtb_params *p, void *buf,
+		    size_t size)
+{
+	char stdout[64];
+	int err = fdt_create(buf, (int)size);
+
+	err = err ? err : fdt_finish_reservemap(buf);
+	err = err ? err : fdt_begin_node(buf, "");
+	err = err ? err : fdt_property_u32(buf, "#address-cells", 2);
+	err = err ? err : fdt_property_u32(buf, "#size-cells", 2);
+	err = err ? err : fdt_property_string(buf, "compatible", "axvm,riscv-virt");
+	err = err ? err : fdt_property_string(buf, "model", "axvm-c riscv64 guest");
+	err = err ? err : add_cpus(buf, cfg, p);
+	err = err ? err : add_memory(buf, cfg);
+	err = err ? err : add_soc(buf, cfg, stdout, sizeof(stdout));
+	err = err ? err : fdt_begin_node(buf, "chosen");
+	if (!err && stdout[0])
+		err = fdt_property_string(buf, "stdout-path", stdout);
+	err = err ? err : fdt_property_string(buf, "bootargs", p->bootargs);
+	err = err ? err : fdt_end_node(buf);
+	err = err ? err : fdt_end_node(buf);
+	err = err ? err : fdt_finish(buf);
+	return err ? AXERR_NO_MEMORY : AX_OK;
+}

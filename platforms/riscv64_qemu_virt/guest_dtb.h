@@ -1,0 +1,30 @@
+/* The devicetree a riscv64 guest boots with, generated from its VM configuration. */
+#ifndef RISCV64_QEMU_VIRT_GUEST_DTB_H
+#define RISCV64_QEMU_VIRT_GUEST_DTB_H
+
+#include <axvm/config.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* What the host adds to the configuration. */
+struct guest_dtb_params {
+	uint32_t timebase_hz; /* the time CSR's rate */
+	const char *isa;      /* riscv,isa of every guest hart: the host's without 'h' */
+	const char *bootargs; /* /chosen bootargs; "" for none */
+};
+
+/*
+ * Writes into buf (size bytes) a devicetree for cfg: /cpus with one hart per vCPU (riscv,isa,
+ * mmu-type, the hart's interrupt controller) and timebase-frequency, a /memory node per RAM
+ * region (device regions excluded), the configured devices under /soc with their compatible
+ * and reg (NS16550s with a clock-frequency), and /chosen with stdout-path at the first UART and
+ * bootargs. Returns 0, or AXERR_NO_MEMORY if buf is too small.
+ */
+int riscv_guest_dtb(const struct axvm_config *cfg, const struct guest_dtb_params *p, void *buf,
+		    size_t size);
+
+/* Copies the single-letter part of a riscv,isa string (up to the first '_') without 'h' into
+ * out: "rv64imafdch_zicsr" -> "rv64imafdc". */
+void riscv_guest_isa(const char *host_isa, char *out, size_t size);
+
+#endif

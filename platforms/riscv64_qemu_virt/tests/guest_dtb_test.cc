@@ -1,0 +1,90 @@
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+extern "C" {
+#include <axaddrspace/pt_format.h>
+#include <axvm/error.h>
+#include <libfdt.h>
+
+#include "platforms/riscv64_qemu_virt/guest_dtb.h"
+}
+
+namespace
+{
+
+axvm_config Config()
+{
+	axvm_config cfg{};
+	cfg.vcpu_count = 2;
+	cfg.memory_count = 2;
+	cfg.memory[0] = {0x80000000, 0x8000000, AXMAP_RWX, AXVM_MEM_ALLOC, 0};
+	cfg.memory[1] = {0x30000000, 0x1000, AXMAP_READ | AXMAP_WRITE | AXMAP_DEVICE,
+			 AXVM_MEM_LINEAR, 0x30000000};
+	cfg.device_count = 1;
+	std::strcpy(cfg.devices[0].compatible, "ns16550a");
+	cfg.devices[0].gpa = 0x10000000;
+	cfg.devices[0].size = 0x100;
+	return cfg;
+}
+
+TEST(GuestDtb, DescribesCpusMemoryUartAndChosen)
+{
+	axvm_config cfg = Config();
+	guest_dtb_params p{10000000, "rv64imafdc", "console=ttyS0"};
+	std::vector<char> buf(8192);
+	ASSERT_EQ(riscv_guest_dtb(&cfg, &p, buf.data(), buf.size()), AX_OK);
+	const void *fdt = buf.data();
+	ASSERT_EQ(fdt_check_header(fdt), 0);
+
+	int cpus = fdt_path_offset(fdt, "/cpus");
+	ASSERT_GE(cpus, 0);
+	EXPECT_EQ(fdt32_to_cpu(*static_cast<const fdt32_t *>(
+		      fdt_getprop(fdt, cpus, "timebase-frequency", nullptr))),
+		  10000000u);
+	int cpu1 = fdt_path_offset(fdt, "/cpus/cpu@1");
+	ASSERT_GE(cpu1, 0);
+	EXPECT_STREQ(static_cast<const char *>(fdt_getprop(fdt, cpu1, "riscv,isa", nullptr)),
+		     "rv64imafdc");
+	EXPECT_GE(fdt_path_offset(fdt, "/cpus/cpu@1/interrupt-controller"), 0);
+
+	int mem = fdt_path_offset(fdt, "/memory@80000000");
+	ASSERT_GE(mem, 0);
+	int len = 0;
+	const fdt64_t *reg = static_cast<const fdt64_t *>(fdt_getprop(fdt, mem, "reg", &len));
+	ASSERT_EQ(len, 16);
+	EXPECT_EQ(fdt64_to_cpu(reg[1]), 0x8000000u);
+	EXPECT_LT(fdt_path_offset(fdt, "/memory@30000000"), 0) << "device memory is not RAM";
+
+	int chosen = fdt_path_offset(fdt, "/chosen");
+	const char *out =
+	    static_cast<const char *>(fdt_getprop(fdt, chosen, "stdout-path", nullptr));
+	ASSERT_NE(out, nullptr);
+	EXPECT_STREQ(out, "/soc/serial@10000000");
+	EXPECT_GE(fdt_path_offset(fdt, out), 0) << "stdout-path names a real node";
+	EXPECT_STREQ(static_cast<const char *>(fdt_getprop(fdt, chosen, "bootargs", nullptr)),
+		     "console=ttyS0");
+}
+
+TEST(GuestDtb, TooSmallABufferIsAnErrorNotACrash)
+{
+	axvm_config cfg = Config();
+	guest_dtb_params p{10000000, "rv64imafdc", ""};
+	std::vector<char> buf(128);
+	EXPECT_EQ(riscv_guest_dtb(&cfg, &p, buf.data(), buf.size()), AXERR_NO_MEMORY);
+}
+
+TEST(GuestDtb, IsaDropsTheHypervisorExtension)
+{
+	char out[32];
+	riscv_guest_isa("rv64imafdch_zicsr_zifencei_sstc", out, sizeof(out));
+	EXPECT_STREQ(out, "rv64imafdc");
+	riscv_guest_isa("rv64imac", out, sizeof(out));
+	EXPECT_STREQ(out, "rv64imac");
+	riscv_guest_isa("rv64imafdch", out, 6);
+	EXPECT_STREQ(out, "rv64i");
+}
+
+} // namespace
