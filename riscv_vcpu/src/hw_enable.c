@@ -4,6 +4,7 @@
 #include <riscv_vcpu/csr_policy.h>
 
 #include "csr.h"
+#include "vcpu_state.h"
 
 #define SIE_STIE (1ull << 5)
 
@@ -15,8 +16,17 @@ bool arch_has_hardware_support(void)
 	return true;
 }
 
+/* The narrowest VMID any hart implements: VMIDs beyond it would alias in the TLBs. */
+unsigned riscv_vmid_bits = 14;
+
 int arch_hardware_enable(void)
 {
+	unsigned bits;
+
+	csr_write(hgatp, riscv_hgatp_vmid_probe());
+	bits = riscv_hgatp_vmid_bits(csr_read(hgatp));
+	if (bits < riscv_vmid_bits)
+		riscv_vmid_bits = bits;
 	csr_write(hedeleg, riscv_hedeleg());
 	csr_write(hideleg, riscv_hideleg());
 	csr_write(hcounteren, riscv_hcounteren());

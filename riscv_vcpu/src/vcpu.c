@@ -93,6 +93,8 @@ int arch_vcpu_set_stage2(struct arch_vcpu *v, hpa_t root, const struct pt_format
 {
 	if (fmt != &pt_format_sv39x4 && fmt != &pt_format_sv48x4)
 		return AXERR_INVALID;
+	if (v->vmid >> riscv_vmid_bits)
+		return AXERR_UNSUPPORTED; /* more VMs than the harts can tell apart */
 	v->hgatp = riscv_hgatp(fmt, root, v->vmid);
 	return AX_OK;
 }

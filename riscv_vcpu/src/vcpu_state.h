@@ -42,12 +42,15 @@ struct arch_vcpu {
 	bool bound;
 	struct riscv_pending_fault fault;
 	uint64_t timer_deadline; /* guest time of the SBI timer; UINT64_MAX: none */
-	uint64_t fp[33];         /* f0..f31 and fcsr while not in the hart's registers */
+	uint64_t fp[33];	 /* f0..f31 and fcsr while not in the hart's registers */
 };
 
 /* Saves/restores a vCPU's FP registers (fp_switch.S); sstatus.FS must not be Off. */
 void riscv_fp_save(uint64_t regs[33]);
 void riscv_fp_restore(const uint64_t regs[33]);
+
+/* VMID width of the harts, probed by arch_hardware_enable. */
+extern unsigned riscv_vmid_bits;
 
 /* Fills exit from the trap that ended the last guest run; returns whether the run loop must
  * return it (false: handled inside the backend, re-enter the guest). */
