@@ -127,8 +127,29 @@ void axvm_vcpu_set_return_value(struct axvm_vcpu *vcpu, uint64_t value)
 	arch_vcpu_set_return_value(vcpu->arch, value);
 }
 
+/* Applies the level lines that changed since the backend last saw them. */
+static void deliver_levels(struct axvm_vcpu *vcpu)
+{
+	for (uint32_t w = 0; w < AXVM_VECTOR_WORDS; w++) {
+		uint64_t now = atomic_load(&vcpu->levels[w]);
+		uint64_t changed = now ^ vcpu->levels_applied[w];
+
+		while (changed) {
+			uint32_t bit = (uint32_t)__builtin_ctzll(changed);
+
+			changed &= changed - 1;
+			if (arch_vcpu_set_interrupt_level(vcpu->arch, w * 64 + bit,
+							  (now >> bit) & 1))
+				axvm_logf("vm %u vcpu %u: backend refused level line %u",
+					  vcpu->vm->id, vcpu->id, w * 64 + bit);
+		}
+		vcpu->levels_applied[w] = now;
+	}
+}
+
 void vcpu_deliver_pending(struct axvm_vcpu *vcpu)
 {
+	deliver_levels(vcpu);
 	for (uint32_t w = 0; w < AXVM_VECTOR_WORDS; w++) {
 		uint64_t bits = atomic_exchange(&vcpu->pending[w], 0);
 
@@ -143,28 +164,49 @@ void vcpu_deliver_pending(struct axvm_vcpu *vcpu)
 	}
 }
 
+/* Makes sure vCPU v sees queued interrupts soon: wakes it if blocked, and kicks the physical
+ * CPU it is bound (or, unbound, pinned) to when that is not the calling one. */
+static void vcpu_kick(struct axvm_vcpu *v)
+{
+	int32_t cpu;
+
+	vcpu_transition(v, AXVM_VCPU_BLOCKED, AXVM_VCPU_READY);
+	cpu = atomic_load(&v->bound_cpu);
+	if (cpu < 0)
+		cpu = v->affinity;
+	if (cpu >= 0 && (uint32_t)cpu != axvm_hal_get()->current_cpu())
+		axvm_hal_get()->kick_cpu((uint32_t)cpu);
+}
+
+int axvm_set_interrupt_level(struct axvm *vm, uint32_t vcpu, uint32_t vector, bool level)
+{
+	struct axvm_vcpu *v;
+	uint64_t bit = 1ull << (vector % 64);
+
+	if (vcpu >= vm->vcpu_count || vector >= AXVM_MAX_VECTORS)
+		return AXERR_INVALID;
+	v = &vm->vcpus[vcpu];
+	if (level)
+		atomic_fetch_or(&v->levels[vector / 64], bit);
+	else
+		atomic_fetch_and(&v->levels[vector / 64], ~bit);
+	vcpu_kick(v);
+	return AX_OK;
+}
+
 int axvm_inject_interrupt(struct axvm *vm, uint64_t vcpu_mask, uint32_t vector)
 {
 	uint64_t valid = vm->vcpu_count == 64 ? ~0ull : (1ull << vm->vcpu_count) - 1;
-	uint32_t self = axvm_hal_get()->current_cpu();
 
 	if (vector >= AXVM_MAX_VECTORS || !(vcpu_mask & valid) || (vcpu_mask & ~valid))
 		return AXERR_INVALID;
 	for (uint32_t i = 0; i < vm->vcpu_count; i++) {
 		struct axvm_vcpu *v = &vm->vcpus[i];
-		int32_t cpu;
 
 		if (!(vcpu_mask & (1ull << i)))
 			continue;
 		atomic_fetch_or(&v->pending[vector / 64], 1ull << (vector % 64));
-		/* A waiting vCPU becomes runnable; one in the guest elsewhere must leave it, and
-		 * the CPU an unbound vCPU is pinned to may be asleep. */
-		vcpu_transition(v, AXVM_VCPU_BLOCKED, AXVM_VCPU_READY);
-		cpu = atomic_load(&v->bound_cpu);
-		if (cpu < 0)
-			cpu = v->affinity;
-		if (cpu >= 0 && (uint32_t)cpu != self)
-			axvm_hal_get()->kick_cpu((uint32_t)cpu);
+		vcpu_kick(v);
 	}
 	return AX_OK;
 }

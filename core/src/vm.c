@@ -1,6 +1,7 @@
 /* VM lifecycle: create (all or nothing), boot, pause, shut down, destroy; the VM table. */
 #include <axaddrspace/formats.h>
 #include <axdevice/fdt_device.h>
+#include <axdevice/plic.h>
 #include <axdevice/uart.h>
 #include <axvm/assert.h>
 #include <axvm/error.h>
@@ -34,11 +35,35 @@ static size_t uart_rx_poll(void *ctx, uint8_t *buf, size_t max)
 	return hal->console_rx ? hal->console_rx(vm->id, buf, max) : 0;
 }
 
-/* A device's interrupt line goes to vCPU 0 until a virtual interrupt controller routes it. */
+static bool is_plic(const char *compatible)
+{
+	return !strcmp(compatible, "sifive,plic-1.0.0") || !strcmp(compatible, "riscv,plic0");
+}
+
+/* A device's interrupt line goes into the VM's interrupt controller; a VM without one gets the
+ * line's rising edge as interrupt `line` on vCPU 0. Called inside a device access, under the
+ * VM's device lock. */
 static void device_irq(void *ctx, uint32_t line, bool level)
 {
-	if (level)
-		axvm_inject_interrupt(ctx, 1, line);
+	struct axvm *vm = ctx;
+
+	if (vm->plic)
+		axdevice_plic_set_level(vm->plic, line, level);
+	else if (level)
+		axvm_inject_interrupt(vm, 1, line);
+}
+
+/* A PLIC context's output is the external interrupt line of its hart's S-mode (QEMU virt's
+ * layout: contexts 2h and 2h+1 are hart h's M- and S-mode); M-mode contexts lead nowhere. */
+static void plic_context_irq(void *ctx, uint32_t context, bool level)
+{
+	struct axvm *vm = ctx;
+	enum axdevice_plic_mode mode;
+	uint32_t hart;
+
+	if (axdevice_plic_layout_target(AXDEVICE_PLIC_LAYOUT_M_S, context, &hart, &mode) == AX_OK &&
+	    mode == AXDEVICE_PLIC_S_MODE && hart < vm->vcpu_count)
+		axvm_set_interrupt_level(vm, hart, arch_external_interrupt_vector(), level);
 }
 
 static int table_insert(struct axvm *vm)
@@ -117,8 +142,10 @@ static int build_memory(struct axvm *vm, const struct axvm_config *cfg, struct a
 
 static int build_devices(struct axvm *vm, const struct axvm_config *cfg, struct ax_diag *diag)
 {
-	struct axdevice_uart_host host = {
+	struct axdevice_uart_host uart = {
 	    .tx = uart_tx, .set_irq = device_irq, .ctx = vm, .rx_poll = uart_rx_poll};
+	struct axdevice_plic_host plic = {.set_context_irq = plic_context_irq, .ctx = vm};
+	struct axdevice_fdt_hosts hosts = {.uart = &uart, .plic = &plic};
 	int err = axdevice_set_init(&vm->devices, &axvm_hal_get()->heap);
 
 	if (err)
@@ -128,11 +155,14 @@ static int build_devices(struct axvm *vm, const struct axvm_config *cfg, struct 
 		const struct axvm_device *d = &cfg->devices[i];
 		struct axdevice *dev;
 
-		err = axdevice_set_add_from_fdt(&vm->devices, cfg->fdt, d->node, &host, &dev, diag);
+		err = axdevice_set_add_from_fdt_hosts(&vm->devices, cfg->fdt, d->node, &hosts, &dev,
+						      diag);
 		if (err)
 			return err;
 		if (!vm->console && is_uart(d->compatible))
 			vm->console = dev;
+		if (!vm->plic && is_plic(d->compatible))
+			vm->plic = dev;
 	}
 	return AX_OK;
 }

@@ -22,6 +22,8 @@ struct axvm_vcpu {
 	int32_t affinity; /* -1: any physical CPU */
 	struct arch_vcpu *arch;
 	_Atomic uint64_t pending[AXVM_VECTOR_WORDS]; /* interrupts to inject before entry */
+	_Atomic uint64_t levels[AXVM_VECTOR_WORDS];  /* level lines as they should be */
+	uint64_t levels_applied[AXVM_VECTOR_WORDS];  /* as the backend last saw them */
 	uint64_t exits[AXVM_EXIT_KINDS];
 };
 
@@ -39,6 +41,7 @@ struct axvm {
 	struct axdevice_set devices;
 	bool devices_ready;
 	struct axdevice *console;
+	struct axdevice *plic; /* the interrupt controller device lines are routed to, if any */
 	uint32_t vcpu_count;
 	struct axvm_vcpu vcpus[AXVM_MAX_VCPUS];
 };

@@ -465,6 +465,61 @@ TEST_F(VmTest, DeviceInterruptLinesReachVcpuZero)
 	EXPECT_EQ(s->injected[0], 10u);
 }
 
+/* UART line 10 -> PLIC source 10 -> context 1 (hart 0, S-mode) -> vCPU 0's external line,
+ * held high while the interrupt is pending and dropped by the claim and the UART's own clear. */
+TEST_F(VmTest, DeviceLinesGoThroughThePlicAsLevels)
+{
+	constexpr uint64_t kPlic = 0xc000000;
+	std::ifstream in("core/tests/vm/plic_devices.dtb", std::ios::binary);
+	std::vector<char> blob(std::istreambuf_iterator<char>(in), {});
+	steps_ = {
+	    [](sim_vcpu *, axvm_exit *e) {
+		    *e = MmioWrite(kPlic + 4 * 10, 4, 1); /* priority */
+	    },
+	    [](sim_vcpu *, axvm_exit *e) {
+		    *e = MmioWrite(kPlic + 0x2080, 4, 1 << 10); /* ctx 1 */
+	    },
+	    [](sim_vcpu *s, axvm_exit *e) {
+		    EXPECT_FALSE(s->level[SIM_EXTERNAL_VECTOR]);
+		    *e = MmioWrite(kUart + 1, 1, 0x02); /* IER.ETBEI: THR empty raises line 10 */
+	    },
+	    [](sim_vcpu *s, axvm_exit *e) {
+		    EXPECT_TRUE(s->level[SIM_EXTERNAL_VECTOR]) << "S-mode external line high";
+		    *e = MmioRead(kPlic + 0x201004, 4, 5); /* claim, context 1 */
+	    },
+	    [](sim_vcpu *s, axvm_exit *e) {
+		    EXPECT_EQ(s->gpr[5], 10u) << "the UART's source";
+		    EXPECT_FALSE(s->level[SIM_EXTERNAL_VECTOR]) << "claimed: nothing else pending";
+		    *e = MmioWrite(kUart + 1, 1, 0); /* the guest turns the interrupt off */
+	    },
+	    [](sim_vcpu *, axvm_exit *e) {
+		    *e = MmioWrite(kPlic + 0x201004, 4, 10); /* complete */
+	    },
+	};
+	axvm_config cfg = Config(17);
+	cfg.fdt = blob.data();
+	cfg.device_count = 2;
+	cfg.devices[0].node = fdt_path_offset(blob.data(), "/plic@c000000");
+	std::strcpy(cfg.devices[0].compatible, "sifive,plic-1.0.0");
+	cfg.devices[0].gpa = kPlic;
+	cfg.devices[0].size = 0x600000;
+	cfg.devices[1].node = fdt_path_offset(blob.data(), "/uart@10000000");
+	std::strcpy(cfg.devices[1].compatible, "ns16550a");
+	cfg.devices[1].gpa = kUart;
+	cfg.devices[1].size = 0x100;
+	axvm *vm = Create(cfg);
+	axvm_vcpu *v = BootAndBind(vm);
+	axvm_exit exit;
+	ASSERT_EQ(axvm_vcpu_run(v, &exit), AX_OK);
+	EXPECT_EQ(exit.kind, AXVM_EXIT_HALT);
+	sim_vcpu *s = sim_vcpu_find(17, 0);
+	EXPECT_FALSE(s->level[SIM_EXTERNAL_VECTOR]);
+	EXPECT_EQ(s->level_changes, 2u) << "one rise, one fall";
+	EXPECT_EQ(s->injected_count, 0u) << "no edge injection when a PLIC routes the line";
+	EXPECT_EQ(axvm_set_interrupt_level(vm, 1, 9, true), AXERR_INVALID) << "no vCPU 1";
+	EXPECT_EQ(axvm_set_interrupt_level(vm, 0, 5000, true), AXERR_INVALID);
+}
+
 TEST_F(VmTest, ImagesAreLoadedAndTheDtbAddressPassed)
 {
 	axvm_config cfg = Config(9);

@@ -159,6 +159,30 @@ void arch_vcpu_set_return_value(struct arch_vcpu *v, uint64_t value)
 	v->ctx.guest_x[10] = value;
 }
 
+int arch_vcpu_set_interrupt_level(struct arch_vcpu *v, uint32_t vector, bool level)
+{
+	uint64_t bit;
+	int err = riscv_hvip_bit(vector, &bit);
+
+	if (err)
+		return err;
+	if (level) {
+		v->vs.hvip |= bit;
+		if (v->bound)
+			csr_set(hvip, bit);
+	} else {
+		v->vs.hvip &= ~bit;
+		if (v->bound)
+			csr_clear(hvip, bit);
+	}
+	return AX_OK;
+}
+
+uint32_t arch_external_interrupt_vector(void)
+{
+	return 9; /* supervisor external interrupt: hvip.VSEIP */
+}
+
 int arch_vcpu_inject_interrupt(struct arch_vcpu *v, uint32_t vector)
 {
 	uint64_t bit;

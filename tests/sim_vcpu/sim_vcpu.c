@@ -178,6 +178,20 @@ void arch_vcpu_set_return_value(struct arch_vcpu *v, uint64_t value)
 	v->s.return_value = value;
 }
 
+int arch_vcpu_set_interrupt_level(struct arch_vcpu *v, uint32_t vector, bool level)
+{
+	if (vector >= SIM_MAX_VECTOR)
+		return AXERR_INVALID;
+	v->s.level[vector] = level;
+	v->s.level_changes++;
+	return AX_OK;
+}
+
+uint32_t arch_external_interrupt_vector(void)
+{
+	return SIM_EXTERNAL_VECTOR;
+}
+
 int arch_vcpu_inject_interrupt(struct arch_vcpu *v, uint32_t vector)
 {
 	if (vector >= SIM_MAX_VECTOR)

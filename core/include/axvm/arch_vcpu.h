@@ -106,4 +106,12 @@ void arch_vcpu_set_return_value(struct arch_vcpu *v, uint64_t value);
  * to. Returns 0, AXERR_INVALID (no such vector). */
 int arch_vcpu_inject_interrupt(struct arch_vcpu *v, uint32_t vector);
 
+/* Holds a level-triggered interrupt line of the guest high or low (an interrupt controller's
+ * output, such as a PLIC context); called on the bound CPU. Returns 0, AXERR_INVALID. */
+int arch_vcpu_set_interrupt_level(struct arch_vcpu *v, uint32_t vector, bool level);
+
+/* The vector an emulated interrupt controller's output raises on a vCPU (RISC-V: 9, the
+ * supervisor external interrupt). */
+uint32_t arch_external_interrupt_vector(void);
+
 #endif

@@ -71,8 +71,14 @@ struct axvm_vcpu *axvm_vcpu_at(struct axvm *vm, uint32_t idx);
 
 /* Queues interrupt vector for every vCPU in vcpu_mask. The physical CPU a vCPU is bound to (or,
  * unbound, pinned to) is kicked through the HAL when it is not the calling one; the interrupt
- * is injected on the vCPU's own CPU before it re-enters the guest. Returns 0, AXERR_INVALID (mask names no vCPU, vector too large). */
+ * is injected on the vCPU's own CPU before it re-enters the guest. Returns 0, AXERR_INVALID (mask
+ * names no vCPU, vector too large). */
 int axvm_inject_interrupt(struct axvm *vm, uint64_t vcpu_mask, uint32_t vector);
+
+/* Holds level-triggered interrupt line vector of vCPU vcpu high or low; the change reaches the
+ * backend on the vCPU's own CPU before it next enters the guest (its CPU is kicked). Returns 0,
+ * AXERR_INVALID. */
+int axvm_set_interrupt_level(struct axvm *vm, uint32_t vcpu, uint32_t vector, bool level);
 
 /* Feeds host console input to the VM's console UART. Returns the bytes accepted. */
 size_t axvm_console_input(struct axvm *vm, const uint8_t *bytes, size_t n);

@@ -13,6 +13,7 @@
 #define SIM_GPRS 32
 #define SIM_MAX_VECTOR 256
 #define SIM_MAX_INJECTED 64
+#define SIM_EXTERNAL_VECTOR 9 /* what an interrupt controller's output raises */
 
 /* Everything the fake CPU holds; tests read and write it freely. */
 struct sim_vcpu {
@@ -32,6 +33,8 @@ struct sim_vcpu {
 	uint64_t return_value;
 	uint32_t injected[SIM_MAX_INJECTED]; /* in injection order */
 	size_t injected_count;
+	bool level[SIM_MAX_VECTOR]; /* level-triggered lines as the backend was told */
+	uint32_t level_changes;
 	uint64_t step; /* for guest programs: where they are */
 	/* What arch_vcpu_decode_mmio turns the next stage-2 fault into; kind NOTHING: the
 	 * instruction cannot be decoded (AXERR_INVALID). Consumed by each decode. */
