@@ -7,7 +7,10 @@
 #include <string.h>
 
 #define UART_CLOCK_HZ 3686400
-#define PHANDLE_INTC_BASE 1
+#define PHANDLE_PLIC 1
+#define PHANDLE_INTC_BASE 2
+#define IRQ_M_EXT 11
+#define IRQ_S_EXT 9
 
 void riscv_guest_isa(const char *host_isa, char *out, size_t size)
 {
@@ -81,6 +84,55 @@ static bool is_uart(const char *compatible)
 	return !strcmp(compatible, "ns16550a") || !strcmp(compatible, "ns16550");
 }
 
+static bool is_plic(const char *compatible)
+{
+	return !strcmp(compatible, "sifive,plic-1.0.0") || !strcmp(compatible, "riscv,plic0");
+}
+
+static bool has_plic(const struct axvm_config *cfg)
+{
+	for (size_t i = 0; i < cfg->device_count; i++) {
+		if (is_plic(cfg->devices[i].compatible))
+			return true;
+	}
+	return false;
+}
+
+/* The first cell of a property of the device's node in the configuration, or fallback. */
+static uint32_t config_cell(const struct axvm_config *cfg, const struct axvm_device *d,
+			    const char *name, uint32_t fallback)
+{
+	int len;
+	const fdt32_t *p = cfg->fdt ? fdt_getprop(cfg->fdt, d->node, name, &len) : NULL;
+
+	return p && len >= 4 ? fdt32_to_cpu(p[0]) : fallback;
+}
+
+/* A PLIC as QEMU virt describes it: contexts 2h and 2h+1 are hart h's M- and S-mode. */
+static int plic_props(void *fdt, const struct axvm_config *cfg, const struct axvm_device *d)
+{
+	static const char compat[] = "sifive,plic-1.0.0\0riscv,plic0";
+	fdt32_t ext[4 * AXVM_MAX_VCPUS];
+	int err;
+
+	for (uint32_t h = 0; h < cfg->vcpu_count; h++) {
+		ext[4 * h] = cpu_to_fdt32(PHANDLE_INTC_BASE + h);
+		ext[4 * h + 1] = cpu_to_fdt32(IRQ_M_EXT);
+		ext[4 * h + 2] = cpu_to_fdt32(PHANDLE_INTC_BASE + h);
+		ext[4 * h + 3] = cpu_to_fdt32(IRQ_S_EXT);
+	}
+	err = fdt_property(fdt, "compatible", compat, sizeof(compat));
+	err = err ? err : reg_prop(fdt, d->gpa, d->size);
+	err = err ? err : fdt_property(fdt, "interrupt-controller", NULL, 0);
+	err = err ? err : fdt_property_u32(fdt, "#interrupt-cells", 1);
+	err = err ? err : fdt_property_u32(fdt, "#address-cells", 0);
+	err =
+	    err ? err : fdt_property_u32(fdt, "riscv,ndev", config_cell(cfg, d, "riscv,ndev", 31));
+	err =
+	    err ? err : fdt_property(fdt, "interrupts-extended", ext, (int)(16 * cfg->vcpu_count));
+	return err ? err : fdt_property_u32(fdt, "phandle", PHANDLE_PLIC);
+}
+
 /* Writes /soc; the first UART's path goes to stdout (empty if there is none). */
 static int add_soc(void *fdt, const struct axvm_config *cfg, char *stdout, size_t size)
 {
@@ -95,14 +147,26 @@ static int add_soc(void *fdt, const struct axvm_config *cfg, char *stdout, size_
 		const struct axvm_device *d = &cfg->devices[i];
 		char name[48];
 
-		ax_snprintf(name, sizeof(name), "%s@%llx",
-			    is_uart(d->compatible) ? "serial" : "device",
-			    (unsigned long long)d->gpa);
+		const char *kind = is_uart(d->compatible)   ? "serial"
+				   : is_plic(d->compatible) ? "plic"
+							    : "device";
+
+		ax_snprintf(name, sizeof(name), "%s@%llx", kind, (unsigned long long)d->gpa);
 		err = fdt_begin_node(fdt, name);
-		err = err ? err : fdt_property_string(fdt, "compatible", d->compatible);
-		err = err ? err : reg_prop(fdt, d->gpa, d->size);
+		if (!err && is_plic(d->compatible)) {
+			err = plic_props(fdt, cfg, d);
+		} else {
+			err = err ? err : fdt_property_string(fdt, "compatible", d->compatible);
+			err = err ? err : reg_prop(fdt, d->gpa, d->size);
+		}
 		if (!err && is_uart(d->compatible)) {
 			err = fdt_property_u32(fdt, "clock-frequency", UART_CLOCK_HZ);
+			if (!err && has_plic(cfg)) {
+				err = fdt_property_u32(fdt, "interrupts",
+						       config_cell(cfg, d, "interrupts", 0));
+				err = err ? err
+					  : fdt_property_u32(fdt, "interrupt-parent", PHANDLE_PLIC);
+			}
 			if (!stdout[0])
 				ax_snprintf(stdout, size, "/soc/%s", name);
 		}

@@ -17,8 +17,9 @@ struct guest_dtb_params {
  * Writes into buf (size bytes) a devicetree for cfg: /cpus with one hart per vCPU (riscv,isa,
  * mmu-type, the hart's interrupt controller) and timebase-frequency, a /memory node per RAM
  * region (device regions excluded), the configured devices under /soc with their compatible
- * and reg (NS16550s with a clock-frequency), and /chosen with stdout-path at the first UART and
- * bootargs. Returns 0, or AXERR_NO_MEMORY if buf is too small.
+ * and reg (NS16550s with a clock-frequency; a PLIC as QEMU virt lays it out, with the UARTs'
+ * interrupts routed to it), and /chosen with stdout-path at the first UART and bootargs. Returns 0,
+ * or AXERR_NO_MEMORY if buf is too small.
  */
 int riscv_guest_dtb(const struct axvm_config *cfg, const struct guest_dtb_params *p, void *buf,
 		    size_t size);

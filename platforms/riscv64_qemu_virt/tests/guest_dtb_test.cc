@@ -68,6 +68,35 @@ TEST(GuestDtb, DescribesCpusMemoryUartAndChosen)
 		     "console=ttyS0");
 }
 
+TEST(GuestDtb, DescribesThePlicAndRoutesTheUartToIt)
+{
+	axvm_config cfg = Config();
+	cfg.device_count = 2;
+	std::strcpy(cfg.devices[1].compatible, "sifive,plic-1.0.0");
+	cfg.devices[1].gpa = 0xc000000;
+	cfg.devices[1].size = 0x600000;
+	cfg.devices[1].node = -1; /* no config node: riscv,ndev and the UART's line default */
+	guest_dtb_params p{10000000, "rv64imafdc", ""};
+	std::vector<char> buf(8192);
+	ASSERT_EQ(riscv_guest_dtb(&cfg, &p, buf.data(), buf.size()), AX_OK);
+	const void *fdt = buf.data();
+	int plic = fdt_path_offset(fdt, "/soc/plic@c000000");
+	ASSERT_GE(plic, 0);
+	EXPECT_EQ(fdt_node_check_compatible(fdt, plic, "riscv,plic0"), 0);
+	int len = 0;
+	const fdt32_t *ext =
+	    static_cast<const fdt32_t *>(fdt_getprop(fdt, plic, "interrupts-extended", &len));
+	ASSERT_EQ(len, 2 * 16) << "M and S context for each of 2 harts";
+	int intc1 = fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(ext[6]));
+	EXPECT_EQ(intc1, fdt_path_offset(fdt, "/cpus/cpu@1/interrupt-controller"));
+	EXPECT_EQ(fdt32_to_cpu(ext[7]), 9u) << "hart 1's S-mode external interrupt";
+	int uart = fdt_path_offset(fdt, "/soc/serial@10000000");
+	const fdt32_t *parent =
+	    static_cast<const fdt32_t *>(fdt_getprop(fdt, uart, "interrupt-parent", nullptr));
+	ASSERT_NE(parent, nullptr);
+	EXPECT_EQ(fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(*parent)), plic);
+}
+
 TEST(GuestDtb, TooSmallABufferIsAnErrorNotACrash)
 {
 	axvm_config cfg = Config();
