@@ -253,6 +253,7 @@ def hv_emulator_test(
         initrd = None,
         input = [],
         prompt = "",
+        emulator_args = [],
         **kwargs):
     """Boots `binary` on `board` and checks its console and exit status.
 
@@ -274,15 +275,19 @@ def hv_emulator_test(
       input: lines typed on the console (QEMU only), the k-th once `prompt` has been seen k
         times.
       prompt: extended regular expression of the console prompt that `input` waits for.
+      emulator_args: extra arguments for the emulator (QEMU), e.g. a CPU model.
       **kwargs: passed to sh_test.
     """
     data, args = _board_run(name, board, binary, bootargs, cpus, memory_mb, True, initrd)
+    extra = emulator_args
     args += [
         "--timeout=%d" % timeout_s,
         "--expect-status=" + expect_status,
     ] + ["--expect=" + _literal(e) for e in expect]
     if input:
         args += ["--prompt=" + _literal(prompt)] + ["--input=" + _literal(line) for line in input]
+    if extra:
+        args += ["--"] + extra
     native.sh_test(
         name = name,
         srcs = ["//tests:run_emulator.sh"],

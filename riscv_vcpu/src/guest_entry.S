@@ -180,3 +180,21 @@ riscv_guest_fetch_halfword:
 2:	csrw	stvec, t1
 	mv	a0, t2
 	ret
+
+/*
+ * bool riscv_probe_vstimecmp(void)
+ * Reads vstimecmp with a private trap vector: true if the CSR exists (Sstc), false if the read
+ * raised an illegal-instruction exception.
+ */
+	.globl riscv_probe_vstimecmp
+	.balign 4
+riscv_probe_vstimecmp:
+	la	t1, 1f
+	csrrw	t1, stvec, t1
+	li	a0, 1
+	csrr	t0, 0x24d		/* vstimecmp */
+	j	2f
+	.balign 4
+1:	li	a0, 0
+2:	csrw	stvec, t1
+	ret

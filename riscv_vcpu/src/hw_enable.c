@@ -7,6 +7,10 @@
 #include "vcpu_state.h"
 
 #define SIE_STIE (1ull << 5)
+#define HENVCFG_STCE (1ull << 63)
+
+/* Whether every hart has Sstc (vstimecmp): cleared by the first hart that lacks it. */
+bool riscv_has_sstc = true;
 
 /* From S-mode under OpenSBI misa is unreadable: the host probes hstatus before using the
  * backend (platforms/riscv64_qemu_virt does, under a trap guard), so a linked RISC-V backend
@@ -33,6 +37,14 @@ int arch_hardware_enable(void)
 	csr_write(hvip, 0);
 	csr_write(hgatp, 0);
 	csr_write(0x605, 0); /* htimedelta: guests see the host's time */
+	/* Sstc: a guest timer can live in vstimecmp if the CSR exists and henvcfg.STCE sticks
+	 * (which needs menvcfg.STCE from the firmware). QEMU 7.2 keeps STCE even without Sstc,
+	 * hence the probe of the CSR itself. */
+	csr_set(0x60a, HENVCFG_STCE); /* henvcfg */
+	if (!riscv_probe_vstimecmp() || !(csr_read(0x60a) & HENVCFG_STCE)) {
+		csr_clear(0x60a, HENVCFG_STCE);
+		riscv_has_sstc = false;
+	}
 	/* The host timer that stands for guest timers must interrupt guests and wake wfi. */
 	csr_set(sie, SIE_STIE);
 	return AX_OK;

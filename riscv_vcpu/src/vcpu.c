@@ -67,6 +67,7 @@ int arch_vcpu_create(const struct ax_allocator *alloc, const struct arch_vcpu_cr
 	v->ctx.guest_sstatus = riscv_guest_sstatus_initial(true);
 	v->vs.vsstatus = riscv_vsstatus_initial();
 	v->timer_deadline = UINT64_MAX;
+	v->vs.vstimecmp = UINT64_MAX;
 	*out = v;
 	return AX_OK;
 }
@@ -120,6 +121,8 @@ int arch_vcpu_bind(struct arch_vcpu *v)
 	csr_write(vstval, v->vs.vstval);
 	csr_write(vsatp, v->vs.vsatp);
 	csr_write(hvip, v->vs.hvip);
+	if (riscv_has_sstc)
+		csr_write(0x24d, v->vs.vstimecmp); /* vstimecmp */
 	/* Another vCPU's VS-stage translations may be cached under this VMID. */
 	hfence_vvma_all();
 	v->bound = true;
@@ -140,6 +143,8 @@ int arch_vcpu_unbind(struct arch_vcpu *v)
 	v->vs.vstval = csr_read(vstval);
 	v->vs.vsatp = csr_read(vsatp);
 	v->vs.hvip = csr_read(hvip);
+	if (riscv_has_sstc)
+		v->vs.vstimecmp = csr_read(0x24d);
 	csr_write(hgatp, 0);
 	v->bound = false;
 	return AX_OK;

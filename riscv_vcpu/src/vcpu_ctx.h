@@ -20,6 +20,7 @@
 #define CTX_SIZE (59 * 8)
 
 #ifndef __ASSEMBLER__
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -47,6 +48,9 @@ _Static_assert(sizeof(struct riscv_vcpu_ctx) == CTX_SIZE, "ctx layout");
 
 /* Enters the guest described by ctx and returns when it traps back to HS-mode. */
 void riscv_guest_enter(struct riscv_vcpu_ctx *ctx);
+
+/* True if the vstimecmp CSR exists (Sstc): read under a private trap vector. */
+bool riscv_probe_vstimecmp(void);
 
 /* Reads the guest halfword at guest-virtual address va as an instruction fetch would
  * (HLVX.HU). Returns 0, or the scause of the fault that prevented it. */

@@ -22,11 +22,11 @@ static void host_set_timer(uint64_t stime)
 }
 
 /*
- * The guest's timer. The guest's time is the host's (htimedelta is 0). The host's timer is
- * armed for the guest's deadline; when it fires, riscv_vcpu_timer_check raises hvip.VSTIP. A
- * new deadline drops a pending interrupt, as SBI set_timer requires. This works on every hart,
- * with or without Sstc: QEMU 7.2 does not show a guest its vstimecmp interrupt, so Sstc's
- * vstimecmp is not used. One vCPU per hart arms the host timer (vCPUs are pinned).
+ * The guest's timer; its time is the host's (htimedelta is 0). With Sstc the hardware compares
+ * vstimecmp with time itself. Without, the host's own timer is armed for the guest's deadline
+ * and riscv_vcpu_timer_check raises hvip.VSTIP once it has passed (one vCPU per hart arms the
+ * host timer: vCPUs are pinned). Either way a new deadline drops a pending interrupt, as SBI
+ * set_timer requires.
  */
 static void set_timer(void *ctx, uint64_t stime)
 {
@@ -34,6 +34,11 @@ static void set_timer(void *ctx, uint64_t stime)
 
 	v->vs.hvip &= ~HVIP_VSTIP;
 	csr_clear(hvip, HVIP_VSTIP);
+	if (riscv_has_sstc) {
+		v->vs.vstimecmp = stime;
+		csr_write(0x24d, stime); /* vstimecmp */
+		return;
+	}
 	v->timer_deadline = stime;
 	host_set_timer(stime);
 }

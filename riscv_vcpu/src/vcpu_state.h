@@ -19,6 +19,7 @@ struct riscv_vs_csrs {
 	uint64_t vstval;
 	uint64_t vsatp;
 	uint64_t hvip;
+	uint64_t vstimecmp; /* with Sstc: the guest's timer deadline */
 };
 
 /* The stage-2 fault the last run ended with, for arch_vcpu_decode_mmio. */
@@ -51,6 +52,9 @@ void riscv_fp_restore(const uint64_t regs[33]);
 
 /* VMID width of the harts, probed by arch_hardware_enable. */
 extern unsigned riscv_vmid_bits;
+
+/* Whether the harts have Sstc, found by arch_hardware_enable. */
+extern bool riscv_has_sstc;
 
 /* Fills exit from the trap that ended the last guest run; returns whether the run loop must
  * return it (false: handled inside the backend, re-enter the guest). */
