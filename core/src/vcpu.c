@@ -149,6 +149,9 @@ static void deliver_levels(struct axvm_vcpu *vcpu)
 
 void vcpu_deliver_pending(struct axvm_vcpu *vcpu)
 {
+	/* Cleared before the scan: a change made during it sets the flag again. */
+	if (!atomic_exchange(&vcpu->irq_changed, false))
+		return;
 	deliver_levels(vcpu);
 	for (uint32_t w = 0; w < AXVM_VECTOR_WORDS; w++) {
 		uint64_t bits = atomic_exchange(&vcpu->pending[w], 0);
@@ -190,6 +193,7 @@ int axvm_set_interrupt_level(struct axvm *vm, uint32_t vcpu, uint32_t vector, bo
 		atomic_fetch_or(&v->levels[vector / 64], bit);
 	else
 		atomic_fetch_and(&v->levels[vector / 64], ~bit);
+	atomic_store(&v->irq_changed, true);
 	vcpu_kick(v);
 	return AX_OK;
 }
@@ -206,6 +210,7 @@ int axvm_inject_interrupt(struct axvm *vm, uint64_t vcpu_mask, uint32_t vector)
 		if (!(vcpu_mask & (1ull << i)))
 			continue;
 		atomic_fetch_or(&v->pending[vector / 64], 1ull << (vector % 64));
+		atomic_store(&v->irq_changed, true);
 		vcpu_kick(v);
 	}
 	return AX_OK;

@@ -23,6 +23,7 @@ struct axvm_vcpu {
 	struct arch_vcpu *arch;
 	_Atomic uint64_t pending[AXVM_VECTOR_WORDS]; /* interrupts to inject before entry */
 	_Atomic uint64_t levels[AXVM_VECTOR_WORDS];  /* level lines as they should be */
+	_Atomic bool irq_changed; /* pending or levels changed since the last delivery */
 	uint64_t levels_applied[AXVM_VECTOR_WORDS];  /* as the backend last saw them */
 	uint64_t exits[AXVM_EXIT_KINDS];
 };
