@@ -191,7 +191,7 @@ static uint32_t read_reg(struct pl011 *p, uint64_t offset)
 		return p->ris & p->imsc;
 	case REG_DMACR:
 		return p->dmacr;
-	default: /* RSR (no receive errors), ICR (write-only) and unimplemented offsets */
+	default: /* RSR (no receive errors), ICR (write-only) and offsets with no register */
 		return 0;
 	}
 }
@@ -242,12 +242,12 @@ static void write_reg(struct pl011 *p, uint64_t offset, uint32_t v)
 	case REG_DMACR:
 		p->dmacr = v & 0x7;
 		break;
-	default: /* ECR (no errors to clear), read-only registers, unimplemented offsets */
+	default: /* ECR (no errors to clear), read-only registers, offsets with no register */
 		break;
 	}
 }
 
-/* Registers sit at word offsets; anything else in the window is unimplemented. */
+/* Registers sit at word offsets; anything else in the window has no register. */
 static bool implemented(uint64_t offset)
 {
 	return (offset & 3) == 0 && offset < AXDEVICE_PL011_SIZE;

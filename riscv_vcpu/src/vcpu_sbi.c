@@ -11,14 +11,27 @@
 #define HOST_SBI_REMOTE_FENCE_I 0
 #define HOST_SBI_REMOTE_HFENCE_VVMA 6
 
+/* An SBI call from the hypervisor to the host firmware (OpenSBI); returns its error. */
+static long host_sbi(long ext, long fid, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+	register uint64_t r0 __asm__("a0") = a0;
+	register uint64_t r1 __asm__("a1") = a1;
+	register uint64_t r2 __asm__("a2") = a2;
+	register uint64_t r3 __asm__("a3") = a3;
+	register long r6 __asm__("a6") = fid;
+	register long r7 __asm__("a7") = ext;
+
+	__asm__ volatile("ecall"
+			 : "+r"(r0), "+r"(r1)
+			 : "r"(r2), "r"(r3), "r"(r6), "r"(r7)
+			 : "memory");
+	return (long)r0;
+}
+
 /* The host's own SBI timer: its interrupt pulls this hart out of the guest or out of wfi. */
 static void host_set_timer(uint64_t stime)
 {
-	register uint64_t a0 __asm__("a0") = stime;
-	register long a6 __asm__("a6") = 0;
-	register long a7 __asm__("a7") = HOST_SBI_EXT_TIME;
-
-	__asm__ volatile("ecall" : "+r"(a0) : "r"(a6), "r"(a7) : "a1", "memory");
+	host_sbi(HOST_SBI_EXT_TIME, 0, stime, 0, 0, 0);
 }
 
 /*
@@ -108,21 +121,15 @@ static void local_fence(void *ctx, const struct sbi_fence *fence)
  * VMID of the calling hart's hgatp, and returns when they have. */
 static int64_t remote_fence(void *ctx, const struct sbi_fence *fence, uint64_t vcpu_mask)
 {
-	register long a0 __asm__("a0") = 0;
-	register long a1 __asm__("a1") = -1;
-	register long a2 __asm__("a2") = 0;
-	register long a3 __asm__("a3") = -1;
-	register long a6 __asm__("a6") =
+	long fid =
 	    fence->kind == SBI_FENCE_I ? HOST_SBI_REMOTE_FENCE_I : HOST_SBI_REMOTE_HFENCE_VVMA;
-	register long a7 __asm__("a7") = HOST_SBI_EXT_RFENCE;
 
 	(void)ctx;
 	(void)vcpu_mask;
-	__asm__ volatile("ecall"
-			 : "+r"(a0), "+r"(a1)
-			 : "r"(a2), "r"(a3), "r"(a6), "r"(a7)
-			 : "memory");
-	return a0 == 0 ? SBI_SUCCESS : SBI_ERR_FAILED;
+	/* hart_mask_base = -1: every hart; start 0 and size -1: the whole address space. */
+	return host_sbi(HOST_SBI_EXT_RFENCE, fid, 0, (uint64_t)-1, 0, (uint64_t)-1) == 0
+		   ? SBI_SUCCESS
+		   : SBI_ERR_FAILED;
 }
 
 bool riscv_vcpu_sbi(struct arch_vcpu *v, struct axvm_exit *exit, int *err)

@@ -16,7 +16,7 @@ const uint64_t kImplemented[] = {
     SBI_EXT_DBCN,
 };
 
-/* Extensions of SBI v2.0 and earlier that are not implemented, legacy ones included. */
+/* Extensions of SBI v2.0 and earlier that axvm-c does not offer, legacy ones included. */
 const uint64_t kNotImplemented[] = {
     0x00,	      /* legacy set_timer */
     0x03,	      /* legacy clear_ipi */
