@@ -75,7 +75,7 @@ def _impl(ctx):
         tool_path(name = "gcc", path = "/usr/bin/clang"),
         tool_path(name = "ld", path = "/usr/bin/ld.lld"),
         tool_path(name = "ar", path = "/usr/bin/llvm-ar"),
-        tool_path(name = "cpp", path = "/usr/bin/clang-cpp"),
+        tool_path(name = "cpp", path = "/usr/lib/llvm-14/bin/clang-cpp"),
         tool_path(name = "nm", path = "/usr/bin/llvm-nm"),
         tool_path(name = "objcopy", path = "/usr/bin/llvm-objcopy"),
         tool_path(name = "objdump", path = "/usr/bin/llvm-objdump"),
