@@ -1,6 +1,7 @@
 #include <board/vm_host.h>
 
 #include <axvm/error.h>
+#include <axvm/format.h>
 #include <axvm/hal.h>
 #include <axvm/vcpu.h>
 #include <axvm/vm.h>
@@ -128,6 +129,26 @@ static bool runs_here(struct axvm_vcpu *v, uint32_t cpu)
 	return affinity < 0 ? cpu == 0 : (uint32_t)affinity == cpu;
 }
 
+/* One line of the VM's exit counts, summed over its vCPUs: what the guest made the hypervisor
+ * do. Kinds that never happened are left out. */
+static void report_exits(struct axvm *vm)
+{
+	char line[256];
+	size_t len = 0;
+
+	for (int k = 0; k < AXVM_EXIT_KINDS; k++) {
+		uint64_t n = 0;
+
+		for (uint32_t i = 0; i < axvm_vcpu_count(vm); i++)
+			n += axvm_vcpu_exit_count(axvm_vcpu_at(vm, i), (enum axvm_exit_kind)k);
+		if (n && len < sizeof(line))
+			len += ax_snprintf(line + len, sizeof(line) - len, " %s=%llu",
+					   axvm_exit_name((enum axvm_exit_kind)k),
+					   (unsigned long long)n);
+	}
+	kprintf("vm %u (%s): exits:%s\n", axvm_id(vm), axvm_name(vm), len ? line : " none");
+}
+
 static void report_stop(size_t idx, int err)
 {
 	bool expected = false;
@@ -138,6 +159,7 @@ static void report_stop(size_t idx, int err)
 		axvm_stop_reason(vms[idx]));
 	kprintf("vm %u (%s): %llu KiB of guest memory allocated\n", axvm_id(vms[idx]),
 		axvm_name(vms[idx]), (unsigned long long)(axvm_allocated_bytes(vms[idx]) >> 10));
+	report_exits(vms[idx]);
 	if (err)
 		atomic_fetch_add(&vms_failed, 1);
 	/* Idle CPUs sleep: wake them to notice (the last VM's stop ends every CPU's loop). */
