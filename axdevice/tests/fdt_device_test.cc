@@ -16,40 +16,17 @@ extern "C" {
 #include <libfdt.h>
 }
 
+#include "axdevice/tests/fdt_set_fixture.h"
 #include "axdevice/tests/uart_host_recorder.h"
-#include "core/base/tests/malloc_allocator.h"
 
 namespace
 {
 
-std::vector<char> ReadBlob(const std::string &name)
-{
-	std::ifstream in("axdevice/tests/" + name, std::ios::binary);
-	EXPECT_TRUE(in.good()) << name;
-	return std::vector<char>(std::istreambuf_iterator<char>(in), {});
-}
-
-class FdtDeviceTest : public ::testing::Test
+class FdtDeviceTest : public FdtSetFixture
 {
       protected:
-	void SetUp() override
+	FdtDeviceTest() : FdtSetFixture("devices.dtb")
 	{
-		blob = ReadBlob("devices.dtb");
-		ASSERT_EQ(fdt_check_header(blob.data()), 0);
-		ASSERT_EQ(axdevice_set_init(&set, &mem.ops), AX_OK);
-	}
-
-	void TearDown() override
-	{
-		axdevice_set_destroy(&set);
-		EXPECT_EQ(mem.live, 0);
-	}
-
-	int Node(const std::string &path)
-	{
-		int node = fdt_path_offset(blob.data(), path.c_str());
-		EXPECT_GE(node, 0) << path;
-		return node;
 	}
 
 	int AddNode(const std::string &path)
@@ -59,11 +36,7 @@ class FdtDeviceTest : public ::testing::Test
 						 &diag);
 	}
 
-	std::vector<char> blob;
-	MallocAllocator mem;
 	UartHostRecorder rec;
-	axdevice_set set;
-	ax_diag diag;
 };
 
 struct GoodNode {

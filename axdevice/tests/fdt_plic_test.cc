@@ -18,8 +18,8 @@ extern "C" {
 }
 
 #include "axdevice/tests/plic_host_recorder.h"
+#include "axdevice/tests/fdt_set_fixture.h"
 #include "axdevice/tests/uart_host_recorder.h"
-#include "core/base/tests/malloc_allocator.h"
 
 namespace
 {
@@ -44,13 +44,6 @@ constexpr uint64_t ClaimComplete(uint32_t context)
 	return 0x200004 + 0x1000ull * context;
 }
 
-std::vector<char> ReadBlob(const std::string &name)
-{
-	std::ifstream in("axdevice/tests/" + name, std::ios::binary);
-	EXPECT_TRUE(in.good()) << name;
-	return std::vector<char>(std::istreambuf_iterator<char>(in), {});
-}
-
 /* Writes then reads back a register straight through the device's ops, which (unlike the
  * set) reach offsets past the registered window too. */
 uint32_t WriteRead(axdevice *dev, uint64_t offset, uint32_t value)
@@ -61,27 +54,11 @@ uint32_t WriteRead(axdevice *dev, uint64_t offset, uint32_t value)
 	return static_cast<uint32_t>(back);
 }
 
-class FdtPlicTest : public ::testing::Test
+class FdtPlicTest : public FdtSetFixture
 {
       protected:
-	void SetUp() override
+	FdtPlicTest() : FdtSetFixture("plic.dtb")
 	{
-		blob = ReadBlob("plic.dtb");
-		ASSERT_EQ(fdt_check_header(blob.data()), 0);
-		ASSERT_EQ(axdevice_set_init(&set, &mem.ops), AX_OK);
-	}
-
-	void TearDown() override
-	{
-		axdevice_set_destroy(&set);
-		EXPECT_EQ(mem.live, 0);
-	}
-
-	int Node(const std::string &path)
-	{
-		int node = fdt_path_offset(blob.data(), path.c_str());
-		EXPECT_GE(node, 0) << path;
-		return node;
 	}
 
 	int AddNode(const std::string &path, axdevice **out = nullptr)
@@ -91,13 +68,9 @@ class FdtPlicTest : public ::testing::Test
 						       &diag);
 	}
 
-	std::vector<char> blob;
-	MallocAllocator mem;
 	PlicHostRecorder plic_rec;
 	UartHostRecorder uart_rec;
 	axdevice_fdt_hosts hosts = {&uart_rec.host, &plic_rec.host};
-	axdevice_set set;
-	ax_diag diag;
 };
 
 struct GoodPlic {
