@@ -243,7 +243,8 @@ def hv_emulator_test(
         name,
         board,
         binary,
-        expect,
+        expect = [],
+        expect_vms = {},
         bootargs = "",
         cpus = 2,
         expect_status = "success",
@@ -262,6 +263,9 @@ def hv_emulator_test(
       board: a key of BOARDS.
       binary: the bare-metal cc_binary of the hypervisor host.
       expect: extended regular expressions that must match console lines, in this order.
+      expect_vms: VM id -> regular expressions that must match that VM's lines (its "[vmN] "
+        console output and the host's "vm N ..." reports), in this order among them; lines of
+        different VMs may come in any order.
       bootargs: the hypervisor's command line (devicetree /chosen or multiboot).
       cpus: number of emulated CPUs.
       expect_status: "success" (emulator exits 0) or "failure" (exits non-zero by itself,
@@ -283,7 +287,11 @@ def hv_emulator_test(
     args += [
         "--timeout=%d" % timeout_s,
         "--expect-status=" + expect_status,
-    ] + ["--expect=" + _literal(e) for e in expect]
+    ] + ["--expect=" + _literal(e) for e in expect] + [
+        "--expect-vm=%s:%s" % (vm, _literal(e))
+        for vm, patterns in expect_vms.items()
+        for e in patterns
+    ]
     if input:
         args += ["--prompt=" + _literal(prompt)] + ["--input=" + _literal(line) for line in input]
     if extra:

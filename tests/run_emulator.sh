@@ -3,12 +3,16 @@
 #
 #   run_emulator.sh --emulator=qemu-riscv64|qemu-aarch64|bochs --image=FILE [--cpus=N]
 #                   [--memory=MiB] [--timeout=S] [--bootargs=STR] [--initrd=FILE] [--expect=ERE ...]
-#                   [--expect-status=success|failure] [--prompt=ERE --input=LINE ...]
+#                   [--expect-vm=N:ERE ...] [--expect-status=success|failure]
+#                   [--prompt=ERE --input=LINE ...]
 #                   [--interactive] [-- extra emulator args]
 #
 # Test mode (default): the console goes to a log; the test passes when every --expect pattern
-# matches a console line, in order, and the emulator ended with the expected status by itself
-# (a timeout is always a failure). On failure the console is shown.
+# matches a console line, in order, every --expect-vm pattern matches a line of VM N (its
+# "[vmN] " console lines and the host's "vm N ..." reports about it), in order among VM N's, and
+# the emulator ended with the expected status by itself (a timeout is always a failure). VMs run
+# side by side, so the order of lines of different VMs is not checked. On failure the console
+# is shown.
 # With --input, each LINE is typed on the console (QEMU only) once the --prompt pattern has been
 # seen as many times as lines were typed before it, plus one.
 # Interactive mode: the console is attached to the terminal and nothing is checked.
@@ -18,6 +22,7 @@ emulator="" image="" cpus=1 memory=256 timeout_s=50 bootargs="" initrd="" status
 interactive=0
 prompt=""
 expects=()
+vm_expects=()
 inputs=()
 extra=()
 while (($#)); do
@@ -30,6 +35,7 @@ while (($#)); do
 	--bootargs=*) bootargs=${1#*=} ;;
 	--initrd=*) initrd=${1#*=} ;;
 	--expect=*) expects+=("${1#*=}") ;;
+	--expect-vm=*) vm_expects+=("${1#*=}") ;;
 	--expect-status=*) status=${1#*=} ;;
 	--prompt=*) prompt=${1#*=} ;;
 	--input=*) inputs+=("${1#*=}") ;;
@@ -164,10 +170,24 @@ failure) ((rc != 0)) || fail "expected the run to fail, but the emulator exited 
 *) echo "run_emulator: bad --expect-status '$status'" >&2; exit 2 ;;
 esac
 
-line=0
-for e in "${expects[@]}"; do
-	n=$(tail -n +"$((line + 1))" "$log" | grep -n -E -m 1 -e "$e" | cut -d: -f1)
-	[ -n "$n" ] || fail "no console line after line $line matches: $e"
-	line=$((line + n))
+# Matches patterns $3... in order against file $1; $2 names it in messages.
+match_in_order() {
+	local file=$1 what=$2 line=0 n e
+	shift 2
+	for e in "$@"; do
+		n=$(tail -n +"$((line + 1))" "$file" | grep -n -E -m 1 -e "$e" | cut -d: -f1)
+		[ -n "$n" ] || fail "no $what line after line $line matches: $e"
+		line=$((line + n))
+	done
+}
+
+match_in_order "$log" console "${expects[@]}"
+for vm in $(printf '%s\n' "${vm_expects[@]}" | cut -d: -f1 | sort -un); do
+	patterns=()
+	for entry in "${vm_expects[@]}"; do
+		[ "${entry%%:*}" = "$vm" ] && patterns+=("${entry#*:}")
+	done
+	grep -E "^(\[vm$vm\] |vm $vm |axvm: vm $vm )" "$log" >"$work/vm$vm.log"
+	match_in_order "$work/vm$vm.log" "VM $vm" "${patterns[@]}"
 done
-echo "PASS: ${#expects[@]} console patterns matched, exit status $rc, ${elapsed}s"
+echo "PASS: $((${#expects[@]} + ${#vm_expects[@]})) console patterns matched, exit status $rc, ${elapsed}s"

@@ -275,8 +275,11 @@ int axaddrspace_handle_page_fault(struct axaddrspace *as, gpa_t g, enum axaddr_a
 	*fixed = false;
 	if (!r || r->kind != AXADDR_ALLOC || !r->lazy || !(r->flags & (uint32_t)access))
 		return AX_OK;
-	if (page_table_translate(&as->pt, gpa(page), &m) == AX_OK)
-		return AX_OK; /* mapped already: a real permission fault */
+	if (page_table_translate(&as->pt, gpa(page), &m) == AX_OK) {
+		/* Populated by a fault on another CPU, or a real permission fault. */
+		*fixed = (m.flags & (uint32_t)access) != 0;
+		return AX_OK;
+	}
 	err = alloc_zeroed(as, 1, &h);
 	if (err)
 		return err;
@@ -288,6 +291,25 @@ int axaddrspace_handle_page_fault(struct axaddrspace *as, gpa_t g, enum axaddr_a
 	}
 	*fixed = true;
 	return AX_OK;
+}
+
+static void zero_leaf(void *ctx, gpa_t g, const struct pt_mapping *m)
+{
+	const struct axaddr_mm *mm = ctx;
+
+	(void)g;
+	memset(hva_ptr(mm->phys_to_virt(mm->ctx, m->hpa)), 0, m->page_size);
+}
+
+void axaddrspace_scrub(struct axaddrspace *as)
+{
+	for (size_t i = 0; i < as->region_count; i++) {
+		const struct axaddr_region *r = &as->regions[i];
+
+		if (r->kind == AXADDR_ALLOC)
+			page_table_for_each_leaf(&as->pt, r->base, r->size, zero_leaf,
+						 (void *)as->pt.mm);
+	}
 }
 
 int axaddrspace_translate(const struct axaddrspace *as, gpa_t g, struct pt_mapping *out)

@@ -98,21 +98,33 @@ TEST_F(AddrSpaceTest, LazyRegionIsPopulatedOnFaults)
 	ASSERT_EQ(axaddrspace_translate(&as_, gpa(kRam + 5 * K4), &m), AX_OK);
 	EXPECT_EQ(as_.alloc_pages, 1u);
 	EXPECT_EQ(*mm_.ptr(m.hpa.v + 12), 0) << "zeroed";
-	/* Executing from a region without X, or faulting on a page that is mapped already, is a
-	 * real violation: not fixed. So is an address outside every region. */
+	/* Executing from a region without X, on a fresh page or one mapped already, is a real
+	 * violation: not fixed. So is an address outside every region. */
 	ASSERT_EQ(axaddrspace_handle_page_fault(&as_, gpa(kRam), AXADDR_ACCESS_EXEC, &fixed),
 		  AX_OK);
 	EXPECT_FALSE(fixed);
 	ASSERT_EQ(
-	    axaddrspace_handle_page_fault(&as_, gpa(kRam + 5 * K4), AXADDR_ACCESS_WRITE, &fixed),
+	    axaddrspace_handle_page_fault(&as_, gpa(kRam + 5 * K4), AXADDR_ACCESS_EXEC, &fixed),
 	    AX_OK);
 	EXPECT_FALSE(fixed);
+	/* A page another CPU populated between the fault and its handling: retry. */
+	ASSERT_EQ(
+	    axaddrspace_handle_page_fault(&as_, gpa(kRam + 5 * K4), AXADDR_ACCESS_WRITE, &fixed),
+	    AX_OK);
+	EXPECT_TRUE(fixed);
+	EXPECT_EQ(as_.alloc_pages, 1u) << "nothing allocated twice";
 	ASSERT_EQ(axaddrspace_handle_page_fault(&as_, gpa(0x1000), AXADDR_ACCESS_READ, &fixed),
 		  AX_OK);
 	EXPECT_FALSE(fixed);
 	/* Copies populate lazily too. */
 	uint32_t v = 0x11223344;
 	ASSERT_EQ(axaddrspace_write(&as_, gpa(kRam + 9 * K4 - 2), &v, sizeof(v)), AX_OK);
+	EXPECT_EQ(as_.alloc_pages, 3u);
+	/* A scrub zeroes what was populated and keeps it mapped. */
+	axaddrspace_scrub(&as_);
+	uint32_t back = 1;
+	ASSERT_EQ(axaddrspace_read(&as_, gpa(kRam + 9 * K4 - 2), &back, sizeof(back)), AX_OK);
+	EXPECT_EQ(back, 0u);
 	EXPECT_EQ(as_.alloc_pages, 3u);
 	/* Out of memory while populating is reported, not fatal. */
 	mm_.fail_after = 0;

@@ -33,6 +33,11 @@ static const char *const image_names[AXVM_IMAGE_KINDS] = {
     [AXVM_IMAGE_DTB] = "dtb",
 };
 
+const char *axvm_image_name(enum axvm_image_kind kind)
+{
+	return (unsigned)kind < AXVM_IMAGE_KINDS ? image_names[kind] : "image";
+}
+
 static uint32_t access_bit(char c)
 {
 	switch (c) {

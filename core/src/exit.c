@@ -19,6 +19,8 @@ const char *axvm_exit_name(enum axvm_exit_kind kind)
 	    [AXVM_EXIT_SYSTEM_DOWN] = "system-down",
 	    [AXVM_EXIT_SEND_IPI] = "send-ipi",
 	    [AXVM_EXIT_FAIL_ENTRY] = "fail-entry",
+	    [AXVM_EXIT_TIMER] = "timer",
+	    [AXVM_EXIT_GUEST_TRAP] = "guest-trap",
 	};
 
 	return (unsigned)kind < AXVM_EXIT_KINDS ? names[kind] : "unknown";

@@ -11,7 +11,8 @@ static const struct axvm_hal *installed;
 int axvm_init(const struct axvm_hal *hal)
 {
 	if (!hal || !hal->mm.alloc_pages || !hal->mm.free_pages || !hal->mm.phys_to_virt ||
-	    !hal->heap.alloc || !hal->heap.free || !hal->current_cpu || !hal->kick_cpu || !hal->log)
+	    !hal->heap.alloc || !hal->heap.free || !hal->current_cpu || !hal->vcpu_notify ||
+	    !hal->log)
 		return AXERR_INVALID;
 	installed = hal;
 	return AX_OK;

@@ -112,7 +112,9 @@ static enum disposition stage2_fault(struct axvm_vcpu *v, struct axvm_exit *e, i
 
 	if (!axaddrspace_find_region(&v->vm->as, gpa(addr)))
 		return mmio_fault(v, e, access, err);
+	spin_lock(&v->vm->as_lock);
 	*err = axaddrspace_handle_page_fault(&v->vm->as, gpa(addr), access, &fixed);
+	spin_unlock(&v->vm->as_lock);
 	if (!*err && fixed)
 		return RESUME;
 	if (!*err)
@@ -120,6 +122,18 @@ static enum disposition stage2_fault(struct axvm_vcpu *v, struct axvm_exit *e, i
 	vm_guest_error(v->vm, v, *err, "stage-2 fault: %s at guest-physical 0x%llx",
 		       access_name(access), (unsigned long long)addr);
 	return STOPPED_VM;
+}
+
+/* A wait for an interrupt ends at once if one is pending; otherwise the host parks the vCPU
+ * until one is queued or its timer is due. */
+static enum disposition halt(struct axvm_vcpu *v, const struct axvm_exit *e)
+{
+	vcpu_deliver_pending(v);
+	if (arch_vcpu_interrupt_pending(v->arch))
+		return RESUME;
+	if (e->halt.suspend)
+		vcpu_power_transition(v, AXVM_VCPU_ON, AXVM_VCPU_SUSPENDED);
+	return TO_HOST;
 }
 
 static enum disposition handle_exit(struct axvm_vcpu *v, struct axvm_exit *e, int *err)
@@ -149,17 +163,35 @@ static enum disposition handle_exit(struct axvm_vcpu *v, struct axvm_exit *e, in
 		return stage2_fault(v, e, err);
 	case AXVM_EXIT_NOTHING:
 		return RESUME;
+	case AXVM_EXIT_HALT:
+		return halt(v, e);
+	case AXVM_EXIT_SEND_IPI:
+		/* Among the VM's own vCPUs: queued here, delivered by each target's CPU. */
+		if (axvm_inject_interrupt(v->vm, e->send_ipi.target_mask,
+					  (uint32_t)e->send_ipi.vector))
+			axvm_logf("vm %u vcpu %u: IPI to mask 0x%llx dropped", v->vm->id, v->id,
+				  (unsigned long long)e->send_ipi.target_mask);
+		return RESUME;
 	case AXVM_EXIT_SYSTEM_DOWN:
-		axvm_shutdown(v->vm, e->system_down.reset ? "the guest asked for a reset"
-							  : "the guest powered off");
+		if (e->system_down.reset)
+			vm_request_reset(v->vm);
+		else
+			vm_stop(v->vm, "the guest powered off", false);
 		return TO_HOST;
 	case AXVM_EXIT_CPU_DOWN:
-		atomic_store(&v->powered, false);
+		vcpu_power_transition(v, AXVM_VCPU_ON, AXVM_VCPU_STOP_PENDING);
 		return TO_HOST;
 	case AXVM_EXIT_FAIL_ENTRY:
 		*err = AXERR_UNSUPPORTED;
 		vm_guest_error(v->vm, v, *err, "the hardware refused to enter the guest (0x%llx)",
 			       (unsigned long long)e->fail_entry.reason);
+		return STOPPED_VM;
+	case AXVM_EXIT_GUEST_TRAP:
+		*err = AXERR_UNSUPPORTED;
+		vm_guest_error(v->vm, v, *err,
+			       "unhandled guest trap: %s (cause 0x%llx, value 0x%llx)",
+			       e->guest_trap.name, (unsigned long long)e->guest_trap.cause,
+			       (unsigned long long)e->guest_trap.info);
 		return STOPPED_VM;
 	default:
 		return TO_HOST;
@@ -170,13 +202,16 @@ int axvm_vcpu_run(struct axvm_vcpu *v, struct axvm_exit *exit)
 {
 	int err = AX_OK;
 
-	if (axvm_state(v->vm) != AXVM_STATE_RUNNING || !atomic_load(&v->powered))
+	if (!axvm_vcpu_runnable(v))
 		return AXERR_BAD_STATE;
 	if (atomic_load(&v->bound_cpu) != (int32_t)axvm_hal_get()->current_cpu())
 		return AXERR_BAD_STATE;
 	err = vcpu_transition(v, AXVM_VCPU_READY, AXVM_VCPU_RUNNING);
 	if (err)
 		return err;
+	/* Back in the guest: a start or a suspend is over. */
+	vcpu_power_transition(v, AXVM_VCPU_START_PENDING, AXVM_VCPU_ON);
+	vcpu_power_transition(v, AXVM_VCPU_SUSPENDED, AXVM_VCPU_ON);
 	for (;;) {
 		enum disposition d;
 

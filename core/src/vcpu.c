@@ -1,5 +1,6 @@
-/* The vCPU state machine, binding to physical CPUs, and queued interrupts. */
+/* The vCPU state machine, power states, binding to physical CPUs, and queued interrupts. */
 #include <axvm/error.h>
+#include <string.h>
 
 #include "vm_internal.h"
 
@@ -9,6 +10,19 @@ int vcpu_transition(struct axvm_vcpu *vcpu, enum axvm_vcpu_state from, enum axvm
 
 	return atomic_compare_exchange_strong(&vcpu->state, &expected, to) ? AX_OK
 									   : AXERR_BAD_STATE;
+}
+
+bool vcpu_power_transition(struct axvm_vcpu *vcpu, enum axvm_vcpu_power from,
+			   enum axvm_vcpu_power to)
+{
+	int expected = from;
+
+	return atomic_compare_exchange_strong(&vcpu->power, &expected, to);
+}
+
+void vcpu_notify(struct axvm_vcpu *vcpu)
+{
+	axvm_hal_get()->vcpu_notify(vcpu);
 }
 
 uint32_t axvm_vcpu_id(const struct axvm_vcpu *vcpu)
@@ -37,8 +51,6 @@ const char *axvm_vcpu_state_name(enum axvm_vcpu_state state)
 		return "ready";
 	case AXVM_VCPU_RUNNING:
 		return "running";
-	case AXVM_VCPU_BLOCKED:
-		return "blocked";
 	}
 	return "invalid";
 }
@@ -53,25 +65,90 @@ int32_t axvm_vcpu_bound_cpu(const struct axvm_vcpu *vcpu)
 	return atomic_load(&vcpu->bound_cpu);
 }
 
-bool axvm_vcpu_powered(const struct axvm_vcpu *vcpu)
+void axvm_vcpu_set_host_data(struct axvm_vcpu *vcpu, void *data)
 {
-	return atomic_load(&vcpu->powered);
+	vcpu->host_data = data;
 }
 
-int axvm_vcpu_start(struct axvm_vcpu *vcpu, uint64_t entry, uint64_t arg)
+void *axvm_vcpu_host_data(const struct axvm_vcpu *vcpu)
+{
+	return vcpu->host_data;
+}
+
+enum axvm_vcpu_power axvm_vcpu_power(const struct axvm_vcpu *vcpu)
+{
+	return (enum axvm_vcpu_power)atomic_load(&vcpu->power);
+}
+
+const char *axvm_vcpu_power_name(enum axvm_vcpu_power power)
+{
+	switch (power) {
+	case AXVM_VCPU_OFF:
+		return "off";
+	case AXVM_VCPU_START_PENDING:
+		return "start-pending";
+	case AXVM_VCPU_ON:
+		return "on";
+	case AXVM_VCPU_SUSPENDED:
+		return "suspended";
+	case AXVM_VCPU_STOP_PENDING:
+		return "stop-pending";
+	}
+	return "invalid";
+}
+
+bool axvm_vcpu_runnable(const struct axvm_vcpu *vcpu)
+{
+	enum axvm_vcpu_power p = axvm_vcpu_power(vcpu);
+
+	return axvm_state(vcpu->vm) == AXVM_STATE_RUNNING &&
+	       (p == AXVM_VCPU_START_PENDING || p == AXVM_VCPU_ON || p == AXVM_VCPU_SUSPENDED);
+}
+
+/* Forgets every queued interrupt; level lines are applied afresh at the next entry (the
+ * backend's reset dropped them). */
+static void clear_interrupts(struct axvm_vcpu *vcpu)
+{
+	for (uint32_t w = 0; w < AXVM_VECTOR_WORDS; w++)
+		atomic_store(&vcpu->pending[w], 0);
+	memset(vcpu->levels_applied, 0, sizeof(vcpu->levels_applied));
+	atomic_store(&vcpu->irq_changed, true);
+}
+
+int vcpu_power_on(struct axvm_vcpu *vcpu, uint64_t entry, uint64_t arg)
 {
 	int err;
 
-	if (atomic_load(&vcpu->powered))
+	if (axvm_vcpu_power(vcpu) != AXVM_VCPU_OFF || atomic_load(&vcpu->bound_cpu) >= 0)
 		return AXERR_BAD_STATE;
 	err = arch_vcpu_set_entry(vcpu->arch, gpa(entry), arg);
 	if (err)
 		return err;
-	atomic_store(&vcpu->powered, true);
-	/* The CPU it is pinned to may be asleep with nothing to run. */
-	if (vcpu->affinity >= 0 && (uint32_t)vcpu->affinity != axvm_hal_get()->current_cpu())
-		axvm_hal_get()->kick_cpu((uint32_t)vcpu->affinity);
+	clear_interrupts(vcpu);
+	atomic_store(&vcpu->power, AXVM_VCPU_START_PENDING);
 	return AX_OK;
+}
+
+void vcpu_power_off(struct axvm_vcpu *vcpu)
+{
+	atomic_store(&vcpu->power, AXVM_VCPU_OFF);
+	clear_interrupts(vcpu);
+	for (uint32_t w = 0; w < AXVM_VECTOR_WORDS; w++)
+		atomic_store(&vcpu->levels[w], 0);
+}
+
+int axvm_vcpu_start(struct axvm_vcpu *vcpu, uint64_t entry, uint64_t arg)
+{
+	struct axvm *vm = vcpu->vm;
+	int err;
+
+	spin_lock(&vm->power_lock);
+	err = axvm_state(vm) == AXVM_STATE_RUNNING ? vcpu_power_on(vcpu, entry, arg)
+						   : AXERR_BAD_STATE;
+	spin_unlock(&vm->power_lock);
+	if (!err)
+		vcpu_notify(vcpu);
+	return err;
 }
 
 int axvm_vcpu_bind(struct axvm_vcpu *vcpu)
@@ -84,13 +161,16 @@ int axvm_vcpu_bind(struct axvm_vcpu *vcpu)
 	err = vcpu_transition(vcpu, AXVM_VCPU_FREE, AXVM_VCPU_READY);
 	if (err)
 		return err;
-	err = arch_vcpu_bind(vcpu->arch);
-	if (err) {
-		vcpu_transition(vcpu, AXVM_VCPU_READY, AXVM_VCPU_FREE);
-		return err;
-	}
+	/* Published before the VM's state is read: a reset that has not seen this binding has
+	 * already set RESETTING, which is seen here (both sequentially consistent). */
 	atomic_store(&vcpu->bound_cpu, (int32_t)cpu);
-	return AX_OK;
+	err = axvm_state(vcpu->vm) == AXVM_STATE_RESETTING ? AXERR_BAD_STATE
+							   : arch_vcpu_bind(vcpu->arch);
+	if (err) {
+		atomic_store(&vcpu->bound_cpu, -1);
+		vcpu_transition(vcpu, AXVM_VCPU_READY, AXVM_VCPU_FREE);
+	}
+	return err;
 }
 
 int axvm_vcpu_unbind(struct axvm_vcpu *vcpu)
@@ -104,17 +184,18 @@ int axvm_vcpu_unbind(struct axvm_vcpu *vcpu)
 		return err;
 	arch_vcpu_unbind(vcpu->arch);
 	atomic_store(&vcpu->bound_cpu, -1);
+	vcpu_power_transition(vcpu, AXVM_VCPU_STOP_PENDING, AXVM_VCPU_OFF);
 	return AX_OK;
 }
 
-int axvm_vcpu_block(struct axvm_vcpu *vcpu)
+bool axvm_vcpu_has_queued_interrupts(const struct axvm_vcpu *vcpu)
 {
-	return vcpu_transition(vcpu, AXVM_VCPU_READY, AXVM_VCPU_BLOCKED);
+	return atomic_load(&vcpu->irq_changed);
 }
 
-int axvm_vcpu_unblock(struct axvm_vcpu *vcpu)
+uint64_t axvm_vcpu_timer_deadline(const struct axvm_vcpu *vcpu, bool *soft)
 {
-	return vcpu_transition(vcpu, AXVM_VCPU_BLOCKED, AXVM_VCPU_READY);
+	return arch_vcpu_timer_deadline(vcpu->arch, soft);
 }
 
 uint64_t axvm_vcpu_exit_count(const struct axvm_vcpu *vcpu, enum axvm_exit_kind kind)
@@ -167,20 +248,6 @@ void vcpu_deliver_pending(struct axvm_vcpu *vcpu)
 	}
 }
 
-/* Makes sure vCPU v sees queued interrupts soon: wakes it if blocked, and kicks the physical
- * CPU it is bound (or, unbound, pinned) to when that is not the calling one. */
-static void vcpu_kick(struct axvm_vcpu *v)
-{
-	int32_t cpu;
-
-	vcpu_transition(v, AXVM_VCPU_BLOCKED, AXVM_VCPU_READY);
-	cpu = atomic_load(&v->bound_cpu);
-	if (cpu < 0)
-		cpu = v->affinity;
-	if (cpu >= 0 && (uint32_t)cpu != axvm_hal_get()->current_cpu())
-		axvm_hal_get()->kick_cpu((uint32_t)cpu);
-}
-
 int axvm_set_interrupt_level(struct axvm *vm, uint32_t vcpu, uint32_t vector, bool level)
 {
 	struct axvm_vcpu *v;
@@ -194,7 +261,7 @@ int axvm_set_interrupt_level(struct axvm *vm, uint32_t vcpu, uint32_t vector, bo
 	else
 		atomic_fetch_and(&v->levels[vector / 64], ~bit);
 	atomic_store(&v->irq_changed, true);
-	vcpu_kick(v);
+	vcpu_notify(v);
 	return AX_OK;
 }
 
@@ -211,7 +278,7 @@ int axvm_inject_interrupt(struct axvm *vm, uint64_t vcpu_mask, uint32_t vector)
 			continue;
 		atomic_fetch_or(&v->pending[vector / 64], 1ull << (vector % 64));
 		atomic_store(&v->irq_changed, true);
-		vcpu_kick(v);
+		vcpu_notify(v);
 	}
 	return AX_OK;
 }

@@ -140,8 +140,9 @@ static int build_memory(struct axvm *vm, const struct axvm_config *cfg, struct a
 	return AX_OK;
 }
 
-static int build_devices(struct axvm *vm, const struct axvm_config *cfg, struct ax_diag *diag)
+int vm_build_devices(struct axvm *vm, struct ax_diag *diag)
 {
+	const struct axvm_config *cfg = &vm->cfg;
 	struct axdevice_uart_host uart = {
 	    .tx = uart_tx, .set_irq = device_irq, .ctx = vm, .rx_poll = uart_rx_poll};
 	struct axdevice_plic_host plic = {.set_context_irq = plic_context_irq, .ctx = vm};
@@ -167,29 +168,32 @@ static int build_devices(struct axvm *vm, const struct axvm_config *cfg, struct 
 	return AX_OK;
 }
 
-static int load_images(struct axvm *vm, const struct axvm_config *cfg,
-		       const struct axvm_images *images, struct ax_diag *diag)
+int vm_load_images(struct axvm *vm, struct ax_diag *diag)
 {
+	const struct axvm_config *cfg = &vm->cfg;
+
 	for (size_t i = 0; i < cfg->image_count; i++) {
 		const struct axvm_image *img = &cfg->images[i];
-		const void *data = images ? images->data[img->kind] : NULL;
-		size_t size = images ? images->size[img->kind] : 0;
+		const char *name = axvm_image_name(img->kind);
+		const void *data = vm->images.data[img->kind];
+		size_t size = vm->images.size[img->kind];
 		int err;
 
 		if (!data)
 			return ax_diag_set(diag, AXERR_BAD_CONFIG,
-					   "vm %u: image %d configured but not supplied", vm->id,
-					   (int)img->kind);
+					   "vm %u: /images/%s is configured but no %s was supplied",
+					   vm->id, name, name);
 		if (img->size && size > img->size)
 			return ax_diag_set(diag, AXERR_BAD_CONFIG,
-					   "vm %u: image %d is %zu bytes, config allows %llu",
-					   vm->id, (int)img->kind, size,
-					   (unsigned long long)img->size);
+					   "vm %u: the %s is %zu bytes, /images/%s allows %llu",
+					   vm->id, name, size, name, (unsigned long long)img->size);
+		spin_lock(&vm->as_lock);
 		err = axaddrspace_load(&vm->as, gpa(img->load_gpa), data, size);
+		spin_unlock(&vm->as_lock);
 		if (err)
-			return ax_diag_set(diag, err, "vm %u: loading image %d at 0x%llx: %s",
-					   vm->id, (int)img->kind,
-					   (unsigned long long)img->load_gpa, ax_strerror(err));
+			return ax_diag_set(diag, err, "vm %u: loading the %s at 0x%llx: %s", vm->id,
+					   name, (unsigned long long)img->load_gpa,
+					   ax_strerror(err));
 		if (img->kind == AXVM_IMAGE_DTB)
 			vm->boot_arg = img->load_gpa;
 	}
@@ -210,19 +214,28 @@ static int vm_console_getc(void *ctx)
 
 static int vm_read_guest(void *ctx, uint64_t g, void *buf, size_t len)
 {
-	return axaddrspace_read(&((struct axvm_vcpu *)ctx)->vm->as, gpa(g), buf, len);
+	return axvm_read_guest(((struct axvm_vcpu *)ctx)->vm, g, buf, len);
 }
 
 static int vm_write_guest(void *ctx, uint64_t g, const void *buf, size_t len)
 {
-	return axaddrspace_write(&((struct axvm_vcpu *)ctx)->vm->as, gpa(g), buf, len);
+	return axvm_write_guest(((struct axvm_vcpu *)ctx)->vm, g, buf, len);
 }
 
-static bool vm_vcpu_powered(void *ctx, uint32_t vcpu_id)
+static enum axvm_vcpu_power vm_vcpu_power(void *ctx, uint32_t vcpu_id)
 {
 	struct axvm *vm = ((struct axvm_vcpu *)ctx)->vm;
 
-	return vcpu_id < vm->vcpu_count && atomic_load(&vm->vcpus[vcpu_id].powered);
+	return vcpu_id < vm->vcpu_count ? axvm_vcpu_power(&vm->vcpus[vcpu_id]) : AXVM_VCPU_OFF;
+}
+
+static int vm_vcpu_start(void *ctx, uint32_t vcpu_id, uint64_t entry, uint64_t arg)
+{
+	struct axvm *vm = ((struct axvm_vcpu *)ctx)->vm;
+
+	if (vcpu_id >= vm->vcpu_count)
+		return AXERR_INVALID;
+	return axvm_vcpu_start(&vm->vcpus[vcpu_id], entry, arg);
 }
 
 static int build_vcpus(struct axvm *vm, const struct axvm_config *cfg, struct ax_diag *diag)
@@ -239,7 +252,8 @@ static int build_vcpus(struct axvm *vm, const struct axvm_config *cfg, struct ax
 			       .console_getc = vm_console_getc,
 			       .read_guest = vm_read_guest,
 			       .write_guest = vm_write_guest,
-			       .vcpu_powered = vm_vcpu_powered},
+			       .vcpu_power = vm_vcpu_power,
+			       .vcpu_start = vm_vcpu_start},
 		    .vcpu_id = i,
 		    .guest_id = i,
 		    .vmid = (uint16_t)vm->id,
@@ -251,6 +265,7 @@ static int build_vcpus(struct axvm *vm, const struct axvm_config *cfg, struct ax
 		v->affinity = cfg->vcpu_affinity[i];
 		atomic_store(&v->bound_cpu, -1);
 		atomic_store(&v->state, AXVM_VCPU_CREATED);
+		atomic_store(&v->power, AXVM_VCPU_OFF);
 		err = arch_vcpu_create(&axvm_hal_get()->heap, &acfg, &v->arch);
 		if (!err)
 			err = arch_vcpu_set_stage2(v->arch, vm->as.pt.root, fmt);
@@ -296,10 +311,14 @@ int axvm_create(const struct axvm_config *cfg, const struct axvm_images *images,
 	vm->id = cfg->id;
 	memcpy(vm->name, cfg->name, sizeof(vm->name));
 	vm->name[AXVM_NAME_LEN - 1] = '\0';
-	vm->entry = cfg->entry;
+	vm->cfg = *cfg;
+	if (images)
+		vm->images = *images;
 	atomic_store(&vm->state, AXVM_STATE_CREATED);
 	spin_lock_init(&vm->stop_lock);
+	spin_lock_init(&vm->as_lock);
 	spin_lock_init(&vm->device_lock);
+	spin_lock_init(&vm->power_lock);
 	err = axaddrspace_init(&vm->as, arch_stage2_format(), &hal->mm);
 	if (err)
 		err = ax_diag_set(diag, err, "vm %u: stage-2 table: %s", vm->id, ax_strerror(err));
@@ -307,9 +326,9 @@ int axvm_create(const struct axvm_config *cfg, const struct axvm_images *images,
 	if (!err)
 		err = build_memory(vm, cfg, diag);
 	if (!err)
-		err = build_devices(vm, cfg, diag);
+		err = vm_build_devices(vm, diag);
 	if (!err)
-		err = load_images(vm, cfg, images, diag);
+		err = vm_load_images(vm, diag);
 	if (!err)
 		err = build_vcpus(vm, cfg, diag);
 	if (!err) {
@@ -336,16 +355,23 @@ void axvm_destroy(struct axvm *vm)
 
 int axvm_boot(struct axvm *vm)
 {
+	struct axvm_vcpu *v0 = &vm->vcpus[0];
 	int expected = AXVM_STATE_CREATED;
-	int err = arch_vcpu_set_entry(vm->vcpus[0].arch, gpa(vm->entry), vm->boot_arg);
+	int err;
 
-	if (err)
+	spin_lock(&vm->power_lock);
+	err = atomic_compare_exchange_strong(&vm->state, &expected, AXVM_STATE_RUNNING)
+		  ? vcpu_power_on(v0, vm->cfg.entry, vm->boot_arg)
+		  : AXERR_BAD_STATE;
+	spin_unlock(&vm->power_lock);
+	if (err) {
+		if (expected == AXVM_STATE_CREATED)
+			vm_stop(vm, "vcpu 0 could not be started", true);
 		return err;
-	if (!atomic_compare_exchange_strong(&vm->state, &expected, AXVM_STATE_RUNNING))
-		return AXERR_BAD_STATE;
-	atomic_store(&vm->vcpus[0].powered, true);
+	}
 	axvm_logf("vm %u (%s): booting %u vcpu(s) at 0x%llx", vm->id, vm->name, vm->vcpu_count,
-		  (unsigned long long)vm->entry);
+		  (unsigned long long)vm->cfg.entry);
+	vcpu_notify(v0);
 	return AX_OK;
 }
 
@@ -363,28 +389,32 @@ int axvm_pause(struct axvm *vm)
 
 int axvm_resume(struct axvm *vm)
 {
-	return change_state(vm, AXVM_STATE_PAUSED, AXVM_STATE_RUNNING);
+	int err = change_state(vm, AXVM_STATE_PAUSED, AXVM_STATE_RUNNING);
+
+	for (uint32_t i = 0; !err && i < vm->vcpu_count; i++)
+		vcpu_notify(&vm->vcpus[i]);
+	return err;
 }
 
-void axvm_shutdown(struct axvm *vm, const char *reason)
+void vm_stop(struct axvm *vm, const char *reason, bool error)
 {
 	bool first;
 
 	spin_lock(&vm->stop_lock);
 	first = atomic_exchange(&vm->state, AXVM_STATE_STOPPED) != AXVM_STATE_STOPPED;
-	if (first)
-		ax_diag_set(&vm->stop_reason, 0, "%s", reason);
-	spin_unlock(&vm->stop_lock);
 	if (first) {
-		axvm_logf("vm %u (%s): stopped: %s", vm->id, vm->name, reason);
-		for (uint32_t i = 0; i < vm->vcpu_count; i++) {
-			int32_t cpu = atomic_load(&vm->vcpus[i].bound_cpu);
-
-			if (axvm_vcpu_state(&vm->vcpus[i]) == AXVM_VCPU_RUNNING && cpu >= 0 &&
-			    (uint32_t)cpu != axvm_hal_get()->current_cpu())
-				axvm_hal_get()->kick_cpu((uint32_t)cpu);
-		}
+		ax_diag_set(&vm->stop_reason, 0, "%s", reason);
+		atomic_store(&vm->stopped_by_error, error);
 	}
+	spin_unlock(&vm->stop_lock);
+	/* Every vCPU leaves its CPU: the host reports the stop once they have. */
+	for (uint32_t i = 0; first && i < vm->vcpu_count; i++)
+		vcpu_notify(&vm->vcpus[i]);
+}
+
+void axvm_shutdown(struct axvm *vm, const char *reason)
+{
+	vm_stop(vm, reason, false);
 }
 
 int vm_guest_error(struct axvm *vm, struct axvm_vcpu *vcpu, int err, const char *fmt, ...)
@@ -396,8 +426,9 @@ int vm_guest_error(struct axvm *vm, struct axvm_vcpu *vcpu, int err, const char 
 	va_start(ap, fmt);
 	ax_vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	ax_snprintf(reason, sizeof(reason), "vcpu %u: %s: %s", vcpu->id, what, ax_strerror(err));
-	axvm_shutdown(vm, reason);
+	ax_snprintf(reason, sizeof(reason), "vcpu %u at pc 0x%llx: %s: %s", vcpu->id,
+		    (unsigned long long)arch_vcpu_pc(vcpu->arch), what, ax_strerror(err));
+	vm_stop(vm, reason, true);
 	return err;
 }
 
@@ -419,6 +450,11 @@ enum axvm_state axvm_state(const struct axvm *vm)
 const char *axvm_stop_reason(const struct axvm *vm)
 {
 	return axvm_state(vm) == AXVM_STATE_STOPPED ? vm->stop_reason.msg : "";
+}
+
+bool axvm_stopped_by_error(const struct axvm *vm)
+{
+	return axvm_state(vm) == AXVM_STATE_STOPPED && atomic_load(&vm->stopped_by_error);
 }
 
 uint32_t axvm_vcpu_count(const struct axvm *vm)
@@ -450,10 +486,20 @@ size_t axvm_console_input(struct axvm *vm, const uint8_t *bytes, size_t n)
 
 int axvm_read_guest(struct axvm *vm, uint64_t g, void *buf, size_t len)
 {
-	return axaddrspace_read(&vm->as, gpa(g), buf, len);
+	int err;
+
+	spin_lock(&vm->as_lock);
+	err = axaddrspace_read(&vm->as, gpa(g), buf, len);
+	spin_unlock(&vm->as_lock);
+	return err;
 }
 
 int axvm_write_guest(struct axvm *vm, uint64_t g, const void *buf, size_t len)
 {
-	return axaddrspace_write(&vm->as, gpa(g), buf, len);
+	int err;
+
+	spin_lock(&vm->as_lock);
+	err = axaddrspace_write(&vm->as, gpa(g), buf, len);
+	spin_unlock(&vm->as_lock);
+	return err;
 }

@@ -17,14 +17,15 @@ struct axvm_vcpu {
 	struct axvm *vm;
 	uint32_t id;
 	_Atomic int state;	   /* enum axvm_vcpu_state */
+	_Atomic int power;	   /* enum axvm_vcpu_power */
 	_Atomic int32_t bound_cpu; /* -1 when unbound */
-	_Atomic bool powered;
-	int32_t affinity; /* -1: any physical CPU */
+	int32_t affinity;	   /* -1: any physical CPU */
 	struct arch_vcpu *arch;
+	void *host_data;
 	_Atomic uint64_t pending[AXVM_VECTOR_WORDS]; /* interrupts to inject before entry */
 	_Atomic uint64_t levels[AXVM_VECTOR_WORDS];  /* level lines as they should be */
 	_Atomic bool irq_changed; /* pending or levels changed since the last delivery */
-	uint64_t levels_applied[AXVM_VECTOR_WORDS];  /* as the backend last saw them */
+	uint64_t levels_applied[AXVM_VECTOR_WORDS]; /* as the backend last saw them */
 	uint64_t exits[AXVM_EXIT_KINDS];
 };
 
@@ -34,8 +35,11 @@ struct axvm {
 	_Atomic int state; /* enum axvm_state */
 	struct spinlock stop_lock;
 	struct ax_diag stop_reason;
-	uint64_t entry;
-	uint64_t boot_arg; /* the DTB's guest-physical address, or 0 */
+	_Atomic bool stopped_by_error;
+	struct axvm_config cfg;	   /* as created; its blob outlives the VM */
+	struct axvm_images images; /* the host's, reloaded at each reset */
+	uint64_t boot_arg;	   /* the DTB's guest-physical address, or 0 */
+	struct spinlock as_lock;   /* serialises changes to the address space and guest copies */
 	struct axaddrspace as;
 	bool as_ready;
 	struct spinlock device_lock; /* serialises every access to devices and their state */
@@ -43,6 +47,9 @@ struct axvm {
 	bool devices_ready;
 	struct axdevice *console;
 	struct axdevice *plic; /* the interrupt controller device lines are routed to, if any */
+	struct spinlock power_lock; /* serialises vCPU power-ons with resets */
+	_Atomic bool reset_claimed; /* a CPU is resetting the VM */
+	_Atomic uint32_t resets;
 	uint32_t vcpu_count;
 	struct axvm_vcpu vcpus[AXVM_MAX_VCPUS];
 };
@@ -50,12 +57,37 @@ struct axvm {
 /* Moves vcpu from state `from` to `to`; AXERR_BAD_STATE if it was not in `from`. */
 int vcpu_transition(struct axvm_vcpu *vcpu, enum axvm_vcpu_state from, enum axvm_vcpu_state to);
 
+/* Moves vcpu's power state from `from` to `to`; false if it was not in `from`. */
+bool vcpu_power_transition(struct axvm_vcpu *vcpu, enum axvm_vcpu_power from,
+			   enum axvm_vcpu_power to);
+
+/* Resets vcpu's queued interrupts and puts it OFF (or, with entry set, START_PENDING at entry
+ * with arg); the caller holds the VM's power lock and the vCPU is unbound. */
+int vcpu_power_on(struct axvm_vcpu *vcpu, uint64_t entry, uint64_t arg);
+void vcpu_power_off(struct axvm_vcpu *vcpu);
+
 /* Injects every queued interrupt into the backend (on the vCPU's own CPU). */
 void vcpu_deliver_pending(struct axvm_vcpu *vcpu);
+
+/* Tells the host that vcpu has something new to act on. */
+void vcpu_notify(struct axvm_vcpu *vcpu);
 
 /* Stops vm because of something its guest did, logging and recording why; returns err. */
 int vm_guest_error(struct axvm *vm, struct axvm_vcpu *vcpu, int err, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+
+/* Stops vm for good with reason; error marks a stop no guest asked for. */
+void vm_stop(struct axvm *vm, const char *reason, bool error);
+
+/* The guest asked for a reset: restarts the VM (axvm_reset once its vCPUs are off their CPUs),
+ * or stops it if its configuration says so. */
+void vm_request_reset(struct axvm *vm);
+
+/* Builds the VM's devices from its configuration (at create and at each reset). */
+int vm_build_devices(struct axvm *vm, struct ax_diag *diag);
+
+/* Copies the configured images into guest memory (at create and at each reset). */
+int vm_load_images(struct axvm *vm, struct ax_diag *diag);
 
 /* Logs a formatted line through the HAL. */
 void axvm_logf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -21,9 +21,9 @@ uint32_t CurrentCpu()
 	return current->cpu;
 }
 
-void KickCpu(uint32_t cpu)
+void VcpuNotify(axvm_vcpu *vcpu)
 {
-	current->kicks.push_back(cpu);
+	current->notified.push_back(vcpu);
 }
 
 void ConsoleTx(uint32_t vm_id, uint8_t byte)
@@ -45,7 +45,7 @@ TestHal::TestHal(size_t pages) : mm(pages)
 	hal_.heap = heap.ops;
 	hal_.time_ns = TimeNs;
 	hal_.current_cpu = CurrentCpu;
-	hal_.kick_cpu = KickCpu;
+	hal_.vcpu_notify = VcpuNotify;
 	hal_.console_tx = ConsoleTx;
 	hal_.log = Log;
 	EXPECT_EQ(axvm_init(&hal_), 0);

@@ -1,5 +1,5 @@
 /* A HAL for host tests: pages from TestMm, objects from malloc, a settable "current CPU", and
- * recorders for kicks, console output and log lines. */
+ * recorders for vCPU notifications, console output and log lines. */
 #ifndef AXVM_CORE_TESTS_TEST_HAL_H
 #define AXVM_CORE_TESTS_TEST_HAL_H
 
@@ -23,7 +23,7 @@ class TestHal
 	TestMm mm;
 	MallocAllocator heap;
 	uint32_t cpu = 0;			 /* what current_cpu returns */
-	std::vector<uint32_t> kicks;		 /* kick_cpu calls */
+	std::vector<axvm_vcpu *> notified;	 /* vcpu_notify calls */
 	std::map<uint32_t, std::string> console; /* bytes written, per VM id */
 	std::vector<std::string> log;		 /* log lines */
 

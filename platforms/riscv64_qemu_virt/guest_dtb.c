@@ -175,6 +175,28 @@ static int add_soc(void *fdt, const struct axvm_config *cfg, char *stdout, size_
 	return err ? err : fdt_end_node(fdt);
 }
 
+/* /chosen: the console, the guest's command line, and where its initrd was loaded. */
+static int add_chosen(void *fdt, const struct axvm_config *cfg, const struct guest_dtb_params *p,
+		      const char *stdout)
+{
+	int err = fdt_begin_node(fdt, "chosen");
+
+	if (!err && stdout[0])
+		err = fdt_property_string(fdt, "stdout-path", stdout);
+	err = err ? err : fdt_property_string(fdt, "bootargs", cfg->bootargs ? cfg->bootargs : "");
+	for (size_t i = 0; i < cfg->image_count && !err && p->initrd_size; i++) {
+		const struct axvm_image *img = &cfg->images[i];
+
+		if (img->kind != AXVM_IMAGE_INITRD)
+			continue;
+		err = fdt_property_u64(fdt, "linux,initrd-start", img->load_gpa);
+		err =
+		    err ? err
+			: fdt_property_u64(fdt, "linux,initrd-end", img->load_gpa + p->initrd_size);
+	}
+	return err ? err : fdt_end_node(fdt);
+}
+
 int riscv_guest_dtb(const struct axvm_config *cfg, const struct guest_dtb_params *p, void *buf,
 		    size_t size)
 {
@@ -190,11 +212,7 @@ int riscv_guest_dtb(const struct axvm_config *cfg, const struct guest_dtb_params
 	err = err ? err : add_cpus(buf, cfg, p);
 	err = err ? err : add_memory(buf, cfg);
 	err = err ? err : add_soc(buf, cfg, stdout, sizeof(stdout));
-	err = err ? err : fdt_begin_node(buf, "chosen");
-	if (!err && stdout[0])
-		err = fdt_property_string(buf, "stdout-path", stdout);
-	err = err ? err : fdt_property_string(buf, "bootargs", p->bootargs);
-	err = err ? err : fdt_end_node(buf);
+	err = err ? err : add_chosen(buf, cfg, p, stdout);
 	err = err ? err : fdt_end_node(buf);
 	err = err ? err : fdt_finish(buf);
 	return err ? AXERR_NO_MEMORY : AX_OK;

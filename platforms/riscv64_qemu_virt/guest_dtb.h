@@ -10,7 +10,7 @@
 struct guest_dtb_params {
 	uint32_t timebase_hz; /* the time CSR's rate */
 	const char *isa;      /* riscv,isa of every guest hart: the host's without 'h' */
-	const char *bootargs; /* /chosen bootargs; "" for none */
+	size_t initrd_size;   /* bytes of the initrd the VM loads (0: none) */
 };
 
 /*

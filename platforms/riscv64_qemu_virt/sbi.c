@@ -25,6 +25,11 @@ long sbi_hart_start(uint64_t hart_id, uint64_t start, uint64_t opaque)
 	return sbi_call(SBI_EXT_HSM, 0, hart_id, start, opaque).error;
 }
 
+void sbi_set_timer(uint64_t stime)
+{
+	sbi_call(SBI_EXT_TIME, 0, stime, 0, 0);
+}
+
 long sbi_send_ipi(uint64_t hart_mask, uint64_t hart_mask_base)
 {
 	return sbi_call(SBI_EXT_IPI, 0, hart_mask, hart_mask_base, 0).error;

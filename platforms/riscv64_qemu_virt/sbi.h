@@ -8,6 +8,7 @@
 #define SBI_EXT_HSM 0x48534d
 #define SBI_EXT_SRST 0x53525354
 #define SBI_EXT_IPI 0x735049
+#define SBI_EXT_TIME 0x54494d45
 
 struct sbi_ret {
 	long error;
@@ -23,6 +24,9 @@ void sbi_console_putchar(char c);
 
 /* HSM hart_start: starts hart_id at the physical address start with a1 = opaque. */
 long sbi_hart_start(uint64_t hart_id, uint64_t start, uint64_t opaque);
+
+/* TIME: the next supervisor timer interrupt at stime (UINT64_MAX: none); clears a pending one. */
+void sbi_set_timer(uint64_t stime);
 
 /* sPI: sends a supervisor software interrupt to the harts in hart_mask (from hart_mask_base). */
 long sbi_send_ipi(uint64_t hart_mask, uint64_t hart_mask_base);

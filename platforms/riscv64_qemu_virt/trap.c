@@ -3,7 +3,7 @@
 #include <board/console.h>
 #include <board/host.h>
 
-#include "trap_cause.h"
+#include <riscv_vcpu/trap_cause.h>
 
 /* Set while a CSR read may raise an illegal-instruction trap on purpose. */
 static volatile bool probing;

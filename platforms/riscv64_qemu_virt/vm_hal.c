@@ -7,6 +7,7 @@
 #include <axvm/spinlock.h>
 #include <axvm/vm.h>
 #include <board/console.h>
+#include <board/console_mux.h>
 #include <board/vm_host.h>
 #include <stdatomic.h>
 
@@ -16,6 +17,7 @@
 
 #define SIE_SSIE (1ull << 1)
 #define SIP_SSIP (1ull << 1)
+#define IRQ_S_SOFT 1
 
 /* Each heap object is whole pages with this header in front. */
 struct heap_header {
@@ -30,10 +32,6 @@ static char guest_isa[32];
 static uint64_t bundle_base;
 static uint64_t bundle_size;
 static atomic_bool vms_ready;
-
-static struct spinlock console_lock = SPINLOCK_INIT;
-static uint32_t console_vm; /* the VM whose line is open on the host console */
-static bool console_mid_line;
 
 static int mm_alloc(void *ctx, size_t count, size_t align, hpa_t *out)
 {
@@ -100,31 +98,22 @@ static void kick_cpu(uint32_t cpu)
 		sbi_send_ipi(1, hart_ids[cpu]);
 }
 
-/* Guest console output goes out as it comes (interactive guests need their prompts), each
- * line led by the VM's id; a line another VM interrupts is ended first. */
-static void console_tx(uint32_t vm_id, uint8_t byte)
+static uint64_t counter_now(void)
 {
-	spin_lock(&console_lock);
-	if (console_mid_line && console_vm != vm_id) {
-		kprintf("\n");
-		console_mid_line = false;
-	}
-	if (byte != '\r') {
-		if (!console_mid_line)
-			kprintf("[vm%u] ", vm_id);
-		kprintf("%c", byte);
-		console_mid_line = byte != '\n';
-		console_vm = vm_id;
-	}
-	spin_unlock(&console_lock);
+	uint64_t t;
+
+	__asm__ volatile("rdtime %0" : "=r"(t));
+	return t;
 }
 
-/* Host console input goes to the first VM of the bundle. */
+/* Host console input goes to the first VM of the bundle. A VM that waits for input shows its
+ * prompt. */
 static size_t console_rx(uint32_t vm_id, uint8_t *buf, size_t max)
 {
 	size_t n = 0;
 	int c;
 
+	console_mux_input_poll(vm_id);
 	if (vm_id != vm_host_console_vm())
 		return 0;
 	while (n < max && (c = ns16550_getc()) >= 0)
@@ -142,27 +131,30 @@ static const struct axvm_hal hal = {
     .heap = {.alloc = heap_alloc, .free = heap_free},
     .time_ns = time_ns,
     .current_cpu = current_cpu,
-    .kick_cpu = kick_cpu,
-    .console_tx = console_tx,
+    .vcpu_notify = vm_host_vcpu_notify,
+    .console_tx = console_mux_putc,
     .console_rx = console_rx,
     .log = log_line,
 };
 
+/* A kick is a supervisor software interrupt (sip.SSIP); the timer's (STIP) clears when the
+ * timer is armed again. */
 static void wait_for_interrupt(void)
 {
 	__asm__ volatile("wfi");
+	__asm__ volatile("csrc sip, %0" ::"r"(SIP_SSIP));
 }
 
 static void ack_interrupt(uint64_t vector)
 {
-	if (vector == 1)
+	if (vector == IRQ_S_SOFT)
 		__asm__ volatile("csrc sip, %0" ::"r"(SIP_SSIP));
 }
 
-static int make_guest_dtb(const struct axvm_config *cfg, void *buf, size_t size)
+static int make_guest_dtb(const struct axvm_config *cfg, size_t initrd_size, void *buf, size_t size)
 {
 	const struct guest_dtb_params p = {
-	    .timebase_hz = (uint32_t)timebase, .isa = guest_isa, .bootargs = ""};
+	    .timebase_hz = (uint32_t)timebase, .isa = guest_isa, .initrd_size = initrd_size};
 
 	return riscv_guest_dtb(cfg, &p, buf, size);
 }
@@ -170,6 +162,9 @@ static int make_guest_dtb(const struct axvm_config *cfg, void *buf, size_t size)
 static const struct vm_host_cpu_ops cpu_ops = {
     .wait_for_interrupt = wait_for_interrupt,
     .ack_interrupt = ack_interrupt,
+    .counter_now = counter_now,
+    .timer_arm = sbi_set_timer,
+    .kick = kick_cpu,
     .guest_dtb = make_guest_dtb,
 };
 
@@ -202,7 +197,7 @@ enum host_exit vm_hal_run(const struct host_boot_info *info)
 	    .gpa_bits = arch_stage2_format()->gpa_bits,
 	    .known_devices = known,
 	};
-	size_t failed;
+	size_t failed, not_started;
 
 	if (!bundle_size) {
 		kprintf("no VM bundle (QEMU -initrd): nothing to run\n");
@@ -211,12 +206,17 @@ enum host_exit vm_hal_run(const struct host_boot_info *info)
 	if (axvm_init(&hal) != AX_OK)
 		return HOST_EXIT_FAILURE;
 	enable_hart();
-	if (!vm_host_start((const void *)(uintptr_t)bundle_base, bundle_size, &limits, &cpu_ops))
+	if (!vm_host_start((const void *)(uintptr_t)bundle_base, bundle_size, &limits, &cpu_ops,
+			   timebase))
 		kprintf("no VM could be started\n");
 	atomic_store(&vms_ready, true);
-	failed = vm_host_run_cpu(0);
+	vm_host_run_cpu(0);
+	failed = vm_host_stopped_by_error();
+	not_started = vm_host_not_started();
 	kprintf("all VMs stopped (%zu by an error)\n", failed);
-	return HOST_EXIT_SUCCESS;
+	if (not_started)
+		kprintf("%zu VM(s) could not be started\n", not_started);
+	return failed || not_started ? HOST_EXIT_FAILURE : HOST_EXIT_SUCCESS;
 }
 
 void vm_hal_secondary_run(size_t index)

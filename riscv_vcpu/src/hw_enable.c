@@ -45,7 +45,8 @@ int arch_hardware_enable(void)
 		csr_clear(0x60a, HENVCFG_STCE);
 		riscv_has_sstc = false;
 	}
-	/* The host timer that stands for guest timers must interrupt guests and wake wfi. */
+	/* The host's timer (the scheduler's slices, soft guest timers) interrupts guests and wfi.
+	 */
 	csr_set(sie, SIE_STIE);
 	return AX_OK;
 }

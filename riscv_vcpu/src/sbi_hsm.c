@@ -1,29 +1,29 @@
 /* SBI Hart State Management extension (EID "HSM"): starting, stopping and suspending the
- * VM's harts, which are its vCPUs. The host owns their states (env->hart_state) and carries
- * out the exits. */
+ * VM's harts, which are its vCPUs. The host owns their states (env->hart_state, hart_start)
+ * and carries out the exits. */
 #include "sbi_internal.h"
 
-/* hart_start(hartid, start_addr, opaque): an AXVM_EXIT_CPU_UP for a stopped hart, which
- * starts at start_addr in S-mode with a0 = hartid, a1 = opaque. start_addr must be 2-byte
- * aligned guest memory (its first halfword readable). */
+/* True if a hart may start or resume at addr: 2-byte aligned guest memory whose first
+ * halfword is readable. */
+static bool valid_entry(const struct sbi_call *call, uint64_t addr)
+{
+	uint16_t first;
+
+	return !(addr & 1) && !call->env->read_guest(call->env->ctx, addr, &first, sizeof(first));
+}
+
+/* hart_start(hartid, start_addr, opaque): the stopped hart starts at start_addr in S-mode
+ * with a0 = hartid, a1 = opaque. */
 static int64_t hart_start(const struct sbi_call *call, struct sbi_result *res)
 {
 	uint64_t hartid = call->a[0];
-	uint64_t start = call->a[1];
-	uint16_t first;
-	struct axvm_exit *exit;
 
+	(void)res;
 	if (hartid >= call->hart_count)
 		return SBI_ERR_INVALID_PARAM;
-	if ((start & 1) || call->env->read_guest(call->env->ctx, start, &first, sizeof(first)))
+	if (!valid_entry(call, call->a[1]))
 		return SBI_ERR_INVALID_ADDRESS;
-	if (call->env->hart_state(call->env->ctx, hartid) != SBI_HSM_STOPPED)
-		return SBI_ERR_ALREADY_AVAILABLE;
-	exit = sbi_exit(res, AXVM_EXIT_CPU_UP);
-	exit->cpu_up.target = hartid;
-	exit->cpu_up.entry = start;
-	exit->cpu_up.arg = call->a[2];
-	return SBI_SUCCESS;
+	return call->env->hart_start(call->env->ctx, hartid, call->a[1], call->a[2]);
 }
 
 /* hart_stop(): an AXVM_EXIT_CPU_DOWN; the call does not return to the guest. */
@@ -45,22 +45,24 @@ static int64_t hart_get_status(const struct sbi_call *call, struct sbi_result *r
 	return SBI_SUCCESS;
 }
 
-/* hart_suspend(suspend_type, resume_addr, opaque). The default retentive suspend is a WFI
- * that the host carries out (AXVM_EXIT_HALT) and returns SBI_SUCCESS once an interrupt wakes
- * the hart. The default non-retentive suspend is a valid type this implementation does not
- * do (SBI_ERR_NOT_SUPPORTED); reserved and platform-specific types (none are implemented) are
- * SBI_ERR_INVALID_PARAM. */
+/* hart_suspend(suspend_type, resume_addr, opaque), suspend_type being 32 bits wide: the
+ * host carries out the wait (AXVM_EXIT_HALT with halt.suspend), reporting the hart SUSPENDED
+ * until an interrupt wakes it. The default retentive suspend then returns SBI_SUCCESS; the
+ * default non-retentive one resumes at resume_addr instead (env->resume_at). Reserved and
+ * platform-specific types (none are implemented) are SBI_ERR_INVALID_PARAM. */
 static int64_t hart_suspend(const struct sbi_call *call, struct sbi_result *res)
 {
-	uint64_t type = call->a[0];
+	uint32_t type = (uint32_t)call->a[0];
 
-	if (type == SBI_HSM_SUSPEND_RETENTIVE) {
-		sbi_exit(res, AXVM_EXIT_HALT);
-		return SBI_SUCCESS;
+	if (type != SBI_HSM_SUSPEND_RETENTIVE && type != SBI_HSM_SUSPEND_NON_RETENTIVE)
+		return SBI_ERR_INVALID_PARAM;
+	if (type == SBI_HSM_SUSPEND_NON_RETENTIVE) {
+		if (!valid_entry(call, call->a[1]))
+			return SBI_ERR_INVALID_ADDRESS;
+		call->env->resume_at(call->env->ctx, call->a[1], call->a[2]);
 	}
-	if (type == SBI_HSM_SUSPEND_NON_RETENTIVE)
-		return SBI_ERR_NOT_SUPPORTED;
-	return SBI_ERR_INVALID_PARAM;
+	sbi_exit(res, AXVM_EXIT_HALT)->halt.suspend = true;
+	return SBI_SUCCESS;
 }
 
 static const sbi_fn fns[] = {

@@ -1,5 +1,5 @@
-/* The RISC-V backend's vCPU lifecycle: create, entry point, G-stage root, binding to a hart
- * (which loads the VS-level CSRs), register writes and interrupt injection. */
+/* The RISC-V backend's vCPU lifecycle: create, reset to the boot state, G-stage root, binding
+ * to a hart (which loads the VS-level CSRs), register writes, interrupts and the timer. */
 #include <axaddrspace/formats.h>
 #include <axvm/error.h>
 #include <riscv_vcpu/csr_policy.h>
@@ -8,36 +8,48 @@
 #include "csr.h"
 #include "vcpu_state.h"
 
-/*
- * Guest FP state is switched lazily. The hypervisor never uses FP, so a hart's FP registers
- * hold the state of the last vCPU that ran there (fp_owner). Unbinding saves them only if the
- * guest dirtied them (sstatus.FS = Dirty); binding loads them only if another vCPU has used
- * this hart's registers since.
- */
+#define MAX_HARTS 64
+
 #define SSTATUS_FS (3ull << 13)
 #define SSTATUS_FS_CLEAN (2ull << 13)
 #define SSTATUS_FS_DIRTY (3ull << 13)
+#define SIE_SSIE (1ull << 1)
+#define SIE_STIE (1ull << 5)
+#define SIE_SEIE (1ull << 9)
+#define HVIP_VSTIP (1ull << 6)
+#define CSR_HIP_VS_BITS ((1ull << 2) | (1ull << 6) | (1ull << 10))
 
-static struct arch_vcpu *fp_owner[64];
+/*
+ * What each hart remembers about the vCPUs that used it. Guest FP state is switched lazily:
+ * the hypervisor never uses FP, so a hart's f registers hold the state of the last vCPU that
+ * ran there (fp_owner) until another one needs them. Unbinding saves them only if the guest
+ * dirtied them (sstatus.FS = Dirty); binding loads them unless they are already this vCPU's
+ * latest (it owns them and has not run elsewhere since).
+ */
+struct riscv_hart {
+	struct arch_vcpu *fp_owner;
+	struct arch_vcpu *last_bound;
+};
 
-static uint32_t hart_index(void)
+static struct riscv_hart harts[MAX_HARTS];
+
+uint32_t riscv_hart_index(void)
 {
 	uint64_t tp;
 
 	__asm__ volatile("mv %0, tp" : "=r"(tp));
-	return (uint32_t)tp % 64;
+	return (uint32_t)tp % MAX_HARTS;
 }
 
-static void fp_bind(struct arch_vcpu *v)
+static void fp_bind(struct arch_vcpu *v, uint32_t h)
 {
-	uint32_t hart = hart_index();
-
-	if (fp_owner[hart] == v)
+	if (harts[h].fp_owner == v && v->fp_hart == (int32_t)h)
 		return;
 	csr_set(sstatus, SSTATUS_FS_DIRTY);
 	riscv_fp_restore(v->fp);
 	csr_clear(sstatus, SSTATUS_FS);
-	fp_owner[hart] = v;
+	harts[h].fp_owner = v;
+	v->fp_hart = (int32_t)h;
 }
 
 static void fp_unbind(struct arch_vcpu *v)
@@ -63,30 +75,44 @@ int arch_vcpu_create(const struct ax_allocator *alloc, const struct arch_vcpu_cr
 	v->vcpu_id = cfg->vcpu_id;
 	v->hart_id = cfg->guest_id;
 	v->vmid = cfg->vmid;
-	v->ctx.guest_hstatus = riscv_hstatus_initial();
-	v->ctx.guest_sstatus = riscv_guest_sstatus_initial(true);
-	v->vs.vsstatus = riscv_vsstatus_initial();
-	v->timer_deadline = UINT64_MAX;
-	v->vs.vstimecmp = UINT64_MAX;
+	v->last_hart = -1;
+	arch_vcpu_set_entry(v, gpa(0), 0);
 	*out = v;
 	return AX_OK;
 }
 
 void arch_vcpu_destroy(struct arch_vcpu *v, const struct ax_allocator *alloc)
 {
-	for (int i = 0; i < 64; i++) {
-		if (fp_owner[i] == v)
-			fp_owner[i] = NULL;
+	for (int i = 0; i < MAX_HARTS; i++) {
+		if (harts[i].fp_owner == v)
+			harts[i].fp_owner = NULL;
+		if (harts[i].last_bound == v)
+			harts[i].last_bound = NULL;
 	}
 	ax_free(alloc, v);
 }
 
-/* The RISC-V boot protocol: a0 = hart id, a1 = the devicetree. */
+/* The SBI boot protocol (and HSM hart_start): S-mode at entry with a0 = hart id, a1 = arg,
+ * satp = 0, sstatus.SIE = 0, no interrupt pending or enabled, the timer disarmed, FP off. */
 int arch_vcpu_set_entry(struct arch_vcpu *v, gpa_t entry, uint64_t arg)
 {
+	if (v->bound)
+		return AXERR_BAD_STATE;
+	memset(v->ctx.guest_x, 0, sizeof(v->ctx.guest_x));
 	v->ctx.guest_sepc = entry.v;
 	v->ctx.guest_x[10] = v->hart_id;
 	v->ctx.guest_x[11] = arg;
+	v->ctx.guest_hstatus = riscv_hstatus_initial();
+	v->ctx.guest_sstatus = riscv_guest_sstatus_initial(true);
+	memset(&v->vs, 0, sizeof(v->vs));
+	v->vs.vsstatus = riscv_vsstatus_initial();
+	v->vs.vstimecmp = UINT64_MAX;
+	v->timer_deadline = UINT64_MAX;
+	v->timer_moved = false;
+	v->resume.pending = false;
+	v->fault.valid = false;
+	memset(v->fp, 0, sizeof(v->fp));
+	v->fp_hart = -1;
 	return AX_OK;
 }
 
@@ -105,13 +131,35 @@ int arch_vcpu_setup(struct arch_vcpu *v)
 	return v->hgatp ? AX_OK : AXERR_BAD_STATE;
 }
 
+/*
+ * TLBs: G-stage and VS-stage entries are tagged with the VMID, so switching VMs needs no
+ * fence. A vCPU's VS-stage entries on this hart may be stale, though, when it last ran on
+ * another hart (its guest fenced there) or another vCPU of its VM ran here since (leaving
+ * translations its guest never fenced on this vCPU's behalf): then the VMID's VS-stage
+ * entries go. Two VMs sharing a VMID (more VMs than VMIDs) share G-stage entries too.
+ */
+static void fence_on_bind(struct arch_vcpu *v, uint32_t h)
+{
+	struct arch_vcpu *last = harts[h].last_bound;
+
+	if (last == v && v->last_hart == (int32_t)h)
+		return;
+	if (last && last->vm_id != v->vm_id && last->vmid == v->vmid)
+		hfence_gvma_all();
+	hfence_vvma_all();
+}
+
 int arch_vcpu_bind(struct arch_vcpu *v)
 {
+	uint32_t h = riscv_hart_index();
+
 	if (v->bound)
 		return AXERR_BAD_STATE;
-	fp_bind(v);
+	fp_bind(v, h);
 	csr_write(hgatp, v->hgatp);
-	hfence_gvma_all();
+	fence_on_bind(v, h);
+	harts[h].last_bound = v;
+	v->last_hart = (int32_t)h;
 	csr_write(vsstatus, v->vs.vsstatus);
 	csr_write(vsie, v->vs.vsie);
 	csr_write(vstvec, v->vs.vstvec);
@@ -123,8 +171,6 @@ int arch_vcpu_bind(struct arch_vcpu *v)
 	csr_write(hvip, v->vs.hvip);
 	if (riscv_has_sstc)
 		csr_write(0x24d, v->vs.vstimecmp); /* vstimecmp */
-	/* Another vCPU's VS-stage translations may be cached under this VMID. */
-	hfence_vvma_all();
 	v->bound = true;
 	return AX_OK;
 }
@@ -145,6 +191,9 @@ int arch_vcpu_unbind(struct arch_vcpu *v)
 	v->vs.hvip = csr_read(hvip);
 	if (riscv_has_sstc)
 		v->vs.vstimecmp = csr_read(0x24d);
+	/* Nothing of this guest may stay pending and enabled: it would end the hart's wfi. */
+	csr_write(vsie, 0);
+	csr_write(hvip, 0);
 	csr_write(hgatp, 0);
 	v->bound = false;
 	return AX_OK;
@@ -199,6 +248,48 @@ int arch_vcpu_inject_interrupt(struct arch_vcpu *v, uint32_t vector)
 	if (v->bound)
 		csr_set(hvip, bit);
 	return AX_OK;
+}
+
+static uint64_t now(void)
+{
+	uint64_t t;
+
+	__asm__ volatile("rdtime %0" : "=r"(t));
+	return t;
+}
+
+/* The guest's timer deadline: vstimecmp with Sstc, else the soft one. */
+static uint64_t timer_compare(const struct arch_vcpu *v)
+{
+	if (!riscv_has_sstc)
+		return v->timer_deadline;
+	return v->bound ? csr_read(0x24d) : v->vs.vstimecmp;
+}
+
+/* hip's VS-level bits (2, 6, 10) are the guest's sip bits (1, 5, 9) shifted up by one; with
+ * Sstc, hip.VSTIP includes vstimecmp's own signal. A soft timer that has passed its deadline
+ * counts as pending before the next entry raises it. */
+bool arch_vcpu_interrupt_pending(const struct arch_vcpu *v)
+{
+	uint64_t pending = v->bound ? csr_read(0x644) /* hip */ : v->vs.hvip;
+	uint64_t enabled = v->bound ? csr_read(vsie) : v->vs.vsie;
+
+	if (timer_compare(v) <= now())
+		pending |= HVIP_VSTIP;
+	return ((pending & CSR_HIP_VS_BITS) >> 1) & enabled & (SIE_SSIE | SIE_STIE | SIE_SEIE);
+}
+
+uint64_t arch_vcpu_timer_deadline(const struct arch_vcpu *v, bool *soft)
+{
+	uint64_t enabled = v->bound ? csr_read(vsie) : v->vs.vsie;
+
+	*soft = !riscv_has_sstc;
+	return enabled & SIE_STIE ? timer_compare(v) : UINT64_MAX;
+}
+
+uint64_t arch_vcpu_pc(const struct arch_vcpu *v)
+{
+	return v->ctx.guest_sepc;
 }
 
 const struct pt_format *arch_stage2_format(void)

@@ -2,13 +2,12 @@
  * action (SBI calls answered here) or one portable exit. */
 #include <axvm/error.h>
 #include <riscv_vcpu/insn_decode.h>
+#include <riscv_vcpu/trap_cause.h>
 
 #include "csr.h"
 #include "vcpu_sbi.h"
 #include "vcpu_state.h"
 
-#define SCAUSE_INTERRUPT (1ull << 63)
-#define IRQ_S_TIMER 5
 #define EXC_VS_ECALL 10
 #define EXC_INSN_GUEST_PAGE_FAULT 20
 #define EXC_LOAD_GUEST_PAGE_FAULT 21
@@ -16,7 +15,9 @@
 #define EXC_STORE_GUEST_PAGE_FAULT 23
 #define INSN_WFI 0x10500073u
 #define SSTATUS_SPP (1ull << 8)
+#define SSTATUS_SIE (1ull << 1)
 #define HSTATUS_SPVP (1ull << 8)
+#define HVIP_VSTIP (1ull << 6)
 
 static void stage2_fault(struct arch_vcpu *v, uint64_t cause, struct axvm_exit *exit)
 {
@@ -34,16 +35,25 @@ static void stage2_fault(struct arch_vcpu *v, uint64_t cause, struct axvm_exit *
 						.htinst = v->ctx.trap_htinst};
 }
 
-/* A virtual-instruction trap: wfi is a halt; anything else is not emulated. */
-static bool virtual_instruction(struct arch_vcpu *v, struct axvm_exit *exit, int *err)
+/* A trap this backend does not handle, for core to report. */
+static void guest_trap(const struct arch_vcpu *v, struct axvm_exit *exit)
 {
-	if (v->ctx.trap_stval == INSN_WFI) {
+	exit->kind = AXVM_EXIT_GUEST_TRAP;
+	exit->guest_trap.name = riscv_trap_cause_name(v->ctx.trap_scause);
+	exit->guest_trap.cause = v->ctx.trap_scause;
+	exit->guest_trap.info = v->ctx.trap_stval;
+}
+
+/* A virtual-instruction trap: a VS-mode wfi is a halt (VU-mode may not wait). */
+static void virtual_instruction(struct arch_vcpu *v, struct axvm_exit *exit)
+{
+	if (v->ctx.trap_stval == INSN_WFI && (v->ctx.guest_sstatus & SSTATUS_SPP)) {
 		v->ctx.guest_sepc += 4;
 		exit->kind = AXVM_EXIT_HALT;
-		return true;
+		exit->halt.suspend = false;
+		return;
 	}
-	*err = AXERR_UNSUPPORTED;
-	return true;
+	guest_trap(v, exit);
 }
 
 bool riscv_handle_trap(struct arch_vcpu *v, struct axvm_exit *exit, int *err)
@@ -52,12 +62,8 @@ bool riscv_handle_trap(struct arch_vcpu *v, struct axvm_exit *exit, int *err)
 
 	*err = AX_OK;
 	v->fault.valid = false;
-	if (cause == (SCAUSE_INTERRUPT | IRQ_S_TIMER)) {
-		/* The host timer stands for the guest's: handled here, the guest goes on. */
-		riscv_vcpu_timer_check(v);
-		return false;
-	}
 	if (cause & SCAUSE_INTERRUPT) {
+		/* The host's own: its timer, an IPI. Guest interrupts are delegated (hideleg). */
 		exit->kind = AXVM_EXIT_EXTERNAL_INTERRUPT;
 		exit->external_interrupt.vector = cause & ~SCAUSE_INTERRUPT;
 		return true;
@@ -71,13 +77,41 @@ bool riscv_handle_trap(struct arch_vcpu *v, struct axvm_exit *exit, int *err)
 		stage2_fault(v, cause, exit);
 		return true;
 	case EXC_VIRTUAL_INSTRUCTION:
-		return virtual_instruction(v, exit, err);
+		virtual_instruction(v, exit);
+		return true;
 	default:
 		/* Exceptions the guest should have handled itself were delegated to VS-mode;
 		 * anything that reaches us is a trap we do not emulate. */
-		*err = AXERR_UNSUPPORTED;
+		guest_trap(v, exit);
 		return true;
 	}
+}
+
+void riscv_vcpu_timer_check(struct arch_vcpu *v)
+{
+	uint64_t now;
+
+	if (v->timer_deadline == UINT64_MAX)
+		return;
+	__asm__ volatile("rdtime %0" : "=r"(now));
+	if (now < v->timer_deadline)
+		return;
+	v->timer_deadline = UINT64_MAX;
+	v->vs.hvip |= HVIP_VSTIP;
+	csr_set(hvip, HVIP_VSTIP);
+}
+
+/* The end of a non-retentive suspend: the hart comes back at its resume address as
+ * hart_start would start it (satp = 0, sstatus.SIE = 0, a0 = hart id, a1 = opaque). */
+static void resume_after_suspend(struct arch_vcpu *v)
+{
+	v->resume.pending = false;
+	v->ctx.guest_sepc = v->resume.addr;
+	v->ctx.guest_x[10] = v->hart_id;
+	v->ctx.guest_x[11] = v->resume.opaque;
+	v->ctx.guest_sstatus |= SSTATUS_SPP;
+	csr_clear(vsstatus, SSTATUS_SIE);
+	csr_write(vsatp, 0);
 }
 
 int arch_vcpu_run(struct arch_vcpu *v, struct axvm_exit *exit)
@@ -86,6 +120,8 @@ int arch_vcpu_run(struct arch_vcpu *v, struct axvm_exit *exit)
 
 	if (!v->bound)
 		return AXERR_BAD_STATE;
+	if (v->resume.pending)
+		resume_after_suspend(v);
 	do {
 		riscv_vcpu_timer_check(v);
 		riscv_guest_enter(&v->ctx);

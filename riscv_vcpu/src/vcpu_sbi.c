@@ -6,7 +6,6 @@
 #include "csr.h"
 
 #define HVIP_VSTIP (1ull << 6)
-#define HOST_SBI_EXT_TIME 0x54494d45
 #define HOST_SBI_EXT_RFENCE 0x52464e43
 #define HOST_SBI_REMOTE_FENCE_I 0
 #define HOST_SBI_REMOTE_HFENCE_VVMA 6
@@ -28,18 +27,12 @@ static long host_sbi(long ext, long fid, uint64_t a0, uint64_t a1, uint64_t a2, 
 	return (long)r0;
 }
 
-/* The host's own SBI timer: its interrupt pulls this hart out of the guest or out of wfi. */
-static void host_set_timer(uint64_t stime)
-{
-	host_sbi(HOST_SBI_EXT_TIME, 0, stime, 0, 0, 0);
-}
-
 /*
  * The guest's timer; its time is the host's (htimedelta is 0). With Sstc the hardware compares
- * vstimecmp with time itself. Without, the host's own timer is armed for the guest's deadline
- * and riscv_vcpu_timer_check raises hvip.VSTIP once it has passed (one vCPU per hart arms the
- * host timer: vCPUs are pinned). Either way a new deadline drops a pending interrupt, as SBI
- * set_timer requires.
+ * vstimecmp with time itself. Without, the deadline is soft: riscv_vcpu_timer_check raises
+ * hvip.VSTIP before an entry once it has passed, and the guest leaves with AXVM_EXIT_TIMER so
+ * that the host arms its own timer to interrupt the guest then. Either way a new deadline drops
+ * a pending interrupt, as SBI set_timer requires.
  */
 static void set_timer(void *ctx, uint64_t stime)
 {
@@ -53,22 +46,7 @@ static void set_timer(void *ctx, uint64_t stime)
 		return;
 	}
 	v->timer_deadline = stime;
-	host_set_timer(stime);
-}
-
-void riscv_vcpu_timer_check(struct arch_vcpu *v)
-{
-	uint64_t now;
-
-	if (v->timer_deadline == UINT64_MAX)
-		return;
-	__asm__ volatile("rdtime %0" : "=r"(now));
-	if (now < v->timer_deadline)
-		return;
-	v->timer_deadline = UINT64_MAX;
-	host_set_timer(UINT64_MAX);
-	v->vs.hvip |= HVIP_VSTIP;
-	csr_set(hvip, HVIP_VSTIP);
+	v->timer_moved = true;
 }
 
 static void console_putc(void *ctx, uint8_t byte)
@@ -99,12 +77,41 @@ static int write_guest(void *ctx, uint64_t gpa, const void *buf, size_t len)
 	return v->vm_ops.write_guest(v->vm_ops.ctx, gpa, buf, len);
 }
 
+/* Hart ids are vCPU indices; their HSM states are core's power states. */
 static enum sbi_hsm_state hart_state(void *ctx, uint64_t hartid)
 {
 	struct arch_vcpu *v = ctx;
 
-	return v->vm_ops.vcpu_powered(v->vm_ops.ctx, (uint32_t)hartid) ? SBI_HSM_STARTED
-								       : SBI_HSM_STOPPED;
+	switch (v->vm_ops.vcpu_power(v->vm_ops.ctx, (uint32_t)hartid)) {
+	case AXVM_VCPU_START_PENDING:
+		return SBI_HSM_START_PENDING;
+	case AXVM_VCPU_ON:
+		return SBI_HSM_STARTED;
+	case AXVM_VCPU_SUSPENDED:
+		return SBI_HSM_SUSPENDED;
+	case AXVM_VCPU_STOP_PENDING:
+		return SBI_HSM_STOP_PENDING;
+	case AXVM_VCPU_OFF:
+		break;
+	}
+	return SBI_HSM_STOPPED;
+}
+
+static int64_t hart_start(void *ctx, uint64_t hartid, uint64_t start, uint64_t opaque)
+{
+	struct arch_vcpu *v = ctx;
+	int err = v->vm_ops.vcpu_start(v->vm_ops.ctx, (uint32_t)hartid, start, opaque);
+
+	return !err			? SBI_SUCCESS
+	       : err == AXERR_BAD_STATE ? SBI_ERR_ALREADY_AVAILABLE
+					: SBI_ERR_FAILED;
+}
+
+static void resume_at(void *ctx, uint64_t addr, uint64_t opaque)
+{
+	struct arch_vcpu *v = ctx;
+
+	v->resume = (struct riscv_resume){.pending = true, .addr = addr, .opaque = opaque};
 }
 
 /* HFENCE.VVMA acts on the VMID in hgatp: this VM's guest-virtual translations. */
@@ -142,6 +149,8 @@ bool riscv_vcpu_sbi(struct arch_vcpu *v, struct axvm_exit *exit, int *err)
 	    .read_guest = read_guest,
 	    .write_guest = write_guest,
 	    .hart_state = hart_state,
+	    .hart_start = hart_start,
+	    .resume_at = resume_at,
 	    .local_fence = local_fence,
 	    .remote_fence = remote_fence,
 	};
@@ -157,6 +166,12 @@ bool riscv_vcpu_sbi(struct arch_vcpu *v, struct axvm_exit *exit, int *err)
 	v->ctx.guest_sepc += 4;
 	if (res.action == SBI_ACTION_EXIT) {
 		*exit = res.exit;
+		return true;
+	}
+	if (v->timer_moved) {
+		v->timer_moved = false;
+		exit->kind = AXVM_EXIT_TIMER;
+		exit->timer.deadline = v->timer_deadline;
 		return true;
 	}
 	return false;

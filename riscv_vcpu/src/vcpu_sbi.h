@@ -7,11 +7,8 @@
 #include "vcpu_state.h"
 
 /* Handles the ecall that ended the last run: writes a0/a1, moves sepc past the ecall. Returns
- * true with *exit filled when the call must go to core (HSM, SRST, IPI), false to re-enter. */
+ * true with *exit filled when the call must go to core (HSM stop and suspend, SRST, IPI, a
+ * moved soft timer), false to re-enter. */
 bool riscv_vcpu_sbi(struct arch_vcpu *v, struct axvm_exit *exit, int *err);
-
-/* Raises the guest's timer interrupt if its deadline has passed (and disarms the host timer
- * that stood for it); called before every guest entry and on a host timer interrupt. */
-void riscv_vcpu_timer_check(struct arch_vcpu *v);
 
 #endif

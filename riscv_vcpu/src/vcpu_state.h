@@ -30,6 +30,13 @@ struct riscv_pending_fault {
 	uint64_t htinst;
 };
 
+/* Where a non-retentive hart_suspend resumes. */
+struct riscv_resume {
+	bool pending;
+	uint64_t addr;
+	uint64_t opaque;
+};
+
 struct arch_vcpu {
 	struct riscv_vcpu_ctx ctx;
 	uint32_t vm_id;
@@ -42,8 +49,14 @@ struct arch_vcpu {
 	struct riscv_vs_csrs vs;
 	bool bound;
 	struct riscv_pending_fault fault;
-	uint64_t timer_deadline; /* guest time of the SBI timer; UINT64_MAX: none */
-	uint64_t fp[33];	 /* f0..f31 and fcsr while not in the hart's registers */
+	/* Without Sstc the guest's timer is soft: the time of the SBI timer (UINT64_MAX: none),
+	 * checked before each entry, and whether the guest moved it since the host last saw it. */
+	uint64_t timer_deadline;
+	bool timer_moved;
+	struct riscv_resume resume;
+	int32_t last_hart; /* the hart it was last bound to, or -1 */
+	int32_t fp_hart;   /* the hart whose f registers hold its FP state, or -1 */
+	uint64_t fp[33];   /* f0..f31 and fcsr while not in the hart's registers */
 };
 
 /* Saves/restores a vCPU's FP registers (fp_switch.S); sstatus.FS must not be Off. */
@@ -59,5 +72,12 @@ extern bool riscv_has_sstc;
 /* Fills exit from the trap that ended the last guest run; returns whether the run loop must
  * return it (false: handled inside the backend, re-enter the guest). */
 bool riscv_handle_trap(struct arch_vcpu *v, struct axvm_exit *exit, int *err);
+
+/* Raises the guest's soft timer interrupt (hvip.VSTIP) once its deadline has passed; called
+ * before every guest entry. */
+void riscv_vcpu_timer_check(struct arch_vcpu *v);
+
+/* The calling hart's index (the host keeps it in tp). */
+uint32_t riscv_hart_index(void);
 
 #endif

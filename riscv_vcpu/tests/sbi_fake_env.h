@@ -33,6 +33,11 @@ struct FakeSbiEnv {
 	std::string out;
 	std::deque<int> in;
 	std::vector<sbi_hsm_state> states;
+	struct Start {
+		uint64_t hart, addr, opaque;
+	};
+	std::vector<Start> starts;  /* hart_start calls that succeeded */
+	std::vector<Start> resumes; /* resume_at calls (hart: the caller) */
 	std::vector<uint64_t> timers;
 	std::vector<Fence> fences;
 	int64_t remote_result = SBI_SUCCESS;
@@ -83,6 +88,19 @@ struct FakeSbiEnv {
 			EXPECT_LT(hart, self->hart_count)
 			    << "hart_state asked about a hart outside the VM";
 			return self->states.at(hart);
+		};
+		env.hart_start = [](void *ctx, uint64_t hart, uint64_t addr, uint64_t opaque) {
+			auto *self = Self(ctx);
+			EXPECT_LT(hart, self->hart_count) << "hart_start of a hart outside the VM";
+			if (self->states.at(hart) != SBI_HSM_STOPPED)
+				return (int64_t)SBI_ERR_ALREADY_AVAILABLE;
+			self->states[hart] = SBI_HSM_START_PENDING;
+			self->starts.push_back({hart, addr, opaque});
+			return (int64_t)SBI_SUCCESS;
+		};
+		env.resume_at = [](void *ctx, uint64_t addr, uint64_t opaque) {
+			auto *self = Self(ctx);
+			self->resumes.push_back({self->hartid, addr, opaque});
 		};
 		env.local_fence = [](void *ctx, const sbi_fence *f) {
 			Self(ctx)->fences.push_back({*f, 0, false});

@@ -9,15 +9,20 @@ constexpr uint64_t kEntry = FakeSbiEnv::kMemBase + 0x1000;
 
 /* --- HSM --- */
 
-TEST(SbiHsm, StartingAStoppedHartIsACpuUpExit)
+TEST(SbiHsm, StartingAStoppedHartGoesToTheHost)
 {
 	FakeSbiEnv f;
 	sbi_result r = f.Call(SBI_EXT_HSM, SBI_HSM_HART_START, {2, kEntry, 0xfeedface});
 
-	ExpectExit(r, AXVM_EXIT_CPU_UP);
-	EXPECT_EQ(r.exit.cpu_up.target, 2u);
-	EXPECT_EQ(r.exit.cpu_up.entry, kEntry);
-	EXPECT_EQ(r.exit.cpu_up.arg, 0xfeedfaceu);
+	ExpectResume(r, SBI_SUCCESS);
+	ASSERT_EQ(f.starts.size(), 1u);
+	EXPECT_EQ(f.starts[0].hart, 2u);
+	EXPECT_EQ(f.starts[0].addr, kEntry);
+	EXPECT_EQ(f.starts[0].opaque, 0xfeedfaceu);
+	EXPECT_EQ(f.states[2], SBI_HSM_START_PENDING);
+	/* A second start of the same hart. */
+	ExpectResume(f.Call(SBI_EXT_HSM, SBI_HSM_HART_START, {2, kEntry, 0}),
+		     SBI_ERR_ALREADY_AVAILABLE);
 }
 
 TEST(SbiHsm, StartingAHartThatIsNotStoppedIsAlreadyAvailable)
@@ -34,6 +39,7 @@ TEST(SbiHsm, StartingAHartThatIsNotStoppedIsAlreadyAvailable)
 	/* The caller itself is running. */
 	ExpectResume(f.Call(SBI_EXT_HSM, SBI_HSM_HART_START, {0, kEntry, 0}),
 		     SBI_ERR_ALREADY_AVAILABLE);
+	EXPECT_TRUE(f.starts.empty());
 }
 
 TEST(SbiHsm, StartingAHartOutsideTheVmIsInvalid)
@@ -43,6 +49,7 @@ TEST(SbiHsm, StartingAHartOutsideTheVmIsInvalid)
 	for (uint64_t hart : {4ull, 63ull, 64ull, 1ull << 32, ~0ull})
 		ExpectResume(f.Call(SBI_EXT_HSM, SBI_HSM_HART_START, {hart, kEntry, 0}),
 			     SBI_ERR_INVALID_PARAM);
+	EXPECT_TRUE(f.starts.empty());
 }
 
 TEST(SbiHsm, StartAddressMustBeAlignedGuestMemory)
@@ -54,10 +61,12 @@ TEST(SbiHsm, StartAddressMustBeAlignedGuestMemory)
 		 kEntry + 1, end, end - 1, FakeSbiEnv::kMemBase - 2, 0, ~0ull - 1})
 		ExpectResume(f.Call(SBI_EXT_HSM, SBI_HSM_HART_START, {1, addr, 0}),
 			     SBI_ERR_INVALID_ADDRESS);
+	EXPECT_TRUE(f.starts.empty());
 	/* A compressed first instruction at the very end of memory is fine. */
-	ExpectExit(f.Call(SBI_EXT_HSM, SBI_HSM_HART_START, {1, end - 2, 0}), AXVM_EXIT_CPU_UP);
-	ExpectExit(f.Call(SBI_EXT_HSM, SBI_HSM_HART_START, {3, FakeSbiEnv::kMemBase + 2, 0}),
-		   AXVM_EXIT_CPU_UP);
+	ExpectResume(f.Call(SBI_EXT_HSM, SBI_HSM_HART_START, {1, end - 2, 0}), SBI_SUCCESS);
+	ExpectResume(f.Call(SBI_EXT_HSM, SBI_HSM_HART_START, {3, FakeSbiEnv::kMemBase + 2, 0}),
+		     SBI_SUCCESS);
+	EXPECT_EQ(f.starts.size(), 2u);
 }
 
 TEST(SbiHsm, StopIsACpuDownExit)
@@ -85,31 +94,56 @@ TEST(SbiHsm, GetStatusReportsTheHostsState)
 			     SBI_ERR_INVALID_PARAM);
 }
 
-TEST(SbiHsm, RetentiveSuspendIsAHalt)
+void ExpectSuspend(const sbi_result &r)
+{
+	ExpectExit(r, AXVM_EXIT_HALT);
+	EXPECT_TRUE(r.exit.halt.suspend);
+}
+
+TEST(SbiHsm, RetentiveSuspendIsASuspendHalt)
 {
 	FakeSbiEnv f;
 
 	/* resume_addr and opaque are ignored by a retentive suspend. */
-	ExpectExit(f.Call(SBI_EXT_HSM, SBI_HSM_HART_SUSPEND, {SBI_HSM_SUSPEND_RETENTIVE, 1, 2}),
-		   AXVM_EXIT_HALT);
+	ExpectSuspend(f.Call(SBI_EXT_HSM, SBI_HSM_HART_SUSPEND, {SBI_HSM_SUSPEND_RETENTIVE, 1, 2}));
+	EXPECT_TRUE(f.resumes.empty());
 }
 
-TEST(SbiHsm, NonRetentiveSuspendIsNotSupported)
+TEST(SbiHsm, SuspendTypeIsThirtyTwoBitsWide)
 {
 	FakeSbiEnv f;
 
-	ExpectResume(
-	    f.Call(SBI_EXT_HSM, SBI_HSM_HART_SUSPEND, {SBI_HSM_SUSPEND_NON_RETENTIVE, kEntry, 0}),
-	    SBI_ERR_NOT_SUPPORTED);
+	/* The upper half of a0 is not part of suspend_type. */
+	ExpectSuspend(f.Call(SBI_EXT_HSM, SBI_HSM_HART_SUSPEND, {0xffffffff00000000ull, 1, 2}));
+	ExpectSuspend(
+	    f.Call(SBI_EXT_HSM, SBI_HSM_HART_SUSPEND, {0x1234567880000000ull, kEntry, 3}));
+	ASSERT_EQ(f.resumes.size(), 1u) << "a non-retentive suspend";
+}
+
+TEST(SbiHsm, NonRetentiveSuspendResumesAtTheGivenAddress)
+{
+	FakeSbiEnv f;
+
+	f.hartid = 1;
+	ExpectSuspend(f.Call(SBI_EXT_HSM, SBI_HSM_HART_SUSPEND,
+			     {SBI_HSM_SUSPEND_NON_RETENTIVE, kEntry + 2, 0x77}));
+	ASSERT_EQ(f.resumes.size(), 1u);
+	EXPECT_EQ(f.resumes[0].hart, 1u);
+	EXPECT_EQ(f.resumes[0].addr, kEntry + 2);
+	EXPECT_EQ(f.resumes[0].opaque, 0x77u);
+	for (uint64_t addr : std::initializer_list<uint64_t>{kEntry + 1, 0, ~0ull - 1})
+		ExpectResume(f.Call(SBI_EXT_HSM, SBI_HSM_HART_SUSPEND,
+				    {SBI_HSM_SUSPEND_NON_RETENTIVE, addr, 0}),
+			     SBI_ERR_INVALID_ADDRESS);
+	EXPECT_EQ(f.resumes.size(), 1u) << "a refused suspend does not resume anywhere";
 }
 
 TEST(SbiHsm, ReservedAndPlatformSuspendTypesAreInvalid)
 {
 	FakeSbiEnv f;
 
-	for (uint64_t type :
-	     {0x1ull, 0x0fffffffull, 0x10000000ull, 0x7fffffffull, 0x80000001ull, 0x8fffffffull,
-	      0x90000000ull, 0xffffffffull, 0x100000000ull, 0x180000000ull, ~0ull})
+	for (uint64_t type : {0x1ull, 0x0fffffffull, 0x10000000ull, 0x7fffffffull, 0x80000001ull,
+			      0x8fffffffull, 0x90000000ull, 0xffffffffull, 0x1000000001ull, ~0ull})
 		ExpectResume(f.Call(SBI_EXT_HSM, SBI_HSM_HART_SUSPEND, {type, kEntry, 0}),
 			     SBI_ERR_INVALID_PARAM);
 }

@@ -86,6 +86,7 @@ int arch_vcpu_create(const struct ax_allocator *alloc, const struct arch_vcpu_cr
 	v->s.vcpu_id = cfg->vcpu_id;
 	v->s.guest_id = cfg->guest_id;
 	v->s.vmid = cfg->vmid;
+	v->s.timer_deadline = UINT64_MAX;
 	v->guest = next_guest;
 	v->guest_ctx = next_guest_ctx;
 	live[slot] = v;
@@ -104,9 +105,15 @@ void arch_vcpu_destroy(struct arch_vcpu *v, const struct ax_allocator *alloc)
 
 int arch_vcpu_set_entry(struct arch_vcpu *v, gpa_t entry, uint64_t arg)
 {
+	if (v->s.bound)
+		return AXERR_BAD_STATE;
 	v->s.entry = entry.v;
 	v->s.entry_arg = arg;
 	v->s.entry_set = true;
+	v->s.pc = entry.v;
+	v->s.irq_pending = false;
+	v->s.timer_deadline = UINT64_MAX;
+	v->s.entry_resets++;
 	return AX_OK;
 }
 
@@ -199,4 +206,20 @@ int arch_vcpu_inject_interrupt(struct arch_vcpu *v, uint32_t vector)
 	if (v->s.injected_count < SIM_MAX_INJECTED)
 		v->s.injected[v->s.injected_count++] = vector;
 	return AX_OK;
+}
+
+bool arch_vcpu_interrupt_pending(const struct arch_vcpu *v)
+{
+	return v->s.irq_pending;
+}
+
+uint64_t arch_vcpu_timer_deadline(const struct arch_vcpu *v, bool *soft)
+{
+	*soft = v->s.timer_soft;
+	return v->s.timer_deadline;
+}
+
+uint64_t arch_vcpu_pc(const struct arch_vcpu *v)
+{
+	return v->s.pc;
 }

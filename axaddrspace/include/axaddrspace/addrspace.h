@@ -69,9 +69,15 @@ int axaddrspace_protect(struct axaddrspace *as, gpa_t g, uint64_t size, uint32_t
 const struct axaddr_region *axaddrspace_find_region(const struct axaddrspace *as, gpa_t g);
 
 /* Handles a stage-2 fault at g: populates a lazy alloc region's page if the region allows
- * the access. *fixed tells whether the guest may retry. Returns 0 or AXERR_NO_MEMORY. */
+ * the access. A page that is already mapped with the access (another CPU populated it first)
+ * counts as fixed too. *fixed tells whether the guest may retry. Returns 0 or
+ * AXERR_NO_MEMORY. The caller serialises it with every other change to the space. */
 int axaddrspace_handle_page_fault(struct axaddrspace *as, gpa_t g, enum axaddr_access access,
 				  bool *fixed);
+
+/* Zeroes every page of guest memory the alloc regions hold (populated lazy pages included);
+ * the mappings stay. Linear regions are the caller's memory and are left alone. */
+void axaddrspace_scrub(struct axaddrspace *as);
 
 /* Translates g through the page table. Returns 0 or AXERR_NOT_MAPPED. */
 int axaddrspace_translate(const struct axaddrspace *as, gpa_t g, struct pt_mapping *out);

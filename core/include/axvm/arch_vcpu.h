@@ -5,7 +5,8 @@
  *
  * Per physical CPU: arch_has_hardware_support, arch_hardware_enable/disable.
  * Per vCPU: create, set_entry, set_stage2, setup, bind/unbind, run, decode_mmio, set_gpr,
- * set_return_value, inject_interrupt, destroy.
+ * set_return_value, inject_interrupt, set_interrupt_level, interrupt_pending, timer_deadline,
+ * pc, destroy.
  *
  * Stage-2 faults: a backend reports a guest access that faulted in stage 2 as
  * AXVM_EXIT_NESTED_PAGE_FAULT without moving the guest's pc. Core decides what it was: inside a
@@ -27,6 +28,15 @@
 
 struct arch_vcpu;
 
+/* A vCPU's power state, as firmware interfaces report it (SBI HSM, PSCI AFFINITY_INFO). */
+enum axvm_vcpu_power {
+	AXVM_VCPU_OFF,		 /* never started, or stopped and off its physical CPU */
+	AXVM_VCPU_START_PENDING, /* started, not yet back in the guest */
+	AXVM_VCPU_ON,		 /* running guest code, or runnable */
+	AXVM_VCPU_SUSPENDED,	 /* in a firmware suspend call until an interrupt */
+	AXVM_VCPU_STOP_PENDING,	 /* stopped itself, not yet off its physical CPU */
+};
+
 /* What the VM around a vCPU offers its backend (for firmware calls such as SBI or PSCI).
  * Core fills it; ctx is core's vCPU. Every function may be called from arch_vcpu_run. */
 struct arch_vcpu_vm_ops {
@@ -38,8 +48,12 @@ struct arch_vcpu_vm_ops {
 	/* Copies guest memory out of / into the VM; 0 or a negative axerr. */
 	int (*read_guest)(void *ctx, uint64_t gpa, void *buf, size_t len);
 	int (*write_guest)(void *ctx, uint64_t gpa, const void *buf, size_t len);
-	/* True if vCPU vcpu_id of the VM is powered on. */
-	bool (*vcpu_powered)(void *ctx, uint32_t vcpu_id);
+	/* The power state of vCPU vcpu_id of the VM (vcpu_id below the VM's vCPU count). */
+	enum axvm_vcpu_power (*vcpu_power)(void *ctx, uint32_t vcpu_id);
+	/* Powers on vCPU vcpu_id (OFF -> START_PENDING) in its boot state at entry with arg in the
+	 * boot argument register (arch_vcpu_set_entry), and has the host run it. Returns 0,
+	 * AXERR_BAD_STATE (not OFF, or the VM is not running), AXERR_INVALID (no such vCPU). */
+	int (*vcpu_start)(void *ctx, uint32_t vcpu_id, uint64_t entry, uint64_t arg);
 };
 
 /* What a backend needs to create a vCPU. */
@@ -71,7 +85,10 @@ int arch_vcpu_create(const struct ax_allocator *alloc, const struct arch_vcpu_cr
 /* Frees a vCPU (unbound). */
 void arch_vcpu_destroy(struct arch_vcpu *v, const struct ax_allocator *alloc);
 
-/* Sets the guest-physical address the vCPU starts at and the argument register value. */
+/* Resets the vCPU to the state the architecture's boot protocol starts a CPU in (MMU off,
+ * interrupts masked, no interrupt pending, its timer disarmed) at guest-physical entry, with
+ * arg in the boot argument register. Called while the vCPU is unbound. Returns 0,
+ * AXERR_BAD_STATE (bound). */
 int arch_vcpu_set_entry(struct arch_vcpu *v, gpa_t entry, uint64_t arg);
 
 /* Points the vCPU at its VM's stage-2 table. */
@@ -113,5 +130,21 @@ int arch_vcpu_set_interrupt_level(struct arch_vcpu *v, uint32_t vector, bool lev
 /* The vector an emulated interrupt controller's output raises on a vCPU (RISC-V: 9, the
  * supervisor external interrupt). */
 uint32_t arch_external_interrupt_vector(void);
+
+/* True if an interrupt the guest has enabled is pending, whatever the guest's global interrupt
+ * enable: the condition that ends a wait-for-interrupt. Called on the CPU the vCPU is bound
+ * to, or on any CPU while it is unbound. */
+bool arch_vcpu_interrupt_pending(const struct arch_vcpu *v);
+
+/* When the vCPU's own timer raises its interrupt: a value of the host's counter (RISC-V time,
+ * Arm CNTPCT_EL0, x86 TSC), or UINT64_MAX when it is disarmed or the guest has its interrupt
+ * disabled. *soft tells whether the timer is emulated in software, so that the host must
+ * interrupt the running guest at the deadline; otherwise the hardware raises it while the guest
+ * runs and the host needs the deadline only to wake the vCPU from a halt. A running guest that
+ * moves a soft timer leaves with AXVM_EXIT_TIMER. Same calling rules as above. */
+uint64_t arch_vcpu_timer_deadline(const struct arch_vcpu *v, bool *soft);
+
+/* The guest's program counter, for reports. Same calling rules as above. */
+uint64_t arch_vcpu_pc(const struct arch_vcpu *v);
 
 #endif

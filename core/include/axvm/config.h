@@ -38,6 +38,9 @@ enum axvm_image_kind {
 	AXVM_IMAGE_KINDS,
 };
 
+/* The name of an image kind, as in /images ("initrd"). */
+const char *axvm_image_name(enum axvm_image_kind kind);
+
 struct axvm_image {
 	enum axvm_image_kind kind;
 	uint64_t load_gpa;
@@ -60,6 +63,12 @@ struct axvm_passthrough {
 	uint64_t size;
 };
 
+/* What a guest's reset request (SBI SRST reboot, PSCI SYSTEM_RESET) does. */
+enum axvm_reset_action {
+	AXVM_RESET_RESTART, /* the VM starts over: memory scrubbed, images reloaded */
+	AXVM_RESET_STOP,    /* the VM stops, as on a power-off */
+};
+
 struct axvm_config {
 	uint32_t id;
 	char name[AXVM_NAME_LEN];
@@ -67,6 +76,8 @@ struct axvm_config {
 	/* Physical CPU each vCPU runs on; -1 where the config leaves it to the host. */
 	int32_t vcpu_affinity[AXVM_MAX_VCPUS];
 	uint64_t entry; /* guest-physical entry point of vCPU 0 */
+	enum axvm_reset_action on_reset;
+	const char *bootargs; /* /chosen bootargs for the guest's devicetree; "" for none */
 	size_t memory_count;
 	struct axvm_mem_region memory[AXVM_MAX_MEMORY_REGIONS];
 	size_t image_count;

@@ -23,6 +23,8 @@ enum axvm_exit_kind {
 	AXVM_EXIT_SYSTEM_DOWN,	      /* the guest powers off or resets the whole VM */
 	AXVM_EXIT_SEND_IPI,
 	AXVM_EXIT_FAIL_ENTRY, /* the hardware refused to enter the guest */
+	AXVM_EXIT_TIMER,      /* the guest moved a timer the host emulates (re-arm its timer) */
+	AXVM_EXIT_GUEST_TRAP, /* a trap the backend neither handles nor reflects into the guest */
 	AXVM_EXIT_KINDS,
 };
 
@@ -78,6 +80,11 @@ struct axvm_exit {
 			uint32_t access; /* enum axvm_access */
 		} nested_page_fault;
 		struct {
+			/* A firmware suspend call (SBI hart_suspend, PSCI CPU_SUSPEND) rather than
+			 * a wait-for-interrupt instruction. */
+			bool suspend;
+		} halt;
+		struct {
 			uint64_t target; /* the guest's id of the vCPU: hart id, MPIDR */
 			uint64_t entry;
 			uint64_t arg;
@@ -95,6 +102,15 @@ struct axvm_exit {
 		struct {
 			uint64_t reason; /* backend-specific, e.g. the VM-instruction error */
 		} fail_entry;
+		struct {
+			uint64_t deadline; /* the new deadline, as arch_vcpu_timer_deadline */
+		} timer;
+		struct {
+			const char *name; /* constant: "illegal instruction" */
+			uint64_t
+			    cause; /* the architecture's code: scause, ESR_EL2.EC, exit reason */
+			uint64_t info; /* what came with it: stval, FAR, exit qualification */
+		} guest_trap;
 	};
 };
 

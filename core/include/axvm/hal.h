@@ -9,6 +9,8 @@
 #include <axaddrspace/mm.h>
 #include <axvm/alloc.h>
 
+struct axvm_vcpu;
+
 struct axvm_hal {
 	/* Pages for stage-2 tables and guest memory, and their addresses (see axaddr_mm). */
 	struct axaddr_mm mm;
@@ -18,9 +20,11 @@ struct axvm_hal {
 	uint64_t (*time_ns)(void);
 	/* The calling physical CPU's index. */
 	uint32_t (*current_cpu)(void);
-	/* Makes physical CPU cpu leave the guest it runs soon (an IPI), so that interrupts queued
-	 * for its vCPU are delivered; called from another CPU. */
-	void (*kick_cpu)(uint32_t cpu);
+	/* vcpu has news to act on before it next enters the guest: an interrupt queued for it, a
+	 * power-on, its VM stopping or resetting. The host makes it act soon: a halted vCPU becomes
+	 * runnable, one in the guest on another physical CPU is made to leave it (an IPI). Called
+	 * on any CPU, possibly with one of the VM's locks held: it must not call back into core. */
+	void (*vcpu_notify)(struct axvm_vcpu *vcpu);
 	/* A byte written by VM vm_id to its console UART. */
 	void (*console_tx)(uint32_t vm_id, uint8_t byte);
 	/* Optional: up to max bytes of console input waiting for VM vm_id (never blocks). */

@@ -22,6 +22,8 @@ enum axvm_state {
 	AXVM_STATE_RUNNING, /* booted: its vCPUs may run */
 	AXVM_STATE_PAUSED,  /* vCPUs may not enter the guest until resumed */
 	AXVM_STATE_STOPPED, /* shut down by the host, the guest, or an error: see stop reason */
+	/* The guest asked for a reset: its vCPUs leave their CPUs, then axvm_reset restarts it. */
+	AXVM_STATE_RESETTING,
 };
 
 /* The images a host hands over for a VM, by kind (enum axvm_image_kind); NULL where absent. */
@@ -34,8 +36,10 @@ struct axvm_images {
 int axvm_init(const struct axvm_hal *hal);
 
 /* Creates a VM: its address space from cfg's memory and pass-through regions, its devices, its
- * vCPUs; loads the images. All or nothing. Returns 0, AXERR_EXISTS (id in use), AXERR_FULL,
- * AXERR_NO_MEMORY, AXERR_BAD_CONFIG; diag says what failed. */
+ * vCPUs; loads the images. All or nothing. cfg is copied, but its blob (cfg->fdt) and the
+ * images' data must outlive the VM: devices refer into the blob, and a reset reloads the
+ * images. Returns 0, AXERR_EXISTS (id in use), AXERR_FULL, AXERR_NO_MEMORY, AXERR_BAD_CONFIG;
+ * diag says what failed. */
 int axvm_create(const struct axvm_config *cfg, const struct axvm_images *images, struct axvm **out,
 		struct ax_diag *diag);
 
@@ -45,16 +49,28 @@ void axvm_destroy(struct axvm *vm);
 /* The VM with this id, or NULL. */
 struct axvm *axvm_find(uint32_t id);
 
-/* Starts a created VM: vCPU 0 is powered on at the entry point. */
+/* Starts a created VM: vCPU 0 is powered on at the entry point (START_PENDING, the host is
+ * notified). */
 int axvm_boot(struct axvm *vm);
+
+/* Restarts a VM in AXVM_STATE_RESETTING once none of its vCPUs is bound: alloc memory
+ * scrubbed, images reloaded, devices rebuilt, every vCPU OFF but vCPU 0, which is
+ * START_PENDING at the entry point (the host is notified). Returns 0; AXERR_BUSY while a vCPU
+ * is still bound (the host calls again after unbinding it); AXERR_BAD_STATE if the VM is not
+ * resetting or another CPU is resetting it; an error from rebuilding it, which stops it. */
+int axvm_reset(struct axvm *vm);
+
+/* How many times the VM has been reset. */
+uint32_t axvm_reset_count(const struct axvm *vm);
 
 /* Stops vCPUs from entering the guest (they finish their current exit first). */
 int axvm_pause(struct axvm *vm);
 
-/* Lets a paused VM run again. */
+/* Lets a paused VM run again (its vCPUs are notified). */
 int axvm_resume(struct axvm *vm);
 
-/* Stops the VM for good, recording why. Idempotent: the first reason is kept. */
+/* Stops the VM for good, recording why, and notifies every vCPU so that each leaves its CPU.
+ * Idempotent: the first reason is kept. */
 void axvm_shutdown(struct axvm *vm, const char *reason);
 
 /* The VM's id, name and state. */
@@ -62,22 +78,26 @@ uint32_t axvm_id(const struct axvm *vm);
 const char *axvm_name(const struct axvm *vm);
 enum axvm_state axvm_state(const struct axvm *vm);
 
-/* Why a stopped VM stopped ("" while it runs). */
+/* Why a stopped VM stopped ("" while it runs): the guest powered off, asked for a reset its
+ * configuration turns into a stop, or "vcpu N at pc 0x...: what it did: error". */
 const char *axvm_stop_reason(const struct axvm *vm);
+
+/* True if the VM stopped because of an error (a bad guest access, an unhandled trap, a failed
+ * entry or reset) rather than at its guest's or the host's request. */
+bool axvm_stopped_by_error(const struct axvm *vm);
 
 /* The VM's vCPU count and vCPU idx (NULL if out of range). */
 uint32_t axvm_vcpu_count(const struct axvm *vm);
 struct axvm_vcpu *axvm_vcpu_at(struct axvm *vm, uint32_t idx);
 
-/* Queues interrupt vector for every vCPU in vcpu_mask. The physical CPU a vCPU is bound to (or,
- * unbound, pinned to) is kicked through the HAL when it is not the calling one; the interrupt
- * is injected on the vCPU's own CPU before it re-enters the guest. Returns 0, AXERR_INVALID (mask
- * names no vCPU, vector too large). */
+/* Queues interrupt vector for every vCPU in vcpu_mask and notifies the host of each (vcpu_notify);
+ * the interrupt is injected on the vCPU's own CPU before it re-enters the guest. Returns 0,
+ * AXERR_INVALID (mask names no vCPU, vector too large). */
 int axvm_inject_interrupt(struct axvm *vm, uint64_t vcpu_mask, uint32_t vector);
 
 /* Holds level-triggered interrupt line vector of vCPU vcpu high or low; the change reaches the
- * backend on the vCPU's own CPU before it next enters the guest (its CPU is kicked). Returns 0,
- * AXERR_INVALID. */
+ * backend on the vCPU's own CPU before it next enters the guest (the host is notified). Returns
+ * 0, AXERR_INVALID. */
 int axvm_set_interrupt_level(struct axvm *vm, uint32_t vcpu, uint32_t vector, bool level);
 
 /* Feeds host console input to the VM's console UART. Returns the bytes accepted. */
@@ -87,7 +107,8 @@ size_t axvm_console_input(struct axvm *vm, const uint8_t *bytes, size_t n);
  * them). */
 uint64_t axvm_allocated_bytes(const struct axvm *vm);
 
-/* Copies between the host and the VM's guest-physical memory. */
+/* Copies between the host and the VM's guest-physical memory (safe against the VM's vCPUs
+ * populating lazy memory on other CPUs). */
 int axvm_read_guest(struct axvm *vm, uint64_t gpa, void *buf, size_t len);
 int axvm_write_guest(struct axvm *vm, uint64_t gpa, const void *buf, size_t len);
 

@@ -6,6 +6,8 @@
 #include <axvm/vcpu.h>
 #include <axvm/vm.h>
 #include <board/console.h>
+#include <board/console_mux.h>
+#include <board/sched.h>
 #include <board/vm_bundle.h>
 #include <libfdt.h>
 #include <stdatomic.h>
@@ -15,10 +17,12 @@ static const struct vm_host_cpu_ops *cpu_ops;
 static uint32_t host_cpus;
 static struct axvm *vms[VM_BUNDLE_MAX_VMS];
 static size_t vm_count;
-static atomic_size_t vms_failed;
+static size_t not_started;
 static atomic_bool vm_reported[VM_BUNDLE_MAX_VMS];
-/* vCPUs that halted and wait for an interrupt on their CPU, by VM and vCPU. */
-static atomic_bool halted[VM_BUNDLE_MAX_VMS][AXVM_MAX_VCPUS];
+static atomic_bool vm_stop_seen[VM_BUNDLE_MAX_VMS];
+static struct sched_entity entities[VM_BUNDLE_MAX_VMS][AXVM_MAX_VCPUS];
+/* The deadline each CPU's timer is armed for, to spare re-arming it to the same value. */
+static uint64_t armed[SCHED_MAX_CPUS];
 
 /* The config blob, copied to memory aligned as libfdt requires. */
 static void *aligned_copy(const void *data, size_t size)
@@ -49,7 +53,8 @@ static int add_guest_dtb(const struct axvm_config *cfg, struct axvm_images *imag
 	buf = hal->heap.alloc(hal->heap.ctx, size);
 	if (!buf)
 		return ax_diag_set(diag, AXERR_NO_MEMORY, "no memory for the guest devicetree");
-	err = cpu_ops->guest_dtb(cfg, buf, size);
+	err = cpu_ops->guest_dtb(
+	    cfg, images->data[AXVM_IMAGE_INITRD] ? images->size[AXVM_IMAGE_INITRD] : 0, buf, size);
 	if (err)
 		return ax_diag_set(diag, err, "generating the guest devicetree");
 	images->data[AXVM_IMAGE_DTB] = buf;
@@ -66,7 +71,19 @@ static bool loads_dtb(const struct axvm_config *cfg)
 	return false;
 }
 
-static struct axvm *start_one(const struct vm_bundle_vm *b, const struct axvm_config_limits *l)
+/* Gives each vCPU of vm (the bundle's idx-th) its scheduler entity. */
+static void add_entities(size_t idx, struct axvm *vm)
+{
+	for (uint32_t n = 0; n < axvm_vcpu_count(vm); n++) {
+		struct axvm_vcpu *v = axvm_vcpu_at(vm, n);
+
+		sched_entity_init(&entities[idx][n], v, axvm_vcpu_affinity(v));
+		axvm_vcpu_set_host_data(v, &entities[idx][n]);
+	}
+}
+
+static struct axvm *start_one(size_t idx, const struct vm_bundle_vm *b,
+			      const struct axvm_config_limits *l)
 {
 	struct axvm_config cfg;
 	struct axvm_images images = b->images;
@@ -81,8 +98,12 @@ static struct axvm *start_one(const struct vm_bundle_vm *b, const struct axvm_co
 		err = add_guest_dtb(&cfg, &images, &diag);
 	if (!err)
 		err = axvm_create(&cfg, &images, &vm, &diag);
-	if (!err)
+	if (!err) {
+		add_entities(idx, vm);
 		err = axvm_boot(vm);
+		if (err)
+			ax_diag_set(&diag, err, "booting: %s", ax_strerror(err));
+	}
 	if (err) {
 		kprintf("vm %s: not started: %s (%s)\n", b->node, diag.msg, ax_strerror(err));
 		if (vm)
@@ -95,8 +116,15 @@ static struct axvm *start_one(const struct vm_bundle_vm *b, const struct axvm_co
 	return vm;
 }
 
+static void kick_cpu(uint32_t cpu)
+{
+	cpu_ops->kick(cpu);
+}
+
+static const struct sched_ops sched_board = {.kick = kick_cpu};
+
 size_t vm_host_start(const void *bundle, size_t size, const struct axvm_config_limits *limits,
-		     const struct vm_host_cpu_ops *ops)
+		     const struct vm_host_cpu_ops *ops, uint64_t counter_hz)
 {
 	struct vm_bundle_vm list[VM_BUNDLE_MAX_VMS];
 	struct ax_diag diag = {.msg = ""};
@@ -104,15 +132,21 @@ size_t vm_host_start(const void *bundle, size_t size, const struct axvm_config_l
 
 	cpu_ops = ops;
 	host_cpus = limits->host_cpus;
+	for (uint32_t cpu = 0; cpu < SCHED_MAX_CPUS; cpu++)
+		armed[cpu] = 0;
+	sched_init(host_cpus, counter_hz / 1000000 * VM_HOST_SLICE_US, &sched_board);
 	if (vm_bundle_parse(bundle, size, list, &count, &diag) != AX_OK) {
 		kprintf("%s\n", diag.msg);
+		not_started = 1;
 		return 0;
 	}
 	for (size_t i = 0; i < count; i++) {
-		struct axvm *vm = start_one(&list[i], limits);
+		struct axvm *vm = start_one(vm_count, &list[i], limits);
 
 		if (vm)
 			vms[vm_count++] = vm;
+		else
+			not_started++;
 	}
 	return vm_count;
 }
@@ -122,18 +156,20 @@ uint32_t vm_host_console_vm(void)
 	return vm_count ? axvm_id(vms[0]) : 0;
 }
 
-static bool runs_here(struct axvm_vcpu *v, uint32_t cpu)
+static size_t vm_index(const struct axvm *vm)
 {
-	int32_t affinity = axvm_vcpu_affinity(v);
-
-	return affinity < 0 ? cpu == 0 : (uint32_t)affinity == cpu;
+	for (size_t i = 0; i < vm_count; i++) {
+		if (vms[i] == vm)
+			return i;
+	}
+	return 0;
 }
 
 /* One line of the VM's exit counts, summed over its vCPUs: what the guest made the hypervisor
  * do. Kinds that never happened are left out. */
 static void report_exits(struct axvm *vm)
 {
-	char line[256];
+	char line[320];
 	size_t len = 0;
 
 	for (int k = 0; k < AXVM_EXIT_KINDS; k++) {
@@ -149,78 +185,18 @@ static void report_exits(struct axvm *vm)
 	kprintf("vm %u (%s): exits:%s\n", axvm_id(vm), axvm_name(vm), len ? line : " none");
 }
 
-static void report_stop(size_t idx, int err)
+/* Reports a stopped VM, once, whichever CPU sees the stop first. */
+static void report_stop(struct axvm *vm)
 {
 	bool expected = false;
 
-	if (!atomic_compare_exchange_strong(&vm_reported[idx], &expected, true))
+	if (!atomic_compare_exchange_strong(&vm_reported[vm_index(vm)], &expected, true))
 		return;
-	kprintf("vm %u (%s): stopped: %s\n", axvm_id(vms[idx]), axvm_name(vms[idx]),
-		axvm_stop_reason(vms[idx]));
-	kprintf("vm %u (%s): %llu KiB of guest memory allocated\n", axvm_id(vms[idx]),
-		axvm_name(vms[idx]), (unsigned long long)(axvm_allocated_bytes(vms[idx]) >> 10));
-	report_exits(vms[idx]);
-	if (err)
-		atomic_fetch_add(&vms_failed, 1);
-	/* Idle CPUs sleep: wake them to notice (the last VM's stop ends every CPU's loop). */
-	for (uint32_t cpu = 0; cpu < host_cpus; cpu++) {
-		if (cpu != axvm_hal_get()->current_cpu())
-			axvm_hal_get()->kick_cpu(cpu);
-	}
-}
-
-/* Starts the vCPU the guest asked for; the guest calls it by its index. */
-static void cpu_up(struct axvm *vm, const struct axvm_exit *e)
-{
-	struct axvm_vcpu *target = axvm_vcpu_at(vm, (uint32_t)e->cpu_up.target);
-
-	if (!target || axvm_vcpu_start(target, e->cpu_up.entry, e->cpu_up.arg) != AX_OK)
-		kprintf("vm %u: cpu-up of vcpu %llu refused\n", axvm_id(vm),
-			(unsigned long long)e->cpu_up.target);
-}
-
-static void handle_host_exit(size_t idx, struct axvm_vcpu *v, const struct axvm_exit *e)
-{
-	struct axvm *vm = vms[idx];
-
-	switch (e->kind) {
-	case AXVM_EXIT_HALT:
-		atomic_store(&halted[idx][axvm_vcpu_id(v)], true);
-		break;
-	case AXVM_EXIT_CPU_UP:
-		cpu_up(vm, e);
-		break;
-	case AXVM_EXIT_SEND_IPI:
-		axvm_inject_interrupt(vm, e->send_ipi.target_mask, (uint32_t)e->send_ipi.vector);
-		break;
-	case AXVM_EXIT_EXTERNAL_INTERRUPT:
-		cpu_ops->ack_interrupt(e->external_interrupt.vector);
-		break;
-	default:
-		break;
-	}
-}
-
-/* Gives one vCPU one turn: bound to this CPU only while it runs, since several vCPUs may take
- * turns here. Returns whether it ran. */
-static bool turn(size_t idx, struct axvm_vcpu *v)
-{
-	struct axvm *vm = vms[idx];
-	struct axvm_exit exit;
-	int err;
-
-	if (axvm_state(vm) == AXVM_STATE_STOPPED || !axvm_vcpu_powered(v) ||
-	    atomic_load(&halted[idx][axvm_vcpu_id(v)]))
-		return false;
-	if (axvm_vcpu_bind(v) != AX_OK)
-		return false;
-	err = axvm_vcpu_run(v, &exit);
-	axvm_vcpu_unbind(v);
-	if (err || axvm_state(vm) == AXVM_STATE_STOPPED)
-		report_stop(idx, err);
-	else
-		handle_host_exit(idx, v, &exit);
-	return true;
+	console_mux_flush(axvm_id(vm));
+	kprintf("vm %u (%s): stopped: %s\n", axvm_id(vm), axvm_name(vm), axvm_stop_reason(vm));
+	kprintf("vm %u (%s): %llu KiB of guest memory allocated\n", axvm_id(vm), axvm_name(vm),
+		(unsigned long long)(axvm_allocated_bytes(vm) >> 10));
+	report_exits(vm);
 }
 
 static bool all_stopped(void)
@@ -232,39 +208,204 @@ static bool all_stopped(void)
 	return true;
 }
 
-/* After an interrupt woke this CPU, every halted vCPU here re-checks what it waits for: a
- * guest timer or an IPI may be why it woke. */
-static void wake_blocked(uint32_t cpu)
+void vm_host_vcpu_notify(struct axvm_vcpu *v)
 {
-	for (size_t i = 0; i < vm_count; i++) {
-		for (uint32_t n = 0; n < axvm_vcpu_count(vms[i]); n++) {
-			struct axvm_vcpu *v = axvm_vcpu_at(vms[i], n);
+	struct sched_entity *se = axvm_vcpu_host_data(v);
+	struct axvm *vm = axvm_vcpu_vm(v);
+	uint32_t self = axvm_hal_get()->current_cpu();
+	bool expected = false;
 
-			if (runs_here(v, cpu))
-				atomic_store(&halted[i][n], false);
+	if (!se)
+		return;
+	/* A stop may be the last: every CPU must look again whether it has work. */
+	if (axvm_state(vm) == AXVM_STATE_STOPPED &&
+	    atomic_compare_exchange_strong(&vm_stop_seen[vm_index(vm)], &expected, true)) {
+		for (uint32_t cpu = 0; cpu < host_cpus; cpu++) {
+			if (cpu != self)
+				cpu_ops->kick(cpu);
 		}
 	}
+	sched_wake(se, self, axvm_vcpu_runnable(v));
 }
 
-size_t vm_host_run_cpu(uint32_t cpu)
+/* Arms this CPU's timer for deadline unless it already is. */
+static void arm_timer(uint32_t cpu, uint64_t deadline)
 {
-	while (!all_stopped()) {
-		bool ran = false;
+	if (armed[cpu] == deadline)
+		return;
+	armed[cpu] = deadline;
+	cpu_ops->timer_arm(deadline);
+}
 
-		for (size_t i = 0; i < vm_count; i++) {
-			for (uint32_t n = 0; n < axvm_vcpu_count(vms[i]); n++) {
-				struct axvm_vcpu *v = axvm_vcpu_at(vms[i], n);
+static uint64_t min_u64(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
 
-				if (runs_here(v, cpu))
-					ran |= turn(i, v);
-			}
-		}
-		if (!ran) {
-			cpu_ops->wait_for_interrupt();
-			wake_blocked(cpu);
+/* Before entering the guest of v: the timer must end the slice, fire v's soft timer and wake
+ * the CPU's halted vCPUs. Deadlines already passed are left out: the slice is checked at the
+ * next exit, the backend raises a passed guest timer itself, and halted vCPUs were woken. */
+static void arm_for_guest(uint32_t cpu, struct axvm_vcpu *v, uint64_t halted_next)
+{
+	uint64_t now = cpu_ops->counter_now();
+	uint64_t deadline = min_u64(sched_slice_end(cpu), halted_next);
+	bool soft = false;
+	uint64_t guest = axvm_vcpu_timer_deadline(v, &soft);
+
+	if (soft && guest > now)
+		deadline = min_u64(deadline, guest);
+	arm_timer(cpu, deadline > now ? deadline : now + 1);
+}
+
+static bool no_queued_interrupt(void *owner)
+{
+	return !axvm_vcpu_has_queued_interrupts(owner);
+}
+
+/* What becomes of a vCPU when it leaves its CPU. */
+enum leave {
+	STAY,	       /* not leaving: runs on */
+	LEAVE_HALTED,  /* waits for an interrupt (sched_halt took it) */
+	LEAVE_REQUEUE, /* gives way at the end of its slice */
+	LEAVE_PARK,    /* off: stopped itself, its VM stopped or resets */
+};
+
+/* A HALT exit: the vCPU waits, off its CPU, until an interrupt is queued for it or its timer is
+ * due. If one arrived meanwhile it runs on, bound again. */
+static enum leave halt(struct sched_entity *se, struct axvm_vcpu *v)
+{
+	bool soft;
+	uint64_t wake_at = axvm_vcpu_timer_deadline(v, &soft);
+
+	if (wake_at <= cpu_ops->counter_now())
+		wake_at = UINT64_MAX; /* passed and still not pending: the guest masks it */
+	axvm_vcpu_unbind(v);
+	console_mux_flush(axvm_id(axvm_vcpu_vm(v)));
+	if (sched_halt(se, wake_at, no_queued_interrupt))
+		return LEAVE_HALTED;
+	return axvm_vcpu_bind(v) == AX_OK ? STAY : LEAVE_PARK;
+}
+
+/* A physical interrupt made the guest exit: the slice may be over, halted vCPUs may be due. */
+static enum leave interrupted(uint32_t cpu, uint64_t vector, uint64_t *halted_next)
+{
+	uint64_t now = cpu_ops->counter_now();
+
+	cpu_ops->ack_interrupt(vector);
+	*halted_next = sched_expire(cpu, now);
+	return sched_should_yield(cpu, now) ? LEAVE_REQUEUE : STAY;
+}
+
+/* A backend that leaves starting a vCPU to the host names it by index. */
+static void cpu_up(struct axvm *vm, const struct axvm_exit *e)
+{
+	struct axvm_vcpu *target = axvm_vcpu_at(vm, (uint32_t)e->cpu_up.target);
+
+	if (!target || axvm_vcpu_start(target, e->cpu_up.entry, e->cpu_up.arg) != AX_OK)
+		kprintf("vm %u: cpu-up of vcpu %llu refused\n", axvm_id(vm),
+			(unsigned long long)e->cpu_up.target);
+}
+
+/* Runs the vCPU of se, bound to cpu, until it halts, gives way or leaves. */
+static enum leave run_vcpu(uint32_t cpu, struct sched_entity *se, struct axvm_vcpu *v)
+{
+	uint64_t halted_next = sched_expire(cpu, cpu_ops->counter_now());
+	enum leave leave = STAY;
+	struct axvm_exit exit;
+
+	while (leave == STAY) {
+		arm_for_guest(cpu, v, halted_next);
+		if (axvm_vcpu_run(v, &exit) != AX_OK || !axvm_vcpu_runnable(v))
+			return LEAVE_PARK;
+		switch (exit.kind) {
+		case AXVM_EXIT_HALT:
+			leave = halt(se, v);
+			break;
+		case AXVM_EXIT_EXTERNAL_INTERRUPT:
+			leave = interrupted(cpu, exit.external_interrupt.vector, &halted_next);
+			break;
+		case AXVM_EXIT_CPU_UP:
+			cpu_up(axvm_vcpu_vm(v), &exit);
+			break;
+		default:
+			/* A moved timer is re-armed above; nothing else needs the host. */
+			break;
 		}
 	}
+	return leave;
+}
+
+/* After a vCPU of vm left its CPU: a VM resetting restarts once the last one has; a stopped
+ * one is reported. */
+static void after_leaving(struct axvm *vm)
+{
+	if (axvm_state(vm) == AXVM_STATE_RESETTING)
+		axvm_reset(vm);
+	if (axvm_state(vm) == AXVM_STATE_STOPPED)
+		report_stop(vm);
+}
+
+/* Gives the CPU to se's vCPU until it leaves, and tells the scheduler how it left. */
+static void run_entity(uint32_t cpu, struct sched_entity *se)
+{
+	struct axvm_vcpu *v = se->owner;
+	enum leave leave = LEAVE_PARK;
+
+	if (axvm_vcpu_runnable(v) && axvm_vcpu_bind(v) == AX_OK)
+		leave = run_vcpu(cpu, se, v);
+	if (axvm_vcpu_bound_cpu(v) == (int32_t)cpu)
+		axvm_vcpu_unbind(v);
+	if (leave == LEAVE_REQUEUE) {
+		sched_requeue(se);
+	} else if (leave == LEAVE_PARK) {
+		sched_park(se);
+		/* Started again (or reset) before it was parked: that notification found it
+		 * running, so it is this CPU's to pass on. */
+		if (axvm_vcpu_runnable(v))
+			sched_wake(se, cpu, true);
+	}
+	after_leaving(axvm_vcpu_vm(v));
+}
+
+/* Nothing to run: sleep until a kick or the timer (the earliest halted vCPU's deadline). */
+static void idle(uint32_t cpu, uint64_t halted_next)
+{
+	if (!sched_idle_enter(cpu))
+		return;
+	if (!all_stopped()) {
+		arm_timer(cpu, halted_next);
+		cpu_ops->wait_for_interrupt();
+	}
+	sched_idle_exit(cpu);
+}
+
+void vm_host_run_cpu(uint32_t cpu)
+{
+	while (!all_stopped()) {
+		uint64_t now = cpu_ops->counter_now();
+		uint64_t halted_next = sched_expire(cpu, now);
+		struct sched_entity *se = sched_pick(cpu, now);
+
+		if (se)
+			run_entity(cpu, se);
+		else
+			idle(cpu, halted_next);
+	}
+	arm_timer(cpu, UINT64_MAX);
 	for (size_t i = 0; i < vm_count; i++)
-		report_stop(i, 0);
-	return atomic_load(&vms_failed);
+		report_stop(vms[i]);
+}
+
+size_t vm_host_stopped_by_error(void)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < vm_count; i++)
+		n += axvm_stopped_by_error(vms[i]);
+	return n;
+}
+
+size_t vm_host_not_started(void)
+{
+	return not_started;
 }

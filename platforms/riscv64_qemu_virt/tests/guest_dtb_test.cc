@@ -33,7 +33,8 @@ axvm_config Config()
 TEST(GuestDtb, DescribesCpusMemoryUartAndChosen)
 {
 	axvm_config cfg = Config();
-	guest_dtb_params p{10000000, "rv64imafdc", "console=ttyS0"};
+	cfg.bootargs = "console=ttyS0";
+	guest_dtb_params p{10000000, "rv64imafdc", 0};
 	std::vector<char> buf(8192);
 	ASSERT_EQ(riscv_guest_dtb(&cfg, &p, buf.data(), buf.size()), AX_OK);
 	const void *fdt = buf.data();
@@ -66,6 +67,33 @@ TEST(GuestDtb, DescribesCpusMemoryUartAndChosen)
 	EXPECT_GE(fdt_path_offset(fdt, out), 0) << "stdout-path names a real node";
 	EXPECT_STREQ(static_cast<const char *>(fdt_getprop(fdt, chosen, "bootargs", nullptr)),
 		     "console=ttyS0");
+	EXPECT_EQ(fdt_getprop(fdt, chosen, "linux,initrd-start", nullptr), nullptr)
+	    << "no initrd loaded";
+}
+
+TEST(GuestDtb, ChosenSaysWhereTheInitrdIs)
+{
+	axvm_config cfg = Config();
+	cfg.image_count = 2;
+	cfg.images[0] = {AXVM_IMAGE_KERNEL, 0x80200000, 0};
+	cfg.images[1] = {AXVM_IMAGE_INITRD, 0x84000000, 0x1000000};
+	guest_dtb_params p{10000000, "rv64imafdc", 0x12345};
+	std::vector<char> buf(8192);
+	ASSERT_EQ(riscv_guest_dtb(&cfg, &p, buf.data(), buf.size()), AX_OK);
+	const void *fdt = buf.data();
+	int chosen = fdt_path_offset(fdt, "/chosen");
+	int len = 0;
+	const fdt64_t *start = static_cast<const fdt64_t *>(
+	    fdt_getprop(fdt, chosen, "linux,initrd-start", &len));
+	ASSERT_NE(start, nullptr);
+	ASSERT_EQ(len, 8);
+	EXPECT_EQ(fdt64_to_cpu(*start), 0x84000000u);
+	const fdt64_t *end =
+	    static_cast<const fdt64_t *>(fdt_getprop(fdt, chosen, "linux,initrd-end", &len));
+	ASSERT_NE(end, nullptr);
+	EXPECT_EQ(fdt64_to_cpu(*end), 0x84012345u) << "the size supplied, not the room allowed";
+	EXPECT_STREQ(static_cast<const char *>(fdt_getprop(fdt, chosen, "bootargs", nullptr)), "")
+	    << "no bootargs configured";
 }
 
 TEST(GuestDtb, DescribesThePlicAndRoutesTheUartToIt)
@@ -76,7 +104,7 @@ TEST(GuestDtb, DescribesThePlicAndRoutesTheUartToIt)
 	cfg.devices[1].gpa = 0xc000000;
 	cfg.devices[1].size = 0x600000;
 	cfg.devices[1].node = -1; /* no config node: riscv,ndev and the UART's line default */
-	guest_dtb_params p{10000000, "rv64imafdc", ""};
+	guest_dtb_params p{10000000, "rv64imafdc", 0};
 	std::vector<char> buf(8192);
 	ASSERT_EQ(riscv_guest_dtb(&cfg, &p, buf.data(), buf.size()), AX_OK);
 	const void *fdt = buf.data();
@@ -100,7 +128,7 @@ TEST(GuestDtb, DescribesThePlicAndRoutesTheUartToIt)
 TEST(GuestDtb, TooSmallABufferIsAnErrorNotACrash)
 {
 	axvm_config cfg = Config();
-	guest_dtb_params p{10000000, "rv64imafdc", ""};
+	guest_dtb_params p{10000000, "rv64imafdc", 0};
 	std::vector<char> buf(128);
 	EXPECT_EQ(riscv_guest_dtb(&cfg, &p, buf.data(), buf.size()), AXERR_NO_MEMORY);
 }

@@ -21,9 +21,10 @@
  *                      own hart through env->local_fence, the others through env->remote_fence
  *                      before the call returns. The HFENCE functions (3..6) are for guests
  *                      with the H extension, which ours do not have: SBI_ERR_NOT_SUPPORTED.
- *   HSM                hart_start -> AXVM_EXIT_CPU_UP (start_addr: 2-byte aligned guest memory,
- *                      checked with read_guest), hart_stop -> AXVM_EXIT_CPU_DOWN,
- *                      hart_get_status, hart_suspend (default retentive) -> AXVM_EXIT_HALT
+ *   HSM                hart_start through env->hart_start (start_addr: 2-byte aligned guest
+ *                      memory, checked with read_guest), hart_stop -> AXVM_EXIT_CPU_DOWN,
+ *                      hart_get_status, hart_suspend (the low 32 bits of suspend_type; default
+ *                      retentive and non-retentive) -> AXVM_EXIT_HALT with halt.suspend
  *   SRST               system_reset -> AXVM_EXIT_SYSTEM_DOWN
  *   DBCN               console_write, console_read, console_write_byte
  * Anything else: SBI_ERR_NOT_SUPPORTED, and the guest resumes.
@@ -184,9 +185,19 @@ struct sbi_env {
 	/* Copies len bytes from buf into guest memory at gpa. Returns 0, or a negative axerr when
 	 * any byte of the range is not writable guest memory. Called with len <= 64. */
 	int (*write_guest)(void *ctx, uint64_t gpa, const void *buf, size_t len);
-	/* The HSM state of hart hartid (< hart_count) of this VM. A hart that is running guest
-	 * code is SBI_HSM_STARTED, one never started or stopped is SBI_HSM_STOPPED. */
+	/* The HSM state of hart hartid (< hart_count) of this VM: SBI_HSM_STARTED while it runs
+	 * guest code, SBI_HSM_STOPPED when never started or stopped, SBI_HSM_SUSPENDED in a
+	 * hart_suspend, and the pending states in between. */
 	enum sbi_hsm_state (*hart_state)(void *ctx, uint64_t hartid);
+	/* Starts hart hartid (< hart_count) of this VM at start_addr in S-mode with satp = 0,
+	 * sstatus.SIE = 0, a0 = hartid, a1 = opaque, if it is SBI_HSM_STOPPED (atomically: of two
+	 * callers only one succeeds). Returns SBI_SUCCESS, SBI_ERR_ALREADY_AVAILABLE (not
+	 * stopped), SBI_ERR_FAILED. */
+	int64_t (*hart_start)(void *ctx, uint64_t hartid, uint64_t start_addr, uint64_t opaque);
+	/* Makes the calling hart, when the suspend its hart_suspend call is starting ends, resume
+	 * at resume_addr in S-mode with satp = 0, sstatus.SIE = 0, a0 = its hart id, a1 = opaque
+	 * (a non-retentive suspend) instead of returning from the call. */
+	void (*resume_at)(void *ctx, uint64_t resume_addr, uint64_t opaque);
 	/* Performs fence on the calling vCPU's own hart before the guest resumes: FENCE.I, or
 	 * HFENCE.VVMA (which acts on the VMID in hgatp, i.e. this VM). */
 	void (*local_fence)(void *ctx, const struct sbi_fence *fence);

@@ -39,7 +39,12 @@ struct sim_vcpu {
 	/* What arch_vcpu_decode_mmio turns the next stage-2 fault into; kind NOTHING: the
 	 * instruction cannot be decoded (AXERR_INVALID). Consumed by each decode. */
 	struct axvm_exit decoded_mmio;
-	uint64_t pc_advances; /* decodes that moved the pc */
+	uint64_t pc_advances;	 /* decodes that moved the pc */
+	uint64_t pc;		 /* what arch_vcpu_pc reports */
+	bool irq_pending;	 /* what arch_vcpu_interrupt_pending reports */
+	uint64_t timer_deadline; /* what arch_vcpu_timer_deadline reports (0 at create: none) */
+	bool timer_soft;
+	uint32_t entry_resets; /* arch_vcpu_set_entry calls */
 };
 
 /* Produces the vCPU's next exit. Returning an error makes arch_vcpu_run fail. */

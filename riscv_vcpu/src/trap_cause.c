@@ -1,4 +1,4 @@
-#include "trap_cause.h"
+#include <riscv_vcpu/trap_cause.h>
 
 #include <stddef.h>
 

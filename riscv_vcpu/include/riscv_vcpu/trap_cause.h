@@ -1,6 +1,6 @@
 /* Names of RISC-V supervisor trap causes (scause), with the H extension's guest faults. */
-#ifndef RISCV64_QEMU_VIRT_TRAP_CAUSE_H
-#define RISCV64_QEMU_VIRT_TRAP_CAUSE_H
+#ifndef RISCV_VCPU_TRAP_CAUSE_H
+#define RISCV_VCPU_TRAP_CAUSE_H
 
 #include <stdint.h>
 

@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
 extern "C" {
-#include "platforms/riscv64_qemu_virt/trap_cause.h"
+#include <riscv_vcpu/trap_cause.h>
 }
 
 TEST(TrapCause, NamesExceptions)
