@@ -5,9 +5,10 @@ board's platform through a transition, packs it the way the board's firmware exp
 for QEMU's -kernel, a raw arm64 Image for the Linux boot protocol, a GRUB multiboot ISO for
 Bochs) and runs it as an ordinary test.
 
-vm_image(name, config, kernel | kernel_file, dtb, platform) describes one VM: its config (.dts),
-its kernel (a cc_binary built for `platform` and made flat, or a prebuilt image such as Debian's
-U-Boot) and optionally the guest's devicetree (.dts). vm_bundle(name, vms) packs VMs into one
+vm_image(name, config, kernel | kernel_file, initrd, dtb, platform) describes one VM: its config
+(.dts), its kernel (a cc_binary built for `platform` and made flat, or a prebuilt image such as
+Debian's U-Boot or a Linux Image), optionally an initrd, and optionally the guest's devicetree
+(.dts). vm_bundle(name, vms) packs VMs into one
 devicetree blob, the format of platforms/common/include/board/vm_bundle.h, which the emulator
 tests hand to the host as QEMU's -initrd.
 """
@@ -117,6 +118,7 @@ VmImageInfo = provider(
     fields = {
         "config": "the VM configuration blob (File)",
         "kernel": "the flat kernel image (File)",
+        "initrd": "the initrd (File or None)",
         "dtb": "the guest devicetree blob (File or None)",
     },
 )
@@ -147,9 +149,10 @@ def _vm_image_impl(ctx):
     if ctx.file.dtb:
         dtb = ctx.actions.declare_file(ctx.label.name + ".guest.dtb")
         _dtc(ctx, ctx.file.dtb, dtb)
-    files = [config, kernel] + ([dtb] if dtb else [])
+    initrd = ctx.file.initrd
+    files = [config, kernel] + ([initrd] if initrd else []) + ([dtb] if dtb else [])
     return [
-        VmImageInfo(config = config, kernel = kernel, dtb = dtb),
+        VmImageInfo(config = config, kernel = kernel, initrd = initrd, dtb = dtb),
         DefaultInfo(files = depset(files)),
     ]
 
@@ -160,6 +163,7 @@ vm_image = rule(
     attrs = {
         "config": attr.label(allow_single_file = [".dts"], mandatory = True),
         "dtb": attr.label(allow_single_file = [".dts"]),
+        "initrd": attr.label(allow_single_file = True),
         "kernel": attr.label(cfg = _platform_transition),
         "kernel_file": attr.label(allow_single_file = True),
         "platform": attr.label(mandatory = True),
@@ -175,6 +179,8 @@ def _vm_bundle_impl(ctx):
     for i, vm in enumerate(ctx.attr.vms):
         info = vm[VmImageInfo]
         props = [("config", info.config), ("kernel", info.kernel)]
+        if info.initrd:
+            props.append(("initrd", info.initrd))
         if info.dtb:
             props.append(("dtb", info.dtb))
         inputs += [f for _, f in props]

@@ -14,6 +14,7 @@ packages=(
   device-tree-compiler libfdt-dev
   googletest libgtest-dev
   linux-source-6.1
+  gcc make bc flex bison gcc-riscv64-linux-gnu libc6-dev-riscv64-cross
   u-boot-qemu
   xz-utils
 )

@@ -17,8 +17,9 @@
 #define MIN_GPA_BITS 12
 #define MAX_GPA_BITS 64
 
-static const char *const root_props[] = {"compatible",	 "id",	  "vm-name", "vcpus",
-					 "cpu-affinity", "entry", NULL};
+static const char *const root_props[] = {"compatible",	 "id",	  "vm-name",  "vcpus",
+					 "cpu-affinity", "entry", "on-reset", NULL};
+static const char *const chosen_props[] = {"bootargs", NULL};
 
 static int check_limits(const struct axvm_config_limits *limits, struct ax_diag *diag)
 {
@@ -51,6 +52,8 @@ static int *top_slot(struct cfg_ctx *c, const char *name)
 		return &c->devices;
 	if (strcmp(name, "passthrough") == 0)
 		return &c->passthrough;
+	if (strcmp(name, "chosen") == 0)
+		return &c->chosen;
 	return NULL;
 }
 
@@ -64,8 +67,8 @@ static int add_top_node(struct cfg_ctx *c, int node)
 		return AX_OK;
 	if (!slot)
 		return cfg_fail(c, node, NULL,
-				"unknown node; expected memory, images, devices, passthrough or "
-				"an interrupt controller");
+				"unknown node; expected memory, images, devices, passthrough, "
+				"chosen or an interrupt controller");
 	if (*slot >= 0)
 		return cfg_fail(c, node, NULL, "duplicate node");
 	*slot = node;
@@ -183,6 +186,42 @@ static int read_entry(const struct cfg_ctx *c)
 			(unsigned long long)cfg->entry, region);
 }
 
+/* on-reset: what a guest's reset request does; the VM restarts unless it says "stop". */
+static int read_on_reset(const struct cfg_ctx *c)
+{
+	const char *s;
+	int err;
+
+	c->cfg->on_reset = AXVM_RESET_RESTART;
+	if (!cfg_has(c, ROOT, "on-reset"))
+		return AX_OK;
+	err = cfg_string(c, ROOT, "on-reset", &s);
+	if (err)
+		return err;
+	if (strcmp(s, "stop") == 0)
+		c->cfg->on_reset = AXVM_RESET_STOP;
+	else if (strcmp(s, "restart") != 0)
+		return cfg_fail(c, ROOT, "on-reset", "\"%s\" is neither \"restart\" nor \"stop\"",
+				s);
+	return AX_OK;
+}
+
+/* /chosen: what the guest's devicetree passes on, its command line. */
+static int read_chosen(const struct cfg_ctx *c)
+{
+	int err;
+
+	c->cfg->bootargs = "";
+	if (c->chosen < 0)
+		return AX_OK;
+	err = cfg_check_props(c, c->chosen, chosen_props);
+	if (!err && fdt_first_subnode(c->fdt, c->chosen) >= 0)
+		err = cfg_fail(c, fdt_first_subnode(c->fdt, c->chosen), NULL, "unknown node");
+	if (!err && cfg_has(c, c->chosen, "bootargs"))
+		err = cfg_string(c, c->chosen, "bootargs", &c->cfg->bootargs);
+	return err;
+}
+
 static int parse(struct cfg_ctx *c)
 {
 	int err = check_compatible(c);
@@ -197,6 +236,10 @@ static int parse(struct cfg_ctx *c)
 		err = read_name(c);
 	if (!err)
 		err = read_vcpus(c);
+	if (!err)
+		err = read_on_reset(c);
+	if (!err)
+		err = read_chosen(c);
 	if (!err)
 		err = cfg_parse_memory(c);
 	if (!err)
@@ -220,7 +263,8 @@ int axvm_config_parse(const void *fdt, const struct axvm_config_limits *limits,
 			    .memory = -1,
 			    .images = -1,
 			    .devices = -1,
-			    .passthrough = -1};
+			    .passthrough = -1,
+			    .chosen = -1};
 	int err;
 
 	if (!fdt || !limits || !cfg)

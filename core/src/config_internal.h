@@ -22,6 +22,7 @@ struct cfg_ctx {
 	int images;
 	int devices;
 	int passthrough;
+	int chosen;
 	/* The node behind each entry of cfg's tables, for messages. */
 	int memory_nodes[AXVM_MAX_MEMORY_REGIONS];
 	int image_nodes[AXVM_MAX_IMAGES];

@@ -81,7 +81,7 @@ static int read_backing(const struct cfg_ctx *c, int node, enum axvm_mem_kind *k
 	const char *s;
 	int err;
 
-	*kind = AXVM_MEM_ALLOC;
+	*kind = AXVM_MEM_ALLOC_LAZY;
 	if (!cfg_has(c, node, "backing"))
 		return AX_OK;
 	err = cfg_string(c, node, "backing", &s);

@@ -159,6 +159,8 @@ TEST(ConfigParse, Riscv64Example)
 	for (int i = 2; i < AXVM_MAX_VCPUS; i++)
 		EXPECT_EQ(r.cfg.vcpu_affinity[i], -1) << i;
 	EXPECT_EQ(r.cfg.entry, 0x80200000u);
+	EXPECT_EQ(r.cfg.on_reset, AXVM_RESET_STOP);
+	EXPECT_STREQ(r.cfg.bootargs, "console=ttyS0 earlycon");
 
 	ASSERT_EQ(r.cfg.memory_count, 1u);
 	EXPECT_EQ(r.cfg.memory[0].gpa, 0x80000000u);
@@ -252,7 +254,9 @@ TEST(ConfigParse, X86_64Example)
 	EXPECT_EQ(r.cfg.memory[0].gpa, 0u);
 	EXPECT_EQ(r.cfg.memory[0].size, 0x8000000u);
 	EXPECT_EQ(r.cfg.memory[0].flags, uint32_t{AXMAP_RWX});
-	EXPECT_EQ(r.cfg.memory[0].kind, AXVM_MEM_ALLOC);
+	EXPECT_EQ(r.cfg.memory[0].kind, AXVM_MEM_ALLOC_LAZY) << "the default backing";
+	EXPECT_EQ(r.cfg.on_reset, AXVM_RESET_RESTART) << "the default";
+	EXPECT_STREQ(r.cfg.bootargs, "") << "no /chosen";
 	EXPECT_EQ(r.cfg.memory[0].hpa, 0u);
 	EXPECT_EQ(r.cfg.memory[1].gpa, 0x100000000u);
 	EXPECT_EQ(r.cfg.memory[1].size, 0x40000000u);
@@ -390,8 +394,12 @@ const BadCase kBadCases[] = {
     {"bad_root_compatible_wrong", "/: compatible: \"linux,dummy-virt\" is not \"axvm,vm\""},
     {"bad_root_compatible_missing", "/: compatible: missing"},
     {"bad_root_unknown_property", "/: vcpu: unknown property"},
-    {"bad_root_unknown_node", "/chosen: unknown node; expected memory, images, devices, "
-			      "passthrough or an interrupt controller"},
+    {"bad_root_unknown_node", "/aliases: unknown node; expected memory, images, devices, "
+			      "passthrough, chosen or an interrupt controller"},
+    {"bad_on_reset_unknown", "/: on-reset: \"reboot\" is neither \"restart\" nor \"stop\""},
+    {"bad_chosen_unknown_property", "/chosen: stdout-path: unknown property"},
+    {"bad_chosen_bootargs_empty", "/chosen: bootargs: empty"},
+    {"bad_chosen_subnode", "/chosen/extra: unknown node"},
     {"bad_id_missing", "/: id: missing"},
     {"bad_id_two_cells", "/: id: 8 bytes, need 4 (one cell)"},
     {"bad_name_missing", "/: vm-name: missing"},

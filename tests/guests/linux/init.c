@@ -1,0 +1,107 @@
+/*
+ * The init of the Linux test guests (the only program in their initramfs): reports what the
+ * kernel saw of its CPUs — how many came online and, per CPU, the timer and IPI interrupts it
+ * took, from /proc/interrupts — and the command line it got, then powers the machine off.
+ *
+ *   init: 2 cpus online
+ *   init: cpu0: 312 timer interrupts, 41 IPIs
+ *   init: cpu1: 298 timer interrupts, 37 IPIs
+ *   init: cmdline: console=ttyS0 axvm.test=smp
+ *   init: powering off
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <unistd.h>
+
+#define MAX_CPUS 64
+
+static unsigned long timer[MAX_CPUS];
+static unsigned long ipi[MAX_CPUS];
+
+/* Adds the per-CPU counts that follow "NAME:" on a /proc/interrupts line to sums. */
+static void add_counts(const char *line, int cpus, unsigned long *sums)
+{
+	const char *p = strchr(line, ':');
+
+	for (int i = 0; p && i < cpus; i++) {
+		char *end;
+		unsigned long n = strtoul(p + 1, &end, 10);
+
+		if (end == p + 1)
+			break;
+		sums[i] += n;
+		p = end;
+	}
+}
+
+/* The number of "CPUn" columns in the header line. */
+static int count_cpus(const char *header)
+{
+	int cpus = 0;
+
+	for (const char *p = header; (p = strstr(p, "CPU")) != NULL; p += 3)
+		cpus++;
+	return cpus < MAX_CPUS ? cpus : MAX_CPUS;
+}
+
+static int read_interrupts(void)
+{
+	char line[512];
+	int cpus = 0;
+	FILE *f = fopen("/proc/interrupts", "r");
+
+	if (!f) {
+		printf("init: cannot open /proc/interrupts\n");
+		return 0;
+	}
+	if (fgets(line, sizeof(line), f))
+		cpus = count_cpus(line);
+	while (fgets(line, sizeof(line), f)) {
+		const char *name = line + strspn(line, " ");
+
+		if (strstr(line, "riscv-timer") || strstr(line, "arch_timer") ||
+		    strstr(line, "LOC:") == name)
+			add_counts(line, cpus, timer);
+		else if (strncmp(name, "IPI", 3) == 0)
+			add_counts(line, cpus, ipi);
+	}
+	fclose(f);
+	return cpus;
+}
+
+static void print_cmdline(void)
+{
+	char cmdline[512] = "";
+	FILE *f = fopen("/proc/cmdline", "r");
+
+	if (f) {
+		if (fgets(cmdline, sizeof(cmdline), f))
+			cmdline[strcspn(cmdline, "\n")] = '\0';
+		fclose(f);
+	}
+	printf("init: cmdline: %s\n", cmdline);
+}
+
+int main(void)
+{
+	int cpus;
+
+	if (mount("proc", "/proc", "proc", 0, NULL) != 0)
+		printf("init: mounting /proc failed\n");
+	cpus = read_interrupts();
+	printf("init: %d cpus online\n", cpus);
+	for (int i = 0; i < cpus; i++)
+		printf("init: cpu%d: %lu timer interrupts, %lu IPIs\n", i, timer[i], ipi[i]);
+	print_cmdline();
+	printf("init: powering off\n");
+	fflush(stdout);
+	sync();
+	reboot(RB_POWER_OFF);
+	printf("init: power-off failed\n");
+	for (;;)
+		pause();
+}
