@@ -401,10 +401,13 @@ void vm_stop(struct axvm *vm, const char *reason, bool error)
 	bool first;
 
 	spin_lock(&vm->stop_lock);
-	first = atomic_exchange(&vm->state, AXVM_STATE_STOPPED) != AXVM_STATE_STOPPED;
+	first = axvm_state(vm) != AXVM_STATE_STOPPED;
 	if (first) {
+		/* The reason is written before the state says STOPPED: whoever sees the stop
+		 * reads it. */
 		ax_diag_set(&vm->stop_reason, 0, "%s", reason);
 		atomic_store(&vm->stopped_by_error, error);
+		atomic_store(&vm->state, AXVM_STATE_STOPPED);
 	}
 	spin_unlock(&vm->stop_lock);
 	/* Every vCPU leaves its CPU: the host reports the stop once they have. */

@@ -88,10 +88,18 @@ static bool riscv_virt_detect(char *detail, size_t len)
 	return true;
 }
 
+/* Which hart the boot CPU is starting, and as which CPU index: for a hart that OpenSBI sends to
+ * _start instead of _secondary_start (start.S). */
+volatile uint64_t boot_starting_hart = UINT64_MAX;
+volatile uint64_t boot_starting_index;
+
 static bool riscv_cpu_start(size_t index, uint64_t hart_id)
 {
-	long err = sbi_hart_start(hart_id, (uint64_t)(uintptr_t)_secondary_start, index);
+	long err;
 
+	boot_starting_index = index;
+	__atomic_store_n(&boot_starting_hart, hart_id, __ATOMIC_RELEASE);
+	err = sbi_hart_start(hart_id, (uint64_t)(uintptr_t)_secondary_start, index);
 	return err == 0;
 }
 

@@ -2,6 +2,12 @@
  * Entry points of the riscv64 hypervisor host, in HS-mode.
  *   _start:           from OpenSBI on the boot hart, a0 = hart id, a1 = devicetree.
  *   _secondary_start: from SBI HSM hart_start, a0 = hart id, a1 = logical CPU index.
+ *
+ * OpenSBI 1.1 can send a hart the boot CPU starts with hart_start to _start instead (it may see
+ * the hart's start request before the start address: QEMU's hart threads on one busy host
+ * core show it). So _start is a lottery: the first hart to arrive boots; any later one waits
+ * until the boot CPU names its hart id (boot_starting_hart, set before each hart_start) and
+ * goes on as that CPU's _secondary_start.
  */
 #define STACK_SIZE 16384
 
@@ -9,6 +15,10 @@
 	.globl _start
 _start:
 	csrw	sie, zero
+	la	t0, boot_lottery
+	li	t1, 1
+	amoswap.w t1, t1, (t0)
+	bnez	t1, late_secondary
 	li	tp, 0			/* tp holds this hart's CPU index */
 	la	t0, trap_entry
 	csrw	stvec, t0
@@ -26,6 +36,20 @@ _start:
 2:	call	board_main
 3:	wfi
 	j	3b
+
+late_secondary:
+	fence	r, r
+	la	t0, boot_starting_hart
+	ld	t1, 0(t0)
+	bne	t1, a0, late_secondary
+	la	t0, boot_starting_index
+	ld	a1, 0(t0)
+	j	_secondary_start
+
+	.data
+	.balign 4
+boot_lottery:
+	.word	0
 
 	.text
 	.globl _secondary_start

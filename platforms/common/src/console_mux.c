@@ -1,5 +1,6 @@
 #include <board/console_mux.h>
 
+#include <axvm/format.h>
 #include <axvm/spinlock.h>
 #include <board/console.h>
 #include <stdbool.h>
@@ -15,9 +16,6 @@ struct vm_line {
 
 static struct spinlock lock = SPINLOCK_INIT;
 static struct vm_line lines[CONSOLE_MUX_VMS];
-/* The VM whose partial line is open on the console (shown without its newline yet). */
-static bool line_open;
-static uint32_t open_vm;
 
 static struct vm_line *line_of(uint32_t vm_id)
 {
@@ -38,18 +36,13 @@ static struct vm_line *line_of(uint32_t vm_id)
 	return free_slot;
 }
 
-/* Prints text of vm_id, continuing its open line or starting a new one; newline ends it. */
+/* Prints text of vm_id, continuing its unfinished line or starting a new one. */
 static void emit(uint32_t vm_id, const char *text, bool newline)
 {
-	if (line_open && open_vm != vm_id) {
-		kprintf("\n");
-		line_open = false;
-	}
-	if (!line_open)
-		kprintf("[vm%u] ", vm_id);
-	kprintf("%s%s", text, newline ? "\n" : "");
-	line_open = !newline;
-	open_vm = vm_id;
+	char prefix[16];
+
+	ax_snprintf(prefix, sizeof(prefix), "[vm%u] ", vm_id);
+	console_put_line(CONSOLE_HOST + 1 + vm_id, prefix, text, newline);
 }
 
 static void flush_locked(struct vm_line *l, bool newline)

@@ -18,7 +18,8 @@ static uint32_t host_cpus;
 static struct axvm *vms[VM_BUNDLE_MAX_VMS];
 static size_t vm_count;
 static size_t not_started;
-static atomic_bool vm_reported[VM_BUNDLE_MAX_VMS];
+/* Stop reports: 0 not yet, 1 being printed by the CPU that saw the stop first, 2 printed. */
+static atomic_int vm_reported[VM_BUNDLE_MAX_VMS];
 static atomic_bool vm_stop_seen[VM_BUNDLE_MAX_VMS];
 static struct sched_entity entities[VM_BUNDLE_MAX_VMS][AXVM_MAX_VCPUS];
 /* The deadline each CPU's timer is armed for, to spare re-arming it to the same value. */
@@ -188,15 +189,16 @@ static void report_exits(struct axvm *vm)
 /* Reports a stopped VM, once, whichever CPU sees the stop first. */
 static void report_stop(struct axvm *vm)
 {
-	bool expected = false;
+	int expected = 0;
 
-	if (!atomic_compare_exchange_strong(&vm_reported[vm_index(vm)], &expected, true))
+	if (!atomic_compare_exchange_strong(&vm_reported[vm_index(vm)], &expected, 1))
 		return;
 	console_mux_flush(axvm_id(vm));
 	kprintf("vm %u (%s): stopped: %s\n", axvm_id(vm), axvm_name(vm), axvm_stop_reason(vm));
 	kprintf("vm %u (%s): %llu KiB of guest memory allocated\n", axvm_id(vm), axvm_name(vm),
 		(unsigned long long)(axvm_allocated_bytes(vm) >> 10));
 	report_exits(vm);
+	atomic_store(&vm_reported[vm_index(vm)], 2);
 }
 
 static bool all_stopped(void)
@@ -392,8 +394,12 @@ void vm_host_run_cpu(uint32_t cpu)
 			idle(cpu, halted_next);
 	}
 	arm_timer(cpu, UINT64_MAX);
-	for (size_t i = 0; i < vm_count; i++)
+	/* Every report is out before any CPU returns (the boot CPU then ends the machine). */
+	for (size_t i = 0; i < vm_count; i++) {
 		report_stop(vms[i]);
+		while (atomic_load(&vm_reported[i]) != 2)
+			;
+	}
 }
 
 size_t vm_host_stopped_by_error(void)
