@@ -9,7 +9,7 @@
 struct vm_line {
 	bool used;
 	uint32_t vm_id;
-	bool polled; /* looked for input since its last output */
+	uint32_t polls; /* looks for input since its last output */
 	size_t len;
 	char buf[CONSOLE_MUX_LINE + 1];
 };
@@ -30,7 +30,7 @@ static struct vm_line *line_of(uint32_t vm_id)
 	if (free_slot) {
 		free_slot->used = true;
 		free_slot->vm_id = vm_id;
-		free_slot->polled = false;
+		free_slot->polls = 0;
 		free_slot->len = 0;
 	}
 	return free_slot;
@@ -73,7 +73,7 @@ void console_mux_putc(uint32_t vm_id, uint8_t byte)
 			flush_locked(l, false);
 	}
 	if (l)
-		l->polled = false;
+		l->polls = 0;
 	spin_unlock(&lock);
 }
 
@@ -83,10 +83,8 @@ void console_mux_input_poll(uint32_t vm_id)
 
 	spin_lock(&lock);
 	l = line_of(vm_id);
-	if (l && l->polled && l->len)
+	if (l && ++l->polls >= CONSOLE_MUX_IDLE_POLLS && l->len)
 		flush_locked(l, false);
-	if (l)
-		l->polled = true;
 	spin_unlock(&lock);
 }
 
