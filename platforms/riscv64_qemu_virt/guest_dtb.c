@@ -12,16 +12,30 @@
 #define IRQ_M_EXT 11
 #define IRQ_S_EXT 9
 
-void riscv_guest_isa(const char *host_isa, char *out, size_t size)
+/* riscv,isa-extensions: the riscv,isa string's extensions as a string list ("i", "m", ...,
+ * "zicsr", ...), written into buf; returns its length, 0 if it does not fit. */
+static int isa_extensions(const char *isa, char *buf, size_t size)
 {
 	size_t n = 0;
 
-	for (const char *p = host_isa; *p && *p != '_' && n + 1 < size; p++) {
-		if (*p != 'h' || p < host_isa + 4)
-			out[n++] = *p;
+	for (const char *p = isa + 4; *p && *p != '_'; p++) {
+		if (n + 2 > size)
+			return 0;
+		buf[n++] = *p;
+		buf[n++] = '\0';
 	}
-	if (size)
-		out[n] = '\0';
+	for (const char *p = strchr(isa, '_'); p; p = strchr(p + 1, '_')) {
+		size_t len = strcspn(p + 1, "_");
+
+		if (!len)
+			continue;
+		if (n + len + 1 > size)
+			return 0;
+		memcpy(buf + n, p + 1, len);
+		n += len;
+		buf[n++] = '\0';
+	}
+	return (int)n;
 }
 
 static int reg_prop(void *fdt, uint64_t base, uint64_t size)
@@ -33,7 +47,9 @@ static int reg_prop(void *fdt, uint64_t base, uint64_t size)
 
 static int add_cpus(void *fdt, const struct axvm_config *cfg, const struct guest_dtb_params *p)
 {
-	int err = fdt_begin_node(fdt, "cpus");
+	char extensions[512];
+	int ext_len = isa_extensions(p->isa, extensions, sizeof(extensions));
+	int err = ext_len ? fdt_begin_node(fdt, "cpus") : -FDT_ERR_NOSPACE;
 
 	err = err ? err : fdt_property_u32(fdt, "#address-cells", 1);
 	err = err ? err : fdt_property_u32(fdt, "#size-cells", 0);
@@ -48,6 +64,8 @@ static int add_cpus(void *fdt, const struct axvm_config *cfg, const struct guest
 		err = err ? err : fdt_property_string(fdt, "status", "okay");
 		err = err ? err : fdt_property_string(fdt, "compatible", "riscv");
 		err = err ? err : fdt_property_string(fdt, "riscv,isa", p->isa);
+		err = err ? err : fdt_property_string(fdt, "riscv,isa-base", "rv64i");
+		err = err ? err : fdt_property(fdt, "riscv,isa-extensions", extensions, ext_len);
 		err = err ? err : fdt_property_string(fdt, "mmu-type", "riscv,sv39");
 		err = err ? err : fdt_begin_node(fdt, "interrupt-controller");
 		err = err ? err : fdt_property_u32(fdt, "#interrupt-cells", 1);

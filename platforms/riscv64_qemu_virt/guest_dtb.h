@@ -9,13 +9,14 @@
 /* What the host adds to the configuration. */
 struct guest_dtb_params {
 	uint32_t timebase_hz; /* the time CSR's rate */
-	const char *isa;      /* riscv,isa of every guest hart: the host's without 'h' */
+	const char *isa;      /* riscv,isa of every guest hart (riscv_guest_isa) */
 	size_t initrd_size;   /* bytes of the initrd the VM loads (0: none) */
 };
 
 /*
- * Writes into buf (size bytes) a devicetree for cfg: /cpus with one hart per vCPU (riscv,isa,
- * mmu-type, the hart's interrupt controller) and timebase-frequency, a /memory node per RAM
+ * Writes into buf (size bytes) a devicetree for cfg: /cpus with one hart per vCPU (riscv,isa and
+ * the same as riscv,isa-base and riscv,isa-extensions, mmu-type, the hart's interrupt
+ * controller) and timebase-frequency, a /memory node per RAM
  * region (device regions excluded), the configured devices under /soc with their compatible
  * and reg (NS16550s with a clock-frequency; a PLIC as QEMU virt lays it out, with the UARTs'
  * interrupts routed to it), and /chosen with stdout-path at the first UART and bootargs. Returns 0,
@@ -23,9 +24,5 @@ struct guest_dtb_params {
  */
 int riscv_guest_dtb(const struct axvm_config *cfg, const struct guest_dtb_params *p, void *buf,
 		    size_t size);
-
-/* Copies the single-letter part of a riscv,isa string (up to the first '_') without 'h' into
- * out: "rv64imafdch_zicsr" -> "rv64imafdc". */
-void riscv_guest_isa(const char *host_isa, char *out, size_t size);
 
 #endif

@@ -11,6 +11,9 @@
 #include <board/vm_host.h>
 #include <stdatomic.h>
 
+#include <riscv_vcpu/guest_isa.h>
+#include <riscv_vcpu/hart.h>
+
 #include "guest_dtb.h"
 #include "sbi.h"
 #include "uart_ns16550.h"
@@ -28,7 +31,7 @@ struct heap_header {
 static uint64_t hart_ids[HOST_MAX_CPUS];
 static size_t cpu_count;
 static uint64_t timebase;
-static char guest_isa[32];
+static const char *host_isa;
 static uint64_t bundle_base;
 static uint64_t bundle_size;
 static atomic_bool vms_ready;
@@ -151,12 +154,15 @@ static void ack_interrupt(uint64_t vector)
 		__asm__ volatile("csrc sip, %0" ::"r"(SIP_SSIP));
 }
 
+/* Guest harts are described as the host's boot hart, less what guests may not use. */
 static int make_guest_dtb(const struct axvm_config *cfg, size_t initrd_size, void *buf, size_t size)
 {
+	char isa[256];
 	const struct guest_dtb_params p = {
-	    .timebase_hz = (uint32_t)timebase, .isa = guest_isa, .initrd_size = initrd_size};
+	    .timebase_hz = (uint32_t)timebase, .isa = isa, .initrd_size = initrd_size};
+	int err = riscv_guest_isa(host_isa, riscv_vcpu_guest_sstc(), isa, sizeof(isa));
 
-	return riscv_guest_dtb(cfg, &p, buf, size);
+	return err ? err : riscv_guest_dtb(cfg, &p, buf, size);
 }
 
 static const struct vm_host_cpu_ops cpu_ops = {
@@ -171,7 +177,7 @@ static const struct vm_host_cpu_ops cpu_ops = {
 void vm_hal_setup(const struct host_boot_info *info, uint64_t timebase_hz, const char *isa,
 		  uint64_t bundle, uint64_t size)
 {
-	riscv_guest_isa(isa ? isa : "rv64imac", guest_isa, sizeof(guest_isa));
+	host_isa = isa ? isa : "rv64imac";
 	cpu_count = info->cpu_count;
 	for (size_t i = 0; i < cpu_count; i++)
 		hart_ids[i] = info->cpu_ids[i];

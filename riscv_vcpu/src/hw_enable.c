@@ -2,6 +2,7 @@
 #include <axvm/arch_vcpu.h>
 #include <axvm/error.h>
 #include <riscv_vcpu/csr_policy.h>
+#include <riscv_vcpu/hart.h>
 
 #include "csr.h"
 #include "vcpu_state.h"
@@ -49,6 +50,11 @@ int arch_hardware_enable(void)
 	 */
 	csr_set(sie, SIE_STIE);
 	return AX_OK;
+}
+
+bool riscv_vcpu_guest_sstc(void)
+{
+	return riscv_has_sstc;
 }
 
 int arch_hardware_disable(void)

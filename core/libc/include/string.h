@@ -26,5 +26,6 @@ int strncmp(const char *a, const char *b, size_t n);
 char *strchr(const char *s, int c);
 /* Returns the last occurrence of c in s (the terminator included), or NULL. */
 char *strrchr(const char *s, int c);
+size_t strcspn(const char *s, const char *reject);
 
 #endif
