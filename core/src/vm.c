@@ -168,10 +168,30 @@ int vm_build_devices(struct axvm *vm, struct ax_diag *diag)
 	return AX_OK;
 }
 
+/* True if the configuration loads an image of kind. */
+static bool loads(const struct axvm_config *cfg, enum axvm_image_kind kind)
+{
+	for (size_t i = 0; i < cfg->image_count; i++) {
+		if (cfg->images[i].kind == kind)
+			return true;
+	}
+	return false;
+}
+
 int vm_load_images(struct axvm *vm, struct ax_diag *diag)
 {
 	const struct axvm_config *cfg = &vm->cfg;
 
+	for (int k = 0; k < AXVM_IMAGE_KINDS; k++) {
+		const char *name = axvm_image_name((enum axvm_image_kind)k);
+
+		if (vm->images.data[k] && !loads(cfg, (enum axvm_image_kind)k))
+			return ax_diag_set(
+			    diag, AXERR_BAD_CONFIG,
+			    "vm %u: %s supplied, but /images/%s is not configured (where "
+			    "to load it)",
+			    vm->id, name, name);
+	}
 	for (size_t i = 0; i < cfg->image_count; i++) {
 		const struct axvm_image *img = &cfg->images[i];
 		const char *name = axvm_image_name(img->kind);

@@ -570,6 +570,16 @@ TEST_F(VmTest, CreateFailuresAreCleanAndExplained)
 	    std::string::npos)
 	    << diag.msg;
 
+	axvm_config unwanted = Config(12);
+	axvm_images initrd{};
+	initrd.data[AXVM_IMAGE_INITRD] = "cpio";
+	initrd.size[AXVM_IMAGE_INITRD] = 4;
+	EXPECT_EQ(axvm_create(&unwanted, &initrd, &vm, &diag), AXERR_BAD_CONFIG);
+	EXPECT_NE(
+	    std::string(diag.msg).find("initrd supplied, but /images/initrd is not configured"),
+	    std::string::npos)
+	    << diag.msg;
+
 	axvm_config outside = missing;
 	axvm_images images{};
 	char big[64] = {};
