@@ -174,8 +174,12 @@ static int populate(struct axaddrspace *as, const struct axaddr_region *r)
 
 int axaddrspace_map_alloc(struct axaddrspace *as, gpa_t g, uint64_t size, uint32_t flags, bool lazy)
 {
-	struct axaddr_region r = {
-	    .base = g, .size = size, .flags = flags, .kind = AXADDR_ALLOC, .lazy = lazy};
+	struct axaddr_region r = {.base = g,
+				  .size = size,
+				  .flags = flags,
+				  .kind = AXADDR_ALLOC,
+				  .lazy = lazy,
+				  .lazy_unit = AXADDR_PAGE_SIZE};
 	int err = check_new_region(as, g.v, size);
 
 	/* A lazy region maps nothing yet: check now what its first map would reject. */
@@ -183,6 +187,26 @@ int axaddrspace_map_alloc(struct axaddrspace *as, gpa_t g, uint64_t size, uint32
 		err = page_table_check(&as->pt, g, size, flags);
 	if (!err && !lazy)
 		err = populate(as, &r);
+	if (!err)
+		err = insert_region(as, &r);
+	return err;
+}
+
+int axaddrspace_map_lazy(struct axaddrspace *as, gpa_t g, uint64_t size, uint32_t flags,
+			 uint64_t unit)
+{
+	struct axaddr_region r = {.base = g,
+				  .size = size,
+				  .flags = flags,
+				  .kind = AXADDR_ALLOC,
+				  .lazy = true,
+				  .lazy_unit = unit};
+	int err = check_new_region(as, g.v, size);
+
+	if (!err && (unit < AXADDR_PAGE_SIZE || unit > BLOCK_2M || (unit & (unit - 1))))
+		err = AXERR_INVALID;
+	if (!err)
+		err = page_table_check(&as->pt, g, size, flags);
 	if (!err)
 		err = insert_region(as, &r);
 	return err;
@@ -263,6 +287,36 @@ int axaddrspace_protect(struct axaddrspace *as, gpa_t g, uint64_t size, uint32_t
 	return err;
 }
 
+static void count_leaf(void *ctx, gpa_t g, const struct pt_mapping *m)
+{
+	(void)g;
+	(void)m;
+	(*(size_t *)ctx)++;
+}
+
+/* Populates the whole lazy unit around g if it lies in r, holds no page yet and its memory can
+ * be had at once; false if not (the caller populates g's page alone). */
+static bool populate_unit(struct axaddrspace *as, const struct axaddr_region *r, uint64_t g)
+{
+	uint64_t unit = r->lazy_unit;
+	uint64_t base = g & ~(unit - 1);
+	size_t pages = unit / AXADDR_PAGE_SIZE;
+	size_t leaves = 0;
+	hpa_t h;
+
+	if (unit == AXADDR_PAGE_SIZE || base < r->base.v || base + unit > region_end(r))
+		return false;
+	page_table_for_each_leaf(&as->pt, gpa(base), unit, count_leaf, &leaves);
+	if (leaves || alloc_zeroed(as, pages, &h))
+		return false;
+	if (page_table_map(&as->pt, gpa(base), h, unit, r->flags) == AX_OK)
+		return true;
+	/* No memory for a table page. */
+	as->pt.mm->free_pages(as->pt.mm->ctx, h, pages);
+	as->alloc_pages -= pages;
+	return false;
+}
+
 int axaddrspace_handle_page_fault(struct axaddrspace *as, gpa_t g, enum axaddr_access access,
 				  bool *fixed)
 {
@@ -278,6 +332,10 @@ int axaddrspace_handle_page_fault(struct axaddrspace *as, gpa_t g, enum axaddr_a
 	if (page_table_translate(&as->pt, gpa(page), &m) == AX_OK) {
 		/* Populated by a fault on another CPU, or a real permission fault. */
 		*fixed = (m.flags & (uint32_t)access) != 0;
+		return AX_OK;
+	}
+	if (populate_unit(as, r, g.v)) {
+		*fixed = true;
 		return AX_OK;
 	}
 	err = alloc_zeroed(as, 1, &h);

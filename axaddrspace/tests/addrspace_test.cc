@@ -134,6 +134,68 @@ TEST_F(AddrSpaceTest, LazyRegionIsPopulatedOnFaults)
 	mm_.fail_after = -1;
 }
 
+TEST_F(AddrSpaceTest, LazyUnitsArePopulatedWholeWhereTheyCanBe)
+{
+	/* 4 MiB + 16 KiB in 2 MiB units: two whole units and a tail of pages. */
+	ASSERT_EQ(axaddrspace_map_lazy(&as_, gpa(kRam), 2 * M2 + 4 * K4, AXMAP_RWX, M2), AX_OK);
+	bool fixed = false;
+	ASSERT_EQ(
+	    axaddrspace_handle_page_fault(&as_, gpa(kRam + 0x1234), AXADDR_ACCESS_WRITE, &fixed),
+	    AX_OK);
+	EXPECT_TRUE(fixed);
+	EXPECT_EQ(as_.alloc_pages, M2 / K4) << "the whole unit";
+	pt_mapping m;
+	ASSERT_EQ(axaddrspace_translate(&as_, gpa(kRam + M2 - K4), &m), AX_OK);
+	EXPECT_EQ(m.page_size, M2) << "one block";
+	EXPECT_EQ(*mm_.ptr(m.hpa.v + 100), 0) << "zeroed";
+	/* The tail has no whole unit: a page. */
+	ASSERT_EQ(axaddrspace_handle_page_fault(&as_, gpa(kRam + 2 * M2 + K4), AXADDR_ACCESS_READ,
+						&fixed),
+		  AX_OK);
+	EXPECT_EQ(as_.alloc_pages, M2 / K4 + 1);
+	/* Guest copies populate whole units too; a fault on one is then spurious. */
+	uint8_t byte = 1;
+	ASSERT_EQ(axaddrspace_write(&as_, gpa(kRam + M2 + 5 * K4), &byte, 1), AX_OK);
+	EXPECT_EQ(as_.alloc_pages, 2 * M2 / K4 + 1);
+	ASSERT_EQ(axaddrspace_handle_page_fault(&as_, gpa(kRam + M2), AXADDR_ACCESS_READ, &fixed),
+		  AX_OK);
+	EXPECT_TRUE(fixed);
+	EXPECT_EQ(as_.alloc_pages, 2 * M2 / K4 + 1);
+	/* Out of memory: a clean error. */
+	axaddrspace_destroy(&as_);
+	ASSERT_EQ(axaddrspace_init(&as_, &pt_format_sv39x4, mm_.mm()), AX_OK);
+	ASSERT_EQ(axaddrspace_map_lazy(&as_, gpa(kRam), M2, AXMAP_RWX, 64 * 1024), AX_OK);
+	mm_.fail_after = 0;
+	ASSERT_EQ(axaddrspace_handle_page_fault(&as_, gpa(kRam), AXADDR_ACCESS_READ, &fixed),
+		  AXERR_NO_MEMORY);
+	EXPECT_FALSE(fixed);
+	EXPECT_EQ(as_.alloc_pages, 0u);
+	/* Memory too fragmented for a whole unit: a page. */
+	mm_.fail_after = -1;
+	std::vector<hpa_t> held;
+	for (hpa_t h; mm_.mm()->alloc_pages(mm_.mm()->ctx, 1, 1, &h) == AX_OK;)
+		held.push_back(h);
+	for (size_t i = 0; i < held.size(); i += 8)
+		mm_.mm()->free_pages(mm_.mm()->ctx, held[i], 1);
+	ASSERT_EQ(axaddrspace_handle_page_fault(&as_, gpa(kRam), AXADDR_ACCESS_READ, &fixed),
+		  AX_OK);
+	EXPECT_TRUE(fixed);
+	EXPECT_EQ(as_.alloc_pages, 1u);
+	for (size_t i = 0; i < held.size(); i++) {
+		if (i % 8)
+			mm_.mm()->free_pages(mm_.mm()->ctx, held[i], 1);
+	}
+	mm_.fail_after = -1;
+	ASSERT_EQ(
+	    axaddrspace_handle_page_fault(&as_, gpa(kRam + 0x20000), AXADDR_ACCESS_READ, &fixed),
+	    AX_OK);
+	EXPECT_EQ(as_.alloc_pages, 1u + 16) << "a 64 KiB unit";
+	for (uint64_t unit : {uint64_t{0}, uint64_t{K4 / 2}, 3 * K4, 2 * M2})
+		EXPECT_EQ(axaddrspace_map_lazy(&as_, gpa(kRam + 4 * M2), M2, AXMAP_RWX, unit),
+			  AXERR_INVALID)
+		    << unit;
+}
+
 TEST_F(AddrSpaceTest, CopiesReportBoundsAndPermissionsBeforeCopying)
 {
 	ASSERT_EQ(axaddrspace_map_alloc(&as_, gpa(kRam), K4, AXMAP_READ | AXMAP_WRITE, false),

@@ -13,8 +13,8 @@
 _Static_assert(AXVM_IMAGE_KINDS <= AXVM_MAX_IMAGES, "one image of each kind must fit");
 
 static const char *const memory_props[] = {"#address-cells", "#size-cells", NULL};
-static const char *const region_props[] = {"reg",	"access",  "device", "backing",
-					   "host-addr", "phandle", NULL};
+static const char *const region_props[] = {"reg",	"access",	 "device",  "backing",
+					   "host-addr", "populate-size", "phandle", NULL};
 static const char *const images_props[] = {NULL};
 static const char *const image_props[] = {"load-addr", "size", "phandle", NULL};
 
@@ -110,6 +110,31 @@ static int read_host_addr(const struct cfg_ctx *c, int node, struct axvm_mem_reg
 	return err ? err : cfg_check_host_range(c, node, "host-addr", r->hpa, r->size);
 }
 
+/* populate-size: what one first touch of a lazy region populates (a power of two from 4 KiB to
+ * 2 MiB, AXVM_LAZY_UNIT_DEFAULT without it); refused for any other backing. */
+static int read_populate_size(const struct cfg_ctx *c, int node, struct axvm_mem_region *r)
+{
+	bool has = cfg_has(c, node, "populate-size");
+	uint64_t v;
+	int err;
+
+	r->lazy_unit = AXVM_LAZY_UNIT_DEFAULT;
+	if (r->kind != AXVM_MEM_ALLOC_LAZY)
+		return has ? cfg_fail(c, node, "populate-size", "only an alloc-lazy region has one")
+			   : AX_OK;
+	if (!has)
+		return AX_OK;
+	err = cfg_u64(c, node, "populate-size", &v);
+	if (err)
+		return err;
+	if (v < 0x1000 || v > 0x200000 || (v & (v - 1)))
+		return cfg_fail(c, node, "populate-size",
+				"0x%llx is not a power of two from 0x1000 to 0x200000",
+				(unsigned long long)v);
+	r->lazy_unit = v;
+	return AX_OK;
+}
+
 /* Rejects a region sharing guest addresses, or host addresses of linear memory, with another. */
 static int check_region_overlaps(const struct cfg_ctx *c, int node, const struct axvm_mem_region *r)
 {
@@ -156,6 +181,8 @@ static int add_region(struct cfg_ctx *c, int node, const struct cfg_cells *cells
 		err = read_backing(c, node, &r.kind);
 	if (!err)
 		err = read_host_addr(c, node, &r);
+	if (!err)
+		err = read_populate_size(c, node, &r);
 	if (!err)
 		err = check_region_overlaps(c, node, &r);
 	if (err)

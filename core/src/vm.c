@@ -119,9 +119,11 @@ static int build_memory(struct axvm *vm, const struct axvm_config *cfg, struct a
 		if (m->kind == AXVM_MEM_LINEAR)
 			err = axaddrspace_map_linear(&vm->as, gpa(m->gpa), hpa(m->hpa), m->size,
 						     m->flags);
+		else if (m->kind == AXVM_MEM_ALLOC_LAZY)
+			err = axaddrspace_map_lazy(&vm->as, gpa(m->gpa), m->size, m->flags,
+						   m->lazy_unit ? m->lazy_unit : AXADDR_PAGE_SIZE);
 		else
-			err = axaddrspace_map_alloc(&vm->as, gpa(m->gpa), m->size, m->flags,
-						    m->kind == AXVM_MEM_ALLOC_LAZY);
+			err = axaddrspace_map_alloc(&vm->as, gpa(m->gpa), m->size, m->flags, false);
 		if (err)
 			return ax_diag_set(diag, err, "vm %u: memory [0x%llx, +0x%llx): %s", vm->id,
 					   (unsigned long long)m->gpa, (unsigned long long)m->size,

@@ -255,6 +255,7 @@ TEST(ConfigParse, X86_64Example)
 	EXPECT_EQ(r.cfg.memory[0].size, 0x8000000u);
 	EXPECT_EQ(r.cfg.memory[0].flags, uint32_t{AXMAP_RWX});
 	EXPECT_EQ(r.cfg.memory[0].kind, AXVM_MEM_ALLOC_LAZY) << "the default backing";
+	EXPECT_EQ(r.cfg.memory[0].lazy_unit, AXVM_LAZY_UNIT_DEFAULT);
 	EXPECT_EQ(r.cfg.on_reset, AXVM_RESET_RESTART) << "the default";
 	EXPECT_STREQ(r.cfg.bootargs, "") << "no /chosen";
 	EXPECT_EQ(r.cfg.memory[0].hpa, 0u);
@@ -262,6 +263,7 @@ TEST(ConfigParse, X86_64Example)
 	EXPECT_EQ(r.cfg.memory[1].size, 0x40000000u);
 	EXPECT_EQ(r.cfg.memory[1].flags, uint32_t{AXMAP_READ | AXMAP_WRITE});
 	EXPECT_EQ(r.cfg.memory[1].kind, AXVM_MEM_ALLOC_LAZY);
+	EXPECT_EQ(r.cfg.memory[1].lazy_unit, 0x10000u);
 	EXPECT_EQ(r.cfg.memory[1].hpa, 0u);
 
 	ASSERT_EQ(r.cfg.image_count, 1u);
@@ -400,6 +402,10 @@ const BadCase kBadCases[] = {
     {"bad_chosen_unknown_property", "/chosen: stdout-path: unknown property"},
     {"bad_chosen_bootargs_empty", "/chosen: bootargs: empty"},
     {"bad_chosen_subnode", "/chosen/extra: unknown node"},
+    {"bad_populate_size_not_lazy",
+     "/memory/ram@80000000: populate-size: only an alloc-lazy region has one"},
+    {"bad_populate_size_odd",
+     "/memory/ram@80000000: populate-size: 0x3000 is not a power of two from 0x1000 to 0x200000"},
     {"bad_id_missing", "/: id: missing"},
     {"bad_id_two_cells", "/: id: 8 bytes, need 4 (one cell)"},
     {"bad_name_missing", "/: vm-name: missing"},

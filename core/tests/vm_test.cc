@@ -99,8 +99,9 @@ class VmTest : public ::testing::Test
 			cfg.vcpu_affinity[i] = -1;
 		cfg.entry = kRam;
 		cfg.memory_count = 1;
-		cfg.memory[0] = {kRam, 4 << 20, AXMAP_RWX,
-				 lazy ? AXVM_MEM_ALLOC_LAZY : AXVM_MEM_ALLOC, 0};
+		cfg.memory[0] = {kRam,	    4 << 20,
+				 AXMAP_RWX, lazy ? AXVM_MEM_ALLOC_LAZY : AXVM_MEM_ALLOC,
+				 0,	    0x1000};
 		if (uart) {
 			cfg.device_count = 1;
 			cfg.devices[0].node = fdt_path_offset(blob_.data(), "/uart@10000000");
@@ -794,7 +795,8 @@ TEST_F(VmTest, AResetScrubsMemoryReloadsImagesAndStartsVcpuZeroAgain)
 	};
 	axvm_config cfg = Config(27, 2);
 	cfg.memory_count = 2;
-	cfg.memory[1] = {kRam + (4 << 20), 4 << 20, AXMAP_RWX, AXVM_MEM_ALLOC_LAZY, 0};
+	cfg.memory[1] = {kRam + (4 << 20),    4 << 20, AXMAP_RWX,
+			 AXVM_MEM_ALLOC_LAZY, 0,       AXVM_LAZY_UNIT_DEFAULT};
 	cfg.image_count = 1;
 	cfg.images[0] = {AXVM_IMAGE_KERNEL, kRam, 0};
 	const char kernel[] = "kernel image";

@@ -23,8 +23,9 @@ struct axaddr_region {
 	uint64_t size;
 	uint32_t flags; /* enum axmap_flags */
 	enum axaddr_region_kind kind;
-	hpa_t hpa; /* AXADDR_LINEAR: where base maps to */
-	bool lazy; /* AXADDR_ALLOC: populated on faults */
+	hpa_t hpa;	    /* AXADDR_LINEAR: where base maps to */
+	bool lazy;	    /* AXADDR_ALLOC: populated on faults */
+	uint64_t lazy_unit; /* lazy: bytes a fault populates where it can (4 KiB..2 MiB) */
 };
 
 /* The kind of guest access that faulted. */
@@ -52,10 +53,18 @@ void axaddrspace_destroy(struct axaddrspace *as);
  * (overlaps a region), AXERR_FULL (region table), AXERR_NO_MEMORY. */
 int axaddrspace_map_linear(struct axaddrspace *as, gpa_t g, hpa_t h, uint64_t size, uint32_t flags);
 
-/* Adds an alloc region [g, g+size): populated now (2 MiB blocks where possible), or lazily.
- * All or nothing. Returns 0, AXERR_INVALID, AXERR_EXISTS, AXERR_FULL, AXERR_NO_MEMORY. */
+/* Adds an alloc region [g, g+size): populated now (2 MiB blocks where possible), or lazily a
+ * page at a time. All or nothing. Returns 0, AXERR_INVALID, AXERR_EXISTS, AXERR_FULL,
+ * AXERR_NO_MEMORY. */
 int axaddrspace_map_alloc(struct axaddrspace *as, gpa_t g, uint64_t size, uint32_t flags,
 			  bool lazy);
+
+/* Adds an alloc region [g, g+size) populated on the guest's faults, unit bytes at a time (a
+ * power of two from 4 KiB to 2 MiB): a fault populates the aligned unit around it if that lies
+ * in the region, holds no page yet and can be allocated at once, else just its page. Returns
+ * 0, AXERR_INVALID, AXERR_EXISTS, AXERR_FULL. */
+int axaddrspace_map_lazy(struct axaddrspace *as, gpa_t g, uint64_t size, uint32_t flags,
+			 uint64_t unit);
 
 /* Removes [g, g+size), which must lie within regions (a region may be cut in two), freeing
  * allocated memory. Returns 0, AXERR_INVALID, AXERR_NOT_MAPPED, AXERR_FULL, AXERR_NO_MEMORY. */

@@ -22,12 +22,17 @@ enum axvm_mem_kind {
 	AXVM_MEM_LINEAR,     /* host-physical memory the host hands over (host-addr) */
 };
 
+/* What one first touch of an alloc-lazy region populates unless the config says otherwise: a
+ * 2 MiB block (one stage-2 entry, one fault for 512 pages) where it fits. */
+#define AXVM_LAZY_UNIT_DEFAULT 0x200000ull
+
 struct axvm_mem_region {
 	uint64_t gpa;
 	uint64_t size;
 	uint32_t flags; /* enum axmap_flags (axaddrspace/pt_format.h) */
 	enum axvm_mem_kind kind;
-	uint64_t hpa; /* AXVM_MEM_LINEAR only */
+	uint64_t hpa;	    /* AXVM_MEM_LINEAR only */
+	uint64_t lazy_unit; /* AXVM_MEM_ALLOC_LAZY: bytes a first touch populates */
 };
 
 /* Images the host supplies by name and core copies into guest memory at load_gpa. */

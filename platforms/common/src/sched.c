@@ -129,19 +129,20 @@ static uint32_t choose_cpu(const struct sched_entity *se)
 }
 
 /* Queues an entity nobody holds (OFF or MOVING, off every list) on the CPU it should run on,
- * kicking that CPU if it sleeps. */
+ * kicking that CPU if it sleeps, or if it runs an entity that had it to itself (no slice
+ * timer was armed: sched_slice_end). */
 static void place(struct sched_entity *se, uint32_t self)
 {
 	uint32_t target = choose_cpu(se);
 	struct sched_cpu *c = &cpus[target];
-	bool sleeping;
+	bool kick;
 
 	spin_lock(&c->lock);
 	__atomic_store_n(&se->cpu, target, __ATOMIC_RELEASE);
+	kick = atomic_load(&c->idle) || (c->current && !c->queue_head);
 	enqueue(c, se);
-	sleeping = atomic_load(&c->idle);
 	spin_unlock(&c->lock);
-	if (sleeping && target != self)
+	if (kick && target != self)
 		board->kick(target);
 }
 
@@ -273,7 +274,7 @@ bool sched_should_yield(uint32_t cpu, uint64_t now)
 
 uint64_t sched_slice_end(uint32_t cpu)
 {
-	return cpus[cpu].slice_end;
+	return atomic_load(&cpus[cpu].queued) ? cpus[cpu].slice_end : UINT64_MAX;
 }
 
 /* The running entity of c stops running there; c's lock is held. */

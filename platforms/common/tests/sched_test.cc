@@ -70,7 +70,7 @@ TEST_F(SchedTest, ARunQueueIsRoundRobin)
 	EXPECT_EQ(sched_load(0), 3u);
 	EXPECT_EQ(sched_pick(0, 0), a);
 	EXPECT_EQ(a->state, SCHED_RUNNING);
-	EXPECT_EQ(sched_slice_end(0), kSlice);
+	EXPECT_EQ(sched_slice_end(0), kSlice) << "b and c wait";
 	EXPECT_FALSE(sched_should_yield(0, kSlice - 1)) << "the slice is not over";
 	EXPECT_TRUE(sched_should_yield(0, kSlice)) << "over, and b and c wait";
 	sched_requeue(a);
@@ -84,12 +84,17 @@ TEST_F(SchedTest, ARunQueueIsRoundRobin)
 
 TEST_F(SchedTest, AloneOnItsCpuAnEntityKeepsRunningWithANewSlice)
 {
-	Init(1);
-	sched_entity *a = Entity();
+	Init(2);
+	sched_entity *a = Entity(0);
 	sched_wake(a, 0, true);
 	ASSERT_EQ(sched_pick(0, 0), a);
+	EXPECT_EQ(sched_slice_end(0), UINT64_MAX) << "no timer while nobody waits";
 	EXPECT_FALSE(sched_should_yield(0, 5 * kSlice));
-	EXPECT_EQ(sched_slice_end(0), 6 * kSlice);
+	kicks.clear();
+	sched_entity *b = Entity(0);
+	sched_wake(b, 1, true);
+	EXPECT_EQ(kicks, std::vector<uint32_t>{0}) << "CPU 0 must arm its slice timer now";
+	EXPECT_EQ(sched_slice_end(0), 6 * kSlice) << "the slice restarted at the last look";
 }
 
 TEST_F(SchedTest, WokenEntitiesGoToIdleCpusAndPinnedOnesToTheirs)

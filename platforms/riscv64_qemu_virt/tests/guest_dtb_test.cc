@@ -20,9 +20,9 @@ axvm_config Config()
 	axvm_config cfg{};
 	cfg.vcpu_count = 2;
 	cfg.memory_count = 2;
-	cfg.memory[0] = {0x80000000, 0x8000000, AXMAP_RWX, AXVM_MEM_ALLOC, 0};
-	cfg.memory[1] = {0x30000000, 0x1000, AXMAP_READ | AXMAP_WRITE | AXMAP_DEVICE,
-			 AXVM_MEM_LINEAR, 0x30000000};
+	cfg.memory[0] = {0x80000000, 0x8000000, AXMAP_RWX, AXVM_MEM_ALLOC, 0, 0};
+	cfg.memory[1] = {0x30000000,	  0x1000,     AXMAP_READ | AXMAP_WRITE | AXMAP_DEVICE,
+			 AXVM_MEM_LINEAR, 0x30000000, 0};
 	cfg.device_count = 1;
 	std::strcpy(cfg.devices[0].compatible, "ns16550a");
 	cfg.devices[0].gpa = 0x10000000;

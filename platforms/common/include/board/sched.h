@@ -53,7 +53,8 @@ void sched_entity_init(struct sched_entity *se, void *owner, int32_t affinity);
 /* Something happened that se must act on, noticed on CPU self. A HALTED entity becomes
  * RUNNABLE, and so does an OFF one if start is set; either is placed on a CPU (its own if it
  * is pinned or that CPU is idle, else an idle one, else the least loaded) which is kicked if it
- * sleeps. A RUNNING entity's CPU is kicked unless it is self, so that it leaves the guest. */
+ * sleeps or had its running entity to itself. A RUNNING entity's CPU is kicked unless it is
+ * self, so that it leaves the guest. */
 void sched_wake(struct sched_entity *se, uint32_t self, bool start);
 
 /* The entity CPU cpu runs next, now RUNNING with a fresh slice from now: the head of its run
@@ -65,7 +66,8 @@ struct sched_entity *sched_pick(uint32_t cpu, uint64_t now);
  * false and the slice has ended, a new slice starts. */
 bool sched_should_yield(uint32_t cpu, uint64_t now);
 
-/* When the slice of the entity running on cpu ends. */
+/* When the slice of the entity running on cpu ends; UINT64_MAX while no other entity waits for
+ * the CPU (whoever queues one kicks the CPU, which then looks again). */
 uint64_t sched_slice_end(uint32_t cpu);
 
 /* The RUNNING se goes back to the tail of its CPU's run queue. */
