@@ -174,9 +174,9 @@ static enum disposition handle_exit(struct axvm_vcpu *v, struct axvm_exit *e, in
 		return RESUME;
 	case AXVM_EXIT_SYSTEM_DOWN:
 		if (e->system_down.reset)
-			vm_request_reset(v->vm);
+			vm_request_reset(v);
 		else
-			vm_stop(v->vm, "the guest powered off", false);
+			vm_guest_stop(v, "the guest powered off");
 		return TO_HOST;
 	case AXVM_EXIT_CPU_DOWN:
 		vcpu_power_transition(v, AXVM_VCPU_ON, AXVM_VCPU_STOP_PENDING);

@@ -442,6 +442,15 @@ void axvm_shutdown(struct axvm *vm, const char *reason)
 	vm_stop(vm, reason, false);
 }
 
+void vm_guest_stop(struct axvm_vcpu *vcpu, const char *what)
+{
+	char reason[AX_DIAG_LEN];
+
+	ax_snprintf(reason, sizeof(reason), "%s (vcpu %u at pc 0x%llx)", what, vcpu->id,
+		    (unsigned long long)arch_vcpu_pc(vcpu->arch));
+	vm_stop(vcpu->vm, reason, false);
+}
+
 int vm_guest_error(struct axvm *vm, struct axvm_vcpu *vcpu, int err, const char *fmt, ...)
 {
 	char what[160];

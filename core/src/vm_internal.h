@@ -79,9 +79,13 @@ int vm_guest_error(struct axvm *vm, struct axvm_vcpu *vcpu, int err, const char 
 /* Stops vm for good with reason; error marks a stop no guest asked for. */
 void vm_stop(struct axvm *vm, const char *reason, bool error);
 
-/* The guest asked for a reset: restarts the VM (axvm_reset once its vCPUs are off their CPUs),
- * or stops it if its configuration says so. */
-void vm_request_reset(struct axvm *vm);
+/* The guest stopped its VM on purpose (a power-off): the reason names the vCPU that did it and
+ * its pc. */
+void vm_guest_stop(struct axvm_vcpu *vcpu, const char *what);
+
+/* vcpu's guest asked for a reset: restarts the VM (axvm_reset once its vCPUs are off their
+ * CPUs), or stops it if its configuration says so. */
+void vm_request_reset(struct axvm_vcpu *vcpu);
 
 /* Builds the VM's devices from its configuration (at create and at each reset). */
 int vm_build_devices(struct axvm *vm, struct ax_diag *diag);

@@ -5,12 +5,13 @@
 
 #include "vm_internal.h"
 
-void vm_request_reset(struct axvm *vm)
+void vm_request_reset(struct axvm_vcpu *vcpu)
 {
+	struct axvm *vm = vcpu->vm;
 	int expected = AXVM_STATE_RUNNING;
 
 	if (vm->cfg.on_reset == AXVM_RESET_STOP) {
-		vm_stop(vm, "the guest asked for a reset", false);
+		vm_guest_stop(vcpu, "the guest asked for a reset");
 		return;
 	}
 	if (!atomic_compare_exchange_strong(&vm->state, &expected, AXVM_STATE_RESETTING))

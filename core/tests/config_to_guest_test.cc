@@ -98,7 +98,7 @@ TEST(ConfigToGuest, RiscvExampleBootsUnderTheSimBackend)
 	ASSERT_EQ(axvm_vcpu_run(v0, &exit), AX_OK);
 	EXPECT_EQ(exit.kind, AXVM_EXIT_SYSTEM_DOWN);
 	EXPECT_EQ(hal.console[1], "ok\n");
-	EXPECT_STREQ(axvm_stop_reason(vm), "the guest powered off");
+	EXPECT_STREQ(axvm_stop_reason(vm), "the guest powered off (vcpu 0 at pc 0x80200000)");
 	ASSERT_EQ(axvm_vcpu_unbind(v0), AX_OK);
 	axvm_destroy(vm);
 	sim_set_guest(nullptr, nullptr);

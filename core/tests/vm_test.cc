@@ -418,7 +418,7 @@ TEST_F(VmTest, HostExitsComeBackWithTheirData)
 	ASSERT_EQ(axvm_vcpu_run(v, &exit), AX_OK);
 	EXPECT_EQ(exit.kind, AXVM_EXIT_SYSTEM_DOWN);
 	EXPECT_EQ(axvm_state(vm), AXVM_STATE_STOPPED);
-	EXPECT_STREQ(axvm_stop_reason(vm), "the guest powered off");
+	EXPECT_STREQ(axvm_stop_reason(vm), "the guest powered off (vcpu 0 at pc 0x80000000)");
 	EXPECT_FALSE(axvm_stopped_by_error(vm));
 	EXPECT_FALSE(axvm_vcpu_runnable(v1)) << "its VM is stopped";
 }
@@ -861,7 +861,7 @@ TEST_F(VmTest, AResetCanBeConfiguredToStopTheVm)
 	axvm_exit exit;
 	ASSERT_EQ(axvm_vcpu_run(v, &exit), AX_OK);
 	EXPECT_EQ(axvm_state(vm), AXVM_STATE_STOPPED);
-	EXPECT_STREQ(axvm_stop_reason(vm), "the guest asked for a reset");
+	EXPECT_STREQ(axvm_stop_reason(vm), "the guest asked for a reset (vcpu 0 at pc 0x80000000)");
 	EXPECT_EQ(axvm_reset(vm), AXERR_BAD_STATE);
 	EXPECT_EQ(axvm_vcpu_unbind(v), AX_OK);
 }

@@ -130,19 +130,22 @@ static uint32_t choose_cpu(const struct sched_entity *se)
 
 /* Queues an entity nobody holds (OFF or MOVING, off every list) on the CPU it should run on,
  * kicking that CPU if it sleeps, or if it runs an entity that had it to itself (no slice
- * timer was armed: sched_slice_end). */
-static void place(struct sched_entity *se, uint32_t self)
+ * timer was armed: sched_slice_end). That may be the calling CPU, in the middle of a guest's
+ * exit that goes back into the guest (a vCPU starting another one): it kicks itself unless
+ * in_loop says it is in its scheduling loop, which looks at the queue anyway. */
+static void place(struct sched_entity *se, uint32_t self, bool in_loop)
 {
 	uint32_t target = choose_cpu(se);
 	struct sched_cpu *c = &cpus[target];
-	bool kick;
+	bool sleeping, alone;
 
 	spin_lock(&c->lock);
 	__atomic_store_n(&se->cpu, target, __ATOMIC_RELEASE);
-	kick = atomic_load(&c->idle) || (c->current && !c->queue_head);
+	sleeping = atomic_load(&c->idle);
+	alone = c->current && !c->queue_head;
 	enqueue(c, se);
 	spin_unlock(&c->lock);
-	if (kick && target != self)
+	if (target != self ? sleeping || alone : alone && !in_loop)
 		board->kick(target);
 }
 
@@ -172,7 +175,7 @@ void sched_wake(struct sched_entity *se, uint32_t self, bool start)
 	}
 	se->state = SCHED_MOVING;
 	spin_unlock(&c->lock);
-	place(se, self);
+	place(se, self, false);
 }
 
 static void run(struct sched_cpu *c, struct sched_entity *se, uint64_t now)
@@ -345,7 +348,7 @@ uint64_t sched_expire(uint32_t cpu, uint64_t now)
 		struct sched_entity *se = due;
 
 		due = se->next;
-		place(se, cpu);
+		place(se, cpu, true);
 	}
 	return next;
 }

@@ -97,6 +97,36 @@ TEST_F(SchedTest, AloneOnItsCpuAnEntityKeepsRunningWithANewSlice)
 	EXPECT_EQ(sched_slice_end(0), 6 * kSlice) << "the slice restarted at the last look";
 }
 
+TEST_F(SchedTest, ACpuStartingAnEntityForItselfKicksItself)
+{
+	Init(1);
+	sched_entity *a = Entity(0), *b = Entity(0), *c = Entity(0);
+	sched_wake(a, 0, true);
+	ASSERT_EQ(sched_pick(0, 0), a);
+	kicks.clear();
+	/* a's guest starts b from inside its exit, which goes straight back into the guest. */
+	sched_wake(b, 0, true);
+	EXPECT_EQ(kicks, std::vector<uint32_t>{0});
+	kicks.clear();
+	sched_wake(c, 0, true);
+	EXPECT_TRUE(kicks.empty()) << "a slice timer is armed already";
+	/* A deadline expiring in the CPU's own loop needs no kick. */
+	sched_requeue(a);
+	ASSERT_EQ(sched_pick(0, 10), b);
+	sched_requeue(b);
+	ASSERT_EQ(sched_pick(0, 20), c);
+	ASSERT_TRUE(sched_halt(c, 30, AlwaysIdle));
+	sched_park(sched_pick(0, 20));
+	sched_park(sched_pick(0, 20));
+	sched_entity *d = Entity(0);
+	sched_wake(d, 0, true);
+	ASSERT_EQ(sched_pick(0, 25), d);
+	kicks.clear();
+	EXPECT_EQ(sched_expire(0, 30), UINT64_MAX);
+	EXPECT_EQ(c->state, SCHED_RUNNABLE);
+	EXPECT_TRUE(kicks.empty());
+}
+
 TEST_F(SchedTest, WokenEntitiesGoToIdleCpusAndPinnedOnesToTheirs)
 {
 	Init(3);
@@ -116,7 +146,8 @@ TEST_F(SchedTest, WokenEntitiesGoToIdleCpusAndPinnedOnesToTheirs)
 	EXPECT_EQ(free2->cpu, 0u) << "every CPU has one: its own on a tie";
 	sched_wake(Entity(), 0, true);
 	EXPECT_EQ(entities_.back().cpu, 1u) << "CPU 0 has two now: the next least loaded";
-	EXPECT_TRUE(kicks.empty()) << "no CPU slept";
+	EXPECT_EQ(kicks, std::vector<uint32_t>{0})
+	    << "no CPU slept, but CPU 0 ran its entity alone: it must arm its slice timer";
 }
 
 TEST_F(SchedTest, AnOffEntityStaysOffUnlessStarted)

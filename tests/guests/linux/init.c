@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
+#include <termios.h>
 #include <unistd.h>
 
 #define MAX_CPUS 64
@@ -99,6 +100,9 @@ int main(void)
 	print_cmdline();
 	printf("init: powering off\n");
 	fflush(stdout);
+	/* Everything printed leaves the UART before the power goes, with or without its
+	 * interrupt. */
+	tcdrain(STDOUT_FILENO);
 	sync();
 	reboot(RB_POWER_OFF);
 	printf("init: power-off failed\n");

@@ -53,8 +53,9 @@ void sched_entity_init(struct sched_entity *se, void *owner, int32_t affinity);
 /* Something happened that se must act on, noticed on CPU self. A HALTED entity becomes
  * RUNNABLE, and so does an OFF one if start is set; either is placed on a CPU (its own if it
  * is pinned or that CPU is idle, else an idle one, else the least loaded) which is kicked if it
- * sleeps or had its running entity to itself. A RUNNING entity's CPU is kicked unless it is
- * self, so that it leaves the guest. */
+ * sleeps or had its running entity to itself (self included: it may be in the middle of a
+ * guest exit that goes straight back into the guest). A RUNNING entity's CPU is kicked unless
+ * it is self, so that it leaves the guest. */
 void sched_wake(struct sched_entity *se, uint32_t self, bool start);
 
 /* The entity CPU cpu runs next, now RUNNING with a fresh slice from now: the head of its run
