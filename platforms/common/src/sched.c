@@ -185,21 +185,27 @@ static void run(struct sched_cpu *c, struct sched_entity *se, uint64_t now)
 	c->slice_end = now + slice_ticks;
 }
 
-/* Takes an entity that may run on cpu from the queue of another CPU, preferring the one with
- * the most load; NULL if no queue holds one. */
+/* Takes a queued entity that may run on cpu off victim's queue, MOVING; NULL if none. */
+static struct sched_entity *take_queued(struct sched_cpu *victim, uint32_t cpu)
+{
+	struct sched_entity *se;
+
+	spin_lock(&victim->lock);
+	se = dequeue(victim, (int32_t)cpu);
+	if (se)
+		se->state = SCHED_MOVING;
+	spin_unlock(&victim->lock);
+	return se;
+}
+
+/* Takes an entity that may run on cpu from another CPU's queue; NULL if no queue holds one. */
 static struct sched_entity *steal(uint32_t cpu)
 {
 	for (uint32_t i = 1; i < cpu_count; i++) {
 		struct sched_cpu *victim = &cpus[(cpu + i) % cpu_count];
-		struct sched_entity *se;
+		struct sched_entity *se =
+		    atomic_load(&victim->queued) ? take_queued(victim, cpu) : NULL;
 
-		if (!atomic_load(&victim->queued))
-			continue;
-		spin_lock(&victim->lock);
-		se = dequeue(victim, (int32_t)cpu);
-		if (se)
-			se->state = SCHED_MOVING;
-		spin_unlock(&victim->lock);
 		if (se)
 			return se;
 	}
@@ -243,11 +249,7 @@ static void balance(uint32_t cpu)
 
 		if (atomic_load(&victim->load) < mine + 2 || !atomic_load(&victim->queued))
 			continue;
-		spin_lock(&victim->lock);
-		se = dequeue(victim, (int32_t)cpu);
-		if (se)
-			se->state = SCHED_MOVING;
-		spin_unlock(&victim->lock);
+		se = take_queued(victim, cpu);
 		if (!se)
 			continue;
 		spin_lock(&cpus[cpu].lock);

@@ -279,8 +279,10 @@ static enum leave halt(struct sched_entity *se, struct axvm_vcpu *v)
 	bool soft;
 	uint64_t wake_at = axvm_vcpu_timer_deadline(v, &soft);
 
+	/* Core found nothing pending, and a timer the guest masks has no deadline: one that passed
+	 * since is pending now. */
 	if (wake_at <= cpu_ops->counter_now())
-		wake_at = UINT64_MAX; /* passed and still not pending: the guest masks it */
+		return STAY;
 	axvm_vcpu_unbind(v);
 	console_mux_flush(axvm_id(axvm_vcpu_vm(v)));
 	if (sched_halt(se, wake_at, no_queued_interrupt))
