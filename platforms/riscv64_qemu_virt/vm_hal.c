@@ -109,16 +109,16 @@ static uint64_t counter_now(void)
 	return t;
 }
 
-/* Host console input goes to the first VM of the bundle. A VM that waits for input shows its
- * prompt. */
+/* Host console input goes to the first VM of the bundle, which shows its prompt when it waits
+ * for input (the other VMs' lines go out whole). */
 static size_t console_rx(uint32_t vm_id, uint8_t *buf, size_t max)
 {
 	size_t n = 0;
 	int c;
 
-	console_mux_input_poll(vm_id);
 	if (vm_id != vm_host_console_vm())
 		return 0;
+	console_mux_input_poll(vm_id);
 	while (n < max && (c = ns16550_getc()) >= 0)
 		buf[n++] = (uint8_t)c;
 	return n;
