@@ -170,6 +170,20 @@ int vm_build_devices(struct axvm *vm, struct ax_diag *diag)
 	return AX_OK;
 }
 
+int vm_rebuild_devices(struct axvm *vm, struct ax_diag *diag)
+{
+	int err;
+
+	spin_lock(&vm->device_lock);
+	axdevice_set_destroy(&vm->devices);
+	vm->devices_ready = false;
+	vm->console = NULL;
+	vm->plic = NULL;
+	err = vm_build_devices(vm, diag);
+	spin_unlock(&vm->device_lock);
+	return err;
+}
+
 /* True if the configuration loads an image of kind. */
 static bool loads(const struct axvm_config *cfg, enum axvm_image_kind kind)
 {

@@ -87,8 +87,11 @@ void vm_guest_stop(struct axvm_vcpu *vcpu, const char *what);
  * CPUs), or stops it if its configuration says so. */
 void vm_request_reset(struct axvm_vcpu *vcpu);
 
-/* Builds the VM's devices from its configuration (at create and at each reset). */
+/* Builds the VM's devices from its configuration (at create). */
 int vm_build_devices(struct axvm *vm, struct ax_diag *diag);
+
+/* Replaces the VM's devices with new ones in their reset state (at a reset). */
+int vm_rebuild_devices(struct axvm *vm, struct ax_diag *diag);
 
 /* Copies the configured images into guest memory (at create and at each reset). */
 int vm_load_images(struct axvm *vm, struct ax_diag *diag);

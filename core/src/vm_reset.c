@@ -40,13 +40,7 @@ static int rebuild(struct axvm *vm, struct ax_diag *diag)
 	err = vm_load_images(vm, diag);
 	if (err)
 		return err;
-	spin_lock(&vm->device_lock);
-	axdevice_set_destroy(&vm->devices);
-	vm->devices_ready = false;
-	vm->console = NULL;
-	vm->plic = NULL;
-	err = vm_build_devices(vm, diag);
-	spin_unlock(&vm->device_lock);
+	err = vm_rebuild_devices(vm, diag);
 	if (err)
 		return err;
 	spin_lock(&vm->power_lock);
