@@ -8,7 +8,13 @@
 
 /* Exception codes. */
 #define EXC_INST_MISALIGNED 0
+#define EXC_INST_ACCESS_FAULT 1
+#define EXC_ILLEGAL_INST 2
 #define EXC_BREAKPOINT 3
+#define EXC_LOAD_MISALIGNED 4
+#define EXC_LOAD_ACCESS_FAULT 5
+#define EXC_STORE_MISALIGNED 6
+#define EXC_STORE_ACCESS_FAULT 7
 #define EXC_ECALL_U 8
 #define EXC_INST_PAGE_FAULT 12
 #define EXC_LOAD_PAGE_FAULT 13
@@ -31,6 +37,8 @@
 #define HSTATUS_VTW BIT(21)
 #define HSTATUS_VSXL_SHIFT 32
 
+#define SSTATUS_SIE BIT(1)
+#define SSTATUS_SPIE BIT(5)
 #define SSTATUS_SPP BIT(8)
 #define SSTATUS_FS_SHIFT 13
 #define SSTATUS_FS_INITIAL 1ull
@@ -43,8 +51,18 @@
 
 uint64_t riscv_hedeleg(void)
 {
-	return BIT(EXC_INST_MISALIGNED) | BIT(EXC_BREAKPOINT) | BIT(EXC_ECALL_U) |
+	return BIT(EXC_INST_MISALIGNED) | BIT(EXC_INST_ACCESS_FAULT) | BIT(EXC_ILLEGAL_INST) |
+	       BIT(EXC_BREAKPOINT) | BIT(EXC_LOAD_MISALIGNED) | BIT(EXC_LOAD_ACCESS_FAULT) |
+	       BIT(EXC_STORE_MISALIGNED) | BIT(EXC_STORE_ACCESS_FAULT) | BIT(EXC_ECALL_U) |
 	       BIT(EXC_INST_PAGE_FAULT) | BIT(EXC_LOAD_PAGE_FAULT) | BIT(EXC_STORE_PAGE_FAULT);
+}
+
+uint64_t riscv_vsstatus_on_trap(uint64_t vsstatus, bool from_vs)
+{
+	uint64_t spie = vsstatus & SSTATUS_SIE ? SSTATUS_SPIE : 0;
+
+	vsstatus &= ~(SSTATUS_SPP | SSTATUS_SPIE | SSTATUS_SIE);
+	return vsstatus | spie | (from_vs ? SSTATUS_SPP : 0);
 }
 
 uint64_t riscv_hideleg(void)

@@ -1,6 +1,7 @@
 /* Running a RISC-V vCPU: enter the guest, and turn each trap back into either an in-backend
  * action (SBI calls answered here) or one portable exit. */
 #include <axvm/error.h>
+#include <riscv_vcpu/csr_policy.h>
 #include <riscv_vcpu/insn_decode.h>
 #include <riscv_vcpu/trap_cause.h>
 
@@ -8,6 +9,7 @@
 #include "vcpu_sbi.h"
 #include "vcpu_state.h"
 
+#define EXC_ILLEGAL_INSTRUCTION 2
 #define EXC_VS_ECALL 10
 #define EXC_INSN_GUEST_PAGE_FAULT 20
 #define EXC_LOAD_GUEST_PAGE_FAULT 21
@@ -44,16 +46,33 @@ static void guest_trap(const struct arch_vcpu *v, struct axvm_exit *exit)
 	exit->guest_trap.info = v->ctx.trap_stval;
 }
 
-/* A virtual-instruction trap: a VS-mode wfi is a halt (VU-mode may not wait). */
-static void virtual_instruction(struct arch_vcpu *v, struct axvm_exit *exit)
+/* Makes the guest take trap cause with value tval in VS-mode, as the hardware does a delegated
+ * trap: it resumes at its stvec's base with vsepc, vscause, vstval and vsstatus set. */
+static void reflect(struct arch_vcpu *v, uint64_t cause, uint64_t tval)
+{
+	bool from_vs = v->ctx.guest_sstatus & SSTATUS_SPP;
+
+	csr_write(vsepc, v->ctx.guest_sepc);
+	csr_write(vscause, cause);
+	csr_write(vstval, tval);
+	csr_write(vsstatus, riscv_vsstatus_on_trap(csr_read(vsstatus), from_vs));
+	v->ctx.guest_sepc = csr_read(vstvec) & ~3ull;
+	v->ctx.guest_sstatus |= SSTATUS_SPP;
+}
+
+/* A virtual-instruction trap: a VS-mode wfi is a halt; anything else (a VU-mode wfi, an
+ * instruction or CSR the guest may not use) is an illegal instruction for the guest kernel,
+ * as it would be without the H extension. Returns whether it leaves the backend. */
+static bool virtual_instruction(struct arch_vcpu *v, struct axvm_exit *exit)
 {
 	if (v->ctx.trap_stval == INSN_WFI && (v->ctx.guest_sstatus & SSTATUS_SPP)) {
 		v->ctx.guest_sepc += 4;
 		exit->kind = AXVM_EXIT_HALT;
 		exit->halt.suspend = false;
-		return;
+		return true;
 	}
-	guest_trap(v, exit);
+	reflect(v, EXC_ILLEGAL_INSTRUCTION, v->ctx.trap_stval);
+	return false;
 }
 
 bool riscv_handle_trap(struct arch_vcpu *v, struct axvm_exit *exit, int *err)
@@ -77,11 +96,10 @@ bool riscv_handle_trap(struct arch_vcpu *v, struct axvm_exit *exit, int *err)
 		stage2_fault(v, cause, exit);
 		return true;
 	case EXC_VIRTUAL_INSTRUCTION:
-		virtual_instruction(v, exit);
-		return true;
+		return virtual_instruction(v, exit);
 	default:
-		/* Exceptions the guest should have handled itself were delegated to VS-mode;
-		 * anything that reaches us is a trap we do not emulate. */
+		/* The guest's own exceptions are delegated to VS-mode (riscv_hedeleg); anything
+		 * else that reaches us has no handler anywhere. */
 		guest_trap(v, exit);
 		return true;
 	}

@@ -10,16 +10,22 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* hedeleg: the guest's own exceptions, taken straight to its VS-mode handler:
- *   bit 0 instruction address misaligned, bit 3 breakpoint, bit 8 ecall from U/VU-mode (the
- *   guest's system calls), bit 12 instruction page fault, bit 13 load page fault, bit 15
- *   store/AMO page fault.
+/* hedeleg: the guest's own exceptions, taken straight to its VS-mode handler (a guest kernel
+ * handles them for itself and its user programs, as on a machine without H):
+ *   bit 0 instruction address misaligned, bit 1 instruction access fault, bit 2 illegal
+ *   instruction, bit 3 breakpoint, bit 4 load address misaligned, bit 5 load access fault,
+ *   bit 6 store/AMO address misaligned, bit 7 store/AMO access fault, bit 8 ecall from
+ *   U/VU-mode (the guest's system calls), bit 12 instruction page fault, bit 13 load page
+ *   fault, bit 15 store/AMO page fault.
  * Kept in HS-mode: bit 10 ecall from VS-mode (the SBI), bits 20, 21, 23 guest-page faults
- * (stage 2: lazy memory and MMIO), bit 22 virtual instruction (wfi, counters, ...). Also kept:
- * access faults (1, 5, 7), illegal instruction (2) and misaligned loads/stores (4, 6), which the
- * backend must forward to the guest (vsepc, vscause, vstval, vstvec) when it does not emulate
- * them. */
+ * (stage 2: lazy memory and MMIO), bit 22 virtual instruction (wfi; anything else is handed to
+ * the guest as an illegal instruction, riscv_vsstatus_on_trap). */
 uint64_t riscv_hedeleg(void);
+
+/* vsstatus after the hypervisor makes the guest take a trap in VS-mode (as the hardware does
+ * for a delegated one): SPP (bit 8) = the mode the guest was in (from_vs: VS, else VU), SPIE
+ * (bit 5) = SIE (bit 1), SIE = 0; the rest of vsstatus kept. */
+uint64_t riscv_vsstatus_on_trap(uint64_t vsstatus, bool from_vs);
 
 /* hideleg: the VS-level interrupts, bit 2 VSSIP (software), bit 6 VSTIP (timer), bit 10 VSEIP
  * (external); the guest sees them as its supervisor interrupts 1, 5 and 9. */
