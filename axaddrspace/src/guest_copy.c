@@ -4,7 +4,9 @@
 #include <axvm/error.h>
 #include <string.h>
 
-/* Checks that [g, g+len) lies in regions that all allow access (0: any). */
+/* Checks that [g, g+len) lies in memory regions that all allow access (0: any). Device regions
+ * (pass-through windows, device memory) are never copied: a read there could have side
+ * effects, or fault in the hypervisor. */
 static int check_access(const struct axaddrspace *as, uint64_t g, size_t len, uint32_t access)
 {
 	uint64_t end = g + len;
@@ -16,6 +18,8 @@ static int check_access(const struct axaddrspace *as, uint64_t g, size_t len, ui
 
 		if (!r)
 			return AXERR_NOT_MAPPED;
+		if (r->flags & AXMAP_DEVICE)
+			return AXERR_PERMISSION;
 		if (access && !(r->flags & access))
 			return AXERR_PERMISSION;
 		g = r->base.v + r->size;

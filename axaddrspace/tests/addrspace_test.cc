@@ -196,6 +196,24 @@ TEST_F(AddrSpaceTest, LazyUnitsArePopulatedWholeWhereTheyCanBe)
 		    << unit;
 }
 
+TEST_F(AddrSpaceTest, DeviceMemoryIsNeverCopied)
+{
+	hpa_t h;
+	ASSERT_EQ(mm_.mm()->alloc_pages(mm_.mm()->ctx, 1, 1, &h), AX_OK);
+	ASSERT_EQ(axaddrspace_map_linear(&as_, gpa(0x10000000), h, K4,
+					 AXMAP_READ | AXMAP_WRITE | AXMAP_DEVICE),
+		  AX_OK);
+	ASSERT_EQ(axaddrspace_map_alloc(&as_, gpa(kRam), K4, AXMAP_RWX, false), AX_OK);
+	uint64_t word = 0;
+	EXPECT_EQ(axaddrspace_read(&as_, gpa(0x10000000), &word, 8), AXERR_PERMISSION)
+	    << "a pass-through window: reads may have side effects";
+	EXPECT_EQ(axaddrspace_write(&as_, gpa(0x10000000), &word, 8), AXERR_PERMISSION);
+	EXPECT_EQ(axaddrspace_load(&as_, gpa(0x10000000), &word, 8), AXERR_PERMISSION);
+	EXPECT_EQ(axaddrspace_read(&as_, gpa(kRam), &word, 8), AX_OK) << "RAM is fine";
+	ASSERT_EQ(axaddrspace_unmap(&as_, gpa(0x10000000), K4), AX_OK);
+	mm_.mm()->free_pages(mm_.mm()->ctx, h, 1);
+}
+
 TEST_F(AddrSpaceTest, CopiesReportBoundsAndPermissionsBeforeCopying)
 {
 	ASSERT_EQ(axaddrspace_map_alloc(&as_, gpa(kRam), K4, AXMAP_READ | AXMAP_WRITE, false),

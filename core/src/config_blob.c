@@ -188,3 +188,14 @@ int cfg_check_blob(const void *fdt, struct ax_diag *diag)
 				   fdt_off_dt_struct(fdt));
 	return check_structure(fdt, diag);
 }
+
+int axvm_fdt_check(const void *fdt, size_t size, struct ax_diag *diag)
+{
+	if (!fdt || size < sizeof(struct fdt_header) || fdt_magic(fdt) != FDT_MAGIC)
+		return ax_diag_set(diag, AXERR_INVALID, "devicetree: header: not a devicetree");
+	if (fdt_totalsize(fdt) > size)
+		return ax_diag_set(diag, AXERR_INVALID,
+				   "devicetree: header: totalsize %u, but only %zu bytes are there",
+				   fdt_totalsize(fdt), size);
+	return cfg_check_blob(fdt, diag);
+}

@@ -92,15 +92,17 @@ void axaddrspace_scrub(struct axaddrspace *as);
 int axaddrspace_translate(const struct axaddrspace *as, gpa_t g, struct pt_mapping *out);
 
 /* Copies len bytes of guest memory at g into buf, across pages and regions. The whole range
- * must be in readable regions: AXERR_NOT_MAPPED or AXERR_PERMISSION otherwise, before any
- * byte is copied. Lazy pages are populated (AXERR_NO_MEMORY if that fails). */
+ * must be in readable memory regions, none of them device memory (AXMAP_DEVICE: a pass-through
+ * window): AXERR_NOT_MAPPED or AXERR_PERMISSION otherwise, before any byte is copied. Lazy
+ * pages are populated (AXERR_NO_MEMORY if that fails). */
 int axaddrspace_read(struct axaddrspace *as, gpa_t g, void *buf, size_t len);
 
 /* Copies len bytes from buf into guest memory at g; the range must be writable regions. */
 int axaddrspace_write(struct axaddrspace *as, gpa_t g, const void *buf, size_t len);
 
-/* Like axaddrspace_write, but as the host loading an image: the range must lie in regions, and
- * their guest permissions do not matter (a kernel goes into read-execute memory). */
+/* Like axaddrspace_write, but as the host loading an image: the range must lie in regions that
+ * are not device memory, and their guest permissions do not matter (a kernel goes into
+ * read-execute memory). */
 int axaddrspace_load(struct axaddrspace *as, gpa_t g, const void *buf, size_t len);
 
 #endif

@@ -103,6 +103,12 @@ struct axvm_config_limits {
 	const char *const *known_devices;
 };
 
+/* Checks that the devicetree blob at fdt, of which size bytes are readable, is well formed: a
+ * header whose sizes fit in size, version 17 or later, and a structure block that libfdt can
+ * walk safely (what axvm_config_parse checks before it reads a configuration). fdt must be
+ * 8-byte aligned. Returns 0, or AXERR_INVALID with diag naming the fault. */
+int axvm_fdt_check(const void *fdt, size_t size, struct ax_diag *diag);
+
 /* Parses and checks the VM configuration blob fdt. On error returns AXERR_BAD_CONFIG (or
  * AXERR_INVALID for a blob that is not a devicetree) and names the node and property in diag:
  * missing memory, overlapping regions, a vCPU count of 0 or above the limit, an unknown device

@@ -21,6 +21,13 @@ static int parse_vm(const void *fdt, int node, struct vm_bundle_vm *vm, struct a
 	vm->config = fdt_getprop(fdt, node, "config", &len);
 	if (!vm->config || len <= 0)
 		return ax_diag_set(diag, AXERR_BAD_CONFIG, "bundle: /%s: config: missing", name);
+	/* The config is checked in full once copied; its header must not claim more than is
+	 * there. */
+	if ((size_t)len < sizeof(struct fdt_header) || fdt_magic(vm->config) != FDT_MAGIC ||
+	    fdt_totalsize(vm->config) > (uint32_t)len)
+		return ax_diag_set(diag, AXERR_BAD_CONFIG,
+				   "bundle: /%s: config: not a devicetree of its %d bytes", name,
+				   len);
 	vm->config_size = (size_t)len;
 	for (int k = 0; k < AXVM_IMAGE_KINDS; k++) {
 		const void *data = fdt_getprop(fdt, node, image_props[k], &len);
@@ -51,10 +58,11 @@ int vm_bundle_parse(const void *blob, size_t size, struct vm_bundle_vm *vms, siz
 {
 	int node;
 
+	struct ax_diag why = {.msg = ""};
+
 	*count = 0;
-	if (size < sizeof(struct fdt_header) || fdt_check_header(blob) != 0 ||
-	    fdt_totalsize(blob) > size)
-		return ax_diag_set(diag, AXERR_BAD_CONFIG, "bundle: not a devicetree blob");
+	if (axvm_fdt_check(blob, size, &why) != AX_OK)
+		return ax_diag_set(diag, AXERR_BAD_CONFIG, "bundle: %s", why.msg);
 	if (fdt_node_check_compatible(blob, 0, "axvm,bundle") != 0)
 		return ax_diag_set(diag, AXERR_BAD_CONFIG,
 				   "bundle: /: compatible: not \"axvm,bundle\"");

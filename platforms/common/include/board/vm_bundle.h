@@ -27,9 +27,11 @@ struct vm_bundle_vm {
 	struct axvm_images images;
 };
 
-/* Lists the VMs of the bundle at blob (size bytes). Returns 0, or AXERR_BAD_CONFIG with diag
- * naming the node and property (not a devicetree, wrong compatible, no config, too many VMs,
- * a property that is not a byte string). */
+/* Lists the VMs of the bundle at blob (size bytes, 8-byte aligned). The whole blob is checked
+ * first (axvm_fdt_check: sizes within size, a structure libfdt can walk), and each config's
+ * header must fit in its property. Returns 0, or AXERR_BAD_CONFIG with diag naming the node and
+ * property (not a well-formed devicetree, wrong compatible, no config, a config whose header
+ * claims more than it holds, too many VMs, an unknown property). */
 int vm_bundle_parse(const void *blob, size_t size, struct vm_bundle_vm *vms, size_t *count,
 		    struct ax_diag *diag);
 
