@@ -12,6 +12,54 @@
 
 static struct spinlock table_lock = SPINLOCK_INIT;
 static struct axvm *table[AXVM_MAX_VMS];
+/* The stage-2 tags VMs hold, 0 in free slots (tags are from 1 when the CPUs have several). */
+static uint16_t vmids[AXVM_MAX_VMS];
+
+/* Takes the smallest stage-2 tag no live VM holds; AXERR_FULL if the CPUs have too few. */
+static int vmid_take(uint16_t *out)
+{
+	uint32_t count = arch_vmid_count();
+	int slot = -1;
+	int err = AXERR_FULL;
+
+	*out = 0;
+	if (count < 2)
+		return AX_OK; /* no tags: every VM shares 0 */
+	spin_lock(&table_lock);
+	for (int i = 0; i < AXVM_MAX_VMS && slot < 0; i++) {
+		if (!vmids[i])
+			slot = i;
+	}
+	for (uint32_t id = 1; slot >= 0 && id < count && id <= UINT16_MAX && err; id++) {
+		bool used = false;
+
+		for (int i = 0; i < AXVM_MAX_VMS; i++)
+			used |= vmids[i] == id;
+		if (!used) {
+			vmids[slot] = (uint16_t)id;
+			*out = (uint16_t)id;
+			err = AX_OK;
+		}
+	}
+	spin_unlock(&table_lock);
+	return err;
+}
+
+/* Gives a tag back once the CPUs hold no translation tagged with it. */
+static void vmid_give_back(uint16_t vmid)
+{
+	if (!vmid)
+		return;
+	arch_vmid_flush(vmid);
+	spin_lock(&table_lock);
+	for (int i = 0; i < AXVM_MAX_VMS; i++) {
+		if (vmids[i] == vmid) {
+			vmids[i] = 0;
+			break;
+		}
+	}
+	spin_unlock(&table_lock);
+}
 
 static bool is_uart(const char *compatible)
 {
@@ -292,7 +340,7 @@ static int build_vcpus(struct axvm *vm, const struct axvm_config *cfg, struct ax
 			       .vcpu_start = vm_vcpu_start},
 		    .vcpu_id = i,
 		    .guest_id = i,
-		    .vmid = (uint16_t)vm->id,
+		    .vmid = vm->vmid,
 		};
 		int err;
 
@@ -326,6 +374,7 @@ static void release(struct axvm *vm)
 		axdevice_set_destroy(&vm->devices);
 	if (vm->as_ready)
 		axaddrspace_destroy(&vm->as);
+	vmid_give_back(vm->vmid);
 	ax_free(&hal->heap, vm);
 }
 
@@ -359,6 +408,9 @@ int axvm_create(const struct axvm_config *cfg, const struct axvm_images *images,
 	if (err)
 		err = ax_diag_set(diag, err, "vm %u: stage-2 table: %s", vm->id, ax_strerror(err));
 	vm->as_ready = !err;
+	if (!err && vmid_take(&vm->vmid))
+		err = ax_diag_set(diag, AXERR_FULL, "vm %u: every stage-2 tag (VMID) is in use",
+				  vm->id);
 	if (!err)
 		err = build_memory(vm, cfg, diag);
 	if (!err)

@@ -883,6 +883,45 @@ TEST_F(VmTest, LazyPagesRacedByAnotherCpuAreSpuriousFaults)
 	EXPECT_EQ(axvm_vcpu_unbind(v), AX_OK);
 }
 
+TEST_F(VmTest, EveryLiveVmHasItsOwnStageTwoTagRecycledAfterAFlush)
+{
+	/* VM ids that would alias in 16 bits, and 0. */
+	axvm *a = Create(Config(1, 1, false));
+	axvm *b = Create(Config(65537, 1, false));
+	axvm *c = Create(Config(0, 1, false));
+	uint16_t ta = sim_vcpu_find(1, 0)->vmid, tb = sim_vcpu_find(65537, 0)->vmid,
+		 tc = sim_vcpu_find(0, 0)->vmid;
+	EXPECT_NE(ta, 0) << "0 is never given (VPID 0 is the host's on VT-x)";
+	EXPECT_NE(tb, 0);
+	EXPECT_NE(tc, 0);
+	EXPECT_NE(ta, tb);
+	EXPECT_NE(ta, tc);
+	EXPECT_NE(tb, tc);
+	uint32_t before = sim_vmid_flushes(tb);
+	Destroy(b);
+	EXPECT_EQ(sim_vmid_flushes(tb), before + 1) << "flushed when given back";
+	axvm *d = Create(Config(7, 1, false));
+	EXPECT_EQ(sim_vcpu_find(7, 0)->vmid, tb) << "and given again";
+	/* Only tags 1..3 exist: a fourth live VM cannot have one. */
+	sim_set_vmid_count(4);
+	axvm *e = nullptr;
+	ax_diag diag{};
+	axvm_config cfg = Config(8, 1, false);
+	EXPECT_EQ(axvm_create(&cfg, nullptr, &e, &diag), AXERR_FULL);
+	EXPECT_NE(std::string(diag.msg).find("every stage-2 tag (VMID) is in use"),
+		  std::string::npos)
+	    << diag.msg;
+	/* CPUs without tags: every VM shares 0 (the backend flushes when switching VMs). */
+	sim_set_vmid_count(1);
+	axvm *f = Create(Config(9, 1, false));
+	EXPECT_EQ(sim_vcpu_find(9, 0)->vmid, 0);
+	sim_set_vmid_count(64);
+	(void)a;
+	(void)c;
+	(void)d;
+	(void)f;
+}
+
 TEST(ExitNames, EveryKindIsNamed)
 {
 	for (int k = 0; k < AXVM_EXIT_KINDS; k++)

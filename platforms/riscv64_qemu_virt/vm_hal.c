@@ -35,6 +35,7 @@ static const char *host_isa;
 static uint64_t bundle_base;
 static uint64_t bundle_size;
 static atomic_bool vms_ready;
+static atomic_size_t harts_enabled; /* secondaries, once they enabled virtualization */
 
 static int mm_alloc(void *ctx, size_t count, size_t align, hpa_t *out)
 {
@@ -212,6 +213,9 @@ enum host_exit vm_hal_run(const struct host_boot_info *info)
 	if (axvm_init(&hal) != AX_OK)
 		return HOST_EXIT_FAILURE;
 	enable_hart();
+	/* What VMs may use (VMID width, Sstc) is known once every hart has been enabled. */
+	while (atomic_load(&harts_enabled) < info->cpu_count - 1)
+		__asm__ volatile("nop");
 	if (!vm_host_start((const void *)(uintptr_t)bundle_base, bundle_size, &limits, &cpu_ops,
 			   timebase))
 		kprintf("no VM could be started\n");
@@ -229,8 +233,9 @@ void vm_hal_secondary_run(size_t index)
 {
 	if (!bundle_size)
 		return;
+	enable_hart();
+	atomic_fetch_add(&harts_enabled, 1);
 	while (!atomic_load(&vms_ready))
 		__asm__ volatile("nop");
-	enable_hart();
 	vm_host_run_cpu((uint32_t)index);
 }

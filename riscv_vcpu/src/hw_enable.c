@@ -5,6 +5,7 @@
 #include <riscv_vcpu/hart.h>
 
 #include "csr.h"
+#include "host_sbi.h"
 #include "vcpu_state.h"
 
 #define SIE_STIE (1ull << 5)
@@ -32,6 +33,8 @@ int arch_hardware_enable(void)
 	bits = riscv_hgatp_vmid_bits(csr_read(hgatp));
 	if (bits < riscv_vmid_bits)
 		riscv_vmid_bits = bits;
+	/* Nothing cached from before (firmware, an earlier host) may be taken for a VM's. */
+	hfence_gvma_all();
 	csr_write(hedeleg, riscv_hedeleg());
 	csr_write(hideleg, riscv_hideleg());
 	csr_write(hcounteren, riscv_hcounteren());
@@ -50,6 +53,19 @@ int arch_hardware_enable(void)
 	 */
 	csr_set(sie, SIE_STIE);
 	return AX_OK;
+}
+
+uint32_t arch_vmid_count(void)
+{
+	return 1u << riscv_vmid_bits;
+}
+
+/* HFENCE.GVMA for the VMID on this hart, and the firmware's on every hart (it waits for them). */
+void arch_vmid_flush(uint32_t vmid)
+{
+	__asm__ volatile(".insn r 0x73, 0, 0x31, x0, x0, %0" ::"r"((uint64_t)vmid) : "memory");
+	host_sbi(HOST_SBI_EXT_RFENCE, HOST_SBI_REMOTE_HFENCE_GVMA_VMID, 0, (uint64_t)-1, 0,
+		 (uint64_t)-1, vmid);
 }
 
 bool riscv_vcpu_guest_sstc(void)

@@ -136,7 +136,8 @@ int arch_vcpu_setup(struct arch_vcpu *v)
  * fence. A vCPU's VS-stage entries on this hart may be stale, though, when it last ran on
  * another hart (its guest fenced there) or another vCPU of its VM ran here since (leaving
  * translations its guest never fenced on this vCPU's behalf): then the VMID's VS-stage
- * entries go. Two VMs sharing a VMID (more VMs than VMIDs) share G-stage entries too.
+ * entries go. VMs share a VMID only on harts without VMIDs (arch_vmid_count): then every
+ * switch between them flushes.
  */
 static void fence_on_bind(struct arch_vcpu *v, uint32_t h)
 {

@@ -4,28 +4,9 @@
 #include <riscv_vcpu/sbi.h>
 
 #include "csr.h"
+#include "host_sbi.h"
 
 #define HVIP_VSTIP (1ull << 6)
-#define HOST_SBI_EXT_RFENCE 0x52464e43
-#define HOST_SBI_REMOTE_FENCE_I 0
-#define HOST_SBI_REMOTE_HFENCE_VVMA 6
-
-/* An SBI call from the hypervisor to the host firmware (OpenSBI); returns its error. */
-static long host_sbi(long ext, long fid, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3)
-{
-	register uint64_t r0 __asm__("a0") = a0;
-	register uint64_t r1 __asm__("a1") = a1;
-	register uint64_t r2 __asm__("a2") = a2;
-	register uint64_t r3 __asm__("a3") = a3;
-	register long r6 __asm__("a6") = fid;
-	register long r7 __asm__("a7") = ext;
-
-	__asm__ volatile("ecall"
-			 : "+r"(r0), "+r"(r1)
-			 : "r"(r2), "r"(r3), "r"(r6), "r"(r7)
-			 : "memory");
-	return (long)r0;
-}
 
 /*
  * The guest's timer; its time is the host's (htimedelta is 0). With Sstc the hardware compares
@@ -134,7 +115,7 @@ static int64_t remote_fence(void *ctx, const struct sbi_fence *fence, uint64_t v
 	(void)ctx;
 	(void)vcpu_mask;
 	/* hart_mask_base = -1: every hart; start 0 and size -1: the whole address space. */
-	return host_sbi(HOST_SBI_EXT_RFENCE, fid, 0, (uint64_t)-1, 0, (uint64_t)-1) == 0
+	return host_sbi(HOST_SBI_EXT_RFENCE, fid, 0, (uint64_t)-1, 0, (uint64_t)-1, 0) == 0
 		   ? SBI_SUCCESS
 		   : SBI_ERR_FAILED;
 }

@@ -16,6 +16,29 @@ static void *next_guest_ctx;
 static const struct pt_format *stage2 = &pt_format_sv39x4;
 static struct arch_vcpu *live[SIM_MAX_LIVE];
 static bool enabled;
+static uint32_t vmid_count = 64;
+static uint32_t flushes[256];
+
+void sim_set_vmid_count(uint32_t count)
+{
+	vmid_count = count;
+}
+
+uint32_t sim_vmid_flushes(uint32_t vmid)
+{
+	return vmid < 256 ? flushes[vmid] : 0;
+}
+
+uint32_t arch_vmid_count(void)
+{
+	return vmid_count;
+}
+
+void arch_vmid_flush(uint32_t vmid)
+{
+	if (vmid < 256)
+		flushes[vmid]++;
+}
 
 void sim_set_guest(sim_guest_fn fn, void *ctx)
 {

@@ -78,6 +78,17 @@ int arch_hardware_disable(void);
 /* The stage-2 page-table format this backend's hardware walks. */
 const struct pt_format *arch_stage2_format(void);
 
+/* How many stage-2 tags (RISC-V VMIDs, Arm VMIDs, VT-x VPIDs) every CPU enabled so far tells
+ * apart. Core gives each live VM its own tag from 1 to the count minus 1 (0 is never given:
+ * VT-x reserves VPID 0); with fewer than 2 every VM gets 0, and the backend must flush a CPU's
+ * guest translations whenever it switches VMs. */
+uint32_t arch_vmid_count(void);
+
+/* Invalidates every translation tagged vmid on every physical CPU (guest-physical and
+ * guest-virtual), and returns once that is done: core calls it when a VM gives its tag back,
+ * so that the next VM to get it inherits nothing. */
+void arch_vmid_flush(uint32_t vmid);
+
 /* Creates a vCPU in its reset state. Returns 0, AXERR_NO_MEMORY. */
 int arch_vcpu_create(const struct ax_allocator *alloc, const struct arch_vcpu_create_config *cfg,
 		     struct arch_vcpu **out);

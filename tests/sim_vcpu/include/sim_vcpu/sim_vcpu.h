@@ -62,4 +62,10 @@ struct sim_vcpu *sim_vcpu_find(uint32_t vm_id, uint32_t vcpu_id);
 /* Per-CPU enable state, for tests of hardware_enable/disable. */
 bool sim_hardware_enabled(void);
 
+/* The VMID count arch_vmid_count reports (default 64). */
+void sim_set_vmid_count(uint32_t count);
+
+/* How many times arch_vmid_flush flushed vmid. */
+uint32_t sim_vmid_flushes(uint32_t vmid);
+
 #endif
