@@ -114,7 +114,9 @@ static void plic_context_irq(void *ctx, uint32_t context, bool level)
 		axvm_set_interrupt_level(vm, hart, arch_external_interrupt_vector(), level);
 }
 
-static int table_insert(struct axvm *vm)
+/* Enters vm in the table, if its id is free, there is room, and the host ranges it maps are
+ * its to have (checked again here, with the table locked, against every VM in it). */
+static int table_insert(struct axvm *vm, struct ax_diag *diag)
 {
 	int slot = -1;
 	int err = AX_OK;
@@ -122,14 +124,27 @@ static int table_insert(struct axvm *vm)
 	spin_lock(&table_lock);
 	for (int i = 0; i < AXVM_MAX_VMS; i++) {
 		if (table[i] && table[i]->id == vm->id)
-			err = AXERR_EXISTS;
+			err = ax_diag_set(diag, AXERR_EXISTS, "vm %u: id already in use", vm->id);
 		if (!table[i] && slot < 0)
 			slot = i;
 	}
 	if (!err && slot < 0)
-		err = AXERR_FULL;
+		err = ax_diag_set(diag, AXERR_FULL, "vm %u: too many VMs", vm->id);
+	if (!err)
+		err = vm_admit_host_ranges(&vm->cfg, table, AXVM_MAX_VMS, diag);
 	if (!err)
 		table[slot] = vm;
+	spin_unlock(&table_lock);
+	return err;
+}
+
+/* Refuses, before anything is mapped or loaded, host ranges the VM may not have. */
+static int admit(const struct axvm_config *cfg, struct ax_diag *diag)
+{
+	int err;
+
+	spin_lock(&table_lock);
+	err = vm_admit_host_ranges(cfg, table, AXVM_MAX_VMS, diag);
 	spin_unlock(&table_lock);
 	return err;
 }
@@ -408,6 +423,8 @@ int axvm_create(const struct axvm_config *cfg, const struct axvm_images *images,
 	if (err)
 		err = ax_diag_set(diag, err, "vm %u: stage-2 table: %s", vm->id, ax_strerror(err));
 	vm->as_ready = !err;
+	if (!err)
+		err = admit(cfg, diag);
 	if (!err && vmid_take(&vm->vmid))
 		err = ax_diag_set(diag, AXERR_FULL, "vm %u: every stage-2 tag (VMID) is in use",
 				  vm->id);
@@ -419,12 +436,8 @@ int axvm_create(const struct axvm_config *cfg, const struct axvm_images *images,
 		err = vm_load_images(vm, diag);
 	if (!err)
 		err = build_vcpus(vm, cfg, diag);
-	if (!err) {
-		err = table_insert(vm);
-		if (err)
-			ax_diag_set(diag, err, "vm %u: %s", vm->id,
-				    err == AXERR_EXISTS ? "id already in use" : "too many VMs");
-	}
+	if (!err)
+		err = table_insert(vm, diag);
 	if (err) {
 		release(vm);
 		return err;

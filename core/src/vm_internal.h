@@ -97,6 +97,12 @@ int vm_rebuild_devices(struct axvm *vm, struct ax_diag *diag);
 /* Copies the configured images into guest memory (at create and at each reset). */
 int vm_load_images(struct axvm *vm, struct ax_diag *diag);
 
+/* Refuses (AXERR_PERMISSION, diag naming the VM, the range and the conflict) linear memory or
+ * pass-through ranges of cfg outside what the host gives VMs (axvm_hal vm_ram, vm_devices), or
+ * overlapping one of the count VMs in live (NULL entries skipped). */
+int vm_admit_host_ranges(const struct axvm_config *cfg, struct axvm *const *live, size_t count,
+			 struct ax_diag *diag);
+
 /* Logs a formatted line through the HAL. */
 void axvm_logf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

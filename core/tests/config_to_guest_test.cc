@@ -55,6 +55,7 @@ int Guest(void *, sim_vcpu *v, axvm_exit *e)
 TEST(ConfigToGuest, RiscvExampleBootsUnderTheSimBackend)
 {
 	TestHal hal(36864); /* the example's 128 MiB of RAM, plus tables */
+	hal.AllowHostRanges({}, {{0x20000000, 0x2000000}}); /* the flash it passes through */
 	size_t pages = hal.mm.live();
 	std::vector<char> blob = Read("core/tests/configs/riscv64.dtb");
 	static const char *const known[] = {"ns16550a", "arm,pl011", nullptr};

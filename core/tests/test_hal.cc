@@ -51,6 +51,17 @@ TestHal::TestHal(size_t pages) : mm(pages)
 	EXPECT_EQ(axvm_init(&hal_), 0);
 }
 
+void TestHal::AllowHostRanges(std::vector<axvm_host_range> ram,
+			      std::vector<axvm_host_range> devices)
+{
+	ram_ = std::move(ram);
+	devices_ = std::move(devices);
+	hal_.vm_ram = ram_.data();
+	hal_.vm_ram_count = ram_.size();
+	hal_.vm_devices = devices_.data();
+	hal_.vm_device_count = devices_.size();
+}
+
 TestHal::~TestHal()
 {
 	current = nullptr;

@@ -27,8 +27,13 @@ class TestHal
 	std::map<uint32_t, std::string> console; /* bytes written, per VM id */
 	std::vector<std::string> log;		 /* log lines */
 
+	/* What VMs may map straight into a guest (the HAL's vm_ram, vm_devices). */
+	void AllowHostRanges(std::vector<axvm_host_range> ram,
+			     std::vector<axvm_host_range> devices);
+
       private:
 	axvm_hal hal_{};
+	std::vector<axvm_host_range> ram_, devices_;
 };
 
 #endif

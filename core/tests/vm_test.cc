@@ -922,6 +922,69 @@ TEST_F(VmTest, EveryLiveVmHasItsOwnStageTwoTagRecycledAfterAFlush)
 	(void)f;
 }
 
+TEST_F(VmTest, HostRangesAreAdmittedOnlyWhereTheHostAllowsAndOnce)
+{
+	/* Host memory the test owns: one page set aside for VMs, one not (the "hypervisor"). */
+	hpa_t ram, hypervisor;
+	ASSERT_EQ(hal_.mm.mm()->alloc_pages(hal_.mm.mm()->ctx, 1, 1, &ram), AX_OK);
+	ASSERT_EQ(hal_.mm.mm()->alloc_pages(hal_.mm.mm()->ctx, 1, 1, &hypervisor), AX_OK);
+	std::memset(hal_.mm.ptr(hypervisor.v), 0x5a, 4096);
+	hal_.AllowHostRanges({{ram.v, 4096}}, {{0x20000000, 0x10000}});
+	auto linear = [&](uint32_t id, uint64_t hpa) {
+		axvm_config cfg = Config(id, 1, false);
+		cfg.memory_count = 2;
+		cfg.memory[1] = {0x90000000,	  4096, AXMAP_READ | AXMAP_WRITE,
+				 AXVM_MEM_LINEAR, hpa,	0};
+		cfg.image_count = 1;
+		cfg.images[0] = {AXVM_IMAGE_KERNEL, 0x90000000, 0};
+		return cfg;
+	};
+	axvm_images images{};
+	images.data[AXVM_IMAGE_KERNEL] = "overwrite";
+	images.size[AXVM_IMAGE_KERNEL] = 9;
+	axvm *vm = nullptr;
+	ax_diag diag{};
+	axvm_config bad = linear(30, hypervisor.v);
+	EXPECT_EQ(axvm_create(&bad, &images, &vm, &diag), AXERR_PERMISSION);
+	EXPECT_NE(
+	    std::string(diag.msg).find("vm 30: linear memory at guest 0x90000000: host range"),
+	    std::string::npos)
+	    << diag.msg;
+	EXPECT_NE(std::string(diag.msg).find("is not memory the host gives VMs"), std::string::npos)
+	    << diag.msg;
+	EXPECT_EQ(hal_.mm.ptr(hypervisor.v)[0], 0x5a) << "nothing was loaded there";
+	axvm_config good = linear(31, ram.v);
+	axvm *first = Create(good, &images);
+	ASSERT_NE(first, nullptr);
+	axvm_config twice = linear(32, ram.v);
+	EXPECT_EQ(axvm_create(&twice, &images, &vm, &diag), AXERR_PERMISSION);
+	EXPECT_NE(std::string(diag.msg).find("overlaps vm 31's linear memory"), std::string::npos)
+	    << diag.msg;
+	/* Pass-through: only the device window, and only once. */
+	axvm_config pt = Config(33, 1, false);
+	pt.passthrough_count = 1;
+	pt.passthrough[0] = {0x40000000, 0x20000000, 0x1000};
+	axvm *dev = Create(pt);
+	ASSERT_NE(dev, nullptr);
+	axvm_config pt2 = Config(34, 1, false);
+	pt2.passthrough_count = 1;
+	pt2.passthrough[0] = {0x40000000, 0x20000000, 0x1000};
+	EXPECT_EQ(axvm_create(&pt2, nullptr, &vm, &diag), AXERR_PERMISSION);
+	EXPECT_NE(std::string(diag.msg).find("overlaps vm 33's pass-through"), std::string::npos)
+	    << diag.msg;
+	pt2.passthrough[0].hpa = 0x10000000;
+	EXPECT_EQ(axvm_create(&pt2, nullptr, &vm, &diag), AXERR_PERMISSION);
+	EXPECT_NE(std::string(diag.msg).find("is not a device window the host gives VMs"),
+		  std::string::npos)
+	    << diag.msg;
+	Destroy(dev);
+	pt2.passthrough[0].hpa = 0x20000000;
+	EXPECT_NE(Create(pt2), nullptr) << "free again once its VM is gone";
+	Destroy(first);
+	hal_.mm.mm()->free_pages(hal_.mm.mm()->ctx, ram, 1);
+	hal_.mm.mm()->free_pages(hal_.mm.mm()->ctx, hypervisor, 1);
+}
+
 TEST(ExitNames, EveryKindIsNamed)
 {
 	for (int k = 0; k < AXVM_EXIT_KINDS; k++)

@@ -141,6 +141,13 @@ static uint64_t timebase_frequency(const void *blob)
 
 static struct host_boot_info boot;
 
+/* The host's devices VMs may have for their own (pass-through): only ones that cannot reach
+ * memory by DMA, since nothing here (no IOMMU) would keep their DMA inside the VM. The host's
+ * console, interrupt controllers, timers, power control, firmware interface and buses stay
+ * the host's. */
+static const char *const vm_device_models[] = {"google,goldfish-rtc", "cfi-flash", NULL};
+static struct mem_ranges vm_devices;
+
 void board_main(uint64_t hart_id, const void *blob)
 {
 	enum fdt_info_err err;
@@ -175,7 +182,10 @@ void board_main(uint64_t hart_id, const void *blob)
 			kprintf("devicetree: hart %llu riscv,isa \"%s\" lacks 'h'\n",
 				(unsigned long long)hart_id, fdt.cpu_isa[i] ? fdt.cpu_isa[i] : "");
 	}
+	mem_ranges_init(&vm_devices);
+	if (fdt_compatible_ranges(blob, vm_device_models, &vm_devices) != FDT_INFO_OK)
+		kprintf("devicetree: device windows for VMs unreadable: none offered\n");
 	vm_hal_setup(&boot, timebase_frequency(blob), fdt.cpu_isa[0], fdt.initrd_start,
-		     fdt.initrd_end - fdt.initrd_start);
+		     fdt.initrd_end - fdt.initrd_start, &vm_devices);
 	host_main(&riscv64_qemu_virt, &boot);
 }

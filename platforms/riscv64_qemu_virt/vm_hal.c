@@ -130,7 +130,11 @@ static void log_line(const char *line)
 	kprintf("axvm: %s\n", line);
 }
 
-static const struct axvm_hal hal = {
+/* Device windows VMs may be given, from the host devicetree (vm_hal_setup); no RAM: the page
+ * allocator owns all of it. */
+static struct axvm_host_range vm_devices[MEM_RANGES_MAX];
+
+static struct axvm_hal hal = {
     .mm = {.alloc_pages = mm_alloc, .free_pages = mm_free, .phys_to_virt = mm_virt},
     .heap = {.alloc = heap_alloc, .free = heap_free},
     .time_ns = time_ns,
@@ -139,6 +143,7 @@ static const struct axvm_hal hal = {
     .console_tx = console_mux_putc,
     .console_rx = console_rx,
     .log = log_line,
+    .vm_devices = vm_devices,
 };
 
 /* A kick is a supervisor software interrupt (sip.SSIP); the timer's (STIP) clears when the
@@ -176,8 +181,12 @@ static const struct vm_host_cpu_ops cpu_ops = {
 };
 
 void vm_hal_setup(const struct host_boot_info *info, uint64_t timebase_hz, const char *isa,
-		  uint64_t bundle, uint64_t size)
+		  uint64_t bundle, uint64_t size, const struct mem_ranges *devices)
 {
+	for (size_t i = 0; i < devices->count; i++)
+		vm_devices[i] = (struct axvm_host_range){devices->r[i].base,
+							 devices->r[i].end - devices->r[i].base};
+	hal.vm_device_count = devices->count;
 	host_isa = isa ? isa : "rv64imac";
 	cpu_count = info->cpu_count;
 	for (size_t i = 0; i < cpu_count; i++)

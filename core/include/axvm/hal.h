@@ -11,6 +11,12 @@
 
 struct axvm_vcpu;
 
+/* A host-physical range [base, base + size). */
+struct axvm_host_range {
+	uint64_t base;
+	uint64_t size;
+};
+
 struct axvm_hal {
 	/* Pages for stage-2 tables and guest memory, and their addresses (see axaddr_mm). */
 	struct axaddr_mm mm;
@@ -31,6 +37,14 @@ struct axvm_hal {
 	size_t (*console_rx)(uint32_t vm_id, uint8_t *buf, size_t max);
 	/* One line of core's log (no trailing newline). */
 	void (*log)(const char *line);
+	/* What VM configurations may map straight into a guest: RAM the host sets aside for
+	 * linear memory regions, and device windows for pass-through ranges. Anything else (the
+	 * hypervisor, its page pool, the firmware, the host's own devices) is refused, and so is a
+	 * range another live VM has. Empty: nothing may be. */
+	const struct axvm_host_range *vm_ram;
+	size_t vm_ram_count;
+	const struct axvm_host_range *vm_devices;
+	size_t vm_device_count;
 };
 
 /* The HAL core was initialised with. */

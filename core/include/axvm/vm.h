@@ -38,8 +38,10 @@ int axvm_init(const struct axvm_hal *hal);
 /* Creates a VM: its address space from cfg's memory and pass-through regions, its devices, its
  * vCPUs; loads the images. All or nothing. cfg is copied, but its blob (cfg->fdt) and the
  * images' data must outlive the VM: devices refer into the blob, and a reset reloads the
- * images. Returns 0, AXERR_EXISTS (id in use), AXERR_FULL, AXERR_NO_MEMORY, AXERR_BAD_CONFIG;
- * diag says what failed. */
+ * images. Linear memory and pass-through ranges must lie in what the host gives VMs (the
+ * HAL's vm_ram and vm_devices) and not overlap another live VM's. Returns 0, AXERR_EXISTS (id
+ * in use), AXERR_FULL (no slot, no stage-2 tag), AXERR_PERMISSION (a host range it may not
+ * have), AXERR_NO_MEMORY, AXERR_BAD_CONFIG; diag says what failed. */
 int axvm_create(const struct axvm_config *cfg, const struct axvm_images *images, struct axvm **out,
 		struct ax_diag *diag);
 

@@ -194,3 +194,28 @@ bool fdt_find_compatible_reg(const void *fdt, const char *compat, uint64_t *base
 
 	return node >= 0 && first_reg(fdt, node, base);
 }
+
+static bool enabled(const void *fdt, int node)
+{
+	const char *status = fdt_getprop(fdt, node, "status", NULL);
+
+	return !status || !strcmp(status, "okay") || !strcmp(status, "ok");
+}
+
+enum fdt_info_err fdt_compatible_ranges(const void *fdt, const char *const *compats,
+					struct mem_ranges *set)
+{
+	for (size_t c = 0; compats[c]; c++) {
+		int node;
+
+		for (node = fdt_node_offset_by_compatible(fdt, -1, compats[c]); node >= 0;
+		     node = fdt_node_offset_by_compatible(fdt, node, compats[c])) {
+			enum fdt_info_err err =
+			    enabled(fdt, node) ? add_reg(fdt, node, set) : FDT_INFO_OK;
+
+			if (err)
+				return err;
+		}
+	}
+	return FDT_INFO_OK;
+}

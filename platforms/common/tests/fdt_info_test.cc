@@ -121,4 +121,22 @@ TEST(FdtInfo, ParsesQemuAarch64Virt)
 	EXPECT_EQ(info.stdout_base, 0x9000000u);
 }
 
+TEST(FdtInfo, CompatibleRangesCollectEveryEnabledMatch)
+{
+	std::vector<char> blob = ReadBlob("qemu_riscv64_virt.dtb");
+	static const char *const compats[] = {"google,goldfish-rtc", "cfi-flash", nullptr};
+	mem_ranges set;
+	mem_ranges_init(&set);
+	ASSERT_EQ(fdt_compatible_ranges(blob.data(), compats, &set), FDT_INFO_OK);
+	ASSERT_EQ(set.count, 2u);
+	EXPECT_EQ(set.r[0].base, 0x101000u) << "the RTC";
+	EXPECT_EQ(set.r[0].end, 0x102000u);
+	EXPECT_EQ(set.r[1].base, 0x20000000u) << "both flash banks, merged";
+	EXPECT_EQ(set.r[1].end, 0x24000000u);
+	static const char *const none[] = {"no,such-device", nullptr};
+	mem_ranges_init(&set);
+	ASSERT_EQ(fdt_compatible_ranges(blob.data(), none, &set), FDT_INFO_OK);
+	EXPECT_EQ(set.count, 0u);
+}
+
 } // namespace

@@ -42,4 +42,9 @@ const char *fdt_info_strerror(enum fdt_info_err err);
 /* Finds the first node compatible with compat and returns its first reg base in *base. */
 bool fdt_find_compatible_reg(const void *fdt, const char *compat, uint64_t *base);
 
+/* Adds to set the reg ranges of every enabled node compatible with one of compats
+ * (NULL-terminated). Returns FDT_INFO_OK, FDT_INFO_BAD_REG or FDT_INFO_TOO_MANY. */
+enum fdt_info_err fdt_compatible_ranges(const void *fdt, const char *const *compats,
+					struct mem_ranges *set);
+
 #endif

@@ -1,0 +1,92 @@
+/* Which host-physical memory a VM configuration may map into its guest: linear memory regions
+ * only in RAM the host sets aside for VMs, pass-through ranges only in device windows it offers,
+ * neither shared with another live VM. */
+#include <axvm/error.h>
+
+#include "vm_internal.h"
+
+static bool inside(uint64_t base, uint64_t size, const struct axvm_host_range *r, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (base >= r[i].base && size <= r[i].size && base - r[i].base <= r[i].size - size)
+			return true;
+	}
+	return false;
+}
+
+static bool overlap(uint64_t a, uint64_t a_size, uint64_t b, uint64_t b_size)
+{
+	return a < b + b_size && b < a + a_size;
+}
+
+/* One host range a configuration maps: where, and what it is for (messages). */
+struct host_use {
+	uint64_t hpa, size, gpa;
+	bool device; /* a pass-through range, else a linear memory region */
+};
+
+/* The host ranges cfg maps, into uses (at most AXVM_MAX_MEMORY_REGIONS + AXVM_MAX_PASSTHROUGH). */
+static size_t host_uses(const struct axvm_config *cfg, struct host_use *uses)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < cfg->memory_count; i++) {
+		const struct axvm_mem_region *m = &cfg->memory[i];
+
+		if (m->kind == AXVM_MEM_LINEAR)
+			uses[n++] = (struct host_use){m->hpa, m->size, m->gpa, false};
+	}
+	for (size_t i = 0; i < cfg->passthrough_count; i++) {
+		const struct axvm_passthrough *p = &cfg->passthrough[i];
+
+		uses[n++] = (struct host_use){p->hpa, p->size, p->gpa, true};
+	}
+	return n;
+}
+
+static const char *use_name(const struct host_use *u)
+{
+	return u->device ? "pass-through" : "linear memory";
+}
+
+int vm_admit_host_ranges(const struct axvm_config *cfg, struct axvm *const *live, size_t count,
+			 struct ax_diag *diag)
+{
+	const struct axvm_hal *hal = axvm_hal_get();
+	struct host_use uses[AXVM_MAX_MEMORY_REGIONS + AXVM_MAX_PASSTHROUGH];
+	struct host_use theirs[AXVM_MAX_MEMORY_REGIONS + AXVM_MAX_PASSTHROUGH];
+	size_t n = host_uses(cfg, uses);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct host_use *u = &uses[i];
+		bool allowed = u->device
+				   ? inside(u->hpa, u->size, hal->vm_devices, hal->vm_device_count)
+				   : inside(u->hpa, u->size, hal->vm_ram, hal->vm_ram_count);
+
+		if (!allowed)
+			return ax_diag_set(
+			    diag, AXERR_PERMISSION,
+			    "vm %u: %s at guest 0x%llx: host range [0x%llx, +0x%llx) "
+			    "is not %s the host gives VMs",
+			    cfg->id, use_name(u), (unsigned long long)u->gpa,
+			    (unsigned long long)u->hpa, (unsigned long long)u->size,
+			    u->device ? "a device window" : "memory");
+		for (size_t v = 0; v < count; v++) {
+			size_t m = live[v] ? host_uses(&live[v]->cfg, theirs) : 0;
+
+			for (size_t j = 0; j < m; j++) {
+				if (!overlap(u->hpa, u->size, theirs[j].hpa, theirs[j].size))
+					continue;
+				return ax_diag_set(
+				    diag, AXERR_PERMISSION,
+				    "vm %u: %s at guest 0x%llx: host range [0x%llx, +0x%llx) "
+				    "overlaps vm %u's %s at host 0x%llx",
+				    cfg->id, use_name(u), (unsigned long long)u->gpa,
+				    (unsigned long long)u->hpa, (unsigned long long)u->size,
+				    live[v]->id, use_name(&theirs[j]),
+				    (unsigned long long)theirs[j].hpa);
+			}
+		}
+	}
+	return AX_OK;
+}
