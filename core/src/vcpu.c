@@ -208,6 +208,17 @@ void axvm_vcpu_set_return_value(struct axvm_vcpu *vcpu, uint64_t value)
 	arch_vcpu_set_return_value(vcpu->arch, value);
 }
 
+/* Logs an interrupt the backend refused, the first time only: a guest can make a device raise
+ * one as often as it likes. */
+static void refused(struct axvm_vcpu *vcpu, const char *what, uint32_t vector)
+{
+	if (vcpu->refusal_logged)
+		return;
+	vcpu->refusal_logged = true;
+	axvm_logf("vm %u vcpu %u: backend refused %s %u (further refusals not logged)",
+		  vcpu->vm->id, vcpu->id, what, vector);
+}
+
 /* Applies the level lines that changed since the backend last saw them. */
 static void deliver_levels(struct axvm_vcpu *vcpu)
 {
@@ -221,8 +232,7 @@ static void deliver_levels(struct axvm_vcpu *vcpu)
 			changed &= changed - 1;
 			if (arch_vcpu_set_interrupt_level(vcpu->arch, w * 64 + bit,
 							  (now >> bit) & 1))
-				axvm_logf("vm %u vcpu %u: backend refused level line %u",
-					  vcpu->vm->id, vcpu->id, w * 64 + bit);
+				refused(vcpu, "level line", w * 64 + bit);
 		}
 		vcpu->levels_applied[w] = now;
 	}
@@ -242,8 +252,7 @@ void vcpu_deliver_pending(struct axvm_vcpu *vcpu)
 
 			bits &= bits - 1;
 			if (arch_vcpu_inject_interrupt(vcpu->arch, vector))
-				axvm_logf("vm %u vcpu %u: backend refused interrupt %u",
-					  vcpu->vm->id, vcpu->id, vector);
+				refused(vcpu, "interrupt", vector);
 		}
 	}
 }

@@ -985,6 +985,20 @@ TEST_F(VmTest, HostRangesAreAdmittedOnlyWhereTheHostAllowsAndOnce)
 	hal_.mm.mm()->free_pages(hal_.mm.mm()->ctx, hypervisor, 1);
 }
 
+TEST_F(VmTest, ARefusedInterruptIsLoggedOnceHoweverOftenTheGuestRaisesIt)
+{
+	axvm *vm = Create(Config(35, 1, false));
+	axvm_vcpu *v = BootAndBind(vm);
+	axvm_exit exit;
+	size_t before = hal_.log.size();
+	for (int i = 0; i < 50; i++) {
+		ASSERT_EQ(axvm_inject_interrupt(vm, 1, SIM_MAX_VECTOR + 1), AX_OK);
+		ASSERT_EQ(axvm_vcpu_run(v, &exit), AX_OK);
+	}
+	EXPECT_EQ(hal_.log.size(), before + 1);
+	EXPECT_EQ(axvm_vcpu_unbind(v), AX_OK);
+}
+
 TEST(ExitNames, EveryKindIsNamed)
 {
 	for (int k = 0; k < AXVM_EXIT_KINDS; k++)
