@@ -12,6 +12,43 @@
 
 static struct spinlock table_lock = SPINLOCK_INIT;
 static struct axvm *table[AXVM_MAX_VMS];
+/* Pages the live VMs are charged against the HAL's guest page budget. */
+static uint64_t charged_pages;
+
+/* Charges vm for the most memory its configuration can make it hold; AXERR_NO_MEMORY (diag
+ * saying how much is left) if the budget does not cover it. */
+static int charge(struct axvm *vm, const struct axvm_config *cfg, struct ax_diag *diag)
+{
+	uint64_t budget = axvm_hal_get()->guest_page_budget;
+	uint64_t pages = vm_page_charge(cfg, arch_stage2_format()->root_pages);
+	uint64_t left;
+	int err = AX_OK;
+
+	spin_lock(&table_lock);
+	left = budget > charged_pages ? budget - charged_pages : 0;
+	if (budget && pages > left)
+		err = AXERR_NO_MEMORY;
+	else
+		charged_pages += pages;
+	spin_unlock(&table_lock);
+	if (err)
+		return ax_diag_set(diag, err,
+				   "vm %u: its memory and tables need %llu KiB, %llu KiB are left "
+				   "for VMs",
+				   vm->id, (unsigned long long)(pages * AXADDR_PAGE_SIZE >> 10),
+				   (unsigned long long)(left * AXADDR_PAGE_SIZE >> 10));
+	vm->charged = pages;
+	return AX_OK;
+}
+
+static void uncharge(struct axvm *vm)
+{
+	spin_lock(&table_lock);
+	charged_pages -= vm->charged;
+	spin_unlock(&table_lock);
+	vm->charged = 0;
+}
+
 /* The stage-2 tags VMs hold, 0 in free slots (tags are from 1 when the CPUs have several). */
 static uint16_t vmids[AXVM_MAX_VMS];
 
@@ -390,6 +427,7 @@ static void release(struct axvm *vm)
 	if (vm->as_ready)
 		axaddrspace_destroy(&vm->as);
 	vmid_give_back(vm->vmid);
+	uncharge(vm);
 	ax_free(&hal->heap, vm);
 }
 
@@ -425,6 +463,8 @@ int axvm_create(const struct axvm_config *cfg, const struct axvm_images *images,
 	vm->as_ready = !err;
 	if (!err)
 		err = admit(cfg, diag);
+	if (!err)
+		err = charge(vm, cfg, diag);
 	if (!err && vmid_take(&vm->vmid))
 		err = ax_diag_set(diag, AXERR_FULL, "vm %u: every stage-2 tag (VMID) is in use",
 				  vm->id);

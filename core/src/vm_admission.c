@@ -1,6 +1,6 @@
-/* Which host-physical memory a VM configuration may map into its guest: linear memory regions
- * only in RAM the host sets aside for VMs, pass-through ranges only in device windows it offers,
- * neither shared with another live VM. */
+/* Which host memory a VM configuration may have: linear memory regions only in RAM the host
+ * sets aside for VMs, pass-through ranges only in device windows it offers, neither shared with
+ * another live VM; and allocated memory only within the pages the host budgets for VMs. */
 #include <axvm/error.h>
 
 #include "vm_internal.h"
@@ -89,4 +89,27 @@ int vm_admit_host_ranges(const struct axvm_config *cfg, struct axvm *const *live
 		}
 	}
 	return AX_OK;
+}
+
+/* Stage-2 table pages a mapping of size bytes may need, whatever its alignment: a last-level
+ * table per 2 MiB, one above per 1 GiB, one more of each for a range that straddles. */
+static uint64_t table_pages(uint64_t size)
+{
+	return size / (2ull << 20) + size / (1ull << 30) + 4;
+}
+
+uint64_t vm_page_charge(const struct axvm_config *cfg, uint32_t root_pages)
+{
+	uint64_t pages = root_pages;
+
+	for (size_t i = 0; i < cfg->memory_count; i++) {
+		const struct axvm_mem_region *m = &cfg->memory[i];
+
+		pages += table_pages(m->size);
+		if (m->kind != AXVM_MEM_LINEAR)
+			pages += m->size / AXADDR_PAGE_SIZE;
+	}
+	for (size_t i = 0; i < cfg->passthrough_count; i++)
+		pages += table_pages(cfg->passthrough[i].size);
+	return pages;
 }

@@ -32,7 +32,8 @@ struct axvm_vcpu {
 
 struct axvm {
 	uint32_t id;
-	uint16_t vmid; /* the stage-2 tag, unique among live VMs (arch_vmid_count) */
+	uint16_t vmid;	    /* the stage-2 tag, unique among live VMs (arch_vmid_count) */
+	uint64_t charged;   /* pages charged to the HAL's guest page budget */
 	char name[AXVM_NAME_LEN];
 	_Atomic int state; /* enum axvm_state */
 	struct spinlock stop_lock;
@@ -103,6 +104,10 @@ int vm_load_images(struct axvm *vm, struct ax_diag *diag);
  * overlapping one of the count VMs in live (NULL entries skipped). */
 int vm_admit_host_ranges(const struct axvm_config *cfg, struct axvm *const *live, size_t count,
 			 struct ax_diag *diag);
+
+/* The most pages a VM built from cfg can hold: its allocated memory in full and the stage-2
+ * tables of all its mappings (root_pages for the root). */
+uint64_t vm_page_charge(const struct axvm_config *cfg, uint32_t root_pages);
 
 /* Logs a formatted line through the HAL. */
 void axvm_logf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -62,6 +62,11 @@ void TestHal::AllowHostRanges(std::vector<axvm_host_range> ram,
 	hal_.vm_device_count = devices_.size();
 }
 
+void TestHal::SetGuestPageBudget(uint64_t pages)
+{
+	hal_.guest_page_budget = pages;
+}
+
 TestHal::~TestHal()
 {
 	current = nullptr;

@@ -31,6 +31,9 @@ class TestHal
 	void AllowHostRanges(std::vector<axvm_host_range> ram,
 			     std::vector<axvm_host_range> devices);
 
+	/* The HAL\'s guest_page_budget (0: no limit). */
+	void SetGuestPageBudget(uint64_t pages);
+
       private:
 	axvm_hal hal_{};
 	std::vector<axvm_host_range> ram_, devices_;

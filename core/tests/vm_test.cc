@@ -999,6 +999,27 @@ TEST_F(VmTest, ARefusedInterruptIsLoggedOnceHoweverOftenTheGuestRaisesIt)
 	EXPECT_EQ(axvm_vcpu_unbind(v), AX_OK);
 }
 
+TEST_F(VmTest, VmsAreAdmittedAgainstTheGuestPageBudgetLazyMemoryInFull)
+{
+	/* A 4 MiB VM (lazy or not) is charged its 1024 pages and its tables. */
+	hal_.SetGuestPageBudget(2 * 1024 + 40);
+	axvm *a = Create(Config(40, 1, false, true));
+	axvm *b = Create(Config(41, 1, false));
+	ASSERT_NE(a, nullptr);
+	ASSERT_NE(b, nullptr);
+	EXPECT_EQ(axvm_allocated_bytes(a), 0u) << "lazy: nothing allocated yet, all of it promised";
+	axvm *c = nullptr;
+	ax_diag diag{};
+	axvm_config cfg = Config(42, 1, false, true);
+	EXPECT_EQ(axvm_create(&cfg, nullptr, &c, &diag), AXERR_NO_MEMORY);
+	EXPECT_NE(std::string(diag.msg).find("vm 42: its memory and tables need"),
+		  std::string::npos)
+	    << diag.msg;
+	Destroy(a);
+	EXPECT_NE(Create(cfg), nullptr) << "its pages are given back with it";
+	hal_.SetGuestPageBudget(0);
+}
+
 TEST(ExitNames, EveryKindIsNamed)
 {
 	for (int k = 0; k < AXVM_EXIT_KINDS; k++)

@@ -21,6 +21,7 @@
 #define SIE_SSIE (1ull << 1)
 #define SIP_SSIP (1ull << 1)
 #define IRQ_S_SOFT 1
+#define HOST_HEAP_RESERVE_PAGES 1024 /* 4 MiB */
 
 /* Each heap object is whole pages with this header in front. */
 struct heap_header {
@@ -219,6 +220,11 @@ enum host_exit vm_hal_run(const struct host_boot_info *info)
 		kprintf("no VM bundle (QEMU -initrd): nothing to run\n");
 		return HOST_EXIT_SUCCESS;
 	}
+	/* VMs may hold every free page but what the host keeps for their small objects (configs,
+	 * devicetrees, vCPUs, devices). */
+	hal.guest_page_budget = host_free_page_count() > HOST_HEAP_RESERVE_PAGES
+				    ? host_free_page_count() - HOST_HEAP_RESERVE_PAGES
+				    : 1;
 	if (axvm_init(&hal) != AX_OK)
 		return HOST_EXIT_FAILURE;
 	enable_hart();

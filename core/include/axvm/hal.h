@@ -45,6 +45,10 @@ struct axvm_hal {
 	size_t vm_ram_count;
 	const struct axvm_host_range *vm_devices;
 	size_t vm_device_count;
+	/* How many pages VMs may hold between them: their guest memory (lazy regions counted in
+	 * full when created, so that no VM's faults can starve another's) and stage-2 tables. A VM
+	 * that would exceed it is refused. 0: no limit. */
+	uint64_t guest_page_budget;
 };
 
 /* The HAL core was initialised with. */

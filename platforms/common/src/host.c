@@ -42,6 +42,16 @@ bool host_free_pages(uint64_t pa, uint64_t count)
 	return ok;
 }
 
+uint64_t host_free_page_count(void)
+{
+	uint64_t n;
+
+	spin_lock(&allocator_lock);
+	n = allocator.free_pages;
+	spin_unlock(&allocator_lock);
+	return n;
+}
+
 void host_panic(const char *fmt, ...)
 {
 	va_list ap;

@@ -71,6 +71,9 @@ uint64_t host_alloc_pages(uint64_t count, uint64_t align_pages);
 /* Returns pages from host_alloc_pages; false if they were not allocated. */
 bool host_free_pages(uint64_t pa, uint64_t count);
 
+/* How many pages the allocator has free now. */
+uint64_t host_free_page_count(void);
+
 /* The logical index of the boot CPU's secondary stacks: one 16 KiB stack per CPU. */
 #define HOST_STACK_SIZE 16384
 extern uint8_t host_cpu_stacks[HOST_MAX_CPUS][HOST_STACK_SIZE];
