@@ -258,14 +258,22 @@ static unsigned decode(const struct ns16550 *u, uint64_t offset)
 	return (unsigned)(offset >> u->reg_shift);
 }
 
+/* Accesses the UART answers: naturally aligned and no wider than one register slot (1 <<
+ * reg_shift bytes), so that no access spans two registers. A bus would not complete others. */
+static bool access_supported(const struct ns16550 *u, uint64_t offset, unsigned width)
+{
+	return axdevice_width_valid(width) && width <= (1u << u->reg_shift) &&
+	       !(offset & (width - 1));
+}
+
 static int ns16550_read(struct axdevice *dev, uint64_t offset, unsigned width, uint64_t *value)
 {
 	struct ns16550 *u = to_ns16550(dev);
 	unsigned reg = decode(u, offset);
 
 	*value = 0;
-	if (!axdevice_width_valid(width))
-		return AXERR_INVALID;
+	if (!access_supported(u, offset, width))
+		return AXERR_UNSUPPORTED;
 	if (reg == REG_COUNT)
 		return AX_OK;
 	*value = read_reg(u, reg);
@@ -278,8 +286,8 @@ static int ns16550_write(struct axdevice *dev, uint64_t offset, unsigned width, 
 	struct ns16550 *u = to_ns16550(dev);
 	unsigned reg = decode(u, offset);
 
-	if (!axdevice_width_valid(width))
-		return AXERR_INVALID;
+	if (!access_supported(u, offset, width))
+		return AXERR_UNSUPPORTED;
 	if (reg == REG_COUNT)
 		return AX_OK;
 	write_reg(u, reg, (uint8_t)value);

@@ -253,13 +253,20 @@ static bool implemented(uint64_t offset)
 	return (offset & 3) == 0 && offset < AXDEVICE_PL011_SIZE;
 }
 
+/* Accesses the PL011 answers: its registers are 32 bits wide; byte, halfword and word
+ * accesses, naturally aligned, within one register. */
+static bool access_supported(uint64_t offset, unsigned width)
+{
+	return axdevice_width_valid(width) && width <= 4 && !(offset & (width - 1));
+}
+
 static int pl011_read(struct axdevice *dev, uint64_t offset, unsigned width, uint64_t *value)
 {
 	struct pl011 *p = to_pl011(dev);
 
 	*value = 0;
-	if (!axdevice_width_valid(width))
-		return AXERR_INVALID;
+	if (!access_supported(offset, width))
+		return AXERR_UNSUPPORTED;
 	if (!implemented(offset))
 		return AX_OK;
 	*value = read_reg(p, offset);
@@ -271,8 +278,8 @@ static int pl011_write(struct axdevice *dev, uint64_t offset, unsigned width, ui
 {
 	struct pl011 *p = to_pl011(dev);
 
-	if (!axdevice_width_valid(width))
-		return AXERR_INVALID;
+	if (!access_supported(offset, width))
+		return AXERR_UNSUPPORTED;
 	if (!implemented(offset))
 		return AX_OK;
 	write_reg(p, offset, (uint32_t)value);

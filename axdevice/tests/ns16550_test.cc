@@ -342,32 +342,53 @@ TEST_P(Ns16550Test, UnimplementedOffsetsReadZero)
 	EXPECT_EQ(rec.tx, "");
 }
 
-TEST_P(Ns16550Test, AnyWidthActsOnTheLowByte)
+TEST_P(Ns16550Test, WidthsWithinTheRegisterSlotActOnTheLowByte)
 {
 	uint64_t value = 0;
+	unsigned slot = 1u << shift;
 
 	Write(FCR, 0x01);
 	ASSERT_EQ(Receive("q"), 1u);
+	Write(SCR, 0x5a);
 	for (unsigned width : {1u, 2u, 4u, 8u}) {
+		int expect = width <= slot ? AX_OK : AXERR_UNSUPPORTED;
 		EXPECT_EQ(axdevice_set_write(&set, AXDEVICE_MMIO, kBase + Offset(SCR), width,
 					     0x1234567890abcd00ull | width),
-			  AX_OK);
+			  expect)
+		    << width;
 		EXPECT_EQ(
 		    axdevice_set_read(&set, AXDEVICE_MMIO, kBase + Offset(SCR), width, &value),
-		    AX_OK);
-		EXPECT_EQ(value, width);
+		    expect)
+		    << width;
+		EXPECT_EQ(value, width <= slot ? width : 0u) << width;
 	}
-	EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, kBase + Offset(RBR), 8, &value), AX_OK);
+	EXPECT_EQ(Read(SCR), slot);
+	EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, kBase + Offset(RBR), slot, &value), AX_OK);
 	EXPECT_EQ(value, static_cast<uint64_t>('q'));
+}
+
+TEST_P(Ns16550Test, RefusesMisalignedAndRegisterSpanningAccesses)
+{
+	uint64_t value = 7;
+
+	Write(SCR, 0x77);
+	/* An 8-byte access spans eight registers at reg-shift 0 and two at reg-shift 2. */
+	EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, kBase, 8, &value), AXERR_UNSUPPORTED);
+	EXPECT_EQ(value, 0u);
+	EXPECT_EQ(axdevice_set_write(&set, AXDEVICE_MMIO, kBase + Offset(SCR) + 1, 2, 0),
+		  AXERR_UNSUPPORTED);
+	EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, kBase + 1, 4, &value), AXERR_UNSUPPORTED);
+	EXPECT_EQ(Read(SCR), 0x77);
+	EXPECT_EQ(rec.tx, "");
 }
 
 TEST_P(Ns16550Test, DirectCallsRejectBadWidths)
 {
 	uint64_t value = 7;
 
-	EXPECT_EQ(uart->ops->read(uart, Offset(LSR), 3, &value), AXERR_INVALID);
+	EXPECT_EQ(uart->ops->read(uart, Offset(LSR), 3, &value), AXERR_UNSUPPORTED);
 	EXPECT_EQ(value, 0u);
-	EXPECT_EQ(uart->ops->write(uart, Offset(THR), 0, 'x'), AXERR_INVALID);
+	EXPECT_EQ(uart->ops->write(uart, Offset(THR), 0, 'x'), AXERR_UNSUPPORTED);
 	EXPECT_EQ(rec.tx, "");
 }
 

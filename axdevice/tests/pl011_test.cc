@@ -334,10 +334,25 @@ TEST_F(Pl011Test, DirectCallsRejectBadWidths)
 {
 	uint64_t value = 7;
 
-	EXPECT_EQ(uart->ops->read(uart, FR, 5, &value), AXERR_INVALID);
+	EXPECT_EQ(uart->ops->read(uart, FR, 5, &value), AXERR_UNSUPPORTED);
 	EXPECT_EQ(value, 0u);
-	EXPECT_EQ(uart->ops->write(uart, DR, 16, 'x'), AXERR_INVALID);
+	EXPECT_EQ(uart->ops->write(uart, DR, 16, 'x'), AXERR_UNSUPPORTED);
 	EXPECT_EQ(rec.tx, "");
+}
+
+TEST_F(Pl011Test, RefusesWideAndMisalignedAccesses)
+{
+	uint64_t value = 7;
+
+	EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, kBase + FR, 8, &value), AXERR_UNSUPPORTED);
+	EXPECT_EQ(value, 0u);
+	EXPECT_EQ(axdevice_set_write(&set, AXDEVICE_MMIO, kBase + DR + 2, 4, 'x'),
+		  AXERR_UNSUPPORTED);
+	EXPECT_EQ(axdevice_set_write(&set, AXDEVICE_MMIO, kBase + DR + 1, 2, 'x'),
+		  AXERR_UNSUPPORTED);
+	EXPECT_EQ(rec.tx, "");
+	Write(DR, 'y', 1);
+	EXPECT_EQ(rec.tx, "y");
 }
 
 TEST(Pl011Create, ValidatesAndReportsNoMemory)

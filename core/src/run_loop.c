@@ -91,6 +91,8 @@ static enum disposition mmio_fault(struct axvm_vcpu *v, struct axvm_exit *e,
 			       access_name(access), (unsigned long long)addr);
 		return STOPPED_VM;
 	}
+	if (e->kind == AXVM_EXIT_NOTHING)
+		return RESUME;
 	if (e->kind != AXVM_EXIT_MMIO_READ && e->kind != AXVM_EXIT_MMIO_WRITE) {
 		*err = AXERR_INVALID;
 		vm_guest_error(v->vm, v, *err, "backend decoded a fault into a %s exit",

@@ -294,9 +294,39 @@ static bool loads(const struct axvm_config *cfg, enum axvm_image_kind kind)
 	return false;
 }
 
+/* Refuses two images whose bytes, as supplied, would overlap in guest memory: the config's
+ * sizes are optional, so only the supplied images tell (a kernel running into the DTB). */
+static int check_loaded_overlaps(const struct axvm *vm, struct ax_diag *diag)
+{
+	const struct axvm_config *cfg = &vm->cfg;
+
+	for (size_t i = 0; i < cfg->image_count; i++) {
+		const struct axvm_image *a = &cfg->images[i];
+		uint64_t a_size = vm->images.size[a->kind];
+
+		for (size_t j = i + 1; a_size && j < cfg->image_count; j++) {
+			const struct axvm_image *b = &cfg->images[j];
+			uint64_t b_size = vm->images.size[b->kind];
+
+			if (!b_size || (a->load_gpa - b->load_gpa >= b_size &&
+					b->load_gpa - a->load_gpa >= a_size))
+				continue;
+			return ax_diag_set(
+			    diag, AXERR_BAD_CONFIG,
+			    "vm %u: the %s [0x%llx, +0x%llx) overlaps the %s [0x%llx, "
+			    "+0x%llx)",
+			    vm->id, axvm_image_name(a->kind), (unsigned long long)a->load_gpa,
+			    (unsigned long long)a_size, axvm_image_name(b->kind),
+			    (unsigned long long)b->load_gpa, (unsigned long long)b_size);
+		}
+	}
+	return AX_OK;
+}
+
 int vm_load_images(struct axvm *vm, struct ax_diag *diag)
 {
 	const struct axvm_config *cfg = &vm->cfg;
+	int err;
 
 	for (int k = 0; k < AXVM_IMAGE_KINDS; k++) {
 		const char *name = axvm_image_name((enum axvm_image_kind)k);
@@ -308,12 +338,14 @@ int vm_load_images(struct axvm *vm, struct ax_diag *diag)
 			    "to load it)",
 			    vm->id, name, name);
 	}
+	err = check_loaded_overlaps(vm, diag);
+	if (err)
+		return err;
 	for (size_t i = 0; i < cfg->image_count; i++) {
 		const struct axvm_image *img = &cfg->images[i];
 		const char *name = axvm_image_name(img->kind);
 		const void *data = vm->images.data[img->kind];
 		size_t size = vm->images.size[img->kind];
-		int err;
 
 		if (!data)
 			return ax_diag_set(diag, AXERR_BAD_CONFIG,

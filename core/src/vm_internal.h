@@ -32,8 +32,8 @@ struct axvm_vcpu {
 
 struct axvm {
 	uint32_t id;
-	uint16_t vmid;	    /* the stage-2 tag, unique among live VMs (arch_vmid_count) */
-	uint64_t charged;   /* pages charged to the HAL's guest page budget */
+	uint16_t vmid;	  /* the stage-2 tag, unique among live VMs (arch_vmid_count) */
+	uint64_t charged; /* pages charged to the HAL's guest page budget */
 	char name[AXVM_NAME_LEN];
 	_Atomic int state; /* enum axvm_state */
 	struct spinlock stop_lock;

@@ -341,6 +341,24 @@ TEST_F(VmTest, FaultsOutsideMemoryAreDecodedIntoMmio)
 	    << axvm_stop_reason(vm);
 }
 
+TEST_F(VmTest, FaultsTheBackendReflectsResumeTheGuest)
+{
+	steps_ = {[](sim_vcpu *s, axvm_exit *e) {
+		s->decode_reflects = true;
+		*e = Fault(kUart, AXVM_ACCESS_READ);
+	}};
+	axvm *vm = Create(Config(17));
+	axvm_vcpu *v = BootAndBind(vm);
+	axvm_exit exit;
+	ASSERT_EQ(axvm_vcpu_run(v, &exit), AX_OK);
+	EXPECT_EQ(exit.kind, AXVM_EXIT_HALT) << "the guest ran on to its next exit";
+	sim_vcpu *s = sim_vcpu_find(17, 0);
+	EXPECT_EQ(s->reflected, 1u);
+	EXPECT_EQ(s->pc_advances, 0u);
+	EXPECT_EQ(axvm_vcpu_exit_count(v, AXVM_EXIT_MMIO_READ), 0u);
+	EXPECT_EQ(axvm_state(vm), AXVM_STATE_RUNNING);
+}
+
 TEST_F(VmTest, WritesToReadOnlyMemoryStopTheVm)
 {
 	steps_ = {[](sim_vcpu *, axvm_exit *e) { *e = Fault(kRam + 0x10, AXVM_ACCESS_WRITE); }};
@@ -590,6 +608,25 @@ TEST_F(VmTest, CreateFailuresAreCleanAndExplained)
 	EXPECT_EQ(axvm_create(&outside, &images, &vm, &diag), AXERR_NOT_MAPPED);
 	EXPECT_NE(std::string(diag.msg).find("loading the kernel at 0x803fffe0"), std::string::npos)
 	    << diag.msg;
+
+	/* No sizes in the config: the supplied kernel runs 16 bytes into the DTB's place, and
+	 * the other way round; nothing of either is loaded. */
+	for (bool dtb_first : {false, true}) {
+		axvm_config overlapping = Config(12);
+		overlapping.image_count = 2;
+		overlapping.images[dtb_first ? 1 : 0] = {AXVM_IMAGE_KERNEL, kRam, 0};
+		overlapping.images[dtb_first ? 0 : 1] = {AXVM_IMAGE_DTB, kRam + sizeof(big) - 16,
+							 0};
+		images.data[AXVM_IMAGE_DTB] = blob_.data();
+		images.size[AXVM_IMAGE_DTB] = blob_.size();
+		EXPECT_EQ(axvm_create(&overlapping, &images, &vm, &diag), AXERR_BAD_CONFIG);
+		EXPECT_NE(std::string(diag.msg).find("overlaps the"), std::string::npos)
+		    << diag.msg;
+		EXPECT_NE(std::string(diag.msg).find("[0x80000000, +0x40)"), std::string::npos)
+		    << diag.msg;
+	}
+	images.data[AXVM_IMAGE_DTB] = nullptr;
+	images.size[AXVM_IMAGE_DTB] = 0;
 
 	/* Every allocation failing in turn, pages and objects: clean failure, nothing leaked. */
 	size_t pages = hal_.mm.live();

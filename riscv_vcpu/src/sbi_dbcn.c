@@ -1,7 +1,8 @@
 /* SBI Debug Console extension (EID "DBCN"): console output and input through guest memory.
  * The buffers are guest-physical ranges the guest chooses, read and written only through the
- * env callbacks, a bounded chunk at a time: a range outside guest memory is
- * SBI_ERR_INVALID_ADDRESS (SBI spec, "Shared memory physical address range parameter"). */
+ * env callbacks, a bounded chunk at a time: a range that is not guest RAM (outside it, in a
+ * device window, wrapping, above 2^64) is SBI_ERR_INVALID_PARAM, the code SBI 2.0 §12.1-12.2
+ * gives when the memory does not satisfy "Shared memory physical address range parameter". */
 #include "sbi_internal.h"
 
 /* Bytes copied through one read_guest or write_guest. */
@@ -20,7 +21,7 @@ static int64_t buffer(const struct sbi_call *call, uint64_t max, uint64_t *gpa, 
 	*gpa = call->a[1];
 	*len = num_bytes < max ? num_bytes : max;
 	if (call->a[2] != 0 || (num_bytes && *gpa > UINT64_MAX - (num_bytes - 1)))
-		return SBI_ERR_INVALID_ADDRESS;
+		return SBI_ERR_INVALID_PARAM;
 	return SBI_SUCCESS;
 }
 
@@ -47,7 +48,7 @@ static int64_t console_write(const struct sbi_call *call, struct sbi_result *res
 
 		if (env->read_guest(env->ctx, gpa + done, chunk, n)) {
 			if (done == 0)
-				return SBI_ERR_INVALID_ADDRESS;
+				return SBI_ERR_INVALID_PARAM;
 			break;
 		}
 		for (size_t i = 0; i < n; i++)
@@ -59,9 +60,9 @@ static int64_t console_write(const struct sbi_call *call, struct sbi_result *res
 }
 
 /* console_read(num_bytes, base_addr_lo, base_addr_hi): moves the console input there is, up
- * to SBI_DBCN_MAX_READ bytes, and returns how many. The buffer is checked readable before any
- * input is taken, so a bad address loses no input; only a buffer that is readable but not
- * writable (guest ROM) does. */
+ * to SBI_DBCN_MAX_READ bytes, and returns how many. The buffer is checked to be writable guest
+ * RAM (its bytes read and written back unchanged) before any input is taken, so a bad buffer
+ * (read-only, a device window) is refused whether or not input is waiting and loses none. */
 static int64_t console_read(const struct sbi_call *call, struct sbi_result *res)
 {
 	const struct sbi_env *env = call->env;
@@ -72,8 +73,9 @@ static int64_t console_read(const struct sbi_call *call, struct sbi_result *res)
 
 	if (err)
 		return err;
-	if (len && env->read_guest(env->ctx, gpa, chunk, (size_t)len))
-		return SBI_ERR_INVALID_ADDRESS;
+	if (len && (env->read_guest(env->ctx, gpa, chunk, (size_t)len) ||
+		    env->write_guest(env->ctx, gpa, chunk, (size_t)len)))
+		return SBI_ERR_INVALID_PARAM;
 	while (got < len) {
 		int c = env->console_getc(env->ctx);
 
@@ -82,7 +84,7 @@ static int64_t console_read(const struct sbi_call *call, struct sbi_result *res)
 		chunk[got++] = (uint8_t)c;
 	}
 	if (got && env->write_guest(env->ctx, gpa, chunk, got))
-		return SBI_ERR_INVALID_ADDRESS;
+		return SBI_ERR_INVALID_PARAM;
 	res->value = got;
 	return SBI_SUCCESS;
 }

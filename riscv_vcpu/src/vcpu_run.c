@@ -23,8 +23,7 @@
 
 static void stage2_fault(struct arch_vcpu *v, uint64_t cause, struct axvm_exit *exit)
 {
-	/* htval holds the guest-physical address shifted right by 2; stval has its low bits. */
-	uint64_t gpa = (v->ctx.trap_htval << 2) | (v->ctx.trap_stval & 3);
+	uint64_t gpa = riscv_fault_gpa(v->ctx.trap_htval, v->ctx.trap_stval);
 
 	exit->kind = AXVM_EXIT_NESTED_PAGE_FAULT;
 	exit->nested_page_fault.addr = gpa;
@@ -33,7 +32,9 @@ static void stage2_fault(struct arch_vcpu *v, uint64_t cause, struct axvm_exit *
 									      : AXVM_ACCESS_EXEC;
 	v->fault = (struct riscv_pending_fault){.valid = cause != EXC_INSN_GUEST_PAGE_FAULT,
 						.store = cause == EXC_STORE_GUEST_PAGE_FAULT,
+						.cause = cause,
 						.gpa = gpa,
+						.gva = v->ctx.trap_stval,
 						.htinst = v->ctx.trap_htinst};
 }
 
@@ -175,6 +176,14 @@ int arch_vcpu_decode_mmio(struct arch_vcpu *v, struct axvm_exit *exit)
 
 	if (!v->fault.valid)
 		return AXERR_INVALID;
+	if (!riscv_fault_is_explicit(v->fault.htinst, v->fault.gva, v->fault.gpa)) {
+		/* The guest's own page-table walk reached no memory: as on a hart without the H
+		 * extension, its kernel takes the access fault of the original access. */
+		reflect(v, riscv_access_fault_cause(v->fault.cause), v->fault.gva);
+		v->fault.valid = false;
+		exit->kind = AXVM_EXIT_NOTHING;
+		return AX_OK;
+	}
 	err = riscv_decode_htinst(v->fault.htinst, &a);
 	if (err == AXERR_NOT_FOUND) {
 		err = fetch_instruction(v, &insn);
@@ -185,21 +194,7 @@ int arch_vcpu_decode_mmio(struct arch_vcpu *v, struct axvm_exit *exit)
 		return err;
 	if (a.store != v->fault.store)
 		return AXERR_INVALID;
-	if (a.store) {
-		uint64_t data = v->ctx.guest_x[a.reg];
-
-		exit->kind = AXVM_EXIT_MMIO_WRITE;
-		exit->mmio_write.addr = v->fault.gpa;
-		exit->mmio_write.width = a.width;
-		exit->mmio_write.data = a.width == 8 ? data : data & ((1ull << (a.width * 8)) - 1);
-	} else {
-		exit->kind = AXVM_EXIT_MMIO_READ;
-		exit->mmio_read.addr = v->fault.gpa;
-		exit->mmio_read.width = a.width;
-		exit->mmio_read.reg = a.reg;
-		exit->mmio_read.reg_width = 8;
-		exit->mmio_read.sign_extend = a.sign_extend;
-	}
+	riscv_mem_access_exit(&a, v->fault.gpa, v->ctx.guest_x[a.reg], exit);
 	v->ctx.guest_sepc += a.insn_len;
 	v->fault.valid = false;
 	return AX_OK;

@@ -325,6 +325,35 @@ TEST(FaultGpa, CombinesHtvalAndStvalLowBits)
 	EXPECT_EQ(riscv_fault_gpa(0x3fffffffffull, 0x2), 0xfffffffffeull);
 }
 
+TEST(FaultIsExplicit, PseudoinstructionsAreTheWalk)
+{
+	/* Implicit reads and writes of a VS-stage walk, 32- and 64-bit tables. */
+	for (uint64_t p : {0x2000ull, 0x2020ull, 0x3000ull, 0x3020ull})
+		EXPECT_FALSE(riscv_fault_is_explicit(p, 0x10000008, 0x10000008)) << std::hex << p;
+	/* A transformed load says explicit; so do values the spec says to read as zero. */
+	EXPECT_TRUE(riscv_fault_is_explicit(0x00053503, 0x40001008, 0x10000008));
+	EXPECT_TRUE(riscv_fault_is_explicit(1ull << 32, 0x40001008, 0x10000008));
+}
+
+TEST(FaultIsExplicit, WithoutHtinstThePageOffsetsDecide)
+{
+	/* A load from guest-virtual 0x40001008 whose walk read the entry at 0x10000000. */
+	EXPECT_FALSE(riscv_fault_is_explicit(0, 0x40001008, 0x10000000));
+	EXPECT_FALSE(riscv_fault_is_explicit(0, 0xffffffc000000ff8ull, 0x10000ff0));
+	/* Explicit accesses: bare translation, and a mapped page of any size. */
+	EXPECT_TRUE(riscv_fault_is_explicit(0, 0x10000005, 0x10000005));
+	EXPECT_TRUE(riscv_fault_is_explicit(0, 0xffffffc000200abcull, 0x10000abc));
+}
+
+TEST(AccessFaultCause, FollowsTheOriginalAccessType)
+{
+	EXPECT_EQ(riscv_access_fault_cause(20), 1u);
+	EXPECT_EQ(riscv_access_fault_cause(21), 5u);
+	EXPECT_EQ(riscv_access_fault_cause(23), 7u);
+	for (uint64_t c : {0ull, 5ull, 7ull, 22ull, 24ull, (1ull << 63) | 21})
+		EXPECT_EQ(riscv_access_fault_cause(c), 0u) << c;
+}
+
 TEST(MemAccessExit, LoadBecomesMmioRead)
 {
 	const riscv_mem_access lw = {false, 4, 10, true, 2};

@@ -110,7 +110,7 @@ TEST(SbiDbcnWrite, BufferOutsideMemoryIsAnInvalidAddress)
 
 	for (uint64_t gpa :
 	     std::initializer_list<uint64_t>{0, kBase - 1, kEnd, kEnd - 10, ~0ull - 100})
-		ExpectResume(Write(f, 16, gpa), SBI_ERR_INVALID_ADDRESS);
+		ExpectResume(Write(f, 16, gpa), SBI_ERR_INVALID_PARAM);
 	EXPECT_TRUE(f.out.empty());
 }
 
@@ -126,7 +126,7 @@ TEST(SbiDbcnWrite, ReadingAcrossAFaultStopsAtTheLastWholeChunk)
 	ExpectResume(Write(f, 200, gpa), SBI_SUCCESS, 64);
 	EXPECT_EQ(f.out, text.substr(0, 64));
 	/* Continuing where it stopped reaches the fault first: an error, nothing printed. */
-	ExpectResume(Write(f, 136, gpa + 64), SBI_ERR_INVALID_ADDRESS);
+	ExpectResume(Write(f, 136, gpa + 64), SBI_ERR_INVALID_PARAM);
 	EXPECT_EQ(f.out, text.substr(0, 64));
 	/* The valid part alone is fine. */
 	ExpectResume(Write(f, 36, gpa + 64), SBI_SUCCESS, 36);
@@ -138,8 +138,8 @@ TEST(SbiDbcnWrite, HighAddressHalfMustBeZero)
 	FakeSbiEnv f;
 
 	Put(f, kBase, "x");
-	ExpectResume(Write(f, 1, kBase, 1), SBI_ERR_INVALID_ADDRESS);
-	ExpectResume(Write(f, 1, kBase, ~0ull), SBI_ERR_INVALID_ADDRESS);
+	ExpectResume(Write(f, 1, kBase, 1), SBI_ERR_INVALID_PARAM);
+	ExpectResume(Write(f, 1, kBase, ~0ull), SBI_ERR_INVALID_PARAM);
 	EXPECT_EQ(f.reads, 0);
 }
 
@@ -147,11 +147,11 @@ TEST(SbiDbcnWrite, WrappingRangeIsAnInvalidAddress)
 {
 	FakeSbiEnv f;
 
-	ExpectResume(Write(f, 2, ~0ull), SBI_ERR_INVALID_ADDRESS);
-	ExpectResume(Write(f, ~0ull, kBase), SBI_ERR_INVALID_ADDRESS);
+	ExpectResume(Write(f, 2, ~0ull), SBI_ERR_INVALID_PARAM);
+	ExpectResume(Write(f, ~0ull, kBase), SBI_ERR_INVALID_PARAM);
 	EXPECT_EQ(f.reads, 0);
 	/* A range ending exactly at 2^64 does not wrap (and is simply not guest memory here). */
-	ExpectResume(Write(f, 1, ~0ull), SBI_ERR_INVALID_ADDRESS);
+	ExpectResume(Write(f, 1, ~0ull), SBI_ERR_INVALID_PARAM);
 	EXPECT_EQ(f.reads, 1);
 }
 
@@ -196,21 +196,23 @@ TEST(SbiDbcnRead, BadBufferLosesNoInput)
 	FakeSbiEnv f;
 
 	f.in = {'k'};
-	ExpectResume(Read(f, 8, kEnd - 4), SBI_ERR_INVALID_ADDRESS);
-	ExpectResume(Read(f, 8, 0x1000), SBI_ERR_INVALID_ADDRESS);
-	ExpectResume(Read(f, 8, kBase, 1), SBI_ERR_INVALID_ADDRESS);
-	ExpectResume(Read(f, 2, ~0ull), SBI_ERR_INVALID_ADDRESS);
+	ExpectResume(Read(f, 8, kEnd - 4), SBI_ERR_INVALID_PARAM);
+	ExpectResume(Read(f, 8, 0x1000), SBI_ERR_INVALID_PARAM);
+	ExpectResume(Read(f, 8, kBase, 1), SBI_ERR_INVALID_PARAM);
+	ExpectResume(Read(f, 2, ~0ull), SBI_ERR_INVALID_PARAM);
 	EXPECT_EQ(f.in.size(), 1u);
 	EXPECT_EQ(f.writes, 0);
 }
 
-TEST(SbiDbcnRead, UnwritableBufferIsAnInvalidAddress)
+TEST(SbiDbcnRead, UnwritableBufferIsInvalidWithOrWithoutInput)
 {
 	FakeSbiEnv f;
 
 	f.mem_writable = false;
+	ExpectResume(Read(f, 8, kBase), SBI_ERR_INVALID_PARAM);
 	f.in = {'z'};
-	ExpectResume(Read(f, 8, kBase), SBI_ERR_INVALID_ADDRESS);
+	ExpectResume(Read(f, 8, kBase), SBI_ERR_INVALID_PARAM);
+	EXPECT_EQ(f.in.size(), 1u);
 }
 
 TEST(SbiDbcnRead, ZeroBytesTouchNothing)

@@ -188,6 +188,12 @@ int arch_vcpu_decode_mmio(struct arch_vcpu *v, struct axvm_exit *exit)
 	struct axvm_exit decoded = v->s.decoded_mmio;
 
 	v->s.decoded_mmio.kind = AXVM_EXIT_NOTHING;
+	if (exit->kind == AXVM_EXIT_NESTED_PAGE_FAULT && v->s.decode_reflects) {
+		v->s.decode_reflects = false;
+		v->s.reflected++;
+		exit->kind = AXVM_EXIT_NOTHING;
+		return AX_OK;
+	}
 	if (exit->kind != AXVM_EXIT_NESTED_PAGE_FAULT || decoded.kind == AXVM_EXIT_NOTHING)
 		return AXERR_INVALID;
 	*exit = decoded;

@@ -10,8 +10,11 @@ static const char *const image_props[AXVM_IMAGE_KINDS] = {
     [AXVM_IMAGE_DTB] = "dtb",
 };
 
-static int parse_vm(const void *fdt, int node, struct vm_bundle_vm *vm, struct ax_diag *diag)
+/* Fills vm from its node. Returns 0, or AXERR_BAD_CONFIG for a problem of this node alone,
+ * explained in vm->why. */
+static int parse_vm(const void *fdt, int node, struct vm_bundle_vm *vm)
 {
+	struct ax_diag *diag = &vm->why;
 	const char *name = fdt_get_name(fdt, node, NULL);
 	int len;
 	int prop;
@@ -67,14 +70,10 @@ int vm_bundle_parse(const void *blob, size_t size, struct vm_bundle_vm *vms, siz
 		return ax_diag_set(diag, AXERR_BAD_CONFIG,
 				   "bundle: /: compatible: not \"axvm,bundle\"");
 	fdt_for_each_subnode (node, blob, 0) {
-		int err;
-
 		if (*count == VM_BUNDLE_MAX_VMS)
 			return ax_diag_set(diag, AXERR_BAD_CONFIG, "bundle: more than %d VMs",
 					   VM_BUNDLE_MAX_VMS);
-		err = parse_vm(blob, node, &vms[*count], diag);
-		if (err)
-			return err;
+		vms[*count].err = parse_vm(blob, node, &vms[*count]);
 		(*count)++;
 	}
 	if (node != -FDT_ERR_NOTFOUND)

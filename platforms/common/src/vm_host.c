@@ -90,9 +90,13 @@ static struct axvm *start_one(size_t idx, const struct vm_bundle_vm *b,
 	struct axvm_images images = b->images;
 	struct ax_diag diag = {.msg = ""};
 	struct axvm *vm = NULL;
-	void *config = aligned_copy(b->config, b->config_size);
-	int err = config ? AX_OK : AXERR_NO_MEMORY;
+	void *config = NULL;
+	int err = b->err;
 
+	if (err)
+		diag = b->why;
+	else if (!(config = aligned_copy(b->config, b->config_size)))
+		err = ax_diag_set(&diag, AXERR_NO_MEMORY, "no memory for its config");
 	if (!err)
 		err = axvm_config_parse(config, l, &cfg, &diag);
 	if (!err && loads_dtb(&cfg) && !images.data[AXVM_IMAGE_DTB])

@@ -80,13 +80,27 @@ TEST(VmBundle, RejectsBadBundlesNamingWhat)
 	b = Bundle("something-else", {"config"});
 	EXPECT_EQ(vm_bundle_parse(b.data(), b.size(), vms, &count, &diag), AXERR_BAD_CONFIG);
 	EXPECT_STREQ(diag.msg, "bundle: /: compatible: not \"axvm,bundle\"");
-	b = Bundle("axvm,bundle", {"kernel"});
-	EXPECT_EQ(vm_bundle_parse(b.data(), b.size(), vms, &count, &diag), AXERR_BAD_CONFIG);
-	EXPECT_STREQ(diag.msg, "bundle: /vm@0: config: missing");
-	b = Bundle("axvm,bundle", {"config", "kernal"});
-	EXPECT_EQ(vm_bundle_parse(b.data(), b.size(), vms, &count, &diag), AXERR_BAD_CONFIG);
-	EXPECT_STREQ(diag.msg, "bundle: /vm@0: kernal: unknown property");
 	EXPECT_EQ(count, 0u);
+}
+
+TEST(VmBundle, AVmsOwnNodeProblemsRefuseOnlyThatVm)
+{
+	vm_bundle_vm vms[VM_BUNDLE_MAX_VMS];
+	size_t count = 0;
+	ax_diag diag{};
+	std::vector<char> b = Bundle("axvm,bundle", {"kernel"});
+	ASSERT_EQ(vm_bundle_parse(b.data(), b.size(), vms, &count, &diag), AX_OK);
+	ASSERT_EQ(count, 1u);
+	EXPECT_EQ(vms[0].err, AXERR_BAD_CONFIG);
+	EXPECT_STREQ(vms[0].why.msg, "bundle: /vm@0: config: missing");
+	b = Bundle("axvm,bundle", {"config", "kernal"});
+	ASSERT_EQ(vm_bundle_parse(b.data(), b.size(), vms, &count, &diag), AX_OK);
+	EXPECT_EQ(vms[0].err, AXERR_BAD_CONFIG);
+	EXPECT_STREQ(vms[0].why.msg, "bundle: /vm@0: kernal: unknown property");
+	b = Bundle("axvm,bundle", {"config", "kernel"});
+	ASSERT_EQ(vm_bundle_parse(b.data(), b.size(), vms, &count, &diag), AX_OK);
+	EXPECT_EQ(vms[0].err, AX_OK);
+	EXPECT_STREQ(vms[0].why.msg, "");
 }
 
 /* A bundle whose one VM's config is a devicetree header claiming totalsize bytes, followed by
@@ -116,14 +130,17 @@ TEST(VmBundle, AConfigMayNotClaimMoreThanItHolds)
 	size_t count = 0;
 	ax_diag diag{};
 	std::vector<char> b = BundleWithConfigHeader(0x100000, 64);
-	EXPECT_EQ(vm_bundle_parse(b.data(), b.size(), vms, &count, &diag), AXERR_BAD_CONFIG);
-	EXPECT_STREQ(diag.msg, "bundle: /vm@0: config: not a devicetree of its 64 bytes");
+	/* Only that VM is refused: the bundle itself is sound. */
+	ASSERT_EQ(vm_bundle_parse(b.data(), b.size(), vms, &count, &diag), AX_OK) << diag.msg;
+	ASSERT_EQ(count, 1u);
+	EXPECT_EQ(vms[0].err, AXERR_BAD_CONFIG);
+	EXPECT_STREQ(vms[0].why.msg, "bundle: /vm@0: config: not a devicetree of its 64 bytes");
 	b = BundleWithConfigHeader(64, 64);
-	EXPECT_EQ(vm_bundle_parse(b.data(), b.size(), vms, &count, &diag), AX_OK)
-	    << "the header fits: the rest is axvm_config_parse's to check";
+	ASSERT_EQ(vm_bundle_parse(b.data(), b.size(), vms, &count, &diag), AX_OK);
+	EXPECT_EQ(vms[0].err, AX_OK) << "the header fits: the rest is axvm_config_parse's to check";
 	b = BundleWithConfigHeader(64, 20);
-	EXPECT_EQ(vm_bundle_parse(b.data(), b.size(), vms, &count, &diag), AXERR_BAD_CONFIG)
-	    << "shorter than a header";
+	ASSERT_EQ(vm_bundle_parse(b.data(), b.size(), vms, &count, &diag), AX_OK);
+	EXPECT_EQ(vms[0].err, AXERR_BAD_CONFIG) << "shorter than a header";
 }
 
 TEST(VmBundle, AMalformedStructureIsRefusedBeforeItIsWalked)

@@ -49,6 +49,20 @@ int riscv_decode_htinst(uint64_t htinst, struct riscv_mem_access *out);
  * stval (the guest-virtual address) supplies bits 1:0. */
 uint64_t riscv_fault_gpa(uint64_t htval, uint64_t stval);
 
+/* Whether a load or store guest-page fault is the trapping instruction's own access, not an
+ * implicit access of the guest's VS-stage translation (its page-table walk), which hardware
+ * reports as a guest-page fault of the original access type. htinst holding a pseudoinstruction
+ * (bits 1:0 = 0b00) says implicit. A zero htinst (harts that do not write it, as QEMU 7.2)
+ * leaves the page offsets: an explicit access keeps its guest-virtual offset (stval bits 11:0)
+ * in gpa, a page-table entry lies at its index times 8. When both coincide an implicit access
+ * passes as explicit; emulating it then touches only the faulting VM's own device. */
+bool riscv_fault_is_explicit(uint64_t htinst, uint64_t stval, uint64_t gpa);
+
+/* The access-fault cause a guest kernel takes for a guest-page-fault cause when nothing is at
+ * the address its own translation used: 20 -> 1 (instruction), 21 -> 5 (load), 23 -> 7
+ * (store/AMO). Any other cause: 0. */
+uint64_t riscv_access_fault_cause(uint64_t guest_page_fault_cause);
+
 /* Fills *exit with the AXVM_EXIT_MMIO_READ or MMIO_WRITE for access a at guest-physical
  * address gpa. For a store, store_value is the value of x[a->reg] (0 for x0) and only its low
  * a->width bytes are kept; loads write the whole 64-bit register (reg_width 8). */

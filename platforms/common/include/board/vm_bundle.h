@@ -25,13 +25,18 @@ struct vm_bundle_vm {
 	const void *config; /* points into the bundle: only 4-byte aligned */
 	size_t config_size;
 	struct axvm_images images;
+	/* AXERR_BAD_CONFIG when this VM's node is unusable (why says how, naming the node and
+	 * property); the other VMs of the bundle are not affected. */
+	int err;
+	struct ax_diag why;
 };
 
 /* Lists the VMs of the bundle at blob (size bytes, 8-byte aligned). The whole blob is checked
- * first (axvm_fdt_check: sizes within size, a structure libfdt can walk), and each config's
- * header must fit in its property. Returns 0, or AXERR_BAD_CONFIG with diag naming the node and
- * property (not a well-formed devicetree, wrong compatible, no config, a config whose header
- * claims more than it holds, too many VMs, an unknown property). */
+ * first (axvm_fdt_check: sizes within size, a structure libfdt can walk). Returns 0, or
+ * AXERR_BAD_CONFIG with diag saying why no VM of it can be trusted (not a well-formed
+ * devicetree, wrong compatible, too many VMs). A VM whose own node is unusable (no config, a
+ * config whose header claims more than its property holds, an unknown property) is listed with
+ * its err and why set. */
 int vm_bundle_parse(const void *blob, size_t size, struct vm_bundle_vm *vms, size_t *count,
 		    struct ax_diag *diag);
 

@@ -39,7 +39,12 @@ struct sim_vcpu {
 	/* What arch_vcpu_decode_mmio turns the next stage-2 fault into; kind NOTHING: the
 	 * instruction cannot be decoded (AXERR_INVALID). Consumed by each decode. */
 	struct axvm_exit decoded_mmio;
-	uint64_t pc_advances;	 /* decodes that moved the pc */
+	uint64_t pc_advances; /* decodes that moved the pc */
+	/* The next decode finds the fault was the guest's own translation's, delivers the
+	 * architecture's fault to the guest (counted in reflected) and returns an
+	 * AXVM_EXIT_NOTHING. Consumed by that decode. */
+	bool decode_reflects;
+	uint64_t reflected;
 	uint64_t pc;		 /* what arch_vcpu_pc reports */
 	bool irq_pending;	 /* what arch_vcpu_interrupt_pending reports */
 	uint64_t timer_deadline; /* what arch_vcpu_timer_deadline reports (0 at create: none) */
