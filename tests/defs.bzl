@@ -134,8 +134,11 @@ def _dtc(ctx, src, out):
     )
 
 def _vm_image_impl(ctx):
-    config = ctx.actions.declare_file(ctx.label.name + ".config.dtb")
-    _dtc(ctx, ctx.file.config, config)
+    if ctx.file.config.extension == "dtb":
+        config = ctx.file.config
+    else:
+        config = ctx.actions.declare_file(ctx.label.name + ".config.dtb")
+        _dtc(ctx, ctx.file.config, config)
     if ctx.attr.kernel and ctx.file.kernel_file:
         fail("vm_image: kernel or kernel_file, not both")
     if ctx.attr.kernel:
@@ -158,10 +161,10 @@ def _vm_image_impl(ctx):
 
 vm_image = rule(
     implementation = _vm_image_impl,
-    doc = "A VM for a bundle: config (.dts), a kernel built for `platform` or a prebuilt one, " +
-          "and optionally the guest's devicetree (.dts).",
+    doc = "A VM for a bundle: config (.dts, or a .dtb taken as it is), a kernel built for " +
+          "`platform` or a prebuilt one, and optionally the guest's devicetree (.dts).",
     attrs = {
-        "config": attr.label(allow_single_file = [".dts"], mandatory = True),
+        "config": attr.label(allow_single_file = [".dts", ".dtb"], mandatory = True),
         "dtb": attr.label(allow_single_file = [".dts"]),
         "initrd": attr.label(allow_single_file = True),
         "kernel": attr.label(cfg = _platform_transition),
@@ -251,6 +254,7 @@ def hv_emulator_test(
         binary,
         expect = [],
         expect_vms = {},
+        at_most = {},
         bootargs = "",
         cpus = 2,
         expect_status = "success",
@@ -272,6 +276,8 @@ def hv_emulator_test(
       expect_vms: VM id -> regular expressions that must match that VM's lines (its "[vmN] "
         console output and the host's "vm N ..." reports), in this order among them; lines of
         different VMs may come in any order.
+      at_most: extended regular expression -> how many console lines may match it at most (0:
+        it must never appear).
       bootargs: the hypervisor's command line (devicetree /chosen or multiboot).
       cpus: number of emulated CPUs.
       expect_status: "success" (emulator exits 0) or "failure" (exits non-zero by itself,
@@ -297,7 +303,7 @@ def hv_emulator_test(
         "--expect-vm=%s:%s" % (vm, _literal(e))
         for vm, patterns in expect_vms.items()
         for e in patterns
-    ]
+    ] + ["--at-most=%d:%s" % (n, _literal(e)) for e, n in at_most.items()]
     if input:
         args += ["--prompt=" + _literal(prompt)] + ["--input=" + _literal(line) for line in input]
     if extra:

@@ -3,14 +3,16 @@
 #
 #   run_emulator.sh --emulator=qemu-riscv64|qemu-aarch64|bochs --image=FILE [--cpus=N]
 #                   [--memory=MiB] [--timeout=S] [--bootargs=STR] [--initrd=FILE] [--expect=ERE ...]
-#                   [--expect-vm=N:ERE ...] [--expect-status=success|failure]
+#                   [--expect-vm=N:ERE ...] [--at-most=N:ERE ...] [--expect-status=success|failure]
 #                   [--prompt=ERE --input=LINE ...]
 #                   [--interactive] [-- extra emulator args]
 #
 # Test mode (default): the console goes to a log; the test passes when every --expect pattern
 # matches a console line, in order, every --expect-vm pattern matches a line of VM N (its
 # "[vmN] " console lines and the host's "vm N ..." reports about it), in order among VM N's, and
-# the emulator ended with the expected status by itself (a timeout is always a failure). VMs run
+# no more than N console lines match an --at-most pattern (N = 0: the pattern must never
+# appear), and the emulator ended with the expected status by itself (a timeout is always a
+# failure). VMs run
 # side by side, so the order of lines of different VMs is not checked. On failure the console
 # is shown.
 # With --input, each LINE is typed on the console (QEMU only) once the --prompt pattern has been
@@ -23,6 +25,7 @@ interactive=0
 prompt=""
 expects=()
 vm_expects=()
+at_most=()
 inputs=()
 extra=()
 while (($#)); do
@@ -36,6 +39,7 @@ while (($#)); do
 	--initrd=*) initrd=${1#*=} ;;
 	--expect=*) expects+=("${1#*=}") ;;
 	--expect-vm=*) vm_expects+=("${1#*=}") ;;
+	--at-most=*) at_most+=("${1#*=}") ;;
 	--expect-status=*) status=${1#*=} ;;
 	--prompt=*) prompt=${1#*=} ;;
 	--input=*) inputs+=("${1#*=}") ;;
@@ -190,4 +194,8 @@ for vm in $(printf '%s\n' "${vm_expects[@]}" | cut -d: -f1 | sort -un); do
 	grep -E "^(\[vm$vm\] |vm $vm |axvm: vm $vm )" "$log" >"$work/vm$vm.log"
 	match_in_order "$work/vm$vm.log" "VM $vm" "${patterns[@]}"
 done
-echo "PASS: $((${#expects[@]} + ${#vm_expects[@]})) console patterns matched, exit status $rc, ${elapsed}s"
+for entry in "${at_most[@]}"; do
+	n=$(grep -c -E -e "${entry#*:}" "$log")
+	((n <= ${entry%%:*})) || fail "$n console lines match (at most ${entry%%:*} may): ${entry#*:}"
+done
+echo "PASS: $((${#expects[@]} + ${#vm_expects[@]} + ${#at_most[@]})) console patterns matched, exit status $rc, ${elapsed}s"
