@@ -7,7 +7,7 @@ repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 packages=(
   bazel-bootstrap bazel-bootstrap-source
-  clang lld llvm clang-format
+  clang lld llvm clang-format libclang-rt-14-dev
   qemu-system-misc qemu-system-arm qemu-system-x86 opensbi
   bochs bochsbios vgabios bochs-term
   grub-pc-bin grub-common xorriso mtools

@@ -38,6 +38,13 @@ static int isa_extensions(const char *isa, char *buf, size_t size)
 	return (int)n;
 }
 
+/* A property without a value (a boolean); libfdt copies the value even when it is empty, so
+ * it gets a valid pointer. */
+static int empty_prop(void *fdt, const char *name)
+{
+	return fdt_property(fdt, name, "", 0);
+}
+
 static int reg_prop(void *fdt, uint64_t base, uint64_t size)
 {
 	fdt64_t reg[2] = {cpu_to_fdt64(base), cpu_to_fdt64(size)};
@@ -69,7 +76,7 @@ static int add_cpus(void *fdt, const struct axvm_config *cfg, const struct guest
 		err = err ? err : fdt_property_string(fdt, "mmu-type", "riscv,sv39");
 		err = err ? err : fdt_begin_node(fdt, "interrupt-controller");
 		err = err ? err : fdt_property_u32(fdt, "#interrupt-cells", 1);
-		err = err ? err : fdt_property(fdt, "interrupt-controller", NULL, 0);
+		err = err ? err : empty_prop(fdt, "interrupt-controller");
 		err = err ? err : fdt_property_string(fdt, "compatible", "riscv,cpu-intc");
 		err = err ? err : fdt_property_u32(fdt, "phandle", PHANDLE_INTC_BASE + i);
 		err = err ? err : fdt_end_node(fdt);
@@ -141,7 +148,7 @@ static int plic_props(void *fdt, const struct axvm_config *cfg, const struct axv
 	}
 	err = fdt_property(fdt, "compatible", compat, sizeof(compat));
 	err = err ? err : reg_prop(fdt, d->gpa, d->size);
-	err = err ? err : fdt_property(fdt, "interrupt-controller", NULL, 0);
+	err = err ? err : empty_prop(fdt, "interrupt-controller");
 	err = err ? err : fdt_property_u32(fdt, "#interrupt-cells", 1);
 	err = err ? err : fdt_property_u32(fdt, "#address-cells", 0);
 	err =
@@ -160,7 +167,7 @@ static int add_soc(void *fdt, const struct axvm_config *cfg, char *stdout, size_
 	err = err ? err : fdt_property_u32(fdt, "#address-cells", 2);
 	err = err ? err : fdt_property_u32(fdt, "#size-cells", 2);
 	err = err ? err : fdt_property_string(fdt, "compatible", "simple-bus");
-	err = err ? err : fdt_property(fdt, "ranges", NULL, 0);
+	err = err ? err : empty_prop(fdt, "ranges");
 	for (size_t i = 0; i < cfg->device_count && !err; i++) {
 		const struct axvm_device *d = &cfg->devices[i];
 		char name[48];

@@ -39,9 +39,10 @@ struct axdevice_uart_host {
 
 /*
  * Creates an NS16550A with its eight byte-wide registers (1 << reg_shift) bytes apart and a
- * 16-byte RX FIFO (1 byte while FCR has the FIFOs off). Any access width works at a register's
- * address and acts on its low byte; other offsets read 0 and ignore writes, as do writes to
- * LSR and MSR. MSR reports CTS, DSR and DCD asserted; MCR loopback works (THR feeds the RX FIFO,
+ * 16-byte RX FIFO (1 byte while FCR has the FIFOs off). An access must be naturally aligned
+ * and no wider than a register's slot (1 << reg_shift bytes), else AXERR_UNSUPPORTED; at a
+ * register's address it acts on the low byte; other offsets read 0 and ignore writes, as do writes
+ * to LSR and MSR. MSR reports CTS, DSR and DCD asserted; MCR loopback works (THR feeds the RX FIFO,
  * MCR drives MSR). host may be NULL (no sink). AXERR_INVALID for NULL alloc or out or reg_shift
  * above AXDEVICE_NS16550_MAX_REG_SHIFT, AXERR_NO_MEMORY.
  */
@@ -53,8 +54,9 @@ uint64_t axdevice_ns16550_size(unsigned reg_shift);
 
 /*
  * Creates an Arm PL011 (r1p4, peripheral ID 0x00141011) with its registers at 32-bit offsets in
- * an AXDEVICE_PL011_SIZE window and a 16-entry RX FIFO (1 entry while LCR_H.FEN is clear). Any
- * access width works at a register's offset; other offsets read 0 and ignore writes, as do
+ * an AXDEVICE_PL011_SIZE window and a 16-entry RX FIFO (1 entry while LCR_H.FEN is clear).
+ * Accesses of 1, 2 or 4 bytes, naturally aligned, work at a register's offset (others are
+ * AXERR_UNSUPPORTED); other offsets read 0 and ignore writes, as do
  * writes to read-only registers. DR transmits even while CR.UARTEN is clear (early consoles rely
  * on firmware set-up), FR reports CTS, DSR and DCD asserted, CR.LBE loops DR back into the RX
  * FIFO. host may be NULL. AXERR_INVALID for NULL alloc or out, AXERR_NO_MEMORY.

@@ -56,7 +56,7 @@ TEST(GuestDtb, DescribesCpusMemoryUartAndChosen)
 	int len = 0;
 	const fdt64_t *reg = static_cast<const fdt64_t *>(fdt_getprop(fdt, mem, "reg", &len));
 	ASSERT_EQ(len, 16);
-	EXPECT_EQ(fdt64_to_cpu(reg[1]), 0x8000000u);
+	EXPECT_EQ(fdt64_ld(&reg[1]), 0x8000000u);
 	EXPECT_LT(fdt_path_offset(fdt, "/memory@30000000"), 0) << "device memory is not RAM";
 
 	int chosen = fdt_path_offset(fdt, "/chosen");
@@ -87,11 +87,11 @@ TEST(GuestDtb, ChosenSaysWhereTheInitrdIs)
 	    static_cast<const fdt64_t *>(fdt_getprop(fdt, chosen, "linux,initrd-start", &len));
 	ASSERT_NE(start, nullptr);
 	ASSERT_EQ(len, 8);
-	EXPECT_EQ(fdt64_to_cpu(*start), 0x84000000u);
+	EXPECT_EQ(fdt64_ld(start), 0x84000000u);
 	const fdt64_t *end =
 	    static_cast<const fdt64_t *>(fdt_getprop(fdt, chosen, "linux,initrd-end", &len));
 	ASSERT_NE(end, nullptr);
-	EXPECT_EQ(fdt64_to_cpu(*end), 0x84012345u) << "the size supplied, not the room allowed";
+	EXPECT_EQ(fdt64_ld(end), 0x84012345u) << "the size supplied, not the room allowed";
 	EXPECT_STREQ(static_cast<const char *>(fdt_getprop(fdt, chosen, "bootargs", nullptr)), "")
 	    << "no bootargs configured";
 }
