@@ -215,6 +215,7 @@ enum host_exit vm_hal_run(const struct host_boot_info *info)
 	    .known_devices = known,
 	};
 	size_t failed, not_started;
+	uint64_t free_before, kept;
 
 	if (!bundle_size) {
 		kprintf("no VM bundle (QEMU -initrd): nothing to run\n");
@@ -231,6 +232,7 @@ enum host_exit vm_hal_run(const struct host_boot_info *info)
 	/* What VMs may use (VMID width, Sstc) is known once every hart has been enabled. */
 	while (atomic_load(&harts_enabled) < info->cpu_count - 1)
 		__asm__ volatile("nop");
+	free_before = host_free_page_count();
 	if (!vm_host_start((const void *)(uintptr_t)bundle_base, bundle_size, &limits, &cpu_ops,
 			   timebase))
 		kprintf("no VM could be started\n");
@@ -241,7 +243,15 @@ enum host_exit vm_hal_run(const struct host_boot_info *info)
 	kprintf("all VMs stopped (%zu by an error)\n", failed);
 	if (not_started)
 		kprintf("%zu VM(s) could not be started\n", not_started);
-	return failed || not_started ? HOST_EXIT_FAILURE : HOST_EXIT_SUCCESS;
+	/* Every VM is destroyed by now: all it held must be free again. */
+	kept = free_before - host_free_page_count();
+	if (kept)
+		kprintf("host memory: %llu pages the VMs held were not returned\n",
+			(unsigned long long)kept);
+	else
+		kprintf("host memory: every page the VMs held is free again (%llu pages free)\n",
+			(unsigned long long)host_free_page_count());
+	return failed || not_started || kept ? HOST_EXIT_FAILURE : HOST_EXIT_SUCCESS;
 }
 
 void vm_hal_secondary_run(size_t index)

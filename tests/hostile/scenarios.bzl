@@ -35,6 +35,9 @@ def host_line_limits(extra = {}):
     limits.update(extra)
     return limits
 
+# Every VM, good or bad, refused or stopped, gave back all it held.
+MEMORY_RETURNED = "^host memory: every page the VMs held is free again"
+
 GOOD_VM_FINISHES = [
     "^\\[vm1\\] good: done",
     "^vm 1 \\(good\\): stopped: the guest powered off",

@@ -324,6 +324,15 @@ void sched_park(struct sched_entity *se)
 	spin_unlock(&c->lock);
 }
 
+bool sched_entity_off(struct sched_entity *se)
+{
+	struct sched_cpu *c = lock_home(se);
+	bool off = se->state == SCHED_OFF;
+
+	spin_unlock(&c->lock);
+	return off;
+}
+
 uint64_t sched_expire(uint32_t cpu, uint64_t now)
 {
 	struct sched_cpu *c = &cpus[cpu];

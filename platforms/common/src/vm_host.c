@@ -13,14 +13,34 @@
 #include <stdatomic.h>
 #include <string.h>
 
+/* Report and release states of a VM slot. */
+enum {
+	SLOT_LIVE,	/* running, or stopped and not yet reported */
+	SLOT_REPORTING, /* its stop is being reported by the CPU that saw it first */
+	SLOT_REPORTED,	/* reported; destroyed once no CPU holds one of its vCPUs */
+	SLOT_RELEASING, /* being destroyed by the CPU that claimed it */
+	SLOT_RELEASED,	/* destroyed: its memory is the host's again */
+};
+
+/* What the host keeps of each VM it started. The VM is destroyed, and its memory given back,
+ * as soon as it is stopped, reported and off every CPU; what its last reports need stays. */
+struct host_vm {
+	struct axvm *vm; /* valid until the slot is SLOT_RELEASED */
+	uint32_t id;
+	uint32_t vcpus;
+	bool by_error;
+	void *config; /* the aligned copy of its config; its devices refer into it */
+	void *dtb;    /* the guest devicetree the host generated for it, or NULL */
+	atomic_int state;
+	atomic_bool stop_seen;
+	atomic_int in_flight; /* CPUs in run_entity with one of its vCPUs */
+};
+
 static const struct vm_host_cpu_ops *cpu_ops;
 static uint32_t host_cpus;
-static struct axvm *vms[VM_BUNDLE_MAX_VMS];
+static struct host_vm slots[VM_BUNDLE_MAX_VMS];
 static size_t vm_count;
 static size_t not_started;
-/* Stop reports: 0 not yet, 1 being printed by the CPU that saw the stop first, 2 printed. */
-static atomic_int vm_reported[VM_BUNDLE_MAX_VMS];
-static atomic_bool vm_stop_seen[VM_BUNDLE_MAX_VMS];
 static struct sched_entity entities[VM_BUNDLE_MAX_VMS][AXVM_MAX_VCPUS];
 /* The deadline each CPU's timer is armed for, to spare re-arming it to the same value. */
 static uint64_t armed[SCHED_MAX_CPUS];
@@ -36,8 +56,17 @@ static void *aligned_copy(const void *data, size_t size)
 	return copy;
 }
 
-/* A DTB image the configuration loads but the bundle does not carry is generated. */
-static int add_guest_dtb(const struct axvm_config *cfg, struct axvm_images *images,
+static void heap_free(void *p)
+{
+	const struct axvm_hal *hal = axvm_hal_get();
+
+	if (p)
+		hal->heap.free(hal->heap.ctx, p);
+}
+
+/* A DTB image the configuration loads but the bundle does not carry is generated, into
+ * *buf_out (the caller frees it with the VM). */
+static int add_guest_dtb(const struct axvm_config *cfg, struct axvm_images *images, void **buf_out,
 			 struct ax_diag *diag)
 {
 	const struct axvm_hal *hal = axvm_hal_get();
@@ -54,6 +83,7 @@ static int add_guest_dtb(const struct axvm_config *cfg, struct axvm_images *imag
 	buf = hal->heap.alloc(hal->heap.ctx, size);
 	if (!buf)
 		return ax_diag_set(diag, AXERR_NO_MEMORY, "no memory for the guest devicetree");
+	*buf_out = buf;
 	err = cpu_ops->guest_dtb(
 	    cfg, images->data[AXVM_IMAGE_INITRD] ? images->size[AXVM_IMAGE_INITRD] : 0, buf, size);
 	if (err)
@@ -83,14 +113,15 @@ static void add_entities(size_t idx, struct axvm *vm)
 	}
 }
 
-static struct axvm *start_one(size_t idx, const struct vm_bundle_vm *b,
-			      const struct axvm_config_limits *l)
+/* Creates and boots the bundle's VM b into slot idx; false (reported) if it cannot start. */
+static bool start_one(size_t idx, const struct vm_bundle_vm *b, const struct axvm_config_limits *l)
 {
+	struct host_vm *slot = &slots[idx];
 	struct axvm_config cfg;
 	struct axvm_images images = b->images;
 	struct ax_diag diag = {.msg = ""};
 	struct axvm *vm = NULL;
-	void *config = NULL;
+	void *config = NULL, *dtb = NULL;
 	int err = b->err;
 
 	if (err)
@@ -100,7 +131,7 @@ static struct axvm *start_one(size_t idx, const struct vm_bundle_vm *b,
 	if (!err)
 		err = axvm_config_parse(config, l, &cfg, &diag);
 	if (!err && loads_dtb(&cfg) && !images.data[AXVM_IMAGE_DTB])
-		err = add_guest_dtb(&cfg, &images, &diag);
+		err = add_guest_dtb(&cfg, &images, &dtb, &diag);
 	if (!err)
 		err = axvm_create(&cfg, &images, &vm, &diag);
 	if (!err) {
@@ -113,12 +144,21 @@ static struct axvm *start_one(size_t idx, const struct vm_bundle_vm *b,
 		kprintf("vm %s: not started: %s (%s)\n", b->node, diag.msg, ax_strerror(err));
 		if (vm)
 			axvm_destroy(vm);
-		/* The config blob stays: a created VM's devices refer into it. */
-		return NULL;
+		heap_free(dtb);
+		heap_free(config);
+		return false;
 	}
+	*slot = (struct host_vm){.vm = vm,
+				 .id = axvm_id(vm),
+				 .vcpus = axvm_vcpu_count(vm),
+				 .config = config,
+				 .dtb = dtb};
+	atomic_init(&slot->state, SLOT_LIVE);
+	atomic_init(&slot->stop_seen, false);
+	atomic_init(&slot->in_flight, 0);
 	kprintf("vm %u (%s): started, %u vcpu(s), entry 0x%llx\n", axvm_id(vm), axvm_name(vm),
 		axvm_vcpu_count(vm), (unsigned long long)cfg.entry);
-	return vm;
+	return true;
 }
 
 static void kick_cpu(uint32_t cpu)
@@ -146,10 +186,8 @@ size_t vm_host_start(const void *bundle, size_t size, const struct axvm_config_l
 		return 0;
 	}
 	for (size_t i = 0; i < count; i++) {
-		struct axvm *vm = start_one(vm_count, &list[i], limits);
-
-		if (vm)
-			vms[vm_count++] = vm;
+		if (start_one(vm_count, &list[i], limits))
+			vm_count++;
 		else
 			not_started++;
 	}
@@ -158,16 +196,13 @@ size_t vm_host_start(const void *bundle, size_t size, const struct axvm_config_l
 
 uint32_t vm_host_console_vm(void)
 {
-	return vm_count ? axvm_id(vms[0]) : 0;
+	return vm_count ? slots[0].id : 0;
 }
 
-static size_t vm_index(const struct axvm *vm)
+/* The slot of the VM whose vCPU se schedules. */
+static size_t slot_of(const struct sched_entity *se)
 {
-	for (size_t i = 0; i < vm_count; i++) {
-		if (vms[i] == vm)
-			return i;
-	}
-	return 0;
+	return (size_t)(se - &entities[0][0]) / AXVM_MAX_VCPUS;
 }
 
 /* One line of the VM's exit counts, summed over its vCPUs: what the guest made the hypervisor
@@ -190,47 +225,80 @@ static void report_exits(struct axvm *vm)
 	kprintf("vm %u (%s): exits:%s\n", axvm_id(vm), axvm_name(vm), len ? line : " none");
 }
 
-/* Reports a stopped VM, once, whichever CPU sees the stop first. */
-static void report_stop(struct axvm *vm)
-{
-	int expected = 0;
-
-	if (!atomic_compare_exchange_strong(&vm_reported[vm_index(vm)], &expected, 1))
-		return;
-	console_mux_flush(axvm_id(vm));
-	kprintf("vm %u (%s): stopped: %s\n", axvm_id(vm), axvm_name(vm), axvm_stop_reason(vm));
-	kprintf("vm %u (%s): %llu KiB of guest memory allocated\n", axvm_id(vm), axvm_name(vm),
-		(unsigned long long)(axvm_allocated_bytes(vm) >> 10));
-	report_exits(vm);
-	atomic_store(&vm_reported[vm_index(vm)], 2);
-}
-
-static bool all_stopped(void)
+static bool all_released(void)
 {
 	for (size_t i = 0; i < vm_count; i++) {
-		if (axvm_state(vms[i]) != AXVM_STATE_STOPPED)
+		if (atomic_load(&slots[i].state) != SLOT_RELEASED)
 			return false;
 	}
 	return true;
 }
 
+/* Makes every other CPU look again whether it has work, or whether the host is done. */
+static void kick_others(void)
+{
+	uint32_t self = axvm_hal_get()->current_cpu();
+
+	for (uint32_t cpu = 0; cpu < host_cpus; cpu++) {
+		if (cpu != self)
+			cpu_ops->kick(cpu);
+	}
+}
+
+/* Reports the stopped VM of slot idx, once, whichever CPU sees the stop first. */
+static void report_stop(size_t idx)
+{
+	struct host_vm *slot = &slots[idx];
+	int expected = SLOT_LIVE;
+
+	if (!atomic_compare_exchange_strong(&slot->state, &expected, SLOT_REPORTING))
+		return;
+	console_mux_flush(slot->id);
+	kprintf("vm %u (%s): stopped: %s\n", slot->id, axvm_name(slot->vm),
+		axvm_stop_reason(slot->vm));
+	kprintf("vm %u (%s): %llu KiB of guest memory allocated\n", slot->id, axvm_name(slot->vm),
+		(unsigned long long)(axvm_allocated_bytes(slot->vm) >> 10));
+	report_exits(slot->vm);
+	slot->by_error = axvm_stopped_by_error(slot->vm);
+	atomic_store(&slot->state, SLOT_REPORTED);
+}
+
+/* Destroys the VM of slot idx if it is reported and no CPU holds one of its vCPUs: a stopped
+ * vCPU is never woken again, so once all of them are off their CPUs nothing can reach the VM.
+ * Its memory, stage-2 tables, VMID and host ranges go back to the host. */
+static void try_release(size_t idx)
+{
+	struct host_vm *slot = &slots[idx];
+	int expected = SLOT_REPORTED;
+
+	if (atomic_load(&slot->in_flight) || atomic_load(&slot->state) != SLOT_REPORTED)
+		return;
+	for (uint32_t n = 0; n < slot->vcpus; n++) {
+		if (!sched_entity_off(&entities[idx][n]))
+			return;
+	}
+	if (!atomic_compare_exchange_strong(&slot->state, &expected, SLOT_RELEASING))
+		return;
+	axvm_destroy(slot->vm);
+	heap_free(slot->dtb);
+	heap_free(slot->config);
+	atomic_store(&slot->state, SLOT_RELEASED);
+	if (all_released())
+		kick_others();
+}
+
 void vm_host_vcpu_notify(struct axvm_vcpu *v)
 {
 	struct sched_entity *se = axvm_vcpu_host_data(v);
-	struct axvm *vm = axvm_vcpu_vm(v);
 	uint32_t self = axvm_hal_get()->current_cpu();
 	bool expected = false;
 
 	if (!se)
 		return;
 	/* A stop may be the last: every CPU must look again whether it has work. */
-	if (axvm_state(vm) == AXVM_STATE_STOPPED &&
-	    atomic_compare_exchange_strong(&vm_stop_seen[vm_index(vm)], &expected, true)) {
-		for (uint32_t cpu = 0; cpu < host_cpus; cpu++) {
-			if (cpu != self)
-				cpu_ops->kick(cpu);
-		}
-	}
+	if (axvm_state(axvm_vcpu_vm(v)) == AXVM_STATE_STOPPED &&
+	    atomic_compare_exchange_strong(&slots[slot_of(se)].stop_seen, &expected, true))
+		kick_others();
 	sched_wake(se, self, axvm_vcpu_runnable(v));
 }
 
@@ -343,22 +411,27 @@ static enum leave run_vcpu(uint32_t cpu, struct sched_entity *se, struct axvm_vc
 	return leave;
 }
 
-/* After a vCPU of vm left its CPU: a VM resetting restarts once the last one has; a stopped
- * one is reported. */
-static void after_leaving(struct axvm *vm)
+/* After a vCPU of the VM in slot idx left its CPU: a VM resetting restarts once the last one
+ * has; a stopped one is reported. */
+static void after_leaving(size_t idx)
 {
+	struct axvm *vm = slots[idx].vm;
+
 	if (axvm_state(vm) == AXVM_STATE_RESETTING)
 		axvm_reset(vm);
 	if (axvm_state(vm) == AXVM_STATE_STOPPED)
-		report_stop(vm);
+		report_stop(idx);
 }
 
 /* Gives the CPU to se's vCPU until it leaves, and tells the scheduler how it left. */
 static void run_entity(uint32_t cpu, struct sched_entity *se)
 {
 	struct axvm_vcpu *v = se->owner;
+	size_t idx = slot_of(se);
 	enum leave leave = LEAVE_PARK;
 
+	/* Holds the VM: it is not destroyed while this CPU uses it. */
+	atomic_fetch_add(&slots[idx].in_flight, 1);
 	if (axvm_vcpu_runnable(v) && axvm_vcpu_bind(v) == AX_OK)
 		leave = run_vcpu(cpu, se, v);
 	if (axvm_vcpu_bound_cpu(v) == (int32_t)cpu)
@@ -372,7 +445,9 @@ static void run_entity(uint32_t cpu, struct sched_entity *se)
 		if (axvm_vcpu_runnable(v))
 			sched_wake(se, cpu, true);
 	}
-	after_leaving(axvm_vcpu_vm(v));
+	after_leaving(idx);
+	atomic_fetch_sub(&slots[idx].in_flight, 1);
+	try_release(idx);
 }
 
 /* Nothing to run: sleep until a kick or the timer (the earliest halted vCPU's deadline). */
@@ -380,32 +455,47 @@ static void idle(uint32_t cpu, uint64_t halted_next)
 {
 	if (!sched_idle_enter(cpu))
 		return;
-	if (!all_stopped()) {
+	if (!all_released()) {
 		arm_timer(cpu, halted_next);
 		cpu_ops->wait_for_interrupt();
 	}
 	sched_idle_exit(cpu);
 }
 
+/* Reports every stopped VM not reported yet and destroys every one that can be: for VMs that
+ * stopped while none of their vCPUs was on a CPU. */
+static void reap(void)
+{
+	for (size_t i = 0; i < vm_count; i++) {
+		struct host_vm *slot = &slots[i];
+
+		if (atomic_load(&slot->state) == SLOT_RELEASED)
+			continue;
+		/* Held while it is looked at: the VM is destroyed only while no one holds it. */
+		atomic_fetch_add(&slot->in_flight, 1);
+		if (atomic_load(&slot->state) == SLOT_LIVE &&
+		    axvm_state(slot->vm) == AXVM_STATE_STOPPED)
+			report_stop(i);
+		atomic_fetch_sub(&slot->in_flight, 1);
+		try_release(i);
+	}
+}
+
 void vm_host_run_cpu(uint32_t cpu)
 {
-	while (!all_stopped()) {
+	while (!all_released()) {
 		uint64_t now = cpu_ops->counter_now();
 		uint64_t halted_next = sched_expire(cpu, now);
 		struct sched_entity *se = sched_pick(cpu, now);
 
-		if (se)
+		if (se) {
 			run_entity(cpu, se);
-		else
+		} else {
+			reap();
 			idle(cpu, halted_next);
+		}
 	}
 	arm_timer(cpu, UINT64_MAX);
-	/* Every report is out before any CPU returns (the boot CPU then ends the machine). */
-	for (size_t i = 0; i < vm_count; i++) {
-		report_stop(vms[i]);
-		while (atomic_load(&vm_reported[i]) != 2)
-			;
-	}
 }
 
 size_t vm_host_stopped_by_error(void)
@@ -413,7 +503,7 @@ size_t vm_host_stopped_by_error(void)
 	size_t n = 0;
 
 	for (size_t i = 0; i < vm_count; i++)
-		n += axvm_stopped_by_error(vms[i]);
+		n += slots[i].by_error;
 	return n;
 }
 

@@ -159,6 +159,25 @@ TEST_F(SchedTest, AnOffEntityStaysOffUnlessStarted)
 	EXPECT_EQ(sched_pick(0, 0), nullptr);
 }
 
+TEST_F(SchedTest, AnEntityIsOffOnlyOnNoListAndOnNoCpu)
+{
+	Init(2);
+	sched_entity *a = Entity(1);
+	EXPECT_TRUE(sched_entity_off(a)) << "never started";
+	sched_wake(a, 0, true);
+	EXPECT_FALSE(sched_entity_off(a)) << "queued";
+	ASSERT_EQ(sched_pick(1, 0), a);
+	EXPECT_FALSE(sched_entity_off(a)) << "running";
+	ASSERT_TRUE(sched_halt(a, 500, AlwaysIdle));
+	EXPECT_FALSE(sched_entity_off(a)) << "halted";
+	sched_wake(a, 0, false);
+	ASSERT_EQ(sched_pick(1, 0), a);
+	sched_park(a);
+	EXPECT_TRUE(sched_entity_off(a)) << "parked";
+	sched_wake(a, 0, false);
+	EXPECT_TRUE(sched_entity_off(a)) << "a notification does not start a parked entity";
+}
+
 TEST_F(SchedTest, AHaltedEntityWakesByNotificationOrDeadline)
 {
 	Init(2);

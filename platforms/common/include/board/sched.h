@@ -82,6 +82,9 @@ bool sched_halt(struct sched_entity *se, uint64_t wake_at, bool (*still_idle)(vo
 /* The RUNNING se leaves its CPU for good (until an sched_wake with start). */
 void sched_park(struct sched_entity *se);
 
+/* Whether se is OFF: on no list and run by no CPU (read under its CPU's lock). */
+bool sched_entity_off(struct sched_entity *se);
+
 /* Wakes the halted entities of cpu whose wake_at is not after now; returns the earliest
  * wake_at still pending there (UINT64_MAX: none). */
 uint64_t sched_expire(uint32_t cpu, uint64_t now);

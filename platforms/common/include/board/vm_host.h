@@ -53,7 +53,9 @@ void vm_host_vcpu_notify(struct axvm_vcpu *vcpu);
 
 /* Runs vCPUs on physical CPU cpu until every VM has stopped, reporting each stop once, with
  * its reason, its guest memory and its exit counts. A VM whose guest asked for a reset is
- * restarted once its vCPUs have left their CPUs. */
+ * restarted once its vCPUs have left their CPUs. A stopped VM is destroyed, everything it
+ * held (memory, stage-2 tables, VMID, host ranges, its config) going back to the host, as soon
+ * as it is reported and no CPU holds one of its vCPUs; the call returns once every VM is. */
 void vm_host_run_cpu(uint32_t cpu);
 
 /* After every VM stopped: how many VMs stopped because of an error (a bad guest access, an
