@@ -170,9 +170,14 @@ static enum disposition handle_exit(struct axvm_vcpu *v, struct axvm_exit *e, in
 	case AXVM_EXIT_SEND_IPI:
 		/* Among the VM's own vCPUs: queued here, delivered by each target's CPU. */
 		if (axvm_inject_interrupt(v->vm, e->send_ipi.target_mask,
-					  (uint32_t)e->send_ipi.vector))
-			axvm_logf("vm %u vcpu %u: IPI to mask 0x%llx dropped", v->vm->id, v->id,
-				  (unsigned long long)e->send_ipi.target_mask);
+					  (uint32_t)e->send_ipi.vector) &&
+		    !v->refusal_logged) {
+			/* Once: a guest may send as many as it likes. */
+			v->refusal_logged = true;
+			axvm_logf("vm %u vcpu %u: IPI to mask 0x%llx dropped (further refusals not "
+				  "logged)",
+				  v->vm->id, v->id, (unsigned long long)e->send_ipi.target_mask);
+		}
 		return RESUME;
 	case AXVM_EXIT_SYSTEM_DOWN:
 		if (e->system_down.reset)

@@ -26,7 +26,8 @@ struct axvm_vcpu {
 	_Atomic uint64_t levels[AXVM_VECTOR_WORDS];  /* level lines as they should be */
 	_Atomic bool irq_changed; /* pending or levels changed since the last delivery */
 	uint64_t levels_applied[AXVM_VECTOR_WORDS]; /* as the backend last saw them */
-	bool refusal_logged; /* a refused interrupt is logged once: a guest could repeat it */
+	bool
+	    refusal_logged; /* a refused interrupt or IPI is logged once: a guest could repeat it */
 	uint64_t exits[AXVM_EXIT_KINDS];
 };
 

@@ -33,7 +33,8 @@ struct host_vm {
 	void *dtb;    /* the guest devicetree the host generated for it, or NULL */
 	atomic_int state;
 	atomic_bool stop_seen;
-	atomic_int in_flight; /* CPUs in run_entity with one of its vCPUs */
+	atomic_int in_flight;	   /* CPUs in run_entity with one of its vCPUs */
+	atomic_bool cpu_up_logged; /* a refused cpu-up is logged once: a guest could repeat it */
 };
 
 static const struct vm_host_cpu_ops *cpu_ops;
@@ -156,6 +157,7 @@ static bool start_one(size_t idx, const struct vm_bundle_vm *b, const struct axv
 	atomic_init(&slot->state, SLOT_LIVE);
 	atomic_init(&slot->stop_seen, false);
 	atomic_init(&slot->in_flight, 0);
+	atomic_init(&slot->cpu_up_logged, false);
 	kprintf("vm %u (%s): started, %u vcpu(s), entry 0x%llx\n", axvm_id(vm), axvm_name(vm),
 		axvm_vcpu_count(vm), (unsigned long long)cfg.entry);
 	return true;
@@ -373,13 +375,17 @@ static enum leave interrupted(uint32_t cpu, uint64_t vector, uint64_t *halted_ne
 }
 
 /* A backend that leaves starting a vCPU to the host names it by index. */
-static void cpu_up(struct axvm *vm, const struct axvm_exit *e)
+static void cpu_up(struct host_vm *slot, const struct axvm_exit *e)
 {
-	struct axvm_vcpu *target = axvm_vcpu_at(vm, (uint32_t)e->cpu_up.target);
+	struct axvm_vcpu *target = e->cpu_up.target < slot->vcpus
+				       ? axvm_vcpu_at(slot->vm, (uint32_t)e->cpu_up.target)
+				       : NULL;
+	bool expected = false;
 
-	if (!target || axvm_vcpu_start(target, e->cpu_up.entry, e->cpu_up.arg) != AX_OK)
-		kprintf("vm %u: cpu-up of vcpu %llu refused\n", axvm_id(vm),
-			(unsigned long long)e->cpu_up.target);
+	if ((!target || axvm_vcpu_start(target, e->cpu_up.entry, e->cpu_up.arg) != AX_OK) &&
+	    atomic_compare_exchange_strong(&slot->cpu_up_logged, &expected, true))
+		kprintf("vm %u: cpu-up of vcpu %llu refused (further refusals not logged)\n",
+			slot->id, (unsigned long long)e->cpu_up.target);
 }
 
 /* Runs the vCPU of se, bound to cpu, until it halts, gives way or leaves. */
@@ -401,7 +407,7 @@ static enum leave run_vcpu(uint32_t cpu, struct sched_entity *se, struct axvm_vc
 			leave = interrupted(cpu, exit.external_interrupt.vector, &halted_next);
 			break;
 		case AXVM_EXIT_CPU_UP:
-			cpu_up(axvm_vcpu_vm(v), &exit);
+			cpu_up(&slots[slot_of(se)], &exit);
 			break;
 		default:
 			/* A moved timer is re-armed above; nothing else needs the host. */
