@@ -5,13 +5,14 @@
  * lines are reported only when they change. The UART models are wired to a PLIC, as on
  * riscv64, so that their interrupts travel. */
 #include <cstdint>
-#include <cstdio>
 #include <cstdlib>
 #include <vector>
 
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include "core/base/tests/malloc_allocator.h"
+
+#include "tools/fuzz/require.h"
 
 extern "C" {
 #include <axdevice/device_set.h>
@@ -26,14 +27,6 @@ namespace
 constexpr uint64_t kBase = 0x10000000, kPlicBase = 0x0c000000;
 constexpr uint32_t kLine = 10, kSources = 32, kContexts = 4;
 
-void Require(bool ok, const char *what)
-{
-	if (!ok) {
-		std::fprintf(stderr, "device_fuzz: %s\n", what);
-		std::abort();
-	}
-}
-
 struct Lines {
 	bool uart = false;
 	bool context[kContexts] = {};
@@ -43,8 +36,8 @@ struct Lines {
 void UartIrq(void *ctx, uint32_t line, bool level)
 {
 	Lines *l = static_cast<Lines *>(ctx);
-	Require(line == kLine, "the UART's own line");
-	Require(level != l->uart, "a UART line reported only on a change");
+	FuzzRequire(line == kLine, "the UART's own line");
+	FuzzRequire(level != l->uart, "a UART line reported only on a change");
 	l->uart = level;
 	axdevice_plic_uart_irq(l->plic, line, level);
 }
@@ -52,8 +45,8 @@ void UartIrq(void *ctx, uint32_t line, bool level)
 void ContextIrq(void *ctx, uint32_t context, bool level)
 {
 	Lines *l = static_cast<Lines *>(ctx);
-	Require(context < kContexts, "an existing context");
-	Require(level != l->context[context], "a context line reported only on a change");
+	FuzzRequire(context < kContexts, "an existing context");
+	FuzzRequire(level != l->context[context], "a context line reported only on a change");
 	l->context[context] = level;
 }
 
@@ -76,28 +69,30 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const axdevice_uart_host uart_host = {nullptr, UartIrq, &lines, nullptr};
 	uint64_t window;
 
-	Require(axdevice_set_init(&set, &mem.ops) == AX_OK, "set");
-	Require(axdevice_plic_create(&mem.ops, &plic_host, kSources, kContexts, &plic) == AX_OK,
-		"plic");
-	Require(axdevice_set_add(&set, AXDEVICE_MMIO, kPlicBase, axdevice_plic_size(kContexts),
-				 plic) == AX_OK,
-		"plic added");
+	FuzzRequire(axdevice_set_init(&set, &mem.ops) == AX_OK, "set");
+	FuzzRequire(axdevice_plic_create(&mem.ops, &plic_host, kSources, kContexts, &plic) == AX_OK,
+		    "plic");
+	FuzzRequire(axdevice_set_add(&set, AXDEVICE_MMIO, kPlicBase, axdevice_plic_size(kContexts),
+				     plic) == AX_OK,
+		    "plic added");
 	lines.plic = plic;
 	if (FUZZ_MODEL == 0) {
 		unsigned shift = in.ConsumeBool() ? 2 : 0;
-		Require(axdevice_ns16550_create(&mem.ops, &uart_host, kLine, shift, &dev) == AX_OK,
-			"ns16550");
+		FuzzRequire(axdevice_ns16550_create(&mem.ops, &uart_host, kLine, shift, &dev) ==
+				AX_OK,
+			    "ns16550");
 		window = axdevice_ns16550_size(shift);
 	} else if (FUZZ_MODEL == 1) {
-		Require(axdevice_pl011_create(&mem.ops, &uart_host, kLine, &dev) == AX_OK, "pl011");
+		FuzzRequire(axdevice_pl011_create(&mem.ops, &uart_host, kLine, &dev) == AX_OK,
+			    "pl011");
 		window = AXDEVICE_PL011_SIZE;
 	}
 	uint64_t base = FUZZ_MODEL == 2 ? kPlicBase : kBase;
 	if (FUZZ_MODEL == 2)
 		window = axdevice_plic_size(kContexts);
 	else
-		Require(axdevice_set_add(&set, AXDEVICE_MMIO, kBase, window, dev) == AX_OK,
-			"added");
+		FuzzRequire(axdevice_set_add(&set, AXDEVICE_MMIO, kBase, window, dev) == AX_OK,
+			    "added");
 
 	while (in.remaining_bytes()) {
 		uint64_t addr = base + in.ConsumeIntegralInRange<uint64_t>(0, window + 8) - 4;
@@ -114,9 +109,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		switch (in.ConsumeIntegralInRange(0, 3)) {
 		case 0:
 			err = axdevice_set_read(&set, AXDEVICE_MMIO, addr, width, &value);
-			Require(!err || value == 0, "a failed read returns 0");
-			Require(width >= 8 || width == 0 || value >> (8 * width) == 0,
-				"a read within its width");
+			FuzzRequire(!err || value == 0, "a failed read returns 0");
+			FuzzRequire(width >= 8 || width == 0 || value >> (8 * width) == 0,
+				    "a read within its width");
 			break;
 		case 1:
 			err = axdevice_set_write(&set, AXDEVICE_MMIO, addr, width,
@@ -127,31 +122,31 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    in.ConsumeBytes<uint8_t>(in.ConsumeIntegralInRange(0, 20));
 			err = AX_OK;
 			if (FUZZ_MODEL != 2)
-				Require(axdevice_uart_receive(dev, bytes.data(), bytes.size()) <=
-					    bytes.size(),
-					"takes no more than offered");
+				FuzzRequire(axdevice_uart_receive(dev, bytes.data(),
+								  bytes.size()) <= bytes.size(),
+					    "takes no more than offered");
 			break;
 		}
 		default: {
 			uint32_t source = in.ConsumeIntegralInRange<uint32_t>(0, kSources + 1);
 			err = axdevice_plic_set_level(plic, source, in.ConsumeBool());
-			Require(err == AX_OK || source == 0 || source > kSources,
-				"existing sources take levels");
+			FuzzRequire(err == AX_OK || source == 0 || source > kSources,
+				    "existing sources take levels");
 			err = AX_OK;
 			break;
 		}
 		}
-		Require(err == AX_OK || err == AXERR_INVALID || err == AXERR_UNSUPPORTED ||
-			    err == AXERR_NOT_FOUND,
-			"a documented error");
+		FuzzRequire(err == AX_OK || err == AXERR_INVALID || err == AXERR_UNSUPPORTED ||
+				err == AXERR_NOT_FOUND,
+			    "a documented error");
 		for (uint32_t c = 0; c < kContexts; c++) {
 			bool level;
-			Require(axdevice_plic_context_irq(plic, c, &level) == AX_OK &&
-				    level == lines.context[c],
-				"reported context levels are the PLIC's");
+			FuzzRequire(axdevice_plic_context_irq(plic, c, &level) == AX_OK &&
+					level == lines.context[c],
+				    "reported context levels are the PLIC's");
 		}
 	}
 	axdevice_set_destroy(&set);
-	Require(mem.live == 0, "every allocation freed");
+	FuzzRequire(mem.live == 0, "every allocation freed");
 	return 0;
 }

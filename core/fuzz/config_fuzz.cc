@@ -3,10 +3,10 @@
  * bundle parser checks that much); everything past that is the parser's to refuse. An accepted
  * configuration must keep the promises docs/config.md makes. */
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <vector>
+
+#include "tools/fuzz/require.h"
 
 extern "C" {
 #include <axaddrspace/pt_format.h>
@@ -17,14 +17,6 @@ extern "C" {
 
 namespace
 {
-
-void Require(bool ok, const char *what)
-{
-	if (!ok) {
-		std::fprintf(stderr, "config_fuzz: accepted config breaks: %s\n", what);
-		std::abort();
-	}
-}
 
 bool Overlap(uint64_t a, uint64_t a_size, uint64_t b, uint64_t b_size)
 {
@@ -39,28 +31,29 @@ bool Fits(uint64_t base, uint64_t size, unsigned bits)
 
 void CheckAccepted(const axvm_config &c, const axvm_config_limits &l)
 {
-	Require(c.vcpu_count >= 1 && c.vcpu_count <= l.max_vcpus, "vcpu count");
+	FuzzRequire(c.vcpu_count >= 1 && c.vcpu_count <= l.max_vcpus, "vcpu count");
 	for (uint32_t i = 0; i < c.vcpu_count; i++)
-		Require(c.vcpu_affinity[i] >= -1 && c.vcpu_affinity[i] < (int32_t)l.host_cpus,
-			"affinity");
-	Require(c.bootargs != nullptr, "bootargs");
-	Require(c.memory_count >= 1 && c.memory_count <= AXVM_MAX_MEMORY_REGIONS, "memory count");
-	Require(c.image_count <= AXVM_MAX_IMAGES, "image count");
-	Require(c.device_count <= AXVM_MAX_DEVICES, "device count");
-	Require(c.passthrough_count <= AXVM_MAX_PASSTHROUGH, "pass-through count");
-	Require(std::memchr(c.name, 0, sizeof(c.name)) != nullptr, "name terminated");
+		FuzzRequire(c.vcpu_affinity[i] >= -1 && c.vcpu_affinity[i] < (int32_t)l.host_cpus,
+			    "affinity");
+	FuzzRequire(c.bootargs != nullptr, "bootargs");
+	FuzzRequire(c.memory_count >= 1 && c.memory_count <= AXVM_MAX_MEMORY_REGIONS,
+		    "memory count");
+	FuzzRequire(c.image_count <= AXVM_MAX_IMAGES, "image count");
+	FuzzRequire(c.device_count <= AXVM_MAX_DEVICES, "device count");
+	FuzzRequire(c.passthrough_count <= AXVM_MAX_PASSTHROUGH, "pass-through count");
+	FuzzRequire(std::memchr(c.name, 0, sizeof(c.name)) != nullptr, "name terminated");
 	for (size_t i = 0; i < c.memory_count; i++) {
 		const axvm_mem_region &m = c.memory[i];
-		Require(Fits(m.gpa, m.size, l.gpa_bits), "memory within gpa bits");
-		Require(!(m.gpa & 0xfff) && !(m.size & 0xfff), "memory page aligned");
+		FuzzRequire(Fits(m.gpa, m.size, l.gpa_bits), "memory within gpa bits");
+		FuzzRequire(!(m.gpa & 0xfff) && !(m.size & 0xfff), "memory page aligned");
 		for (size_t j = 0; j < i; j++)
-			Require(!Overlap(m.gpa, m.size, c.memory[j].gpa, c.memory[j].size),
-				"memory regions apart");
+			FuzzRequire(!Overlap(m.gpa, m.size, c.memory[j].gpa, c.memory[j].size),
+				    "memory regions apart");
 		for (size_t j = 0; j < c.device_count; j++)
-			Require(!Overlap(m.gpa, m.size, c.devices[j].gpa, c.devices[j].size),
-				"devices apart from memory");
+			FuzzRequire(!Overlap(m.gpa, m.size, c.devices[j].gpa, c.devices[j].size),
+				    "devices apart from memory");
 		for (size_t j = 0; j < c.passthrough_count; j++)
-			Require(
+			FuzzRequire(
 			    !Overlap(m.gpa, m.size, c.passthrough[j].gpa, c.passthrough[j].size),
 			    "pass-through apart from memory");
 	}
@@ -68,33 +61,33 @@ void CheckAccepted(const axvm_config &c, const axvm_config_limits &l)
 	for (size_t j = 0; j < c.memory_count; j++)
 		entry_ok |= c.entry - c.memory[j].gpa < c.memory[j].size &&
 			    (c.memory[j].flags & AXMAP_EXEC);
-	Require(entry_ok, "entry in executable memory");
+	FuzzRequire(entry_ok, "entry in executable memory");
 	for (size_t i = 0; i < c.device_count; i++) {
-		Require(Fits(c.devices[i].gpa, c.devices[i].size, l.gpa_bits),
-			"device in gpa bits");
+		FuzzRequire(Fits(c.devices[i].gpa, c.devices[i].size, l.gpa_bits),
+			    "device in gpa bits");
 		for (size_t j = 0; j < i; j++)
-			Require(!Overlap(c.devices[i].gpa, c.devices[i].size, c.devices[j].gpa,
-					 c.devices[j].size),
-				"devices apart");
+			FuzzRequire(!Overlap(c.devices[i].gpa, c.devices[i].size, c.devices[j].gpa,
+					     c.devices[j].size),
+				    "devices apart");
 	}
 	for (size_t i = 0; i < c.passthrough_count; i++) {
 		const axvm_passthrough &p = c.passthrough[i];
-		Require(Fits(p.gpa, p.size, l.gpa_bits), "pass-through in gpa bits");
-		Require(Fits(p.hpa, p.size, 64), "pass-through host range");
-		Require(!(p.gpa & 0xfff) && !(p.hpa & 0xfff), "pass-through page aligned");
+		FuzzRequire(Fits(p.gpa, p.size, l.gpa_bits), "pass-through in gpa bits");
+		FuzzRequire(Fits(p.hpa, p.size, 64), "pass-through host range");
+		FuzzRequire(!(p.gpa & 0xfff) && !(p.hpa & 0xfff), "pass-through page aligned");
 		for (size_t j = 0; j < i; j++)
-			Require(
+			FuzzRequire(
 			    !Overlap(p.hpa, p.size, c.passthrough[j].hpa, c.passthrough[j].size),
 			    "pass-through host ranges apart");
 		for (size_t j = 0; j < c.device_count; j++)
-			Require(!Overlap(p.gpa, p.size, c.devices[j].gpa, c.devices[j].size),
-				"pass-through apart from devices");
+			FuzzRequire(!Overlap(p.gpa, p.size, c.devices[j].gpa, c.devices[j].size),
+				    "pass-through apart from devices");
 	}
 	for (size_t i = 0; i < c.image_count; i++) {
 		bool inside = false;
 		for (size_t j = 0; j < c.memory_count; j++)
 			inside |= c.images[i].load_gpa - c.memory[j].gpa < c.memory[j].size;
-		Require(inside, "image in memory");
+		FuzzRequire(inside, "image in memory");
 	}
 }
 
@@ -118,7 +111,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (err == AX_OK)
 		CheckAccepted(cfg, limits);
 	else
-		Require(diag.msg[0] != '\0' && std::memchr(diag.msg, 0, sizeof(diag.msg)),
-			"a refusal says why");
+		FuzzRequire(diag.msg[0] != '\0' && std::memchr(diag.msg, 0, sizeof(diag.msg)),
+			    "a refusal says why");
 	return 0;
 }

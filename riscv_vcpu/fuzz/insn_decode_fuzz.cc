@@ -2,9 +2,10 @@
  * instruction bits at the faulting pc, the implicit-access test and the MMIO exit — on
  * arbitrary values. Whatever is accepted must be an access the run loop can carry out. */
 #include <cstdint>
-#include <cstdio>
 #include <cstdlib>
 #include <cstring>
+
+#include "tools/fuzz/require.h"
 
 extern "C" {
 #include <axvm/error.h>
@@ -15,27 +16,19 @@ extern "C" {
 namespace
 {
 
-void Require(bool ok, const char *what)
-{
-	if (!ok) {
-		std::fprintf(stderr, "insn_decode_fuzz: %s\n", what);
-		std::abort();
-	}
-}
-
 void CheckAccess(int err, const riscv_mem_access &a, uint32_t insn_bits)
 {
-	Require(err == AX_OK || err == AXERR_INVALID || err == AXERR_UNSUPPORTED ||
-		    err == AXERR_NOT_FOUND,
-		"a documented error");
+	FuzzRequire(err == AX_OK || err == AXERR_INVALID || err == AXERR_UNSUPPORTED ||
+			err == AXERR_NOT_FOUND,
+		    "a documented error");
 	if (err)
 		return;
-	Require(a.width == 1 || a.width == 2 || a.width == 4 || a.width == 8, "width");
-	Require(a.reg < 32, "register");
-	Require(a.insn_len == 2 || a.insn_len == 4, "length");
-	Require((a.insn_len == 4) == ((insn_bits & 3) == 3), "length follows bits 1:0");
-	Require(!(a.store && a.sign_extend) && !(a.width == 8 && a.sign_extend),
-		"sign extension only for narrow loads");
+	FuzzRequire(a.width == 1 || a.width == 2 || a.width == 4 || a.width == 8, "width");
+	FuzzRequire(a.reg < 32, "register");
+	FuzzRequire(a.insn_len == 2 || a.insn_len == 4, "length");
+	FuzzRequire((a.insn_len == 4) == ((insn_bits & 3) == 3), "length follows bits 1:0");
+	FuzzRequire(!(a.store && a.sign_extend) && !(a.width == 8 && a.sign_extend),
+		    "sign extension only for narrow loads");
 }
 
 } // namespace
@@ -53,22 +46,23 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	std::memset(&a, 0x5a, sizeof(a));
 	int err = riscv_decode_mem_insn(insn, &a);
 	CheckAccess(err, a, insn);
-	Require(err != AXERR_NOT_FOUND, "the instruction decoder never says not found");
+	FuzzRequire(err != AXERR_NOT_FOUND, "the instruction decoder never says not found");
 	if (!err) {
 		uint64_t gpa = riscv_fault_gpa(htval, stval);
-		Require((gpa & 3) == (stval & 3) && gpa >> 2 == (htval & (UINT64_MAX >> 2)),
-			"gpa from htval and stval");
+		FuzzRequire((gpa & 3) == (stval & 3) && gpa >> 2 == (htval & (UINT64_MAX >> 2)),
+			    "gpa from htval and stval");
 		riscv_mem_access_exit(&a, gpa, stval, &exit);
 		if (a.store) {
-			Require(exit.kind == AXVM_EXIT_MMIO_WRITE &&
-				    exit.mmio_write.width == a.width,
-				"a store becomes a write");
-			Require(a.width == 8 || exit.mmio_write.data >> (8 * a.width) == 0,
-				"store data cut to its width");
+			FuzzRequire(exit.kind == AXVM_EXIT_MMIO_WRITE &&
+					exit.mmio_write.width == a.width,
+				    "a store becomes a write");
+			FuzzRequire(a.width == 8 || exit.mmio_write.data >> (8 * a.width) == 0,
+				    "store data cut to its width");
 		} else {
-			Require(exit.kind == AXVM_EXIT_MMIO_READ && exit.mmio_read.reg == a.reg &&
-				    exit.mmio_read.width == a.width,
-				"a load becomes a read");
+			FuzzRequire(exit.kind == AXVM_EXIT_MMIO_READ &&
+					exit.mmio_read.reg == a.reg &&
+					exit.mmio_read.width == a.width,
+				    "a load becomes a read");
 		}
 	}
 
@@ -77,11 +71,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* A transformed instruction: bit 1 clear stands for a compressed original. */
 	CheckAccess(err, a, (htinst & 2) ? 3 : 1);
 	if (htinst != 0 && !(htinst >> 32) && (htinst & 3) == 0)
-		Require(err == AXERR_UNSUPPORTED && !riscv_fault_is_explicit(htinst, stval, stval),
-			"pseudoinstructions are implicit accesses");
+		FuzzRequire(err == AXERR_UNSUPPORTED &&
+				!riscv_fault_is_explicit(htinst, stval, stval),
+			    "pseudoinstructions are implicit accesses");
 	if (htinst == 0)
-		Require(riscv_fault_is_explicit(0, stval, stval), "bare translation is explicit");
+		FuzzRequire(riscv_fault_is_explicit(0, stval, stval),
+			    "bare translation is explicit");
 	uint64_t cause = riscv_access_fault_cause(in[3] & 0x3f);
-	Require(cause == 0 || cause == 1 || cause == 5 || cause == 7, "an access-fault cause");
+	FuzzRequire(cause == 0 || cause == 1 || cause == 5 || cause == 7, "an access-fault cause");
 	return 0;
 }

@@ -4,12 +4,12 @@
  * chunks of at most 64 bytes, harts named to the host exist, fences are well formed, and every
  * result is one the specification allows. */
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <vector>
 
 #include <fuzzer/FuzzedDataProvider.h>
+
+#include "tools/fuzz/require.h"
 
 extern "C" {
 #include <axvm/error.h>
@@ -18,14 +18,6 @@ extern "C" {
 
 namespace
 {
-
-void Require(bool ok, const char *what)
-{
-	if (!ok) {
-		std::fprintf(stderr, "sbi_fuzz: %s\n", what);
-		std::abort();
-	}
-}
 
 constexpr uint64_t kMemBase = 0x80000000, kMemSize = 0x2000;
 
@@ -50,10 +42,11 @@ bool Inside(uint64_t gpa, size_t len)
 
 void CheckFence(const sbi_fence *f)
 {
-	Require(f->kind == SBI_FENCE_I || f->kind == SBI_FENCE_VMA || f->kind == SBI_FENCE_VMA_ASID,
-		"fence kind");
-	Require(f->size == SBI_FENCE_ALL || (f->size && f->start + (f->size - 1) >= f->start),
-		"a fence range that does not wrap");
+	FuzzRequire(f->kind == SBI_FENCE_I || f->kind == SBI_FENCE_VMA ||
+			f->kind == SBI_FENCE_VMA_ASID,
+		    "fence kind");
+	FuzzRequire(f->size == SBI_FENCE_ALL || (f->size && f->start + (f->size - 1) >= f->start),
+		    "a fence range that does not wrap");
 }
 
 void InitEnv(Host &h)
@@ -67,42 +60,43 @@ void InitEnv(Host &h)
 		return in->ConsumeBool() ? -1 : (int)in->ConsumeIntegral<uint8_t>();
 	};
 	e.read_guest = [](void *ctx, uint64_t gpa, void *buf, size_t len) {
-		Require(len <= 64, "copies of at most 64 bytes");
+		FuzzRequire(len <= 64, "copies of at most 64 bytes");
 		if (!Inside(gpa, len))
 			return (int)AXERR_NOT_MAPPED;
 		std::memcpy(buf, &Self(ctx)->mem[gpa - kMemBase], len);
 		return (int)AX_OK;
 	};
 	e.write_guest = [](void *ctx, uint64_t gpa, const void *buf, size_t len) {
-		Require(len <= 64, "copies of at most 64 bytes");
+		FuzzRequire(len <= 64, "copies of at most 64 bytes");
 		if (!Inside(gpa, len) || gpa < kMemBase + 0x1000) /* the first page is read-only */
 			return (int)AXERR_PERMISSION;
 		std::memcpy(&Self(ctx)->mem[gpa - kMemBase], buf, len);
 		return (int)AX_OK;
 	};
 	e.hart_state = [](void *ctx, uint64_t hart) {
-		Require(hart < Self(ctx)->hart_count, "hart_state of an existing hart");
+		FuzzRequire(hart < Self(ctx)->hart_count, "hart_state of an existing hart");
 		return Self(ctx)->states[hart];
 	};
 	e.hart_start = [](void *ctx, uint64_t hart, uint64_t addr, uint64_t) {
 		Host *h = Self(ctx);
-		Require(hart < h->hart_count, "hart_start of an existing hart");
-		Require(Inside(addr, 2) && !(addr & 1), "a start address in guest memory");
+		FuzzRequire(hart < h->hart_count, "hart_start of an existing hart");
+		FuzzRequire(Inside(addr, 2) && !(addr & 1), "a start address in guest memory");
 		if (h->states[hart] != SBI_HSM_STOPPED)
 			return (int64_t)SBI_ERR_ALREADY_AVAILABLE;
 		h->states[hart] = SBI_HSM_START_PENDING;
 		return (int64_t)SBI_SUCCESS;
 	};
 	e.resume_at = [](void *, uint64_t addr, uint64_t) {
-		Require(Inside(addr, 2) && !(addr & 1), "a resume address in guest memory");
+		FuzzRequire(Inside(addr, 2) && !(addr & 1), "a resume address in guest memory");
 	};
 	e.local_fence = [](void *, const sbi_fence *f) { CheckFence(f); };
 	e.remote_fence = [](void *ctx, const sbi_fence *f, uint64_t mask) {
 		Host *h = Self(ctx);
 		CheckFence(f);
-		Require(mask != 0, "a remote fence names harts");
-		Require(!(mask & (1ull << h->caller)), "never the caller's own hart");
-		Require(h->hart_count == 64 || mask >> h->hart_count == 0, "only existing harts");
+		FuzzRequire(mask != 0, "a remote fence names harts");
+		FuzzRequire(!(mask & (1ull << h->caller)), "never the caller's own hart");
+		FuzzRequire(h->hart_count == 64 || mask >> h->hart_count == 0,
+			    "only existing harts");
 		return h->in->ConsumeBool() ? (int64_t)SBI_SUCCESS : (int64_t)SBI_ERR_FAILED;
 	};
 }
@@ -136,18 +130,18 @@ uint64_t Argument(FuzzedDataProvider &in)
 
 void CheckResult(const sbi_result &r, const sbi_regs &regs, uint32_t hart_count)
 {
-	Require(r.action == SBI_ACTION_RESUME || r.action == SBI_ACTION_EXIT, "action");
+	FuzzRequire(r.action == SBI_ACTION_RESUME || r.action == SBI_ACTION_EXIT, "action");
 	if (regs.a[7] > SBI_EXT_LEGACY_GETCHAR)
-		Require(r.error <= 0 && r.error >= -13, "an SBI error code");
+		FuzzRequire(r.error <= 0 && r.error >= -13, "an SBI error code");
 	if (r.action == SBI_ACTION_RESUME) {
-		Require(r.exit.kind == AXVM_EXIT_NOTHING, "no exit when resuming");
+		FuzzRequire(r.exit.kind == AXVM_EXIT_NOTHING, "no exit when resuming");
 		return;
 	}
 	switch (r.exit.kind) {
 	case AXVM_EXIT_SEND_IPI:
-		Require(r.exit.send_ipi.target_mask != 0, "an IPI to someone");
-		Require(hart_count == 64 || r.exit.send_ipi.target_mask >> hart_count == 0,
-			"IPIs to existing harts");
+		FuzzRequire(r.exit.send_ipi.target_mask != 0, "an IPI to someone");
+		FuzzRequire(hart_count == 64 || r.exit.send_ipi.target_mask >> hart_count == 0,
+			    "IPIs to existing harts");
 		break;
 	case AXVM_EXIT_CPU_DOWN:
 	case AXVM_EXIT_HALT:
@@ -155,7 +149,7 @@ void CheckResult(const sbi_result &r, const sbi_regs &regs, uint32_t hart_count)
 	case AXVM_EXIT_TIMER:
 		break;
 	default:
-		Require(false, "an exit the SBI can make");
+		FuzzRequire(false, "an exit the SBI can make");
 	}
 }
 

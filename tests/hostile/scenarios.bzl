@@ -105,9 +105,14 @@ GUEST_SCENARIOS = {
 def _refused(node, why):
     return "^vm %s: not started: %s" % (node, why)
 
-def _host_range(host, size, what):
-    return ("vm 2: %s at guest 0x[0-9a-f]+: host range \\[%s, \\+%s\\) is not %s the host " +
-            "gives VMs") % (what.split(":")[0], host, size, what.split(":")[1])
+def _host_range_refused(what, host, size, offered):
+    """VM 2 (bundle node vm@1) refused: its `what` maps host [host, +size), which is not
+    `offered` (memory, a device window) the host gives VMs."""
+    return struct(with_vm2 = False, refused = _refused(
+        "vm@1",
+        ("vm 2: %s at guest 0x[0-9a-f]+: host range \\[%s, \\+%s\\) is not %s the host " +
+         "gives VMs") % (what, host, size, offered),
+    ))
 
 # A config scenario is a VM (VM 2, configs/NAME.dts, the hostile guest as its kernel) that the
 # host must refuse before it runs, next to the good VM, which must still run. "with_vm2" puts
@@ -115,26 +120,11 @@ def _host_range(host, size, what):
 # first, for configs that take what VM 2 has. "refused" is the host's line about it.
 CONFIG_SCENARIOS = {
     # Host ranges the host never gives a VM.
-    "map_hypervisor": struct(with_vm2 = False, refused = _refused(
-        "vm@1",
-        _host_range("0x80200000", "0x100000", "linear memory:memory"),
-    )),
-    "map_firmware": struct(with_vm2 = False, refused = _refused(
-        "vm@1",
-        _host_range("0x80000000", "0x80000", "linear memory:memory"),
-    )),
-    "map_page_pool": struct(with_vm2 = False, refused = _refused(
-        "vm@1",
-        _host_range("0x88000000", "0x400000", "linear memory:memory"),
-    )),
-    "passthrough_host_uart": struct(with_vm2 = False, refused = _refused(
-        "vm@1",
-        _host_range("0x10000000", "0x1000", "pass-through:a device window"),
-    )),
-    "passthrough_interrupt_controller": struct(with_vm2 = False, refused = _refused(
-        "vm@1",
-        _host_range("0xc000000", "0x1000", "pass-through:a device window"),
-    )),
+    "map_hypervisor": _host_range_refused("linear memory", "0x80200000", "0x100000", "memory"),
+    "map_firmware": _host_range_refused("linear memory", "0x80000000", "0x80000", "memory"),
+    "map_page_pool": _host_range_refused("linear memory", "0x88000000", "0x400000", "memory"),
+    "passthrough_host_uart": _host_range_refused("pass-through", "0x10000000", "0x1000", "a device window"),
+    "passthrough_interrupt_controller": _host_range_refused("pass-through", "0xc000000", "0x1000", "a device window"),
     # A device another live VM has.
     "share_another_vm": struct(with_vm2 = True, refused = _refused(
         "vm@2",

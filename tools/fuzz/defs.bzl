@@ -69,7 +69,7 @@ def fuzz_test(name, srcs, deps, corpus, runs = 20000, max_len = 4096, local_defi
         target_compatible_with = HOST_ONLY,
         # Built only through the transition, which instruments its dependencies too.
         tags = ["manual"],
-        deps = deps,
+        deps = deps + ["//tools/fuzz:require"],
     )
     _fuzz_binary(
         name = name + "_fuzzer",

@@ -2,10 +2,10 @@
  * then, as the VM host does, the configuration parser on each VM's config copied out of it.
  * Every pointer the bundle parser returns must lie inside the blob it was given. */
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <vector>
+
+#include "tools/fuzz/require.h"
 
 extern "C" {
 #include <axvm/config.h>
@@ -15,14 +15,6 @@ extern "C" {
 
 namespace
 {
-
-void Require(bool ok, const char *what)
-{
-	if (!ok) {
-		std::fprintf(stderr, "bundle_fuzz: %s\n", what);
-		std::abort();
-	}
-}
 
 bool Inside(const void *p, size_t len, const std::vector<uint64_t> &blob, size_t size)
 {
@@ -45,22 +37,22 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	std::memcpy(blob.data(), data, size);
 	if (vm_bundle_parse(blob.data(), size, vms, &count, &diag) != AX_OK) {
-		Require(diag.msg[0] != '\0', "a refused bundle says why");
+		FuzzRequire(diag.msg[0] != '\0', "a refused bundle says why");
 		return 0;
 	}
-	Require(count <= VM_BUNDLE_MAX_VMS, "VM count");
+	FuzzRequire(count <= VM_BUNDLE_MAX_VMS, "VM count");
 	for (size_t i = 0; i < count; i++) {
 		const vm_bundle_vm &vm = vms[i];
 		for (int k = 0; k < AXVM_IMAGE_KINDS; k++)
-			Require(!vm.images.data[k] ||
-				    Inside(vm.images.data[k], vm.images.size[k], blob, size),
-				"an image inside the bundle");
+			FuzzRequire(!vm.images.data[k] ||
+					Inside(vm.images.data[k], vm.images.size[k], blob, size),
+				    "an image inside the bundle");
 		if (vm.err) {
-			Require(vm.why.msg[0] != '\0', "a refused VM says why");
+			FuzzRequire(vm.why.msg[0] != '\0', "a refused VM says why");
 			continue;
 		}
-		Require(Inside(vm.config, vm.config_size, blob, size),
-			"the config inside the bundle");
+		FuzzRequire(Inside(vm.config, vm.config_size, blob, size),
+			    "the config inside the bundle");
 		/* What the VM host does next: an aligned copy of the config, parsed. */
 		std::vector<uint64_t> config(vm.config_size / 8 + 1);
 		axvm_config cfg;
