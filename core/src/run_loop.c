@@ -78,6 +78,9 @@ static enum disposition mmio_fault(struct axvm_vcpu *v, struct axvm_exit *e,
 	uint64_t addr = e->nested_page_fault.addr;
 
 	if (access == AXADDR_ACCESS_EXEC) {
+		/* Only a fetch's page-table walk can be answered: the backend reflects it. */
+		if (arch_vcpu_decode_mmio(v->arch, e) == AX_OK && e->kind == AXVM_EXIT_NOTHING)
+			return RESUME;
 		*err = AXERR_NOT_MAPPED;
 		vm_guest_error(v->vm, v, *err, "instruction fetch at guest-physical 0x%llx",
 			       (unsigned long long)addr);

@@ -343,17 +343,23 @@ TEST_F(VmTest, FaultsOutsideMemoryAreDecodedIntoMmio)
 
 TEST_F(VmTest, FaultsTheBackendReflectsResumeTheGuest)
 {
-	steps_ = {[](sim_vcpu *s, axvm_exit *e) {
-		s->decode_reflects = true;
-		*e = Fault(kUart, AXVM_ACCESS_READ);
-	}};
+	steps_ = {
+	    [](sim_vcpu *s, axvm_exit *e) {
+		    s->decode_reflects = true;
+		    *e = Fault(kUart, AXVM_ACCESS_READ);
+	    },
+	    [](sim_vcpu *s, axvm_exit *e) {
+		    s->decode_reflects = true;
+		    *e = Fault(kUart + 0x1000, AXVM_ACCESS_EXEC);
+	    },
+	};
 	axvm *vm = Create(Config(17));
 	axvm_vcpu *v = BootAndBind(vm);
 	axvm_exit exit;
 	ASSERT_EQ(axvm_vcpu_run(v, &exit), AX_OK);
 	EXPECT_EQ(exit.kind, AXVM_EXIT_HALT) << "the guest ran on to its next exit";
 	sim_vcpu *s = sim_vcpu_find(17, 0);
-	EXPECT_EQ(s->reflected, 1u);
+	EXPECT_EQ(s->reflected, 2u) << "a load's walk and a fetch's";
 	EXPECT_EQ(s->pc_advances, 0u);
 	EXPECT_EQ(axvm_vcpu_exit_count(v, AXVM_EXIT_MMIO_READ), 0u);
 	EXPECT_EQ(axvm_state(vm), AXVM_STATE_RUNNING);

@@ -30,7 +30,7 @@ static void stage2_fault(struct arch_vcpu *v, uint64_t cause, struct axvm_exit *
 	exit->nested_page_fault.access = cause == EXC_STORE_GUEST_PAGE_FAULT  ? AXVM_ACCESS_WRITE
 					 : cause == EXC_LOAD_GUEST_PAGE_FAULT ? AXVM_ACCESS_READ
 									      : AXVM_ACCESS_EXEC;
-	v->fault = (struct riscv_pending_fault){.valid = cause != EXC_INSN_GUEST_PAGE_FAULT,
+	v->fault = (struct riscv_pending_fault){.valid = true,
 						.store = cause == EXC_STORE_GUEST_PAGE_FAULT,
 						.cause = cause,
 						.gpa = gpa,
@@ -184,6 +184,8 @@ int arch_vcpu_decode_mmio(struct arch_vcpu *v, struct axvm_exit *exit)
 		exit->kind = AXVM_EXIT_NOTHING;
 		return AX_OK;
 	}
+	if (v->fault.cause == EXC_INSN_GUEST_PAGE_FAULT)
+		return AXERR_INVALID; /* a fetch from outside memory: nothing to emulate */
 	err = riscv_decode_htinst(v->fault.htinst, &a);
 	if (err == AXERR_NOT_FOUND) {
 		err = fetch_instruction(v, &insn);

@@ -26,7 +26,7 @@ struct riscv_vs_csrs {
 struct riscv_pending_fault {
 	bool valid;
 	bool store;
-	uint64_t cause; /* scause: a load or store guest-page fault */
+	uint64_t cause; /* scause: an instruction, load or store guest-page fault */
 	uint64_t gpa;
 	uint64_t gva; /* stval: the guest-virtual address the instruction used */
 	uint64_t htinst;

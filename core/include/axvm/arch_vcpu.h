@@ -122,9 +122,10 @@ int arch_vcpu_run(struct arch_vcpu *v, struct axvm_exit *exit);
  * guest memory, into an AXVM_EXIT_MMIO_READ or MMIO_WRITE exit in *exit by decoding the
  * trapped instruction, and moves the guest's pc past it. When the fault was not the
  * instruction's own access but the guest's translation reaching no memory (its page-table
- * walk), the backend delivers the architecture's fault to the guest kernel instead and returns
- * AXVM_EXIT_NOTHING. Returns AXERR_INVALID or AXERR_UNSUPPORTED if the instruction is not a
- * load/store it can emulate (the pc stays). */
+ * walk, for a load, a store or a fetch), the backend delivers the architecture's fault to the
+ * guest kernel instead and returns AXVM_EXIT_NOTHING. Returns AXERR_INVALID or
+ * AXERR_UNSUPPORTED if the instruction is not a load/store it can emulate, or the fault is an
+ * instruction fetch of its own (the pc stays). */
 int arch_vcpu_decode_mmio(struct arch_vcpu *v, struct axvm_exit *exit);
 
 /* Writes general-purpose register reg (the numbering the backend used in its exits). */

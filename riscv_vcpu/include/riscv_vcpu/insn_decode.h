@@ -49,7 +49,7 @@ int riscv_decode_htinst(uint64_t htinst, struct riscv_mem_access *out);
  * stval (the guest-virtual address) supplies bits 1:0. */
 uint64_t riscv_fault_gpa(uint64_t htval, uint64_t stval);
 
-/* Whether a load or store guest-page fault is the trapping instruction's own access, not an
+/* Whether a guest-page fault (fetch, load or store) is the instruction's own access, not an
  * implicit access of the guest's VS-stage translation (its page-table walk), which hardware
  * reports as a guest-page fault of the original access type. htinst holding a pseudoinstruction
  * (bits 1:0 = 0b00) says implicit. A zero htinst (harts that do not write it, as QEMU 7.2)

@@ -101,11 +101,11 @@ static void mmio_past_end(void)
 }
 
 /* Paging on (Sv39, identity), with the table for the gigabyte at 0x40000000 placed in the
- * UART: the walk for a load there reads its "page-table entry" from a device. A hart does not
- * walk through device memory: the guest kernel must get the load's access fault. */
+ * UART: the walk for an access there reads its "page-table entry" from a device. A hart does
+ * not walk through device memory: the guest kernel must get the access fault of the access. */
 static uint64_t root[512] __attribute__((aligned(4096)));
 
-static void page_table_in_mmio(void)
+static void paging_through_the_uart(void)
 {
 	root[0] = 0xc7;				     /* the first gigabyte, V R W A D */
 	root[1] = (UART >> 12) << 10 | 0x01;	     /* next level: in the UART */
@@ -114,8 +114,20 @@ static void page_table_in_mmio(void)
 	    "sfence.vma\n csrw satp, %0\n sfence.vma" ::"r"(8ul << 60 | (unsigned long)root >> 12)
 	    : "memory");
 	guest_printf("hostile: paging on\n");
+}
+
+static void page_table_in_mmio(void)
+{
+	paging_through_the_uart();
 	(void)*(volatile uint64_t *)(UNMAPPED + 0x1008);
 	guest_printf("hostile: a load through a table in the UART returned\n");
+}
+
+static void page_table_in_mmio_fetch(void)
+{
+	paging_through_the_uart();
+	((void (*)(void))(UNMAPPED + 0x1000))();
+	guest_printf("hostile: a call through a table in the UART returned\n");
 }
 
 static void sbi_unknown(void)
@@ -246,6 +258,7 @@ static const struct {
     {"mmio_straddle", mmio_straddle},
     {"mmio_past_end", mmio_past_end},
     {"page_table_in_mmio", page_table_in_mmio},
+    {"page_table_in_mmio_fetch", page_table_in_mmio_fetch},
     {"sbi_unknown", sbi_unknown},
     {"dbcn_bad", dbcn_bad},
     {"hsm_bad", hsm_bad},
