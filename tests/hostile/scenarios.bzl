@@ -92,6 +92,8 @@ GUEST_SCENARIOS = {
     ),
     # Floods and hogs: the good VM still finishes.
     "spin": _answers("spun for a second without an exit"),
+    "timer_storm": _answers("20000 interrupts taken"),
+    "ipi_storm": _answers("20000 interrupts taken"),
     "console_flood": _answers("flooding the console, line 300 of 300"),
     "dbcn_flood": _answers("200 DBCN writes of 256 bytes"),
     "rfence_flood": _answers("3000 remote fences"),

@@ -28,6 +28,12 @@
 #define RTC_WINDOW 0x50000000ul
 #define HSM_STOPPED 1
 #define SSTATUS_SPP (1ul << 8)
+#define SSTATUS_SIE (1ul << 1)
+#define SIE_SSIE (1ul << 1)
+#define SIE_STIE (1ul << 5)
+#define IRQ_S_SOFT ((1ul << 63) | 1)
+#define IRQ_S_TIMER ((1ul << 63) | 5)
+#define STORM 20000
 
 extern char guest_trap_entry[];
 extern char _start[];
@@ -35,19 +41,40 @@ void guest_trap(unsigned long scause);
 
 static volatile int hart1_runs;
 
-/* Any exception that reaches the guest kernel ends the run, reported. */
+static long sbi(long ext, long fid, long a0, long a1, long a2)
+{
+	return sbi_call(ext, fid, a0, a1, a2).error;
+}
+
+static volatile int storm_left;
+
+/* Storms: each interrupt asks for the next at once, until STORM have come. */
+static void storm_interrupt(unsigned long scause)
+{
+	int left = --storm_left;
+
+	if (scause == IRQ_S_TIMER) {
+		sbi(SBI_EXT_TIME, 0, left > 0 ? 0 : -1, 0, 0);
+	} else {
+		__asm__ volatile("csrc sip, %0" ::"r"(SIE_SSIE));
+		if (left > 0)
+			sbi(SBI_EXT_IPI, 0, 1, 0, 0);
+	}
+}
+
+/* Any exception that reaches the guest kernel ends the run, reported; interrupts feed storms. */
 void guest_trap(unsigned long scause)
 {
 	unsigned long sepc;
 
+	if (scause == IRQ_S_TIMER || scause == IRQ_S_SOFT) {
+		storm_interrupt(scause);
+		return;
+	}
+
 	__asm__ volatile("csrr %0, sepc" : "=r"(sepc));
 	guest_printf("hostile: the guest got exception %lu at 0x%lx\n", scause, sepc);
 	sbi_shutdown();
-}
-
-static long sbi(long ext, long fid, long a0, long a1, long a2)
-{
-	return sbi_call(ext, fid, a0, a1, a2).error;
 }
 
 static void load_unmapped(void)
@@ -188,6 +215,40 @@ static void spin(void)
 	guest_printf("hostile: spun for a second without an exit\n");
 }
 
+/* Interrupt storms: STORM timer interrupts, each asking for the next one now, then STORM
+ * software interrupts the hart sends itself. */
+static void storm(unsigned long enable, void (*first)(void))
+{
+	storm_left = STORM;
+	__asm__ volatile("csrs sie, %0" ::"r"(enable));
+	__asm__ volatile("csrs sstatus, %0" ::"r"(SSTATUS_SIE));
+	first();
+	while (storm_left > 0)
+		;
+	__asm__ volatile("csrc sstatus, %0" ::"r"(SSTATUS_SIE));
+	guest_printf("hostile: %d interrupts taken\n", STORM);
+}
+
+static void first_timer(void)
+{
+	sbi(SBI_EXT_TIME, 0, 0, 0, 0);
+}
+
+static void first_ipi(void)
+{
+	sbi(SBI_EXT_IPI, 0, 1, 0, 0);
+}
+
+static void timer_storm(void)
+{
+	storm(SIE_STIE, first_timer);
+}
+
+static void ipi_storm(void)
+{
+	storm(SIE_SSIE, first_ipi);
+}
+
 static void console_flood(void)
 {
 	for (int i = 0; i < 300; i++)
@@ -265,6 +326,8 @@ static const struct {
     {"hsm_cycles", hsm_cycles},
     {"ipi_bad", ipi_bad},
     {"spin", spin},
+    {"timer_storm", timer_storm},
+    {"ipi_storm", ipi_storm},
     {"console_flood", console_flood},
     {"dbcn_flood", dbcn_flood},
     {"rfence_flood", rfence_flood},
