@@ -105,6 +105,14 @@ GUEST_SCENARIOS = {
     "greedy": _answers("touched all 4096 KiB of lazy memory"),
     # What a guest kernel handles for its programs is the guest's, not the hypervisor's.
     "user_illegal": _guest_gets(2),
+    # On harts with the vector extension (QEMU -cpu rv64,v=true): its state is not switched
+    # between vCPUs, so a guest's vector instruction is illegal, even with its sstatus.VS on.
+    "vector": struct(
+        errors = 0,
+        expect = _guest_gets(2).expect,
+        at_most = {},
+        emulator_args = ["-cpu", "rv64,v=true"],
+    ),
 }
 
 def _refused(node, why):

@@ -29,6 +29,7 @@
 #define HSM_STOPPED 1
 #define SSTATUS_SPP (1ul << 8)
 #define SSTATUS_SIE (1ul << 1)
+#define SSTATUS_VS_INITIAL (1ul << 9)
 #define SIE_SSIE (1ul << 1)
 #define SIE_STIE (1ul << 5)
 #define IRQ_S_SOFT ((1ul << 63) | 1)
@@ -282,6 +283,15 @@ static void ier_toggle(void)
 	guest_printf("hostile: toggled the UART's interrupt 3000 times\n");
 }
 
+/* Vector instructions on a hart that has them: vector state is not switched between vCPUs,
+ * so the hypervisor keeps them off for guests, whatever the guest sets in its sstatus.VS. */
+static void vector(void)
+{
+	__asm__ volatile("csrs sstatus, %0" ::"r"(SSTATUS_VS_INITIAL));
+	__asm__ volatile(".word 0x000572d7" ::: "t0"); /* vsetvli t0, a0, e8, m1, tu, mu */
+	guest_printf("hostile: vsetvli ran in a guest\n");
+}
+
 /* A user program: an illegal instruction. */
 static void user_code(void)
 {
@@ -333,6 +343,7 @@ static const struct {
     {"rfence_flood", rfence_flood},
     {"ier_toggle", ier_toggle},
     {"user_illegal", user_illegal},
+    {"vector", vector},
     {"greedy", greedy},
 };
 
