@@ -149,18 +149,6 @@ int riscv_decode_htinst(uint64_t htinst, struct riscv_mem_access *out)
 	return err == AXERR_INVALID ? AXERR_NOT_FOUND : err;
 }
 
-uint64_t riscv_fault_gpa(uint64_t htval, uint64_t stval)
-{
-	return htval << 2 | (stval & 3);
-}
-
-bool riscv_fault_is_explicit(uint64_t htinst, uint64_t stval, uint64_t gpa)
-{
-	if (htinst != 0 && !(htinst >> 32) && (htinst & 3) == 0)
-		return false;
-	return ((stval ^ gpa) & 0xfff) == 0;
-}
-
 uint64_t riscv_access_fault_cause(uint64_t guest_page_fault_cause)
 {
 	switch (guest_page_fault_cause) {

@@ -47,7 +47,10 @@ int riscv_decode_htinst(uint64_t htinst, struct riscv_mem_access *out);
 
 /* The guest-physical address of a guest-page fault: htval holds it shifted right by 2 and
  * stval (the guest-virtual address) supplies bits 1:0. */
-uint64_t riscv_fault_gpa(uint64_t htval, uint64_t stval);
+static inline uint64_t riscv_fault_gpa(uint64_t htval, uint64_t stval)
+{
+	return htval << 2 | (stval & 3);
+}
 
 /* Whether a guest-page fault (fetch, load or store) is the instruction's own access, not an
  * implicit access of the guest's VS-stage translation (its page-table walk), which hardware
@@ -56,7 +59,12 @@ uint64_t riscv_fault_gpa(uint64_t htval, uint64_t stval);
  * leaves the page offsets: an explicit access keeps its guest-virtual offset (stval bits 11:0)
  * in gpa, a page-table entry lies at its index times 8. When both coincide an implicit access
  * passes as explicit; emulating it then touches only the faulting VM's own device. */
-bool riscv_fault_is_explicit(uint64_t htinst, uint64_t stval, uint64_t gpa);
+static inline bool riscv_fault_is_explicit(uint64_t htinst, uint64_t stval, uint64_t gpa)
+{
+	if (htinst != 0 && !(htinst >> 32) && (htinst & 3) == 0)
+		return false;
+	return ((stval ^ gpa) & 0xfff) == 0;
+}
 
 /* The access-fault cause a guest kernel takes for a guest-page-fault cause when nothing is at
  * the address its own translation used: 20 -> 1 (instruction), 21 -> 5 (load), 23 -> 7
