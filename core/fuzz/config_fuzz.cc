@@ -1,15 +1,21 @@
-/* libFuzzer target: the VM configuration parser on arbitrary devicetree blobs. The host hands
+/* libFuzzer target: the VM configuration parser on arbitrary devicetree blobs, then the device
+ * models created from an accepted config's /devices nodes, as VM creation does. The host hands
  * axvm_config_parse an 8-byte aligned copy whose header's totalsize fits the bytes it has (the
  * bundle parser checks that much); everything past that is the parser's to refuse. An accepted
- * configuration must keep the promises docs/config.md makes. */
+ * configuration must keep the promises docs/config.md makes; its devices are created or
+ * refused with a reason, and destroyed without a leak. */
 #include <cstdint>
 #include <cstring>
 #include <vector>
 
 #include "tools/fuzz/require.h"
 
+#include "core/base/tests/malloc_allocator.h"
+
 extern "C" {
 #include <axaddrspace/pt_format.h>
+#include <axdevice/device_set.h>
+#include <axdevice/fdt_device.h>
 #include <axvm/config.h>
 #include <axvm/error.h>
 #include <libfdt.h>
@@ -91,6 +97,24 @@ void CheckAccepted(const axvm_config &c, const axvm_config_limits &l)
 	}
 }
 
+/* What VM creation does with the config's devices: each one created on the VM's device set,
+ * or refused with a reason; all of them freed with the set. */
+void CreateDevices(const void *fdt, const axvm_config &c)
+{
+	MallocAllocator mem;
+	axdevice_set set;
+
+	FuzzRequire(axdevice_set_init(&set, &mem.ops) == AX_OK, "a device set");
+	for (size_t i = 0; i < c.device_count; i++) {
+		ax_diag diag{};
+		int err = axdevice_set_add_from_fdt(&set, fdt, c.devices[i].node, nullptr, nullptr,
+						    &diag);
+		FuzzRequire(err == AX_OK || diag.msg[0] != '\0', "a refused device says why");
+	}
+	axdevice_set_destroy(&set);
+	FuzzRequire(mem.live == 0, "every device freed");
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -108,9 +132,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (fdt_totalsize(blob.data()) > size)
 		return -1; /* the bundle parser refuses these before a config is parsed */
 	int err = axvm_config_parse(blob.data(), &limits, &cfg, &diag);
-	if (err == AX_OK)
+	if (err == AX_OK) {
 		CheckAccepted(cfg, limits);
-	else
+		CreateDevices(blob.data(), cfg);
+	} else
 		FuzzRequire(diag.msg[0] != '\0' && std::memchr(diag.msg, 0, sizeof(diag.msg)),
 			    "a refusal says why");
 	return 0;
