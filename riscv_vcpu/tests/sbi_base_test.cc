@@ -173,16 +173,26 @@ TEST(SbiSrst, ReservedAndVendorTypesAndReasonsAreInvalid)
 {
 	FakeSbiEnv f;
 
-	for (uint64_t type :
-	     {3ull, 0xefffffffull, 0xf0000000ull, 0xffffffffull, 0x100000000ull, ~0ull}) {
+	for (uint64_t type : {3ull, 0xefffffffull, 0xf0000000ull, 0xffffffffull, ~0ull}) {
 		ExpectResume(f.Call(SBI_EXT_SRST, SBI_SRST_SYSTEM_RESET, {type, 0}),
 			     SBI_ERR_INVALID_PARAM);
 	}
-	for (uint64_t reason : {2ull, 0xdfffffffull, 0xe0000000ull, 0xf0000000ull, 0xffffffffull,
-				0x100000000ull, ~0ull}) {
+	for (uint64_t reason :
+	     {2ull, 0xdfffffffull, 0xe0000000ull, 0xf0000000ull, 0xffffffffull, ~0ull}) {
 		ExpectResume(f.Call(SBI_EXT_SRST, SBI_SRST_SYSTEM_RESET, {0, reason}),
 			     SBI_ERR_INVALID_PARAM);
 	}
+}
+
+TEST(SbiSrst, TypeAndReasonAre32Bits)
+{
+	FakeSbiEnv f;
+	sbi_result r = f.Call(SBI_EXT_SRST, SBI_SRST_SYSTEM_RESET,
+			      {0xabcd00000000ull | SBI_SRST_TYPE_COLD_REBOOT,
+			       0x100000000ull | SBI_SRST_REASON_SYSTEM_FAILURE});
+
+	ExpectExit(r, AXVM_EXIT_SYSTEM_DOWN);
+	EXPECT_TRUE(r.exit.system_down.reset);
 }
 
 } // namespace
