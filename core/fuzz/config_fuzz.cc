@@ -8,6 +8,7 @@
 #include <cstring>
 #include <vector>
 
+#include "core/fuzz/fuzz_limits.h"
 #include "tools/fuzz/require.h"
 
 #include "core/base/tests/malloc_allocator.h"
@@ -119,9 +120,7 @@ void CreateDevices(const void *fdt, const axvm_config &c)
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const char *const devices[] = {"ns16550a", "arm,pl011", "sifive,plic-1.0.0",
-					      nullptr};
-	const axvm_config_limits limits = {8, 4, 39, devices};
+	const axvm_config_limits &limits = FuzzConfigLimits();
 	std::vector<uint64_t> blob(size / 8 + 1);
 	axvm_config cfg;
 	ax_diag diag{};

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <vector>
 
+#include "core/fuzz/fuzz_limits.h"
 #include "tools/fuzz/require.h"
 
 extern "C" {
@@ -27,9 +28,7 @@ bool Inside(const void *p, size_t len, const std::vector<uint64_t> &blob, size_t
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const char *const devices[] = {"ns16550a", "arm,pl011", "sifive,plic-1.0.0",
-					      nullptr};
-	const axvm_config_limits limits = {8, 4, 39, devices};
+	const axvm_config_limits &limits = FuzzConfigLimits();
 	std::vector<uint64_t> blob(size / 8 + 1);
 	vm_bundle_vm vms[VM_BUNDLE_MAX_VMS];
 	size_t count = 0;
