@@ -29,7 +29,23 @@
 struct riscv_hart {
 	struct arch_vcpu *fp_owner;
 	struct arch_vcpu *last_bound;
+	/* Of the last vCPU bound here, kept here: another CPU may destroy that vCPU at any time
+	 * (last_bound then becomes NULL), so last_bound is compared, never followed. */
+	bool used;
+	uint32_t last_vm_id;
+	uint16_t last_vmid;
 };
+
+/* The hart fields arch_vcpu_destroy clears from another CPU are read and written whole. */
+static struct arch_vcpu *load_vcpu(struct arch_vcpu *const *field)
+{
+	return __atomic_load_n(field, __ATOMIC_RELAXED);
+}
+
+static void store_vcpu(struct arch_vcpu **field, struct arch_vcpu *v)
+{
+	__atomic_store_n(field, v, __ATOMIC_RELAXED);
+}
 
 static struct riscv_hart harts[MAX_HARTS];
 
@@ -43,12 +59,12 @@ uint32_t riscv_hart_index(void)
 
 static void fp_bind(struct arch_vcpu *v, uint32_t h)
 {
-	if (harts[h].fp_owner == v && v->fp_hart == (int32_t)h)
+	if (load_vcpu(&harts[h].fp_owner) == v && v->fp_hart == (int32_t)h)
 		return;
 	csr_set(sstatus, SSTATUS_FS_DIRTY);
 	riscv_fp_restore(v->fp);
 	csr_clear(sstatus, SSTATUS_FS);
-	harts[h].fp_owner = v;
+	store_vcpu(&harts[h].fp_owner, v);
 	v->fp_hart = (int32_t)h;
 }
 
@@ -84,10 +100,14 @@ int arch_vcpu_create(const struct ax_allocator *alloc, const struct arch_vcpu_cr
 void arch_vcpu_destroy(struct arch_vcpu *v, const struct ax_allocator *alloc)
 {
 	for (int i = 0; i < MAX_HARTS; i++) {
-		if (harts[i].fp_owner == v)
-			harts[i].fp_owner = NULL;
-		if (harts[i].last_bound == v)
-			harts[i].last_bound = NULL;
+		struct arch_vcpu *owner = v;
+		struct arch_vcpu *bound = v;
+
+		/* Only if still v: the hart may have moved on to another vCPU meanwhile. */
+		__atomic_compare_exchange_n(&harts[i].fp_owner, &owner, NULL, false,
+					    __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+		__atomic_compare_exchange_n(&harts[i].last_bound, &bound, NULL, false,
+					    __ATOMIC_RELAXED, __ATOMIC_RELAXED);
 	}
 	ax_free(alloc, v);
 }
@@ -141,11 +161,14 @@ int arch_vcpu_setup(struct arch_vcpu *v)
  */
 static void fence_on_bind(struct arch_vcpu *v, uint32_t h)
 {
-	struct arch_vcpu *last = harts[h].last_bound;
+	struct arch_vcpu *last = load_vcpu(&harts[h].last_bound);
 
 	if (last == v && v->last_hart == (int32_t)h)
 		return;
-	if (last && last->vm_id != v->vm_id && last->vmid == v->vmid)
+	/* Another VM with this VMID ran here last, or a vCPU since destroyed: its G-stage
+	 * entries must not serve this VM. */
+	if (harts[h].used && harts[h].last_vmid == v->vmid &&
+	    (!last || harts[h].last_vm_id != v->vm_id))
 		hfence_gvma_all();
 	hfence_vvma_all();
 }
@@ -159,7 +182,10 @@ int arch_vcpu_bind(struct arch_vcpu *v)
 	fp_bind(v, h);
 	csr_write(hgatp, v->hgatp);
 	fence_on_bind(v, h);
-	harts[h].last_bound = v;
+	store_vcpu(&harts[h].last_bound, v);
+	harts[h].used = true;
+	harts[h].last_vm_id = v->vm_id;
+	harts[h].last_vmid = v->vmid;
 	v->last_hart = (int32_t)h;
 	csr_write(vsstatus, v->vs.vsstatus);
 	csr_write(vsie, v->vs.vsie);
