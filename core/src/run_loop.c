@@ -5,9 +5,8 @@
 
 /* What an exit handler decided. */
 enum disposition {
-	RESUME,	    /* handled: enter the guest again */
-	TO_HOST,    /* the host handles this exit */
-	STOPPED_VM, /* the guest did something that stopped its VM */
+	RESUME, /* handled: enter the guest again */
+	LEAVE,	/* back to the host: it handles the exit, or the VM has stopped */
 };
 
 /* A value read for a load of width bytes, as the destination register receives it. */
@@ -41,7 +40,7 @@ static enum disposition device_read(struct axvm_vcpu *v, enum axdevice_space spa
 	if (*err) {
 		vm_guest_error(v->vm, v, *err, "%s read of %u bytes at 0x%llx", what[space], width,
 			       (unsigned long long)addr);
-		return STOPPED_VM;
+		return LEAVE;
 	}
 	return RESUME;
 }
@@ -57,7 +56,7 @@ static enum disposition device_write(struct axvm_vcpu *v, enum axdevice_space sp
 	if (*err) {
 		vm_guest_error(v->vm, v, *err, "%s write of %u bytes at 0x%llx", what[space], width,
 			       (unsigned long long)addr);
-		return STOPPED_VM;
+		return LEAVE;
 	}
 	return RESUME;
 }
@@ -84,7 +83,7 @@ static enum disposition mmio_fault(struct axvm_vcpu *v, struct axvm_exit *e,
 		*err = AXERR_NOT_MAPPED;
 		vm_guest_error(v->vm, v, *err, "instruction fetch at guest-physical 0x%llx",
 			       (unsigned long long)addr);
-		return STOPPED_VM;
+		return LEAVE;
 	}
 	*err = arch_vcpu_decode_mmio(v->arch, e);
 	if (*err) {
@@ -92,7 +91,7 @@ static enum disposition mmio_fault(struct axvm_vcpu *v, struct axvm_exit *e,
 			       "%s at guest-physical 0x%llx outside memory by an instruction that "
 			       "cannot be emulated",
 			       access_name(access), (unsigned long long)addr);
-		return STOPPED_VM;
+		return LEAVE;
 	}
 	if (e->kind == AXVM_EXIT_NOTHING)
 		return RESUME;
@@ -100,7 +99,7 @@ static enum disposition mmio_fault(struct axvm_vcpu *v, struct axvm_exit *e,
 		*err = AXERR_INVALID;
 		vm_guest_error(v->vm, v, *err, "backend decoded a fault into a %s exit",
 			       axvm_exit_name(e->kind));
-		return STOPPED_VM;
+		return LEAVE;
 	}
 	v->exits[e->kind]++;
 	return handle_exit(v, e, err);
@@ -126,7 +125,7 @@ static enum disposition stage2_fault(struct axvm_vcpu *v, struct axvm_exit *e, i
 		*err = AXERR_PERMISSION;
 	vm_guest_error(v->vm, v, *err, "stage-2 fault: %s at guest-physical 0x%llx",
 		       access_name(access), (unsigned long long)addr);
-	return STOPPED_VM;
+	return LEAVE;
 }
 
 /* A wait for an interrupt ends at once if one is pending; otherwise the host parks the vCPU
@@ -138,7 +137,7 @@ static enum disposition halt(struct axvm_vcpu *v, const struct axvm_exit *e)
 		return RESUME;
 	if (e->halt.suspend)
 		vcpu_power_transition(v, AXVM_VCPU_ON, AXVM_VCPU_SUSPENDED);
-	return TO_HOST;
+	return LEAVE;
 }
 
 static enum disposition handle_exit(struct axvm_vcpu *v, struct axvm_exit *e, int *err)
@@ -187,24 +186,24 @@ static enum disposition handle_exit(struct axvm_vcpu *v, struct axvm_exit *e, in
 			vm_request_reset(v);
 		else
 			vm_guest_stop(v, "the guest powered off");
-		return TO_HOST;
+		return LEAVE;
 	case AXVM_EXIT_CPU_DOWN:
 		vcpu_power_transition(v, AXVM_VCPU_ON, AXVM_VCPU_STOP_PENDING);
-		return TO_HOST;
+		return LEAVE;
 	case AXVM_EXIT_FAIL_ENTRY:
 		*err = AXERR_UNSUPPORTED;
 		vm_guest_error(v->vm, v, *err, "the hardware refused to enter the guest (0x%llx)",
 			       (unsigned long long)e->fail_entry.reason);
-		return STOPPED_VM;
+		return LEAVE;
 	case AXVM_EXIT_GUEST_TRAP:
 		*err = AXERR_UNSUPPORTED;
 		vm_guest_error(v->vm, v, *err,
 			       "unhandled guest trap: %s (cause 0x%llx, value 0x%llx)",
 			       e->guest_trap.name, (unsigned long long)e->guest_trap.cause,
 			       (unsigned long long)e->guest_trap.info);
-		return STOPPED_VM;
+		return LEAVE;
 	default:
-		return TO_HOST;
+		return LEAVE;
 	}
 }
 
