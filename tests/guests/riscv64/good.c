@@ -14,14 +14,6 @@ void guest_trap(unsigned long scause);
 
 static volatile int ticks;
 
-static unsigned long now(void)
-{
-	unsigned long t;
-
-	__asm__ volatile("rdtime %0" : "=r"(t));
-	return t;
-}
-
 void guest_trap(unsigned long scause)
 {
 	if (scause != IRQ_TIMER) {
@@ -43,7 +35,7 @@ void guest_main(uint64_t hart, uint64_t dtb)
 	for (int i = 1; i <= 5; i++) {
 		int before = ticks;
 
-		sbi_call(SBI_EXT_TIME, 0, (long)(now() + TICKS_20MS), 0, 0);
+		sbi_call(SBI_EXT_TIME, 0, (long)(guest_time() + TICKS_20MS), 0, 0);
 		while (ticks == before)
 			__asm__ volatile("wfi");
 		guest_printf("good: tick %d\n", i);

@@ -21,6 +21,15 @@ void sbi_shutdown(void) __attribute__((noreturn));
 /* Writes to the UART at 0x10000000 (an MMIO device the hypervisor emulates). */
 void guest_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* The time CSR: QEMU virt's 10 MHz timebase. */
+static inline unsigned long guest_time(void)
+{
+	unsigned long t;
+
+	__asm__ volatile("rdtime %0" : "=r"(t));
+	return t;
+}
+
 /* The test's body, called on every hart that starts (a0 = hart id, a1 = DTB). */
 void guest_main(uint64_t hart, uint64_t dtb);
 

@@ -4,14 +4,6 @@
 
 #define SPIN_TICKS 10000000ul /* one second at QEMU virt's 10 MHz */
 
-static unsigned long now(void)
-{
-	unsigned long t;
-
-	__asm__ volatile("rdtime %0" : "=r"(t));
-	return t;
-}
-
 void guest_main(uint64_t hart, uint64_t dtb)
 {
 	unsigned long start;
@@ -19,8 +11,8 @@ void guest_main(uint64_t hart, uint64_t dtb)
 	(void)hart;
 	(void)dtb;
 	guest_printf("spin: start\n");
-	start = now();
-	while (now() - start < SPIN_TICKS)
+	start = guest_time();
+	while (guest_time() - start < SPIN_TICKS)
 		;
 	guest_printf("spin: done\n");
 	sbi_shutdown();

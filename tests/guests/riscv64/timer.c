@@ -15,14 +15,6 @@ void guest_trap(unsigned long scause);
 static volatile int fired;
 static volatile unsigned long unexpected;
 
-static unsigned long now(void)
-{
-	unsigned long t;
-
-	__asm__ volatile("rdtime %0" : "=r"(t));
-	return t;
-}
-
 void guest_trap(unsigned long scause)
 {
 	if (scause != IRQ_TIMER) {
@@ -36,13 +28,13 @@ void guest_trap(unsigned long scause)
 
 static unsigned long wait_for_timer(unsigned long delta)
 {
-	unsigned long start = now();
+	unsigned long start = guest_time();
 	int before = fired;
 
 	sbi_call(SBI_EXT_TIME, 0, (long)(start + delta), 0, 0);
 	while (fired == before)
 		__asm__ volatile("wfi");
-	return now() - start;
+	return guest_time() - start;
 }
 
 void guest_main(uint64_t hart, uint64_t dtb)
