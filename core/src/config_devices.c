@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <axvm/error.h>
+#include <axvm/range.h>
 
 static const char *const devices_props[] = {"#address-cells", "#size-cells", "ranges",
 					    "interrupt-parent", NULL};
@@ -70,7 +71,7 @@ static int check_against_memory(const struct cfg_ctx *c, int node, uint64_t gpa,
 	for (size_t i = 0; i < c->cfg->memory_count; i++) {
 		const struct axvm_mem_region *m = &c->cfg->memory[i];
 
-		if (!cfg_overlap(gpa, size, m->gpa, m->size))
+		if (!ax_ranges_overlap(gpa, size, m->gpa, m->size))
 			continue;
 		cfg_path(c->fdt, c->memory_nodes[i], other);
 		return cfg_fail(c, node, "reg", "[0x%llx, +0x%llx) overlaps %s",
@@ -87,7 +88,7 @@ static int check_against_devices(const struct cfg_ctx *c, int node, uint64_t gpa
 	for (size_t i = 0; i < c->cfg->device_count; i++) {
 		const struct axvm_device *d = &c->cfg->devices[i];
 
-		if (!cfg_overlap(gpa, size, d->gpa, d->size))
+		if (!ax_ranges_overlap(gpa, size, d->gpa, d->size))
 			continue;
 		cfg_path(c->fdt, d->node, other);
 		return cfg_fail(c, node, "reg", "[0x%llx, +0x%llx) overlaps %s",
@@ -180,13 +181,14 @@ static int check_host_overlaps(const struct cfg_ctx *c, int node, const struct a
 	for (size_t i = 0; with < 0 && i < cfg->memory_count; i++) {
 		const struct axvm_mem_region *m = &cfg->memory[i];
 
-		if (m->kind == AXVM_MEM_LINEAR && cfg_overlap(p->hpa, p->size, m->hpa, m->size))
+		if (m->kind == AXVM_MEM_LINEAR &&
+		    ax_ranges_overlap(p->hpa, p->size, m->hpa, m->size))
 			with = c->memory_nodes[i];
 	}
 	for (size_t i = 0; with < 0 && i < cfg->passthrough_count; i++) {
 		const struct axvm_passthrough *o = &cfg->passthrough[i];
 
-		if (cfg_overlap(p->hpa, p->size, o->hpa, o->size))
+		if (ax_ranges_overlap(p->hpa, p->size, o->hpa, o->size))
 			with = c->passthrough_nodes[i];
 	}
 	if (with < 0)
@@ -205,7 +207,7 @@ static int check_guest_overlaps(const struct cfg_ctx *c, int node, const struct 
 	for (size_t i = 0; i < cfg->passthrough_count; i++) {
 		const struct axvm_passthrough *o = &cfg->passthrough[i];
 
-		if (!cfg_overlap(p->gpa, p->size, o->gpa, o->size))
+		if (!ax_ranges_overlap(p->gpa, p->size, o->gpa, o->size))
 			continue;
 		cfg_path(c->fdt, c->passthrough_nodes[i], other);
 		return cfg_fail(c, node, "reg", "[0x%llx, +0x%llx) overlaps %s",

@@ -90,12 +90,6 @@ int cfg_check_guest_range(const struct cfg_ctx *c, int node, const char *prop, u
 int cfg_check_host_range(const struct cfg_ctx *c, int node, const char *prop, uint64_t base,
 			 uint64_t size);
 
-/* Whether [a, a+a_size) and [b, b+b_size) share a byte; neither may be empty or wrap. */
-static inline bool cfg_overlap(uint64_t a, uint64_t a_size, uint64_t b, uint64_t b_size)
-{
-	return a <= b + (b_size - 1) && b <= a + (a_size - 1);
-}
-
 /* Parses /memory into cfg->memory. */
 int cfg_parse_memory(struct cfg_ctx *c);
 

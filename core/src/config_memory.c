@@ -6,6 +6,7 @@
 
 #include <axaddrspace/pt_format.h>
 #include <axvm/error.h>
+#include <axvm/range.h>
 
 /* The Devicetree Specification puts a blob at an 8-byte-aligned address. */
 #define DTB_ALIGN 8
@@ -145,13 +146,13 @@ static int check_region_overlaps(const struct cfg_ctx *c, int node, const struct
 		const struct axvm_mem_region *o = &cfg->memory[i];
 		bool both_linear = r->kind == AXVM_MEM_LINEAR && o->kind == AXVM_MEM_LINEAR;
 
-		if (cfg_overlap(r->gpa, r->size, o->gpa, o->size)) {
+		if (ax_ranges_overlap(r->gpa, r->size, o->gpa, o->size)) {
 			cfg_path(c->fdt, c->memory_nodes[i], other);
 			return cfg_fail(c, node, "reg", "[0x%llx, +0x%llx) overlaps %s",
 					(unsigned long long)r->gpa, (unsigned long long)r->size,
 					other);
 		}
-		if (both_linear && cfg_overlap(r->hpa, r->size, o->hpa, o->size)) {
+		if (both_linear && ax_ranges_overlap(r->hpa, r->size, o->hpa, o->size)) {
 			cfg_path(c->fdt, c->memory_nodes[i], other);
 			return cfg_fail(
 			    c, node, "host-addr", "[0x%llx, +0x%llx) overlaps the host range of %s",
@@ -267,7 +268,7 @@ static int check_image_overlaps(const struct cfg_ctx *c, int node, const struct 
 	for (size_t i = 0; img->size && i < cfg->image_count; i++) {
 		const struct axvm_image *o = &cfg->images[i];
 
-		if (!o->size || !cfg_overlap(img->load_gpa, img->size, o->load_gpa, o->size))
+		if (!o->size || !ax_ranges_overlap(img->load_gpa, img->size, o->load_gpa, o->size))
 			continue;
 		cfg_path(c->fdt, c->image_nodes[i], other);
 		return cfg_fail(c, node, "load-addr", "[0x%llx, +0x%llx) overlaps %s",

@@ -6,6 +6,7 @@
 #include <axvm/assert.h>
 #include <axvm/error.h>
 #include <axvm/format.h>
+#include <axvm/range.h>
 #include <string.h>
 
 #include "vm_internal.h"
@@ -304,12 +305,11 @@ static int check_loaded_overlaps(const struct axvm *vm, struct ax_diag *diag)
 		const struct axvm_image *a = &cfg->images[i];
 		uint64_t a_size = vm->images.size[a->kind];
 
-		for (size_t j = i + 1; a_size && j < cfg->image_count; j++) {
+		for (size_t j = i + 1; j < cfg->image_count; j++) {
 			const struct axvm_image *b = &cfg->images[j];
 			uint64_t b_size = vm->images.size[b->kind];
 
-			if (!b_size || (a->load_gpa - b->load_gpa >= b_size &&
-					b->load_gpa - a->load_gpa >= a_size))
+			if (!ax_ranges_overlap(a->load_gpa, a_size, b->load_gpa, b_size))
 				continue;
 			return ax_diag_set(
 			    diag, AXERR_BAD_CONFIG,

@@ -2,6 +2,7 @@
  * sets aside for VMs, pass-through ranges only in device windows it offers, neither shared with
  * another live VM; and allocated memory only within the pages the host budgets for VMs. */
 #include <axvm/error.h>
+#include <axvm/range.h>
 
 #include "vm_internal.h"
 
@@ -12,11 +13,6 @@ static bool inside(uint64_t base, uint64_t size, const struct axvm_host_range *r
 			return true;
 	}
 	return false;
-}
-
-static bool overlap(uint64_t a, uint64_t a_size, uint64_t b, uint64_t b_size)
-{
-	return a < b + b_size && b < a + a_size;
 }
 
 /* One host range a configuration maps: where, and what it is for (messages). */
@@ -75,7 +71,8 @@ int vm_admit_host_ranges(const struct axvm_config *cfg, struct axvm *const *live
 			size_t m = live[v] ? host_uses(&live[v]->cfg, theirs) : 0;
 
 			for (size_t j = 0; j < m; j++) {
-				if (!overlap(u->hpa, u->size, theirs[j].hpa, theirs[j].size))
+				if (!ax_ranges_overlap(u->hpa, u->size, theirs[j].hpa,
+						       theirs[j].size))
 					continue;
 				return ax_diag_set(
 				    diag, AXERR_PERMISSION,

@@ -13,20 +13,21 @@ _AT = "^vm 2 \\(bad\\): stopped: vcpu 0 at pc 0x[0-9a-f]+: "
 _OFF = "^vm 2 \\(bad\\): stopped: the guest powered off"
 
 def _stops(what):
-    return struct(errors = 1, expect = [_AT + what], at_most = {})
+    return struct(errors = 1, expect = [_AT + what], at_most = {}, emulator_args = [])
 
 def _answers(*lines, at_most = {}):
     return struct(
         errors = 0,
         expect = ["^\\[vm2\\] hostile: " + l for l in lines] + [_OFF],
         at_most = at_most,
+        emulator_args = [],
     )
 
-def _guest_gets(cause):
+def _guest_gets(cause, emulator_args = []):
     return struct(errors = 0, expect = [
         "^\\[vm2\\] hostile: the guest got exception %s at 0x[0-9a-f]+$" % cause,
         _OFF,
-    ], at_most = {})
+    ], at_most = {}, emulator_args = emulator_args)
 
 def host_line_limits(extra = {}):
     """Console lines that may appear at most so often in any scenario's run: the host never
@@ -107,12 +108,7 @@ GUEST_SCENARIOS = {
     "user_illegal": _guest_gets(2),
     # On harts with the vector extension (QEMU -cpu rv64,v=true): its state is not switched
     # between vCPUs, so a guest's vector instruction is illegal, even with its sstatus.VS on.
-    "vector": struct(
-        errors = 0,
-        expect = _guest_gets(2).expect,
-        at_most = {},
-        emulator_args = ["-cpu", "rv64,v=true"],
-    ),
+    "vector": _guest_gets(2, emulator_args = ["-cpu", "rv64,v=true"]),
 }
 
 def _refused(node, why):
