@@ -29,6 +29,7 @@ struct axvm_vcpu {
 	bool
 	    refusal_logged; /* a refused interrupt or IPI is logged once: a guest could repeat it */
 	uint64_t exits[AXVM_EXIT_KINDS];
+	int run_err; /* why the exit being handled stopped the VM, for axvm_vcpu_run */
 };
 
 struct axvm {
@@ -72,6 +73,9 @@ void vcpu_power_off(struct axvm_vcpu *vcpu);
 
 /* Injects every queued interrupt into the backend (on the vCPU's own CPU). */
 void vcpu_deliver_pending(struct axvm_vcpu *vcpu);
+
+/* Core's side of arch_vcpu_vm_ops.handle_exit (ctx: the struct axvm_vcpu). */
+enum axvm_disposition vcpu_handle_exit(void *ctx, struct axvm_exit *e);
 
 /* Tells the host that vcpu has something new to act on. */
 void vcpu_notify(struct axvm_vcpu *vcpu);

@@ -59,10 +59,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FuzzRequire(a.width == 8 || exit.mmio_write.data >> (8 * a.width) == 0,
 				    "store data cut to its width");
 		} else {
+			uint64_t reg = riscv_load_value(&a, stval);
 			FuzzRequire(exit.kind == AXVM_EXIT_MMIO_READ &&
-					exit.mmio_read.reg == a.reg &&
 					exit.mmio_read.width == a.width,
 				    "a load becomes a read");
+			FuzzRequire(a.width == 8 || a.sign_extend || reg >> (8 * a.width) == 0,
+				    "a zero-extending load clears the register above its width");
+			FuzzRequire(!a.sign_extend || (int64_t)(reg << (64 - 8 * a.width)) >>
+							      (64 - 8 * a.width) ==
+							  (int64_t)reg,
+				    "a sign-extending load fills the register with its top bit");
 		}
 	}
 

@@ -1,11 +1,15 @@
 /*
  * Switching between the hypervisor (HS-mode) and a guest (VS/VU-mode).
  *
- * riscv_guest_enter(ctx) saves the host's callee-saved registers and trap CSRs in ctx, points
- * stvec at riscv_guest_exit and sscratch at ctx, loads the guest's registers and sret's into
- * the guest (hstatus.SPV = 1). Any trap from the guest lands in riscv_guest_exit, which saves
- * the guest's registers and the trap CSRs into ctx, restores the host and returns from
- * riscv_guest_enter.
+ * riscv_guest_enter(ctx) saves the host's callee-saved registers and trap CSRs in ctx once,
+ * then enters the guest. A trap from the guest lands in riscv_guest_exit, which saves the
+ * guest's registers, points stvec back at the host's vector and calls riscv_vcpu_trap(ctx) on
+ * the host's stack, with the host's gp and tp. If that returns 0 the guest is entered again
+ * straight away: an exit handled in the hypervisor never restores the host's callee-saved
+ * registers. Otherwise the host's registers come back and riscv_guest_enter returns.
+ *
+ * The C side runs with sstatus.SIE clear (the trap cleared it) until the host's sstatus is
+ * restored, so no host interrupt lands on a half-switched hart.
  */
 #include "vcpu_ctx.h"
 
@@ -34,13 +38,14 @@ riscv_guest_enter:
 	sd	s11, HR(15)(a0)
 	csrr	t0, sstatus
 	sd	t0, CTX_HOST_SSTATUS(a0)
-	csrr	t0, hstatus
-	sd	t0, CTX_HOST_HSTATUS(a0)
 	csrr	t0, stvec
 	sd	t0, CTX_HOST_STVEC(a0)
 	csrr	t0, sscratch
 	sd	t0, CTX_HOST_SSCRATCH(a0)
 
+/* a0 = ctx: loads the guest and sret's into it. hstatus is written every time: a fault of the
+ * hypervisor's own guest accesses (HLVX) clears hstatus.SPV. */
+.Lresume:
 	la	t0, riscv_guest_exit
 	csrw	stvec, t0
 	csrw	sscratch, a0
@@ -50,7 +55,6 @@ riscv_guest_enter:
 	csrw	hstatus, t0
 	ld	t0, CTX_GUEST_SEPC(a0)
 	csrw	sepc, t0
-
 	ld	x1, GX(1)(a0)
 	ld	x2, GX(2)(a0)
 	ld	x3, GX(3)(a0)
@@ -124,23 +128,19 @@ riscv_guest_exit:
 	sd	t0, CTX_GUEST_SEPC(a0)
 	csrr	t0, sstatus
 	sd	t0, CTX_GUEST_SSTATUS(a0)
-	csrr	t0, hstatus
-	sd	t0, CTX_GUEST_HSTATUS(a0)
-	csrr	t0, scause
-	sd	t0, CTX_TRAP_SCAUSE(a0)
-	csrr	t0, stval
-	sd	t0, CTX_TRAP_STVAL(a0)
-	csrr	t0, htval
-	sd	t0, CTX_TRAP_HTVAL(a0)
-	csrr	t0, htinst
-	sd	t0, CTX_TRAP_HTINST(a0)
-
 	ld	t0, CTX_HOST_STVEC(a0)
 	csrw	stvec, t0
+	ld	sp, HR(1)(a0)
+	ld	gp, HR(2)(a0)
+	ld	tp, HR(3)(a0)
+	mv	s0, a0
+	call	riscv_vcpu_trap
+	mv	t0, a0
+	mv	a0, s0
+	beqz	t0, .Lresume
+
 	ld	t0, CTX_HOST_SSCRATCH(a0)
 	csrw	sscratch, t0
-	ld	t0, CTX_HOST_HSTATUS(a0)
-	csrw	hstatus, t0
 	ld	t0, CTX_HOST_SSTATUS(a0)
 	csrw	sstatus, t0
 	ld	ra, HR(0)(a0)
@@ -162,18 +162,29 @@ riscv_guest_exit:
 	ret
 
 /*
- * uint64_t riscv_guest_fetch_halfword(uint64_t va, uint16_t *out)
- * HLVX.HU with a private trap vector: a fault returns its scause instead of reaching the host's
- * exception handler. The caller runs with interrupts disabled.
+ * uint64_t riscv_guest_fetch_insn(uint64_t va, uint32_t *out)
+ * HLVX with a private trap vector: a fault returns its scause instead of reaching the host's
+ * exception handler. An aligned word never crosses a page, so one HLVX.WU reads it whole.
  */
-	.globl riscv_guest_fetch_halfword
+	.globl riscv_guest_fetch_insn
 	.balign 4
-riscv_guest_fetch_halfword:
+riscv_guest_fetch_insn:
 	la	t1, 1f
 	csrrw	t1, stvec, t1
 	li	t2, 0
-	.insn r 0x73, 4, 0x32, t0, a0, x3	/* hlvx.hu t0, (a0) */
+	andi	t0, a0, 3
+	bnez	t0, 3f
+	.insn r 0x73, 4, 0x34, t0, a0, x3	/* hlvx.wu t0, (a0) */
+	sw	t0, 0(a1)
+	j	2f
+3:	.insn r 0x73, 4, 0x32, t0, a0, x3	/* hlvx.hu t0, (a0) */
 	sh	t0, 0(a1)
+	andi	t0, t0, 3
+	li	t3, 3
+	bne	t0, t3, 2f
+	addi	a0, a0, 2
+	.insn r 0x73, 4, 0x32, t0, a0, x3	/* hlvx.hu t0, (a0) */
+	sh	t0, 2(a1)
 	j	2f
 	.balign 4
 1:	csrr	t2, scause

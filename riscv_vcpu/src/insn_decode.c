@@ -177,7 +177,16 @@ void riscv_mem_access_exit(const struct riscv_mem_access *a, uint64_t gpa, uint6
 	exit->kind = AXVM_EXIT_MMIO_READ;
 	exit->mmio_read.addr = gpa;
 	exit->mmio_read.width = a->width;
-	exit->mmio_read.reg = a->reg;
-	exit->mmio_read.reg_width = 8;
-	exit->mmio_read.sign_extend = a->sign_extend;
+}
+
+uint64_t riscv_load_value(const struct riscv_mem_access *a, uint64_t value)
+{
+	unsigned bits = a->width * 8u;
+
+	if (bits >= 64)
+		return value;
+	value &= (1ull << bits) - 1;
+	if (a->sign_extend && (value >> (bits - 1)) & 1)
+		value |= ~0ull << bits;
+	return value;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "csr.h"
+#include "vcpu_sbi.h"
 #include "vcpu_state.h"
 
 #define MAX_HARTS 64
@@ -92,6 +93,7 @@ int arch_vcpu_create(const struct ax_allocator *alloc, const struct arch_vcpu_cr
 	v->hart_id = cfg->guest_id;
 	v->vmid = cfg->vmid;
 	v->last_hart = -1;
+	riscv_vcpu_sbi_init(v);
 	arch_vcpu_set_entry(v, gpa(0), 0);
 	*out = v;
 	return AX_OK;
@@ -131,6 +133,7 @@ int arch_vcpu_set_entry(struct arch_vcpu *v, gpa_t entry, uint64_t arg)
 	v->timer_moved = false;
 	v->resume.pending = false;
 	v->fault.valid = false;
+	v->access_pending = false;
 	memset(v->fp, 0, sizeof(v->fp));
 	v->fp_hart = -1;
 	return AX_OK;
@@ -223,15 +226,6 @@ int arch_vcpu_unbind(struct arch_vcpu *v)
 	csr_write(hvip, 0);
 	csr_write(hgatp, 0);
 	v->bound = false;
-	return AX_OK;
-}
-
-int arch_vcpu_set_gpr(struct arch_vcpu *v, unsigned reg, uint64_t value)
-{
-	if (reg >= 32)
-		return AXERR_INVALID;
-	if (reg != 0)
-		v->ctx.guest_x[reg] = value;
 	return AX_OK;
 }
 

@@ -1,6 +1,5 @@
-/* The register file guest_entry.S switches: guest state, the host state saved across a guest
- * run, and what the hardware reported about the trap that ended it. Offsets are shared with the
- * assembly and checked at compile time. */
+/* The register file guest_entry.S switches: guest state, and the host state saved while the
+ * vCPU runs. Offsets are shared with the assembly and checked at compile time. */
 #ifndef RISCV_VCPU_SRC_VCPU_CTX_H
 #define RISCV_VCPU_SRC_VCPU_CTX_H
 
@@ -10,14 +9,9 @@
 #define CTX_GUEST_HSTATUS (34 * 8)
 #define CTX_HOST_REGS (35 * 8) /* ra sp gp tp s0..s11 */
 #define CTX_HOST_SSTATUS (51 * 8)
-#define CTX_HOST_HSTATUS (52 * 8)
-#define CTX_HOST_STVEC (53 * 8)
-#define CTX_HOST_SSCRATCH (54 * 8)
-#define CTX_TRAP_SCAUSE (55 * 8)
-#define CTX_TRAP_STVAL (56 * 8)
-#define CTX_TRAP_HTVAL (57 * 8)
-#define CTX_TRAP_HTINST (58 * 8)
-#define CTX_SIZE (59 * 8)
+#define CTX_HOST_STVEC (52 * 8)
+#define CTX_HOST_SSCRATCH (53 * 8)
+#define CTX_SIZE (54 * 8)
 
 #ifndef __ASSEMBLER__
 #include <stdbool.h>
@@ -31,30 +25,31 @@ struct riscv_vcpu_ctx {
 	uint64_t guest_hstatus;
 	uint64_t host_regs[16];
 	uint64_t host_sstatus;
-	uint64_t host_hstatus;
 	uint64_t host_stvec;
 	uint64_t host_sscratch;
-	uint64_t trap_scause;
-	uint64_t trap_stval;
-	uint64_t trap_htval;
-	uint64_t trap_htinst;
 };
 
 _Static_assert(offsetof(struct riscv_vcpu_ctx, guest_sepc) == CTX_GUEST_SEPC, "ctx layout");
 _Static_assert(offsetof(struct riscv_vcpu_ctx, host_regs) == CTX_HOST_REGS, "ctx layout");
 _Static_assert(offsetof(struct riscv_vcpu_ctx, host_sscratch) == CTX_HOST_SSCRATCH, "ctx layout");
-_Static_assert(offsetof(struct riscv_vcpu_ctx, trap_htinst) == CTX_TRAP_HTINST, "ctx layout");
+_Static_assert(offsetof(struct riscv_vcpu_ctx, host_stvec) == CTX_HOST_STVEC, "ctx layout");
 _Static_assert(sizeof(struct riscv_vcpu_ctx) == CTX_SIZE, "ctx layout");
 
-/* Enters the guest described by ctx and returns when it traps back to HS-mode. */
+/* Enters the guest described by ctx. Each trap back to HS-mode calls riscv_vcpu_trap(ctx) on
+ * the host's stack: 0 re-enters the guest at once, anything else returns from here. */
 void riscv_guest_enter(struct riscv_vcpu_ctx *ctx);
+
+/* The C side of a trap from the guest (vcpu_run.c): whether to leave (nonzero) or re-enter. */
+int riscv_vcpu_trap(struct riscv_vcpu_ctx *ctx);
 
 /* True if the vstimecmp CSR exists (Sstc): read under a private trap vector. */
 bool riscv_probe_vstimecmp(void);
 
-/* Reads the guest halfword at guest-virtual address va as an instruction fetch would
- * (HLVX.HU). Returns 0, or the scause of the fault that prevented it. */
-uint64_t riscv_guest_fetch_halfword(uint64_t va, uint16_t *out);
+/* Reads the guest instruction at guest-virtual address va as a fetch would (HLVX, as the
+ * privilege in hstatus.SPVP): one HLVX.WU when va is 4-byte aligned, else HLVX.HU and, for a
+ * 32-bit instruction, a second one. Bits 31:16 of a compressed instruction's *out are
+ * unspecified. Returns 0, or the scause of the fault that prevented it. Interrupts off. */
+uint64_t riscv_guest_fetch_insn(uint64_t va, uint32_t *out);
 #endif
 
 #endif

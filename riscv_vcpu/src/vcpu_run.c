@@ -1,5 +1,7 @@
-/* Running a RISC-V vCPU: enter the guest, and turn each trap back into either an in-backend
- * action (SBI calls answered here) or one portable exit. */
+/* Running a RISC-V vCPU: the trap handler guest_entry.S calls after each guest trap, which
+ * dispatches by cause through a table. A handler either answers the trap in the backend (SBI
+ * calls, reflected exceptions) or hands core one portable exit; either way it says whether
+ * the guest is entered again. */
 #include <axvm/error.h>
 #include <riscv_vcpu/csr_policy.h>
 #include <riscv_vcpu/insn_decode.h>
@@ -15,36 +17,19 @@
 #define EXC_LOAD_GUEST_PAGE_FAULT 21
 #define EXC_VIRTUAL_INSTRUCTION 22
 #define EXC_STORE_GUEST_PAGE_FAULT 23
+#define EXC_HANDLED 24 /* the exception causes the table has a slot for */
 #define INSN_WFI 0x10500073u
 #define SSTATUS_SPP (1ull << 8)
 #define SSTATUS_SIE (1ull << 1)
-#define HSTATUS_SPVP (1ull << 8)
 #define HVIP_VSTIP (1ull << 6)
 
-static void stage2_fault(struct arch_vcpu *v, uint64_t cause, struct axvm_exit *exit)
-{
-	uint64_t gpa = riscv_fault_gpa(v->ctx.trap_htval, v->ctx.trap_stval);
+/* One exception cause's handler. */
+typedef enum axvm_disposition (*exit_handler)(struct arch_vcpu *v, uint64_t cause);
 
-	exit->kind = AXVM_EXIT_NESTED_PAGE_FAULT;
-	exit->nested_page_fault.addr = gpa;
-	exit->nested_page_fault.access = cause == EXC_STORE_GUEST_PAGE_FAULT  ? AXVM_ACCESS_WRITE
-					 : cause == EXC_LOAD_GUEST_PAGE_FAULT ? AXVM_ACCESS_READ
-									      : AXVM_ACCESS_EXEC;
-	v->fault = (struct riscv_pending_fault){.valid = true,
-						.store = cause == EXC_STORE_GUEST_PAGE_FAULT,
-						.cause = cause,
-						.gpa = gpa,
-						.gva = v->ctx.trap_stval,
-						.htinst = v->ctx.trap_htinst};
-}
-
-/* A trap this backend does not handle, for core to report. */
-static void guest_trap(const struct arch_vcpu *v, struct axvm_exit *exit)
+/* Hands core the exit the backend filled in v->exit. */
+static enum axvm_disposition to_core(struct arch_vcpu *v)
 {
-	exit->kind = AXVM_EXIT_GUEST_TRAP;
-	exit->guest_trap.name = riscv_trap_cause_name(v->ctx.trap_scause);
-	exit->guest_trap.cause = v->ctx.trap_scause;
-	exit->guest_trap.info = v->ctx.trap_stval;
+	return v->vm_ops.handle_exit(v->vm_ops.ctx, v->exit);
 }
 
 /* Makes the guest take trap cause with value tval in VS-mode, as the hardware does a delegated
@@ -61,50 +46,108 @@ static void reflect(struct arch_vcpu *v, uint64_t cause, uint64_t tval)
 	v->ctx.guest_sstatus |= SSTATUS_SPP;
 }
 
+/* The default: an exception the guest kernel handles itself (one hedeleg delegates, here
+ * because this hart did not) is reflected into it; anything else has no handler anywhere and
+ * goes to core, which stops the VM. */
+static enum axvm_disposition unexpected(struct arch_vcpu *v, uint64_t cause)
+{
+	uint64_t stval = csr_read(stval);
+
+	if (cause < 64 && (riscv_hedeleg() >> cause) & 1) {
+		reflect(v, cause, stval);
+		return AXVM_RESUME;
+	}
+	v->exit->kind = AXVM_EXIT_GUEST_TRAP;
+	v->exit->guest_trap.name = riscv_trap_cause_name(cause);
+	v->exit->guest_trap.cause = cause;
+	v->exit->guest_trap.info = stval;
+	return to_core(v);
+}
+
+static enum axvm_disposition ecall(struct arch_vcpu *v, uint64_t cause)
+{
+	(void)cause;
+	return riscv_vcpu_sbi(v, v->exit) ? to_core(v) : AXVM_RESUME;
+}
+
+/* The load or store at the guest's pc: from htinst when the hart wrote it, else fetched with
+ * HLVX as the guest's privilege (hstatus.SPVP, which the trap set) and decoded. */
+static int decode_access(struct arch_vcpu *v, struct riscv_mem_access *a)
+{
+	uint32_t insn;
+	int err = riscv_decode_htinst(v->fault.htinst, a);
+
+	if (err != AXERR_NOT_FOUND)
+		return err;
+	if (riscv_guest_fetch_insn(v->ctx.guest_sepc, &insn))
+		return AXERR_NOT_MAPPED;
+	return riscv_decode_mem_insn(insn, a);
+}
+
+/* The access exit for the decoded access a, which arch_vcpu_complete finishes. */
+static void access_exit(struct arch_vcpu *v, const struct riscv_mem_access *a)
+{
+	riscv_mem_access_exit(a, v->fault.gpa, v->ctx.guest_x[a->reg], v->exit);
+	v->access = *a;
+	v->access_pending = true;
+	v->fault.valid = false;
+}
+
+/* A guest-page fault: a load or store the guest made itself goes to core decoded (an MMIO
+ * access, or a fault in lazily populated memory the guest retries); a fetch, or an access core
+ * must look at first (an implicit one of the guest's page-table walk), as a nested page fault. */
+static enum axvm_disposition guest_page_fault(struct arch_vcpu *v, uint64_t cause)
+{
+	uint64_t stval = csr_read(stval);
+	uint64_t gpa = riscv_fault_gpa(csr_read(htval), stval);
+	struct riscv_mem_access a;
+	struct axvm_exit *exit = v->exit;
+
+	v->fault = (struct riscv_pending_fault){.valid = true,
+						.store = cause == EXC_STORE_GUEST_PAGE_FAULT,
+						.cause = cause,
+						.gpa = gpa,
+						.gva = stval,
+						.htinst = csr_read(htinst)};
+	if (cause != EXC_INSN_GUEST_PAGE_FAULT &&
+	    riscv_fault_is_explicit(v->fault.htinst, stval, gpa) && !decode_access(v, &a) &&
+	    a.store == v->fault.store) {
+		access_exit(v, &a);
+		return to_core(v);
+	}
+	exit->kind = AXVM_EXIT_NESTED_PAGE_FAULT;
+	exit->nested_page_fault.addr = gpa;
+	exit->nested_page_fault.access = cause == EXC_STORE_GUEST_PAGE_FAULT  ? AXVM_ACCESS_WRITE
+					 : cause == EXC_LOAD_GUEST_PAGE_FAULT ? AXVM_ACCESS_READ
+									      : AXVM_ACCESS_EXEC;
+	return to_core(v);
+}
+
 /* A virtual-instruction trap: a VS-mode wfi is a halt; anything else (a VU-mode wfi, an
  * instruction or CSR the guest may not use) is an illegal instruction for the guest kernel,
- * as it would be without the H extension. Returns whether it leaves the backend. */
-static bool virtual_instruction(struct arch_vcpu *v, struct axvm_exit *exit)
+ * as it would be without the H extension. */
+static enum axvm_disposition virtual_instruction(struct arch_vcpu *v, uint64_t cause)
 {
-	if (v->ctx.trap_stval == INSN_WFI && (v->ctx.guest_sstatus & SSTATUS_SPP)) {
+	uint64_t stval = csr_read(stval);
+
+	(void)cause;
+	if (stval == INSN_WFI && (v->ctx.guest_sstatus & SSTATUS_SPP)) {
 		v->ctx.guest_sepc += 4;
-		exit->kind = AXVM_EXIT_HALT;
-		exit->halt.suspend = false;
-		return true;
+		v->exit->kind = AXVM_EXIT_HALT;
+		v->exit->halt.suspend = false;
+		return to_core(v);
 	}
-	reflect(v, EXC_ILLEGAL_INSTRUCTION, v->ctx.trap_stval);
-	return false;
+	reflect(v, EXC_ILLEGAL_INSTRUCTION, stval);
+	return AXVM_RESUME;
 }
 
-bool riscv_handle_trap(struct arch_vcpu *v, struct axvm_exit *exit, int *err)
-{
-	uint64_t cause = v->ctx.trap_scause;
-
-	*err = AX_OK;
-	v->fault.valid = false;
-	if (cause & SCAUSE_INTERRUPT) {
-		/* The host's own: its timer, an IPI. Guest interrupts are delegated (hideleg). */
-		exit->kind = AXVM_EXIT_EXTERNAL_INTERRUPT;
-		exit->external_interrupt.vector = cause & ~SCAUSE_INTERRUPT;
-		return true;
-	}
-	switch (cause) {
-	case EXC_VS_ECALL:
-		return riscv_vcpu_sbi(v, exit, err);
-	case EXC_INSN_GUEST_PAGE_FAULT:
-	case EXC_LOAD_GUEST_PAGE_FAULT:
-	case EXC_STORE_GUEST_PAGE_FAULT:
-		stage2_fault(v, cause, exit);
-		return true;
-	case EXC_VIRTUAL_INSTRUCTION:
-		return virtual_instruction(v, exit);
-	default:
-		/* The guest's own exceptions are delegated to VS-mode (riscv_hedeleg); anything
-		 * else that reaches us has no handler anywhere. */
-		guest_trap(v, exit);
-		return true;
-	}
-}
+static const exit_handler exception_handlers[EXC_HANDLED] = {
+    [EXC_VS_ECALL] = ecall,
+    [EXC_INSN_GUEST_PAGE_FAULT] = guest_page_fault,
+    [EXC_LOAD_GUEST_PAGE_FAULT] = guest_page_fault,
+    [EXC_VIRTUAL_INSTRUCTION] = virtual_instruction,
+    [EXC_STORE_GUEST_PAGE_FAULT] = guest_page_fault,
+};
 
 void riscv_vcpu_timer_check(struct arch_vcpu *v)
 {
@@ -133,48 +176,54 @@ static void resume_after_suspend(struct arch_vcpu *v)
 	csr_write(vsatp, 0);
 }
 
-int arch_vcpu_run(struct arch_vcpu *v, struct axvm_exit *exit)
+/* What has to happen before every entry into the guest. */
+static void prepare_entry(struct arch_vcpu *v)
 {
-	int err = AX_OK;
-
-	if (!v->bound)
-		return AXERR_BAD_STATE;
 	if (v->resume.pending)
 		resume_after_suspend(v);
-	do {
-		riscv_vcpu_timer_check(v);
-		riscv_guest_enter(&v->ctx);
-	} while (!riscv_handle_trap(v, exit, &err));
-	return err;
+	riscv_vcpu_timer_check(v);
 }
 
-/* Reads the instruction at the guest's pc with HLVX.HU, as the guest's privilege level. */
-static int fetch_instruction(struct arch_vcpu *v, uint32_t *insn)
+int riscv_vcpu_trap(struct riscv_vcpu_ctx *ctx)
 {
-	uint64_t pc = v->ctx.guest_sepc;
-	uint64_t hstatus = csr_read(hstatus);
-	uint16_t lo = 0, hi = 0;
-	uint64_t fault;
+	struct arch_vcpu *v = (struct arch_vcpu *)(void *)ctx;
+	uint64_t cause = csr_read(scause);
+	enum axvm_disposition d;
 
-	if (v->ctx.guest_sstatus & SSTATUS_SPP)
-		csr_set(hstatus, HSTATUS_SPVP);
-	else
-		csr_clear(hstatus, HSTATUS_SPVP);
-	fault = riscv_guest_fetch_halfword(pc, &lo);
-	if (!fault && (lo & 3) == 3)
-		fault = riscv_guest_fetch_halfword(pc + 2, &hi);
-	csr_write(hstatus, hstatus);
-	*insn = (uint32_t)hi << 16 | lo;
-	return fault ? AXERR_NOT_MAPPED : AX_OK;
+	v->fault.valid = false;
+	v->access_pending = false;
+	if (cause & SCAUSE_INTERRUPT) {
+		/* The host's own: its timer, an IPI. Guest interrupts are delegated (hideleg). */
+		v->exit->kind = AXVM_EXIT_EXTERNAL_INTERRUPT;
+		v->exit->external_interrupt.vector = cause & ~SCAUSE_INTERRUPT;
+		d = to_core(v);
+	} else if (cause < EXC_HANDLED && exception_handlers[cause]) {
+		d = exception_handlers[cause](v, cause);
+	} else {
+		d = unexpected(v, cause);
+	}
+	if (d != AXVM_RESUME)
+		return 1;
+	prepare_entry(v);
+	return 0;
+}
+
+int arch_vcpu_run(struct arch_vcpu *v, struct axvm_exit *exit)
+{
+	if (!v->bound)
+		return AXERR_BAD_STATE;
+	v->exit = exit;
+	prepare_entry(v);
+	riscv_guest_enter(&v->ctx);
+	return AX_OK;
 }
 
 int arch_vcpu_decode_mmio(struct arch_vcpu *v, struct axvm_exit *exit)
 {
 	struct riscv_mem_access a;
-	uint32_t insn = 0;
 	int err;
 
-	if (!v->fault.valid)
+	if (!v->fault.valid || exit != v->exit)
 		return AXERR_INVALID;
 	if (!riscv_fault_is_explicit(v->fault.htinst, v->fault.gva, v->fault.gpa)) {
 		/* The guest's own page-table walk reached no memory: as on a hart without the H
@@ -186,18 +235,22 @@ int arch_vcpu_decode_mmio(struct arch_vcpu *v, struct axvm_exit *exit)
 	}
 	if (v->fault.cause == EXC_INSN_GUEST_PAGE_FAULT)
 		return AXERR_INVALID; /* a fetch from outside memory: nothing to emulate */
-	err = riscv_decode_htinst(v->fault.htinst, &a);
-	if (err == AXERR_NOT_FOUND) {
-		err = fetch_instruction(v, &insn);
-		if (!err)
-			err = riscv_decode_mem_insn(insn, &a);
-	}
+	err = decode_access(v, &a);
 	if (err)
 		return err;
 	if (a.store != v->fault.store)
 		return AXERR_INVALID;
-	riscv_mem_access_exit(&a, v->fault.gpa, v->ctx.guest_x[a.reg], exit);
-	v->ctx.guest_sepc += a.insn_len;
-	v->fault.valid = false;
+	access_exit(v, &a);
+	return AX_OK;
+}
+
+int arch_vcpu_complete(struct arch_vcpu *v, uint64_t value)
+{
+	if (!v->access_pending)
+		return AXERR_BAD_STATE;
+	if (!v->access.store && v->access.reg)
+		v->ctx.guest_x[v->access.reg] = riscv_load_value(&v->access, value);
+	v->ctx.guest_sepc += v->access.insn_len;
+	v->access_pending = false;
 	return AX_OK;
 }

@@ -120,9 +120,9 @@ static int64_t remote_fence(void *ctx, const struct sbi_fence *fence, uint64_t v
 		   : SBI_ERR_FAILED;
 }
 
-bool riscv_vcpu_sbi(struct arch_vcpu *v, struct axvm_exit *exit, int *err)
+void riscv_vcpu_sbi_init(struct arch_vcpu *v)
 {
-	const struct sbi_env env = {
+	v->sbi_env = (struct sbi_env){
 	    .ctx = v,
 	    .set_timer = set_timer,
 	    .console_putc = console_putc,
@@ -135,13 +135,15 @@ bool riscv_vcpu_sbi(struct arch_vcpu *v, struct axvm_exit *exit, int *err)
 	    .local_fence = local_fence,
 	    .remote_fence = remote_fence,
 	};
-	struct sbi_regs regs;
+}
+
+bool riscv_vcpu_sbi(struct arch_vcpu *v, struct axvm_exit *exit)
+{
+	/* a0..a7 read in place: struct sbi_regs is eight uint64_t, as guest_x[10..17] are. */
+	const struct sbi_regs *regs = (const struct sbi_regs *)(const void *)&v->ctx.guest_x[10];
 	struct sbi_result res;
 
-	*err = AX_OK;
-	for (int i = 0; i < 8; i++)
-		regs.a[i] = v->ctx.guest_x[10 + i];
-	sbi_handle_ecall(&env, (uint32_t)v->hart_id, v->vcpu_count, &regs, &res);
+	sbi_handle_ecall(&v->sbi_env, (uint32_t)v->hart_id, v->vcpu_count, regs, &res);
 	v->ctx.guest_x[10] = (uint64_t)res.error;
 	v->ctx.guest_x[11] = res.value;
 	v->ctx.guest_sepc += 4;

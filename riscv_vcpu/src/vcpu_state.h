@@ -3,6 +3,8 @@
 #define RISCV_VCPU_SRC_VCPU_STATE_H
 
 #include <axvm/arch_vcpu.h>
+#include <riscv_vcpu/insn_decode.h>
+#include <riscv_vcpu/sbi.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -22,7 +24,7 @@ struct riscv_vs_csrs {
 	uint64_t vstimecmp; /* with Sstc: the guest's timer deadline */
 };
 
-/* The stage-2 fault the last run ended with, for arch_vcpu_decode_mmio. */
+/* The guest-page fault being handled, for arch_vcpu_decode_mmio. */
 struct riscv_pending_fault {
 	bool valid;
 	bool store;
@@ -40,10 +42,14 @@ struct riscv_resume {
 };
 
 struct arch_vcpu {
-	struct riscv_vcpu_ctx ctx;
+	struct riscv_vcpu_ctx ctx; /* first: guest_entry.S hands riscv_vcpu_trap its address */
 	uint32_t vm_id;
 	uint32_t vcpu_count;
 	struct arch_vcpu_vm_ops vm_ops;
+	struct sbi_env sbi_env;		/* the SBI's view of this vCPU, built once */
+	struct axvm_exit *exit;		/* where exits go during arch_vcpu_run */
+	struct riscv_mem_access access; /* the access exit arch_vcpu_complete finishes */
+	bool access_pending;
 	uint32_t vcpu_id;
 	uint64_t hart_id;
 	uint16_t vmid;
@@ -70,10 +76,6 @@ extern unsigned riscv_vmid_bits;
 
 /* Whether the harts have Sstc, found by arch_hardware_enable. */
 extern bool riscv_has_sstc;
-
-/* Fills exit from the trap that ended the last guest run; returns whether the run loop must
- * return it (false: handled inside the backend, re-enter the guest). */
-bool riscv_handle_trap(struct arch_vcpu *v, struct axvm_exit *exit, int *err);
 
 /* Raises the guest's soft timer interrupt (hvip.VSTIP) once its deadline has passed; called
  * before every guest entry. */

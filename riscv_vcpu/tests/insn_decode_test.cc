@@ -363,9 +363,25 @@ TEST(MemAccessExit, LoadBecomesMmioRead)
 	ASSERT_EQ(e.kind, AXVM_EXIT_MMIO_READ);
 	EXPECT_EQ(e.mmio_read.addr, 0x10000004ull);
 	EXPECT_EQ(e.mmio_read.width, 4);
-	EXPECT_EQ(e.mmio_read.reg, 10);
-	EXPECT_EQ(e.mmio_read.reg_width, 8);
-	EXPECT_TRUE(e.mmio_read.sign_extend);
+}
+
+TEST(LoadValue, ExtendsAsTheLoadDoes)
+{
+	const struct {
+		riscv_mem_access a;
+		uint64_t read, reg;
+	} cases[] = {
+	    {{false, 1, 5, true, 4}, 0x80, 0xffffffffffffff80ull},	 /* lb */
+	    {{false, 1, 5, false, 4}, 0x1ff, 0xffull},			 /* lbu: only its byte */
+	    {{false, 2, 5, true, 4}, 0x7fff, 0x7fffull},		 /* lh, positive */
+	    {{false, 2, 5, true, 2}, 0x12348000, 0xffffffffffff8000ull}, /* c.lh */
+	    {{false, 4, 5, true, 4}, 0x80000000, 0xffffffff80000000ull}, /* lw */
+	    {{false, 4, 5, false, 4}, 0xffffffff80000000ull, 0x80000000ull},	     /* lwu */
+	    {{false, 8, 5, false, 4}, 0x8000000000000001ull, 0x8000000000000001ull}, /* ld */
+	};
+	for (const auto &c : cases)
+		EXPECT_EQ(riscv_load_value(&c.a, c.read), c.reg)
+		    << int(c.a.width) << " bytes, sign " << c.a.sign_extend;
 }
 
 TEST(MemAccessExit, StoreBecomesMmioWriteOfItsWidth)

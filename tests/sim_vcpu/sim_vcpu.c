@@ -7,6 +7,8 @@
 
 struct arch_vcpu {
 	struct sim_vcpu s;
+	struct arch_vcpu_vm_ops ops;
+	unsigned read_width; /* the pending access's, 0 for a write */
 	sim_guest_fn guest;
 	void *guest_ctx;
 };
@@ -110,6 +112,7 @@ int arch_vcpu_create(const struct ax_allocator *alloc, const struct arch_vcpu_cr
 	v->s.guest_id = cfg->guest_id;
 	v->s.vmid = cfg->vmid;
 	v->s.timer_deadline = UINT64_MAX;
+	v->ops = cfg->vm_ops;
 	v->guest = next_guest;
 	v->guest_ctx = next_guest_ctx;
 	live[slot] = v;
@@ -171,16 +174,39 @@ int arch_vcpu_unbind(struct arch_vcpu *v)
 	return AX_OK;
 }
 
+/* Records the access exit e (if it is one) for arch_vcpu_complete. */
+static void note_access(struct arch_vcpu *v, const struct axvm_exit *e)
+{
+	v->s.access_pending = e->kind == AXVM_EXIT_MMIO_WRITE || e->kind == AXVM_EXIT_IO_WRITE ||
+			      e->kind == AXVM_EXIT_SYSREG_WRITE;
+	v->read_width = 0;
+	if (e->kind == AXVM_EXIT_MMIO_READ)
+		v->read_width = e->mmio_read.width;
+	else if (e->kind == AXVM_EXIT_IO_READ)
+		v->read_width = e->io_read.width;
+	else if (e->kind == AXVM_EXIT_SYSREG_READ)
+		v->read_width = 8;
+	v->s.access_pending |= v->read_width != 0;
+}
+
 int arch_vcpu_run(struct arch_vcpu *v, struct axvm_exit *exit)
 {
 	if (!v->s.bound || !v->s.setup_done || !v->s.entry_set)
 		return AXERR_BAD_STATE;
-	v->s.runs++;
-	if (!v->guest) {
-		exit->kind = AXVM_EXIT_HALT;
-		return AX_OK;
+	for (;;) {
+		int err = AX_OK;
+
+		v->s.runs++;
+		if (v->guest)
+			err = v->guest(v->guest_ctx, &v->s, exit);
+		else
+			exit->kind = AXVM_EXIT_HALT;
+		if (err)
+			return err;
+		note_access(v, exit);
+		if (v->ops.handle_exit(v->ops.ctx, exit) == AXVM_LEAVE)
+			return AX_OK;
 	}
-	return v->guest(v->guest_ctx, &v->s, exit);
 }
 
 int arch_vcpu_decode_mmio(struct arch_vcpu *v, struct axvm_exit *exit)
@@ -197,15 +223,35 @@ int arch_vcpu_decode_mmio(struct arch_vcpu *v, struct axvm_exit *exit)
 	if (exit->kind != AXVM_EXIT_NESTED_PAGE_FAULT || decoded.kind == AXVM_EXIT_NOTHING)
 		return AXERR_INVALID;
 	*exit = decoded;
-	v->s.pc_advances++;
+	note_access(v, exit);
 	return AX_OK;
 }
 
-int arch_vcpu_set_gpr(struct arch_vcpu *v, unsigned reg, uint64_t value)
+/* A read's value as its destination register receives it. */
+static uint64_t load_result(uint64_t value, unsigned width, const struct sim_dest *d)
 {
-	if (reg >= SIM_GPRS)
+	unsigned bits = width * 8;
+
+	if (bits < 64) {
+		value &= (1ull << bits) - 1;
+		if (d->sign_extend && (value >> (bits - 1)) & 1)
+			value |= ~0ull << bits;
+	}
+	if (d->reg_width && d->reg_width < 8)
+		value &= (1ull << (d->reg_width * 8)) - 1;
+	return value;
+}
+
+int arch_vcpu_complete(struct arch_vcpu *v, uint64_t value)
+{
+	if (!v->s.access_pending)
+		return AXERR_BAD_STATE;
+	if (v->read_width && v->s.dest.reg >= SIM_GPRS)
 		return AXERR_INVALID;
-	v->s.gpr[reg] = value;
+	if (v->read_width)
+		v->s.gpr[v->s.dest.reg] = load_result(value, v->read_width, &v->s.dest);
+	v->s.access_pending = false;
+	v->s.pc_advances++;
 	return AX_OK;
 }
 

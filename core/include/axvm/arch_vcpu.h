@@ -4,15 +4,22 @@
  * core (//core:arch_backend selects it by platform). Backend state is opaque to core.
  *
  * Per physical CPU: arch_has_hardware_support, arch_hardware_enable/disable.
- * Per vCPU: create, set_entry, set_stage2, setup, bind/unbind, run, decode_mmio, set_gpr,
+ * Per vCPU: create, set_entry, set_stage2, setup, bind/unbind, run, decode_mmio, complete,
  * set_return_value, inject_interrupt, set_interrupt_level, interrupt_pending, timer_deadline,
  * pc, destroy.
  *
- * Stage-2 faults: a backend reports a guest access that faulted in stage 2 as
- * AXVM_EXIT_NESTED_PAGE_FAULT without moving the guest's pc. Core decides what it was: inside a
- * guest memory region it is a page fault (populated lazily, or a violation); outside, core calls
- * arch_vcpu_decode_mmio to turn it into an MMIO access. A backend that already knows an access
- * is MMIO may return AXVM_EXIT_MMIO_READ/WRITE directly (having moved the pc past it).
+ * Exits: arch_vcpu_run enters the guest and handles in the backend what is the architecture's
+ * own (firmware calls, reflected traps); every other exit goes to core's vm_ops.handle_exit on
+ * the same CPU, which answers AXVM_RESUME (the backend re-enters the guest at once) or
+ * AXVM_LEAVE (arch_vcpu_run returns). One exit crosses the seam once each way.
+ *
+ * Guest accesses that trap into the hypervisor: a backend reports a load or store it decoded
+ * (from ESR_EL2.ISV, htinst, the trapped instruction) as an AXVM_EXIT_MMIO_READ/WRITE exit
+ * without moving the pc; core either emulates the device access and calls arch_vcpu_complete,
+ * or, when the address is guest memory populated lazily, fixes the mapping and resumes, so that
+ * the guest retries the instruction. A stage-2 fault the backend did not decode arrives as
+ * AXVM_EXIT_NESTED_PAGE_FAULT; when core finds it outside guest memory it asks
+ * arch_vcpu_decode_mmio, once.
  */
 #ifndef AXVM_ARCH_VCPU_H
 #define AXVM_ARCH_VCPU_H
@@ -54,6 +61,12 @@ struct arch_vcpu_vm_ops {
 	 * boot argument register (arch_vcpu_set_entry), and has the host run it. Returns 0,
 	 * AXERR_BAD_STATE (not OFF, or the VM is not running), AXERR_INVALID (no such vCPU). */
 	int (*vcpu_start)(void *ctx, uint32_t vcpu_id, uint64_t entry, uint64_t arg);
+	/* Handles an exit the backend does not handle itself, from inside arch_vcpu_run on the
+	 * vCPU's CPU. May call arch_vcpu_complete, decode_mmio, set_return_value,
+	 * inject_interrupt and set_interrupt_level on the vCPU. AXVM_RESUME: enter the guest
+	 * again (core has delivered what was queued for it); AXVM_LEAVE: return from
+	 * arch_vcpu_run with this exit. */
+	enum axvm_disposition (*handle_exit)(void *ctx, struct axvm_exit *exit);
 };
 
 /* What a backend needs to create a vCPU. */
@@ -114,22 +127,26 @@ int arch_vcpu_bind(struct arch_vcpu *v);
 /* Takes the vCPU off the calling physical CPU. */
 int arch_vcpu_unbind(struct arch_vcpu *v);
 
-/* Runs the guest until its next exit, which is described in *exit. Returns 0, or an error if
- * the vCPU cannot run at all. */
+/* Runs the guest, passing each exit it does not handle itself to vm_ops.handle_exit, until
+ * that answers AXVM_LEAVE; *exit is then the exit it left on. Returns 0, or an error if the
+ * vCPU cannot run at all. */
 int arch_vcpu_run(struct arch_vcpu *v, struct axvm_exit *exit);
 
-/* Turns the NESTED_PAGE_FAULT exit just returned by arch_vcpu_run, which core found outside
- * guest memory, into an AXVM_EXIT_MMIO_READ or MMIO_WRITE exit in *exit by decoding the
- * trapped instruction, and moves the guest's pc past it. When the fault was not the
- * instruction's own access but the guest's translation reaching no memory (its page-table
- * walk, for a load, a store or a fetch), the backend delivers the architecture's fault to the
- * guest kernel instead and returns AXVM_EXIT_NOTHING. Returns AXERR_INVALID or
- * AXERR_UNSUPPORTED if the instruction is not a load/store it can emulate, or the fault is an
- * instruction fetch of its own (the pc stays). */
+/* Turns the NESTED_PAGE_FAULT exit being handled, which core found outside guest memory, into
+ * an AXVM_EXIT_MMIO_READ or MMIO_WRITE exit in *exit by decoding the trapped instruction (the
+ * pc stays until arch_vcpu_complete). When the fault was not the instruction's own access but
+ * the guest's translation reaching no memory (its page-table walk, for a load, a store or a
+ * fetch), the backend delivers the architecture's fault to the guest kernel instead and
+ * returns AXVM_EXIT_NOTHING. Returns AXERR_INVALID or AXERR_UNSUPPORTED if the instruction is
+ * not a load/store it can emulate, or the fault is an instruction fetch of its own. */
 int arch_vcpu_decode_mmio(struct arch_vcpu *v, struct axvm_exit *exit);
 
-/* Writes general-purpose register reg (the numbering the backend used in its exits). */
-int arch_vcpu_set_gpr(struct arch_vcpu *v, unsigned reg, uint64_t value);
+/* Completes the access exit being handled (MMIO, port I/O or system register): a read's value
+ * reaches its destination as the architecture writes it (its width, sign or zero extension,
+ * the rest of a partially written register: RISC-V's lw sign-extends, x86's mov al and in al
+ * keep the rest of RAX), and the pc moves past the instruction. Returns 0, AXERR_BAD_STATE
+ * when no access is pending. An access left uncompleted is retried by the guest. */
+int arch_vcpu_complete(struct arch_vcpu *v, uint64_t value);
 
 /* Sets the value a hypercall returns to the guest. */
 void arch_vcpu_set_return_value(struct arch_vcpu *v, uint64_t value);

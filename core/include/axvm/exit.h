@@ -1,5 +1,6 @@
-/* The one portable description of why a vCPU left the guest. Backends fill it; the run loop
- * handles what it can (MMIO, port I/O, system registers, stage-2 faults) and returns the rest. */
+/* The one portable description of why a vCPU left the guest. Backends fill it; core handles
+ * what it can (MMIO, port I/O, system registers, stage-2 faults) and returns the rest to the
+ * host. */
 #ifndef AXVM_EXIT_H
 #define AXVM_EXIT_H
 
@@ -16,7 +17,7 @@ enum axvm_exit_kind {
 	AXVM_EXIT_IO_READ,
 	AXVM_EXIT_IO_WRITE,
 	AXVM_EXIT_EXTERNAL_INTERRUPT, /* a physical interrupt arrived while the guest ran */
-	AXVM_EXIT_NESTED_PAGE_FAULT,  /* a stage-2 fault outside any emulated device */
+	AXVM_EXIT_NESTED_PAGE_FAULT,  /* a stage-2 fault not decoded into an access */
 	AXVM_EXIT_HALT,		      /* the vCPU waits for an interrupt (wfi, hlt) */
 	AXVM_EXIT_CPU_UP,	      /* the guest starts another vCPU */
 	AXVM_EXIT_CPU_DOWN,	      /* the vCPU turns itself off */
@@ -35,6 +36,12 @@ enum axvm_access {
 	AXVM_ACCESS_EXEC = 1u << 2,
 };
 
+/* What core decided about an exit: re-enter the guest, or leave to the host. */
+enum axvm_disposition {
+	AXVM_RESUME,
+	AXVM_LEAVE,
+};
+
 struct axvm_exit {
 	enum axvm_exit_kind kind;
 	union {
@@ -42,12 +49,12 @@ struct axvm_exit {
 			uint64_t nr;
 			uint64_t args[6];
 		} hypercall;
+		/* Access exits (MMIO, port I/O, system registers) are decoded: core performs the
+		 * access and completes it with arch_vcpu_complete, which writes a read's
+		 * destination as the architecture does and moves the pc past the instruction. */
 		struct {
 			uint64_t addr;
-			uint8_t width;	   /* bytes: 1, 2, 4 or 8 */
-			uint8_t reg;	   /* destination general-purpose register */
-			uint8_t reg_width; /* bytes of the register written (4: a 32-bit load) */
-			bool sign_extend;
+			uint8_t width; /* bytes: 1, 2, 4 or 8 */
 		} mmio_read;
 		struct {
 			uint64_t addr;
@@ -56,7 +63,6 @@ struct axvm_exit {
 		} mmio_write;
 		struct {
 			uint64_t addr; /* the backend's encoding of the register */
-			uint8_t reg;
 		} sysreg_read;
 		struct {
 			uint64_t addr;
@@ -65,7 +71,6 @@ struct axvm_exit {
 		struct {
 			uint16_t port;
 			uint8_t width;
-			uint8_t reg;
 		} io_read;
 		struct {
 			uint16_t port;

@@ -73,8 +73,13 @@ uint64_t riscv_access_fault_cause(uint64_t guest_page_fault_cause);
 
 /* Fills *exit with the AXVM_EXIT_MMIO_READ or MMIO_WRITE for access a at guest-physical
  * address gpa. For a store, store_value is the value of x[a->reg] (0 for x0) and only its low
- * a->width bytes are kept; loads write the whole 64-bit register (reg_width 8). */
+ * a->width bytes are kept. */
 void riscv_mem_access_exit(const struct riscv_mem_access *a, uint64_t gpa, uint64_t store_value,
 			   struct axvm_exit *exit);
+
+/* What load a writes to its 64-bit destination register for value read: the low a->width
+ * bytes, sign-extended (LB, LH, LW and their compressed forms) or zero-extended (LBU, LHU,
+ * LWU, LD). */
+uint64_t riscv_load_value(const struct riscv_mem_access *a, uint64_t value);
 
 #endif

@@ -4,7 +4,7 @@
  * computation: no CSR access, unit-tested on the host.
  *
  * What the backend does on an "environment call from VS-mode" trap (scause 10):
- *   1. copies the guest's a0..a7 into struct sbi_regs and calls sbi_handle_ecall;
+ *   1. passes the guest's a0..a7 as struct sbi_regs to sbi_handle_ecall;
  *   2. whatever the action, writes result.error to the guest's a0 and result.value to a1, and
  *      advances sepc by 4;
  *   3. SBI_ACTION_RESUME: enters the guest again; SBI_ACTION_EXIT: returns result.exit from

@@ -1,6 +1,8 @@
 /* Exit-cost benchmark: the guest times many round trips of a null SBI call and of an emulated
  * UART register read. Under QEMU's -icount shift=0, cycle and instret count instructions, so
- * the figures are the instruction path length of one exit, identical in every run. */
+ * the figures are the instruction path length of one exit, identical in every run. Each round
+ * starts at a global label (bench_sbi_round, bench_mmio_round) where the exit profiler
+ * (tests/bench/exit_profile.py) cuts a trace into rounds. */
 #include "guest.h"
 
 #define ROUNDS 1000
@@ -36,14 +38,20 @@ void guest_main(uint64_t hart, uint64_t dtb)
 	(void)dtb;
 	i0 = instret();
 	c0 = cycles();
-	for (int i = 0; i < ROUNDS; i++)
+#pragma clang loop unroll(disable)
+	for (int i = 0; i < ROUNDS; i++) {
+		__asm__ volatile(".globl bench_sbi_round\nbench_sbi_round:");
 		sbi_call(SBI_EXT_BASE, 0, 0, 0, 0);
+	}
 	report("null SBI call", instret() - i0, cycles() - c0);
 
 	i0 = instret();
 	c0 = cycles();
-	for (int i = 0; i < ROUNDS; i++)
+#pragma clang loop unroll(disable)
+	for (int i = 0; i < ROUNDS; i++) {
+		__asm__ volatile(".globl bench_mmio_round\nbench_mmio_round:");
 		(void)*UART_LSR;
+	}
 	report("UART LSR read (MMIO)", instret() - i0, cycles() - c0);
 	sbi_shutdown();
 }

@@ -15,6 +15,14 @@
 #define SIM_MAX_INJECTED 64
 #define SIM_EXTERNAL_VECTOR 9 /* what an interrupt controller's output raises */
 
+/* Where a read access exit's value goes when core completes it: width bytes sign- or
+ * zero-extended, then cut to reg_width bytes (a 32-bit register; 0 or 8: all 64 bits). */
+struct sim_dest {
+	uint8_t reg;
+	uint8_t reg_width;
+	bool sign_extend;
+};
+
 /* Everything the fake CPU holds; tests read and write it freely. */
 struct sim_vcpu {
 	uint32_t vm_id;
@@ -36,10 +44,14 @@ struct sim_vcpu {
 	bool level[SIM_MAX_VECTOR]; /* level-triggered lines as the backend was told */
 	uint32_t level_changes;
 	uint64_t step; /* for guest programs: where they are */
+	/* The destination of the read access the guest program returns (or decoded_mmio
+	 * decodes into); a guest program sets it with the exit. */
+	struct sim_dest dest;
 	/* What arch_vcpu_decode_mmio turns the next stage-2 fault into; kind NOTHING: the
 	 * instruction cannot be decoded (AXERR_INVALID). Consumed by each decode. */
 	struct axvm_exit decoded_mmio;
-	uint64_t pc_advances; /* decodes that moved the pc */
+	bool access_pending;  /* an access exit arch_vcpu_complete has not completed */
+	uint64_t pc_advances; /* completions, which move the pc past the access */
 	/* The next decode finds the fault was the guest's own translation's, delivers the
 	 * architecture's fault to the guest (counted in reflected) and returns an
 	 * AXVM_EXIT_NOTHING. Consumed by that decode. */
@@ -52,7 +64,8 @@ struct sim_vcpu {
 	uint32_t entry_resets; /* arch_vcpu_set_entry calls */
 };
 
-/* Produces the vCPU's next exit. Returning an error makes arch_vcpu_run fail. */
+/* Produces the vCPU's next exit; arch_vcpu_run passes it to core and runs the program again
+ * while core answers AXVM_RESUME. Returning an error makes arch_vcpu_run fail. */
 typedef int (*sim_guest_fn)(void *ctx, struct sim_vcpu *v, struct axvm_exit *exit);
 
 /* The guest program of every vCPU created from now on (NULL: each run exits with HALT). */

@@ -1,0 +1,144 @@
+#!/usr/bin/env python3
+"""Where the instructions of one guest exit go, per phase and per function.
+
+Runs the exit benchmark's hypervisor image under QEMU with one instruction per translation
+block and exec logging (-singlestep -d exec,nochain), so the log names the pc of every
+instruction executed, streamed through a pipe. The guest marks the start of each round with a
+global label (bench_sbi_round, bench_mmio_round); a round is everything executed from one
+marker to the next. Hypervisor pcs are attributed to the symbol containing them (llvm-nm) and
+symbols to phases; guest pcs are told apart by their translation flags, those of the
+instruction just before a trap lands in riscv_guest_exit.
+
+    exit_profile.py HYPERVISOR_ELF GUEST_ELF BUNDLE [ROUNDS]
+"""
+import bisect
+import collections
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+# Each phase and the hypervisor functions in it; what is in none is "other", listed by name.
+PHASES = [
+    ("entry/exit assembly", {"riscv_guest_enter", "riscv_guest_exit"}),
+    ("dispatch", {"riscv_vcpu_trap", "vcpu_handle_exit", "handle_exit", "ready_to_enter",
+                  "vcpu_deliver_pending", "arch_vcpu_run", "prepare_entry", "to_core",
+                  "riscv_vcpu_timer_check", "axvm_state", "axvm_hal_get", "ecall",
+                  "unexpected"}),
+    ("SBI", {"riscv_vcpu_sbi", "sbi_handle_ecall", "sbi_find_extension"}),
+    ("decode and complete", {"guest_page_fault", "decode_access", "access_exit",
+                             "riscv_decode_htinst", "riscv_decode_mem_insn",
+                             "riscv_guest_fetch_insn", "riscv_mem_access_exit",
+                             "riscv_fault_is_explicit", "arch_vcpu_complete",
+                             "riscv_load_value", "mmio", "axaddrspace_find_region"}),
+    ("device", {"device_read", "device_write", "axdevice_set_read", "axdevice_set_write",
+                "axdevice_bus_lookup", "spin_lock", "spin_unlock"}),
+]
+PREFIX_PHASES = [("sbi_", "SBI"), ("get_", "SBI"), ("probe_", "SBI"), ("ns16550_", "device"),
+                 ("pl011_", "device"), ("uart_", "device"), ("axdevice_uart", "device"),
+                 ("console", "host console input"), ("vm_host_console", "host console input")]
+MARKERS = ["bench_sbi_round", "bench_mmio_round"]
+LINE = re.compile(rb"\[[0-9a-f]+/([0-9a-f]+)/([0-9a-f]+)/")
+
+
+def symbols(elf):
+    out = subprocess.run(["llvm-nm", "-n", elf], capture_output=True, text=True,
+                         check=True).stdout
+    syms = []
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[1] in "tTwW" and not parts[2].startswith(".L"):
+            syms.append((int(parts[0], 16), parts[2]))
+    return syms
+
+
+def phase_of(name):
+    for phase, names in PHASES:
+        if name in names:
+            return phase
+    for prefix, phase in PREFIX_PHASES:
+        if name.startswith(prefix):
+            return phase
+    return "other"
+
+
+def profile(log, hv_syms, markers, rounds):
+    addrs = [a for a, _ in hv_syms]
+    exit_pc = dict((n, a) for a, n in hv_syms)["riscv_guest_exit"]
+    cache = {}
+
+    def sym(pc):
+        if pc not in cache:
+            i = bisect.bisect_right(addrs, pc) - 1
+            cache[pc] = hv_syms[i][1] if i >= 0 else "?"
+        return cache[pc]
+
+    guest_flags, prev_flags = None, None
+    results = {}
+    current, counts, seen = None, None, 0
+    for raw in log:
+        m = LINE.search(raw)
+        if not m:
+            continue
+        pc, flags = int(m.group(1), 16), m.group(2)
+        if guest_flags is None:
+            if pc == exit_pc and prev_flags is not None:
+                guest_flags = prev_flags
+            prev_flags = flags
+            continue
+        is_guest = flags == guest_flags
+        marker = markers.get(pc) if is_guest else None
+        if marker and marker not in results:
+            if marker != current:
+                current, counts, seen = marker, collections.Counter(), 0
+            seen += 1
+            if seen == 2:
+                counts.clear()  # the first round warms up: count from the second
+            if seen == rounds + 2:
+                results[current] = (counts, rounds)
+                current = None
+                if len(results) == len(markers):
+                    break
+        if current is not None:
+            counts["<guest>" if is_guest else sym(pc)] += 1
+    return results
+
+
+def main():
+    hv, guest, bundle = sys.argv[1:4]
+    rounds = int(sys.argv[4]) if len(sys.argv) > 4 else 50
+    hv_syms = symbols(hv)
+    guest_addrs = dict((n, a) for a, n in symbols(guest))
+    markers = {guest_addrs[m]: m for m in MARKERS}
+    with tempfile.TemporaryDirectory() as tmp:
+        fifo = os.path.join(tmp, "exec.log")
+        os.mkfifo(fifo)
+        qemu = subprocess.Popen(
+            ["qemu-system-riscv64", "-M", "virt", "-smp", "1", "-m", "256M", "-display",
+             "none", "-serial", "null", "-monitor", "none", "-kernel", hv, "-initrd", bundle,
+             "-icount", "shift=0", "-singlestep", "-d", "exec,nochain", "-D", fifo],
+            stdin=subprocess.DEVNULL)
+        with open(fifo, "rb", buffering=1 << 20) as log:
+            results = profile(log, hv_syms, markers, rounds)
+        qemu.kill()
+        qemu.wait()
+    for marker in MARKERS:
+        if marker not in results:
+            sys.exit("exit_profile: no complete rounds at %s" % marker)
+        counts, n = results[marker]
+        total = sum(counts.values()) / n
+        phases = collections.Counter()
+        for name, c in counts.items():
+            phases["guest" if name == "<guest>" else phase_of(name)] += c
+        print("%s: %.0f instructions per round (%d rounds)" % (marker, total, n))
+        for phase, c in phases.most_common():
+            print("  %-22s %6.0f" % (phase, c / n))
+        print("  by function:")
+        for name, c in counts.most_common():
+            print("    %-30s %6.1f  %s" % (name, c / n,
+                                          "" if name == "<guest>" else phase_of(name)))
+
+
+if __name__ == "__main__":
+    main()
