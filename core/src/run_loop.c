@@ -206,7 +206,7 @@ static enum axvm_disposition handle_exit(struct axvm_vcpu *v, struct axvm_exit *
  * delivered. Otherwise the exit becomes NOTHING: paused or stopped by someone else. */
 static enum axvm_disposition ready_to_enter(struct axvm_vcpu *v, struct axvm_exit *e)
 {
-	if (axvm_state(v->vm) != AXVM_STATE_RUNNING) {
+	if (vm_state(v->vm) != AXVM_STATE_RUNNING) {
 		e->kind = AXVM_EXIT_NOTHING;
 		return AXVM_LEAVE;
 	}

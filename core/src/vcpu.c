@@ -112,7 +112,7 @@ static void clear_interrupts(struct axvm_vcpu *vcpu)
 	for (uint32_t w = 0; w < AXVM_VECTOR_WORDS; w++)
 		atomic_store(&vcpu->pending[w], 0);
 	memset(vcpu->levels_applied, 0, sizeof(vcpu->levels_applied));
-	atomic_store(&vcpu->irq_changed, true);
+	atomic_store(&vcpu->irq_changed, 1);
 }
 
 int vcpu_power_on(struct axvm_vcpu *vcpu, uint64_t entry, uint64_t arg)
@@ -190,7 +190,7 @@ int axvm_vcpu_unbind(struct axvm_vcpu *vcpu)
 
 bool axvm_vcpu_has_queued_interrupts(const struct axvm_vcpu *vcpu)
 {
-	return atomic_load(&vcpu->irq_changed);
+	return atomic_load(&vcpu->irq_changed) != 0;
 }
 
 uint64_t axvm_vcpu_timer_deadline(const struct axvm_vcpu *vcpu, bool *soft)
@@ -238,10 +238,10 @@ static void deliver_levels(struct axvm_vcpu *vcpu)
 	}
 }
 
-void vcpu_deliver_pending(struct axvm_vcpu *vcpu)
+void vcpu_deliver_changes(struct axvm_vcpu *vcpu)
 {
 	/* Cleared before the scan: a change made during it sets the flag again. */
-	if (!atomic_exchange(&vcpu->irq_changed, false))
+	if (!atomic_exchange(&vcpu->irq_changed, 0))
 		return;
 	deliver_levels(vcpu);
 	for (uint32_t w = 0; w < AXVM_VECTOR_WORDS; w++) {
@@ -269,7 +269,7 @@ int axvm_set_interrupt_level(struct axvm *vm, uint32_t vcpu, uint32_t vector, bo
 		atomic_fetch_or(&v->levels[vector / 64], bit);
 	else
 		atomic_fetch_and(&v->levels[vector / 64], ~bit);
-	atomic_store(&v->irq_changed, true);
+	atomic_store(&v->irq_changed, 1);
 	vcpu_notify(v);
 	return AX_OK;
 }
@@ -286,7 +286,7 @@ int axvm_inject_interrupt(struct axvm *vm, uint64_t vcpu_mask, uint32_t vector)
 		if (!(vcpu_mask & (1ull << i)))
 			continue;
 		atomic_fetch_or(&v->pending[vector / 64], 1ull << (vector % 64));
-		atomic_store(&v->irq_changed, true);
+		atomic_store(&v->irq_changed, 1);
 		vcpu_notify(v);
 	}
 	return AX_OK;

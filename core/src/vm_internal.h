@@ -24,7 +24,8 @@ struct axvm_vcpu {
 	void *host_data;
 	_Atomic uint64_t pending[AXVM_VECTOR_WORDS]; /* interrupts to inject before entry */
 	_Atomic uint64_t levels[AXVM_VECTOR_WORDS];  /* level lines as they should be */
-	_Atomic bool irq_changed; /* pending or levels changed since the last delivery */
+	/* Pending or levels changed since the last delivery (a word: RISC-V swaps no bytes). */
+	_Atomic uint32_t irq_changed;
 	uint64_t levels_applied[AXVM_VECTOR_WORDS]; /* as the backend last saw them */
 	bool
 	    refusal_logged; /* a refused interrupt or IPI is logged once: a guest could repeat it */
@@ -51,6 +52,8 @@ struct axvm {
 	struct axdevice_set devices;
 	bool devices_ready;
 	struct axdevice *console;
+	bool rx_polled;	       /* the console UART has asked the host for input, */
+	uint64_t rx_polled_at; /* last at this time (ns) */
 	struct axdevice *plic; /* the interrupt controller device lines are routed to, if any */
 	struct spinlock power_lock; /* serialises vCPU power-ons with resets */
 	_Atomic bool reset_claimed; /* a CPU is resetting the VM */
@@ -71,8 +74,22 @@ bool vcpu_power_transition(struct axvm_vcpu *vcpu, enum axvm_vcpu_power from,
 int vcpu_power_on(struct axvm_vcpu *vcpu, uint64_t entry, uint64_t arg);
 void vcpu_power_off(struct axvm_vcpu *vcpu);
 
-/* Injects every queued interrupt into the backend (on the vCPU's own CPU). */
-void vcpu_deliver_pending(struct axvm_vcpu *vcpu);
+/* Injects every queued interrupt into the backend (on the vCPU's own CPU); the work of
+ * vcpu_deliver_pending once something changed. */
+void vcpu_deliver_changes(struct axvm_vcpu *vcpu);
+
+/* Injects every queued interrupt into the backend (on the vCPU's own CPU), if any changed. */
+static inline void vcpu_deliver_pending(struct axvm_vcpu *vcpu)
+{
+	if (atomic_load_explicit(&vcpu->irq_changed, memory_order_relaxed))
+		vcpu_deliver_changes(vcpu);
+}
+
+/* The VM's state, read on the exit path. */
+static inline enum axvm_state vm_state(const struct axvm *vm)
+{
+	return (enum axvm_state)atomic_load(&vm->state);
+}
 
 /* Core's side of arch_vcpu_vm_ops.handle_exit (ctx: the struct axvm_vcpu). */
 enum axvm_disposition vcpu_handle_exit(void *ctx, struct axvm_exit *e);

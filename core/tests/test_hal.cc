@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 extern "C" {
 #include <axvm/vm.h>
 }
@@ -13,7 +15,18 @@ TestHal *current;
 
 uint64_t TimeNs()
 {
-	return 0;
+	return current->now_ns;
+}
+
+size_t ConsoleRx(uint32_t vm_id, uint8_t *buf, size_t max)
+{
+	std::string &in = current->input[vm_id];
+	size_t n = std::min(max, in.size());
+
+	current->input_polls++;
+	in.copy(reinterpret_cast<char *>(buf), n);
+	in.erase(0, n);
+	return n;
 }
 
 uint32_t CurrentCpu()
@@ -47,6 +60,7 @@ TestHal::TestHal(size_t pages) : mm(pages)
 	hal_.current_cpu = CurrentCpu;
 	hal_.vcpu_notify = VcpuNotify;
 	hal_.console_tx = ConsoleTx;
+	hal_.console_rx = ConsoleRx;
 	hal_.log = Log;
 	EXPECT_EQ(axvm_init(&hal_), 0);
 }

@@ -280,6 +280,36 @@ TEST_F(VmTest, ConsoleInputReachesTheGuest)
 	EXPECT_EQ(s->gpr[2], uint64_t('x'));
 }
 
+TEST_F(VmTest, AGuestPollingItsUartAsksTheHostForInputAtMostEvery100Us)
+{
+	steps_.clear();
+	for (int i = 0; i < 4; i++)
+		steps_.push_back(
+		    [](sim_vcpu *s, axvm_exit *e) { Return(s, e, MmioRead(kUart + 5, 1, 1)); });
+	steps_.push_back([this](sim_vcpu *s, axvm_exit *e) {
+		EXPECT_EQ(hal_.input_polls, 1u) << "polled once, at the first read";
+		hal_.input[7] = "k";
+		Return(s, e, MmioRead(kUart + 5, 1, 1));
+	});
+	steps_.push_back([this](sim_vcpu *s, axvm_exit *e) {
+		EXPECT_EQ(hal_.input_polls, 1u) << "not polled again within 100 us";
+		EXPECT_EQ(s->gpr[1] & 1, 0u) << "LSR.DR: nothing yet";
+		hal_.now_ns += 100000;
+		Return(s, e, MmioRead(kUart + 5, 1, 1));
+	});
+	steps_.push_back([this](sim_vcpu *s, axvm_exit *e) {
+		EXPECT_EQ(hal_.input_polls, 2u) << "polled again 100 us later";
+		EXPECT_EQ(s->gpr[1] & 1, 1u) << "LSR.DR: the input arrived";
+		Return(s, e, MmioRead(kUart, 1, 2)); /* RBR */
+	});
+	hal_.now_ns = 5000000;
+	axvm *vm = Create(Config(7));
+	axvm_vcpu *v = BootAndBind(vm);
+	axvm_exit exit;
+	ASSERT_EQ(axvm_vcpu_run(v, &exit), AX_OK);
+	EXPECT_EQ(sim_vcpu_find(7, 0)->gpr[2], uint64_t('k'));
+}
+
 TEST_F(VmTest, BadGuestAccessesStopOnlyTheirOwnVm)
 {
 	struct Case {

@@ -30,18 +30,20 @@ _COMMON_COMPILE_FLAGS = [
     "-fno-common",
     "-fno-pic",
     "-fno-stack-protector",
-    "-fno-omit-frame-pointer",
+    "-fomit-frame-pointer",
     "-ffunction-sections",
     "-fdata-sections",
     "-nostdinc",
     "-O2",
     "-g",
+    "-flto=thin",
 ]
 
 _COMMON_LINK_FLAGS = [
     "-nostdlib",
     "-static",
     "-fuse-ld=lld",
+    "-flto=thin",
     "-Wl,--gc-sections",
     "-Wl,--build-id=none",
 ]

@@ -42,17 +42,17 @@ riscv_guest_enter:
 	sd	t0, CTX_HOST_STVEC(a0)
 	csrr	t0, sscratch
 	sd	t0, CTX_HOST_SSCRATCH(a0)
+	ld	t0, CTX_GUEST_HSTATUS(a0)
+	csrw	hstatus, t0
+	csrw	sscratch, a0
 
-/* a0 = ctx: loads the guest and sret's into it. hstatus is written every time: a fault of the
- * hypervisor's own guest accesses (HLVX) clears hstatus.SPV. */
+/* a0 = ctx = sscratch: loads the guest and sret's into it. hstatus needs no reload: a trap from
+ * the guest sets SPV again, and riscv_guest_fetch_insn puts back what its own fault changes. */
 .Lresume:
 	la	t0, riscv_guest_exit
 	csrw	stvec, t0
-	csrw	sscratch, a0
 	ld	t0, CTX_GUEST_SSTATUS(a0)
 	csrw	sstatus, t0
-	ld	t0, CTX_GUEST_HSTATUS(a0)
-	csrw	hstatus, t0
 	ld	t0, CTX_GUEST_SEPC(a0)
 	csrw	sepc, t0
 	ld	x1, GX(1)(a0)
@@ -122,7 +122,7 @@ riscv_guest_exit:
 	sd	x29, GX(29)(a0)
 	sd	x30, GX(30)(a0)
 	sd	x31, GX(31)(a0)
-	csrr	t0, sscratch
+	csrrw	t0, sscratch, a0	/* the guest's a0; sscratch holds ctx again */
 	sd	t0, GX(10)(a0)
 	csrr	t0, sepc
 	sd	t0, CTX_GUEST_SEPC(a0)
@@ -133,10 +133,9 @@ riscv_guest_exit:
 	ld	sp, HR(1)(a0)
 	ld	gp, HR(2)(a0)
 	ld	tp, HR(3)(a0)
-	mv	s0, a0
 	call	riscv_vcpu_trap
 	mv	t0, a0
-	mv	a0, s0
+	csrr	a0, sscratch
 	beqz	t0, .Lresume
 
 	ld	t0, CTX_HOST_SSCRATCH(a0)
@@ -164,13 +163,15 @@ riscv_guest_exit:
 /*
  * uint64_t riscv_guest_fetch_insn(uint64_t va, uint32_t *out)
  * HLVX with a private trap vector: a fault returns its scause instead of reaching the host's
- * exception handler. An aligned word never crosses a page, so one HLVX.WU reads it whole.
+ * exception handler, and hstatus (whose SPV such a fault clears) is put back. An aligned word
+ * never crosses a page, so one HLVX.WU reads it whole.
  */
 	.globl riscv_guest_fetch_insn
 	.balign 4
 riscv_guest_fetch_insn:
 	la	t1, 1f
 	csrrw	t1, stvec, t1
+	csrr	t4, hstatus
 	li	t2, 0
 	andi	t0, a0, 3
 	bnez	t0, 3f
@@ -188,6 +189,7 @@ riscv_guest_fetch_insn:
 	j	2f
 	.balign 4
 1:	csrr	t2, scause
+	csrw	hstatus, t4
 2:	csrw	stvec, t1
 	mv	a0, t2
 	ret

@@ -7,25 +7,30 @@
 /* SBI v0.1 extension ids, 0x00..0x0f: a1 is not part of their return. */
 #define SBI_EXT_LEGACY_LAST 0x0f
 
-static const struct sbi_extension *const extensions[] = {
-    &sbi_ext_legacy_putchar,
-    &sbi_ext_legacy_getchar,
-    &sbi_ext_base,
-    &sbi_ext_time,
-    &sbi_ext_ipi,
-    &sbi_ext_rfence,
-    &sbi_ext_hsm,
-    &sbi_ext_srst,
-    &sbi_ext_dbcn,
-};
-
 const struct sbi_extension *sbi_find_extension(uint64_t eid)
 {
-	for (size_t i = 0; i < SBI_ARRAY_SIZE(extensions); i++) {
-		if (extensions[i]->eid == eid)
-			return extensions[i];
+	switch (eid) {
+	case SBI_EXT_LEGACY_PUTCHAR:
+		return &sbi_ext_legacy_putchar;
+	case SBI_EXT_LEGACY_GETCHAR:
+		return &sbi_ext_legacy_getchar;
+	case SBI_EXT_BASE:
+		return &sbi_ext_base;
+	case SBI_EXT_TIME:
+		return &sbi_ext_time;
+	case SBI_EXT_IPI:
+		return &sbi_ext_ipi;
+	case SBI_EXT_RFENCE:
+		return &sbi_ext_rfence;
+	case SBI_EXT_HSM:
+		return &sbi_ext_hsm;
+	case SBI_EXT_SRST:
+		return &sbi_ext_srst;
+	case SBI_EXT_DBCN:
+		return &sbi_ext_dbcn;
+	default:
+		return NULL;
 	}
-	return NULL;
 }
 
 int64_t sbi_hart_mask(const struct sbi_call *call, uint64_t hart_mask, uint64_t hart_mask_base,
@@ -50,24 +55,29 @@ struct axvm_exit *sbi_exit(struct sbi_result *res, enum axvm_exit_kind kind)
 	return &res->exit;
 }
 
-void sbi_handle_ecall(const struct sbi_env *env, uint32_t hartid, uint32_t hart_count,
-		      const struct sbi_regs *regs, struct sbi_result *res)
+void sbi_handle_call(const struct sbi_call *call, struct sbi_result *res)
 {
-	const struct sbi_call call = {env, hartid, hart_count, regs->a};
-	uint64_t eid = regs->a[7];
-	uint64_t fid = regs->a[6];
-	const struct sbi_extension *ext;
+	uint64_t eid = call->a[7];
+	uint64_t fid = call->a[6];
+	const struct sbi_extension *ext = sbi_find_extension(eid);
 
-	AX_ASSERT(hart_count >= 1 && hart_count <= SBI_MAX_HARTS && hartid < hart_count);
-	ext = sbi_find_extension(eid);
 	res->action = SBI_ACTION_RESUME;
 	res->exit.kind = AXVM_EXIT_NOTHING;
-	res->value = eid <= SBI_EXT_LEGACY_LAST ? regs->a[1] : 0;
+	res->value = eid <= SBI_EXT_LEGACY_LAST ? call->a[1] : 0;
 	if (ext && ext->legacy)
 		fid = 0;
 	if (!ext || fid >= ext->count) {
 		res->error = SBI_ERR_NOT_SUPPORTED;
 		return;
 	}
-	res->error = ext->fns[fid](&call, res);
+	res->error = ext->fns[fid](call, res);
+}
+
+void sbi_handle_ecall(const struct sbi_env *env, uint32_t hartid, uint32_t hart_count,
+		      const struct sbi_regs *regs, struct sbi_result *res)
+{
+	const struct sbi_call call = {env, hartid, hart_count, regs->a};
+
+	AX_ASSERT(hart_count >= 1 && hart_count <= SBI_MAX_HARTS && hartid < hart_count);
+	sbi_handle_call(&call, res);
 }

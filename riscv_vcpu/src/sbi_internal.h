@@ -11,14 +11,6 @@
 
 #define SBI_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-/* One ecall being handled. */
-struct sbi_call {
-	const struct sbi_env *env;
-	uint32_t hartid;
-	uint32_t hart_count;
-	const uint64_t *a; /* a0..a7 */
-};
-
 /* One SBI function. Returns what goes to a0 (an SBI error, or a legacy call's return value);
  * may set res->value, and res->action and res->exit to leave the guest. */
 typedef int64_t (*sbi_fn)(const struct sbi_call *call, struct sbi_result *res);

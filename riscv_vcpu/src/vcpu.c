@@ -82,8 +82,12 @@ static void fp_unbind(struct arch_vcpu *v)
 int arch_vcpu_create(const struct ax_allocator *alloc, const struct arch_vcpu_create_config *cfg,
 		     struct arch_vcpu **out)
 {
-	struct arch_vcpu *v = ax_zalloc(alloc, sizeof(*v));
+	struct arch_vcpu *v;
 
+	if (cfg->vcpu_count < 1 || cfg->vcpu_count > SBI_MAX_HARTS ||
+	    cfg->guest_id >= cfg->vcpu_count)
+		return AXERR_INVALID; /* SBI hart ids are 0 to the VM's hart count minus 1 */
+	v = ax_zalloc(alloc, sizeof(*v));
 	if (!v)
 		return AXERR_NO_MEMORY;
 	v->vm_id = cfg->vm_id;
@@ -132,6 +136,7 @@ int arch_vcpu_set_entry(struct arch_vcpu *v, gpa_t entry, uint64_t arg)
 	v->timer_deadline = UINT64_MAX;
 	v->timer_moved = false;
 	v->resume.pending = false;
+	v->entry_work = false;
 	v->fault.valid = false;
 	v->access_pending = false;
 	memset(v->fp, 0, sizeof(v->fp));

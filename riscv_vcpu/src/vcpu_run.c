@@ -26,12 +26,6 @@
 /* One exception cause's handler. */
 typedef enum axvm_disposition (*exit_handler)(struct arch_vcpu *v, uint64_t cause);
 
-/* Hands core the exit the backend filled in v->exit. */
-static enum axvm_disposition to_core(struct arch_vcpu *v)
-{
-	return v->vm_ops.handle_exit(v->vm_ops.ctx, v->exit);
-}
-
 /* Makes the guest take trap cause with value tval in VS-mode, as the hardware does a delegated
  * trap: it resumes at its stvec's base with vsepc, vscause, vstval and vsstatus set. */
 static void reflect(struct arch_vcpu *v, uint64_t cause, uint64_t tval)
@@ -61,13 +55,7 @@ static enum axvm_disposition unexpected(struct arch_vcpu *v, uint64_t cause)
 	v->exit->guest_trap.name = riscv_trap_cause_name(cause);
 	v->exit->guest_trap.cause = cause;
 	v->exit->guest_trap.info = stval;
-	return to_core(v);
-}
-
-static enum axvm_disposition ecall(struct arch_vcpu *v, uint64_t cause)
-{
-	(void)cause;
-	return riscv_vcpu_sbi(v, v->exit) ? to_core(v) : AXVM_RESUME;
+	return riscv_to_core(v);
 }
 
 /* The load or store at the guest's pc: from htinst when the hart wrote it, else fetched with
@@ -103,6 +91,7 @@ static enum axvm_disposition guest_page_fault(struct arch_vcpu *v, uint64_t caus
 	struct riscv_mem_access a;
 	struct axvm_exit *exit = v->exit;
 
+	v->access_pending = false;
 	v->fault = (struct riscv_pending_fault){.valid = true,
 						.store = cause == EXC_STORE_GUEST_PAGE_FAULT,
 						.cause = cause,
@@ -113,14 +102,14 @@ static enum axvm_disposition guest_page_fault(struct arch_vcpu *v, uint64_t caus
 	    riscv_fault_is_explicit(v->fault.htinst, stval, gpa) && !decode_access(v, &a) &&
 	    a.store == v->fault.store) {
 		access_exit(v, &a);
-		return to_core(v);
+		return riscv_to_core(v);
 	}
 	exit->kind = AXVM_EXIT_NESTED_PAGE_FAULT;
 	exit->nested_page_fault.addr = gpa;
 	exit->nested_page_fault.access = cause == EXC_STORE_GUEST_PAGE_FAULT  ? AXVM_ACCESS_WRITE
 					 : cause == EXC_LOAD_GUEST_PAGE_FAULT ? AXVM_ACCESS_READ
 									      : AXVM_ACCESS_EXEC;
-	return to_core(v);
+	return riscv_to_core(v);
 }
 
 /* A virtual-instruction trap: a VS-mode wfi is a halt; anything else (a VU-mode wfi, an
@@ -135,18 +124,39 @@ static enum axvm_disposition virtual_instruction(struct arch_vcpu *v, uint64_t c
 		v->ctx.guest_sepc += 4;
 		v->exit->kind = AXVM_EXIT_HALT;
 		v->exit->halt.suspend = false;
-		return to_core(v);
+		return riscv_to_core(v);
 	}
 	reflect(v, EXC_ILLEGAL_INSTRUCTION, stval);
 	return AXVM_RESUME;
 }
 
-static const exit_handler exception_handlers[EXC_HANDLED] = {
-    [EXC_VS_ECALL] = ecall,
-    [EXC_INSN_GUEST_PAGE_FAULT] = guest_page_fault,
-    [EXC_LOAD_GUEST_PAGE_FAULT] = guest_page_fault,
-    [EXC_VIRTUAL_INSTRUCTION] = virtual_instruction,
-    [EXC_STORE_GUEST_PAGE_FAULT] = guest_page_fault,
+/* By exception cause; the last entry serves every cause above 23. */
+static const exit_handler exception_handlers[EXC_HANDLED + 1] = {
+    unexpected,		 /* 0 instruction address misaligned */
+    unexpected,		 /* 1 instruction access fault */
+    unexpected,		 /* 2 illegal instruction */
+    unexpected,		 /* 3 breakpoint */
+    unexpected,		 /* 4 load address misaligned */
+    unexpected,		 /* 5 load access fault */
+    unexpected,		 /* 6 store/AMO address misaligned */
+    unexpected,		 /* 7 store/AMO access fault */
+    unexpected,		 /* 8 ecall from U/VU-mode */
+    unexpected,		 /* 9 ecall from HS-mode */
+    riscv_vcpu_sbi,	 /* 10 ecall from VS-mode */
+    unexpected,		 /* 11 ecall from M-mode */
+    unexpected,		 /* 12 instruction page fault */
+    unexpected,		 /* 13 load page fault */
+    unexpected,		 /* 14 reserved */
+    unexpected,		 /* 15 store/AMO page fault */
+    unexpected,		 /* 16 reserved */
+    unexpected,		 /* 17 reserved */
+    unexpected,		 /* 18 software check */
+    unexpected,		 /* 19 hardware error */
+    guest_page_fault,	 /* 20 instruction guest-page fault */
+    guest_page_fault,	 /* 21 load guest-page fault */
+    virtual_instruction, /* 22 virtual instruction */
+    guest_page_fault,	 /* 23 store/AMO guest-page fault */
+    unexpected,		 /* 24 and above: reserved or custom */
 };
 
 void riscv_vcpu_timer_check(struct arch_vcpu *v)
@@ -159,6 +169,7 @@ void riscv_vcpu_timer_check(struct arch_vcpu *v)
 	if (now < v->timer_deadline)
 		return;
 	v->timer_deadline = UINT64_MAX;
+	riscv_note_entry_work(v);
 	v->vs.hvip |= HVIP_VSTIP;
 	csr_set(hvip, HVIP_VSTIP);
 }
@@ -168,6 +179,7 @@ void riscv_vcpu_timer_check(struct arch_vcpu *v)
 static void resume_after_suspend(struct arch_vcpu *v)
 {
 	v->resume.pending = false;
+	riscv_note_entry_work(v);
 	v->ctx.guest_sepc = v->resume.addr;
 	v->ctx.guest_x[10] = v->hart_id;
 	v->ctx.guest_x[11] = v->resume.opaque;
@@ -176,12 +188,26 @@ static void resume_after_suspend(struct arch_vcpu *v)
 	csr_write(vsatp, 0);
 }
 
-/* What has to happen before every entry into the guest. */
-static void prepare_entry(struct arch_vcpu *v)
+/* What has to happen before an entry into the guest (v->entry_work says if anything does). */
+static void do_entry_work(struct arch_vcpu *v)
 {
 	if (v->resume.pending)
 		resume_after_suspend(v);
 	riscv_vcpu_timer_check(v);
+}
+
+static inline void prepare_entry(struct arch_vcpu *v)
+{
+	if (v->entry_work)
+		do_entry_work(v);
+}
+
+/* The host's own interrupt (its timer, an IPI; the guest's are delegated by hideleg). */
+static enum axvm_disposition host_interrupt(struct arch_vcpu *v, uint64_t cause)
+{
+	v->exit->kind = AXVM_EXIT_EXTERNAL_INTERRUPT;
+	v->exit->external_interrupt.vector = cause & ~SCAUSE_INTERRUPT;
+	return riscv_to_core(v);
 }
 
 int riscv_vcpu_trap(struct riscv_vcpu_ctx *ctx)
@@ -190,18 +216,10 @@ int riscv_vcpu_trap(struct riscv_vcpu_ctx *ctx)
 	uint64_t cause = csr_read(scause);
 	enum axvm_disposition d;
 
-	v->fault.valid = false;
-	v->access_pending = false;
-	if (cause & SCAUSE_INTERRUPT) {
-		/* The host's own: its timer, an IPI. Guest interrupts are delegated (hideleg). */
-		v->exit->kind = AXVM_EXIT_EXTERNAL_INTERRUPT;
-		v->exit->external_interrupt.vector = cause & ~SCAUSE_INTERRUPT;
-		d = to_core(v);
-	} else if (cause < EXC_HANDLED && exception_handlers[cause]) {
-		d = exception_handlers[cause](v, cause);
-	} else {
-		d = unexpected(v, cause);
-	}
+	if (cause & SCAUSE_INTERRUPT)
+		d = host_interrupt(v, cause);
+	else
+		d = exception_handlers[cause < EXC_HANDLED ? cause : EXC_HANDLED](v, cause);
 	if (d != AXVM_RESUME)
 		return 1;
 	prepare_entry(v);

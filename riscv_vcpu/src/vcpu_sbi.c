@@ -27,6 +27,7 @@ static void set_timer(void *ctx, uint64_t stime)
 		return;
 	}
 	v->timer_deadline = stime;
+	riscv_note_entry_work(v);
 	v->timer_moved = true;
 }
 
@@ -93,6 +94,7 @@ static void resume_at(void *ctx, uint64_t addr, uint64_t opaque)
 	struct arch_vcpu *v = ctx;
 
 	v->resume = (struct riscv_resume){.pending = true, .addr = addr, .opaque = opaque};
+	v->entry_work = true;
 }
 
 /* HFENCE.VVMA acts on the VMID in hgatp: this VM's guest-virtual translations. */
@@ -135,27 +137,28 @@ void riscv_vcpu_sbi_init(struct arch_vcpu *v)
 	    .local_fence = local_fence,
 	    .remote_fence = remote_fence,
 	};
+	v->sbi_call = (struct sbi_call){&v->sbi_env, (uint32_t)v->hart_id, v->vcpu_count,
+					&v->ctx.guest_x[10]};
 }
 
-bool riscv_vcpu_sbi(struct arch_vcpu *v, struct axvm_exit *exit)
+enum axvm_disposition riscv_vcpu_sbi(struct arch_vcpu *v, uint64_t cause)
 {
-	/* a0..a7 read in place: struct sbi_regs is eight uint64_t, as guest_x[10..17] are. */
-	const struct sbi_regs *regs = (const struct sbi_regs *)(const void *)&v->ctx.guest_x[10];
 	struct sbi_result res;
 
-	sbi_handle_ecall(&v->sbi_env, (uint32_t)v->hart_id, v->vcpu_count, regs, &res);
+	(void)cause;
+	sbi_handle_call(&v->sbi_call, &res);
 	v->ctx.guest_x[10] = (uint64_t)res.error;
 	v->ctx.guest_x[11] = res.value;
 	v->ctx.guest_sepc += 4;
 	if (res.action == SBI_ACTION_EXIT) {
-		*exit = res.exit;
-		return true;
+		*v->exit = res.exit;
+		return riscv_to_core(v);
 	}
 	if (v->timer_moved) {
 		v->timer_moved = false;
-		exit->kind = AXVM_EXIT_TIMER;
-		exit->timer.deadline = v->timer_deadline;
-		return true;
+		v->exit->kind = AXVM_EXIT_TIMER;
+		v->exit->timer.deadline = v->timer_deadline;
+		return riscv_to_core(v);
 	}
-	return false;
+	return AXVM_RESUME;
 }

@@ -9,9 +9,9 @@
 /* Builds v->sbi_env, the SBI's view of the vCPU (at create). */
 void riscv_vcpu_sbi_init(struct arch_vcpu *v);
 
-/* Handles the ecall that ended the last run: writes a0/a1, moves sepc past the ecall. Returns
- * true with *exit filled when the call must go to core (HSM stop and suspend, SRST, IPI, a
- * moved soft timer), false to re-enter. */
-bool riscv_vcpu_sbi(struct arch_vcpu *v, struct axvm_exit *exit);
+/* The exit handler of a VS-mode ecall (cause 10): answers the SBI call, writing a0/a1 and
+ * moving sepc past the ecall, and passes core the exit the call needs (HSM stop and suspend,
+ * SRST, IPI, a moved soft timer). */
+enum axvm_disposition riscv_vcpu_sbi(struct arch_vcpu *v, uint64_t cause);
 
 #endif

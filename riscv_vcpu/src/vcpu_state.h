@@ -47,6 +47,7 @@ struct arch_vcpu {
 	uint32_t vcpu_count;
 	struct arch_vcpu_vm_ops vm_ops;
 	struct sbi_env sbi_env;		/* the SBI's view of this vCPU, built once */
+	struct sbi_call sbi_call;	/* its ecalls: env, hart id, count, a0..a7 in place */
 	struct axvm_exit *exit;		/* where exits go during arch_vcpu_run */
 	struct riscv_mem_access access; /* the access exit arch_vcpu_complete finishes */
 	bool access_pending;
@@ -62,6 +63,8 @@ struct arch_vcpu {
 	uint64_t timer_deadline;
 	bool timer_moved;
 	struct riscv_resume resume;
+	/* Work before the next entry: a resume is pending or the soft timer is armed. */
+	bool entry_work;
 	int32_t last_hart; /* the hart it was last bound to, or -1 */
 	int32_t fp_hart;   /* the hart whose f registers hold its FP state, or -1 */
 	uint64_t fp[33];   /* f0..f31 and fcsr while not in the hart's registers */
@@ -76,6 +79,18 @@ extern unsigned riscv_vmid_bits;
 
 /* Whether the harts have Sstc, found by arch_hardware_enable. */
 extern bool riscv_has_sstc;
+
+/* Recomputes v->entry_work after a change to v->resume or v->timer_deadline. */
+static inline void riscv_note_entry_work(struct arch_vcpu *v)
+{
+	v->entry_work = v->resume.pending || v->timer_deadline != UINT64_MAX;
+}
+
+/* Hands core the exit the backend filled in v->exit; core says whether to re-enter. */
+static inline enum axvm_disposition riscv_to_core(struct arch_vcpu *v)
+{
+	return v->vm_ops.handle_exit(v->vm_ops.ctx, v->exit);
+}
 
 /* Raises the guest's soft timer interrupt (hvip.VSTIP) once its deadline has passed; called
  * before every guest entry. */

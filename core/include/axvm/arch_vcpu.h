@@ -102,7 +102,8 @@ uint32_t arch_vmid_count(void);
  * so that the next VM to get it inherits nothing. */
 void arch_vmid_flush(uint32_t vmid);
 
-/* Creates a vCPU in its reset state. Returns 0, AXERR_NO_MEMORY. */
+/* Creates a vCPU in its reset state. Returns 0, AXERR_NO_MEMORY, AXERR_INVALID (a guest id or
+ * vCPU count the architecture cannot express, such as more harts than SBI hart masks name). */
 int arch_vcpu_create(const struct ax_allocator *alloc, const struct arch_vcpu_create_config *cfg,
 		     struct arch_vcpu **out);
 

@@ -234,4 +234,17 @@ struct sbi_result {
 void sbi_handle_ecall(const struct sbi_env *env, uint32_t hartid, uint32_t hart_count,
 		      const struct sbi_regs *regs, struct sbi_result *res);
 
+/* The caller of SBI calls: a hart, its VM's hart count, its registers a0..a7 (read when a
+ * call is handled). A backend keeps one per vCPU, so that an ecall costs no setup; it checks
+ * the invariants of sbi_handle_ecall when it makes one. */
+struct sbi_call {
+	const struct sbi_env *env;
+	uint32_t hartid;
+	uint32_t hart_count;
+	const uint64_t *a; /* a0..a7 */
+};
+
+/* sbi_handle_ecall for the call's registers as they are now (same invariants). */
+void sbi_handle_call(const struct sbi_call *call, struct sbi_result *res);
+
 #endif

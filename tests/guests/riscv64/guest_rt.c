@@ -7,7 +7,7 @@
 #define UART_LSR 5
 #define UART_LSR_THRE 0x20
 
-struct sbiret sbi_call(long ext, long fid, long a0, long a1, long a2)
+__attribute__((noinline)) struct sbiret sbi_call(long ext, long fid, long a0, long a1, long a2)
 {
 	register long r0 __asm__("a0") = a0;
 	register long r1 __asm__("a1") = a1;
