@@ -66,7 +66,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	Lines lines;
 	axdevice *dev = nullptr, *plic = nullptr;
 	const axdevice_plic_host plic_host = {ContextIrq, &lines};
-	const axdevice_uart_host uart_host = {nullptr, UartIrq, &lines, nullptr};
+	const axdevice_uart_host uart_host = {nullptr, UartIrq, &lines, nullptr, nullptr};
 	uint64_t window;
 
 	FuzzRequire(axdevice_set_init(&set, &mem.ops) == AX_OK, "set");
@@ -108,13 +108,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		switch (in.ConsumeIntegralInRange(0, 3)) {
 		case 0:
-			err = axdevice_set_read(&set, AXDEVICE_MMIO, addr, width, &value);
+			err = axdevice_set_read(&set, AXDEVICE_MMIO, 0, addr, width, &value);
 			FuzzRequire(!err || value == 0, "a failed read returns 0");
 			FuzzRequire(width >= 8 || width == 0 || value >> (8 * width) == 0,
 				    "a read within its width");
 			break;
 		case 1:
-			err = axdevice_set_write(&set, AXDEVICE_MMIO, addr, width,
+			err = axdevice_set_write(&set, AXDEVICE_MMIO, 0, addr, width,
 						 in.ConsumeIntegral<uint64_t>());
 			break;
 		case 2: {

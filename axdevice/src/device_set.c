@@ -123,8 +123,8 @@ static const struct axdevice_range *route(const struct axdevice_set *set, enum a
 	return r;
 }
 
-int axdevice_set_read(struct axdevice_set *set, enum axdevice_space space, uint64_t addr,
-		      unsigned width, uint64_t *value)
+int axdevice_set_read(struct axdevice_set *set, enum axdevice_space space, uint32_t vcpu,
+		      uint64_t addr, unsigned width, uint64_t *value)
 {
 	const struct axdevice_range *r;
 	uint64_t offset;
@@ -137,15 +137,17 @@ int axdevice_set_read(struct axdevice_set *set, enum axdevice_space space, uint6
 	r = route(set, space, addr, width, &offset, &err);
 	if (!r)
 		return err;
-	err = r->dev->ops->read(r->dev, offset, width, &v);
+	spin_lock(&r->dev->lock);
+	err = r->dev->ops->read(r->dev, vcpu, offset, width, &v);
+	spin_unlock(&r->dev->lock);
 	if (err)
 		return err;
 	*value = v & axdevice_width_mask(width);
 	return AX_OK;
 }
 
-int axdevice_set_write(struct axdevice_set *set, enum axdevice_space space, uint64_t addr,
-		       unsigned width, uint64_t value)
+int axdevice_set_write(struct axdevice_set *set, enum axdevice_space space, uint32_t vcpu,
+		       uint64_t addr, unsigned width, uint64_t value)
 {
 	const struct axdevice_range *r;
 	uint64_t offset;
@@ -154,7 +156,10 @@ int axdevice_set_write(struct axdevice_set *set, enum axdevice_space space, uint
 	r = route(set, space, addr, width, &offset, &err);
 	if (!r)
 		return err;
-	return r->dev->ops->write(r->dev, offset, width, value & axdevice_width_mask(width));
+	spin_lock(&r->dev->lock);
+	err = r->dev->ops->write(r->dev, vcpu, offset, width, value & axdevice_width_mask(width));
+	spin_unlock(&r->dev->lock);
+	return err;
 }
 
 void axdevice_set_destroy(struct axdevice_set *set)

@@ -8,6 +8,8 @@
 #include <axvm/error.h>
 #include <axvm/format.h>
 
+#include <axdevice/irqchip.h>
+
 #include "fdt_node.h"
 #include "fdt_plic.h"
 
@@ -28,18 +30,43 @@ enum model {
 	MODEL_PLIC,
 };
 
+/* The one registry of device models: each compatible a model answers to, and its role. */
 static const struct {
 	const char *compatible;
 	enum model model;
+	enum axdevice_role role;
 } models[] = {
     /* UARTs */
-    {"ns16550a", MODEL_NS16550},
-    {"ns16550", MODEL_NS16550},
-    {"arm,pl011", MODEL_PL011},
+    {"ns16550a", MODEL_NS16550, AXDEVICE_ROLE_CONSOLE},
+    {"ns16550", MODEL_NS16550, AXDEVICE_ROLE_CONSOLE},
+    {"arm,pl011", MODEL_PL011, AXDEVICE_ROLE_CONSOLE},
     /* interrupt controllers: the PLIC's binding name and its older alias */
-    {"sifive,plic-1.0.0", MODEL_PLIC},
-    {"riscv,plic0", MODEL_PLIC},
+    {"sifive,plic-1.0.0", MODEL_PLIC, AXDEVICE_ROLE_IRQCHIP},
+    {"riscv,plic0", MODEL_PLIC, AXDEVICE_ROLE_IRQCHIP},
 };
+
+bool axdevice_model_known(const char *compatible, enum axdevice_role *role)
+{
+	for (size_t m = 0; compatible && m < sizeof(models) / sizeof(models[0]); m++) {
+		if (strcmp(compatible, models[m].compatible) == 0) {
+			if (role)
+				*role = models[m].role;
+			return true;
+		}
+	}
+	return false;
+}
+
+bool axdevice_fdt_model_role(const void *fdt, int node, enum axdevice_role *role)
+{
+	const char *s;
+
+	for (int i = 0; (s = fdt_stringlist_get(fdt, node, "compatible", i, NULL)); i++) {
+		if (axdevice_model_known(s, role))
+			return true;
+	}
+	return false;
+}
 
 /* Picks the model for the first of the node's compatible strings that has one. */
 static int find_model(const struct fdt_node *n, enum model *model)
@@ -203,8 +230,9 @@ static int decode_gic(const struct fdt_node *n, const fdt32_t *spec, uint32_t *l
 			   "%s: interrupts: GIC type %u is not SPI (0) or PPI (1)", n->path, type);
 }
 
-/* The line of the node's first interrupts specifier, AXDEVICE_IRQ_NONE without interrupts. */
-static int read_interrupt(const struct fdt_node *n, uint32_t *line)
+/* The line of the node's first interrupts specifier, AXDEVICE_IRQ_NONE without interrupts, and
+ * the node of its interrupt parent (-1 without interrupts). */
+static int read_interrupt(const struct fdt_node *n, uint32_t *line, int *parent_out)
 {
 	int len, cells_len, parent;
 	const fdt32_t *spec = fdt_getprop(n->fdt, n->offset, "interrupts", &len);
@@ -212,6 +240,7 @@ static int read_interrupt(const struct fdt_node *n, uint32_t *line)
 	uint32_t cells;
 
 	*line = AXDEVICE_IRQ_NONE;
+	*parent_out = -1;
 	if (!spec)
 		return AX_OK;
 	parent = interrupt_parent(n->fdt, n->offset);
@@ -225,6 +254,7 @@ static int read_interrupt(const struct fdt_node *n, uint32_t *line)
 				   "%s: interrupts: the parent's #interrupt-cells is malformed",
 				   n->path);
 	cells = fdt32_ld(cells_prop);
+	*parent_out = parent;
 	if (cells < 1 || cells > 3)
 		return ax_diag_set(n->diag, AXERR_UNSUPPORTED,
 				   "%s: interrupts: a parent with #interrupt-cells = %u", n->path,
@@ -290,30 +320,55 @@ static int create_pl011(const struct fdt_node *n, const struct ax_allocator *all
 	return AX_OK;
 }
 
-/* Creates the device of model for node n: its line (UARTs), its host and its registers' size
- * checked against reg. */
-static int create_device(const struct fdt_node *n, enum model model,
-			 const struct ax_allocator *alloc, const struct axdevice_fdt_hosts *hosts,
-			 uint64_t size, struct axdevice **dev)
+/* The interrupt controller of set created from node parent, or NULL. */
+static struct axdevice *irqchip_of_node(const struct axdevice_set *set, int parent)
 {
+	const struct axdevice_bus *bus = &set->bus[AXDEVICE_MMIO];
+
+	for (size_t i = 0; parent >= 0 && i < bus->count; i++) {
+		struct axdevice *dev = bus->ranges[i].dev;
+
+		if (dev->irqchip && dev->fdt_node == parent)
+			return dev;
+	}
+	return NULL;
+}
+
+/* Creates the device of model for node n: its line (UARTs), wired to the interrupt controller
+ * of set its interrupt parent is, else reported to the UART host; its registers' size checked
+ * against reg. */
+static int create_device(const struct fdt_node *n, enum model model, struct axdevice_set *set,
+			 const struct axdevice_fdt_hosts *hosts, uint64_t size,
+			 struct axdevice **dev)
+{
+	struct axdevice_uart_host uart = {0};
+	struct axdevice *chip;
 	uint32_t line;
+	int parent;
 	int err;
 
 	if (model == MODEL_PLIC)
-		return axdevice_fdt_create_plic(n, alloc, hosts->plic, size, dev);
-	err = read_interrupt(n, &line);
+		return axdevice_fdt_create_plic(n, set->alloc, hosts->plic, hosts->cpu, size, dev);
+	err = read_interrupt(n, &line, &parent);
 	if (err)
 		return err;
+	if (hosts->uart)
+		uart = *hosts->uart;
+	chip = irqchip_of_node(set, parent);
+	if (chip) {
+		uart.set_irq = axdevice_irqchip_input;
+		uart.irq_ctx = chip;
+	}
 	if (model == MODEL_NS16550)
-		return create_ns16550(n, alloc, hosts->uart, line, size, dev);
-	return create_pl011(n, alloc, hosts->uart, line, size, dev);
+		return create_ns16550(n, set->alloc, &uart, line, size, dev);
+	return create_pl011(n, set->alloc, &uart, line, size, dev);
 }
 
 int axdevice_set_add_from_fdt_hosts(struct axdevice_set *set, const void *fdt, int node,
 				    const struct axdevice_fdt_hosts *hosts, struct axdevice **out,
 				    struct ax_diag *diag)
 {
-	static const struct axdevice_fdt_hosts no_hosts = {NULL, NULL};
+	static const struct axdevice_fdt_hosts no_hosts = {NULL, NULL, NULL};
 	struct fdt_node n;
 	enum model model;
 	uint64_t base, size;
@@ -334,9 +389,10 @@ int axdevice_set_add_from_fdt_hosts(struct axdevice_set *set, const void *fdt, i
 	if (!err)
 		err = translate(&n, &base, size);
 	if (!err)
-		err = create_device(&n, model, set->alloc, hosts ? hosts : &no_hosts, size, &dev);
+		err = create_device(&n, model, set, hosts ? hosts : &no_hosts, size, &dev);
 	if (err)
 		return err;
+	dev->fdt_node = node;
 	err = axdevice_set_add(set, AXDEVICE_MMIO, base, size, dev);
 	if (err) {
 		dev->ops->destroy(dev, set->alloc);
@@ -354,7 +410,7 @@ int axdevice_set_add_from_fdt(struct axdevice_set *set, const void *fdt, int nod
 			      const struct axdevice_uart_host *host, struct axdevice **out,
 			      struct ax_diag *diag)
 {
-	struct axdevice_fdt_hosts hosts = {host, NULL};
+	struct axdevice_fdt_hosts hosts = {host, NULL, NULL};
 
 	return axdevice_set_add_from_fdt_hosts(set, fdt, node, &hosts, out, diag);
 }

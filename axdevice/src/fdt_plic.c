@@ -1,5 +1,7 @@
 #include "fdt_plic.h"
 
+#include <string.h>
+
 #include <axvm/error.h>
 
 /* The number of entries in interrupts-extended: each is a phandle and as many cells as the
@@ -67,8 +69,60 @@ static int read_sources(const struct fdt_node *n, uint32_t *sources)
 	return AX_OK;
 }
 
+/* The supervisor and machine external interrupts, as interrupts-extended names them. */
+#define IRQ_S_EXT 9
+
+/* The hart id of a CPU's interrupt controller node: its parent's reg when that is a CPU node;
+ * false otherwise. */
+static bool cpu_of_controller(const void *fdt, int controller, uint64_t *hart)
+{
+	int cpu = fdt_parent_offset(fdt, controller);
+	const char *type = cpu >= 0 ? fdt_getprop(fdt, cpu, "device_type", NULL) : NULL;
+	const fdt32_t *reg;
+	int len;
+
+	if (!type || strcmp(type, "cpu") != 0)
+		return false;
+	reg = fdt_getprop(fdt, cpu, "reg", &len);
+	if (!reg || (len != 4 && len != 8))
+		return false;
+	*hart = axdevice_fdt_read_cells(reg, len / 4);
+	return true;
+}
+
+/* Connects each context whose interrupts-extended entry is a supervisor external interrupt to
+ * its hart's external line (entries were checked by count_contexts). */
+static int route_contexts(const struct fdt_node *n, struct axdevice *dev,
+			  const struct axdevice_cpu_host *cpu_host)
+{
+	int len;
+	const fdt32_t *p = fdt_getprop(n->fdt, n->offset, "interrupts-extended", &len);
+	uint32_t cells = (uint32_t)len / 4;
+	uint64_t s_entries = 0;
+	uint32_t context = 0;
+
+	for (uint32_t i = 0; i < cells; context++) {
+		int target = fdt_node_offset_by_phandle(n->fdt, fdt32_ld(&p[i]));
+		uint32_t args = fdt32_ld(fdt_getprop(n->fdt, target, "#interrupt-cells", NULL));
+		uint64_t hart;
+
+		if (args >= 1 && fdt32_ld(&p[i + 1]) == IRQ_S_EXT) {
+			if (!cpu_of_controller(n->fdt, target, &hart))
+				hart = s_entries;
+			s_entries++;
+			if (axdevice_plic_route(dev, cpu_host, context, hart))
+				return ax_diag_set(n->diag, AXERR_BAD_CONFIG,
+						   "%s: interrupts-extended: entry %u: hart 0x%llx",
+						   n->path, context, (unsigned long long)hart);
+		}
+		i += 1 + args;
+	}
+	return AX_OK;
+}
+
 int axdevice_fdt_create_plic(const struct fdt_node *n, const struct ax_allocator *alloc,
-			     const struct axdevice_plic_host *host, uint64_t reg_size,
+			     const struct axdevice_plic_host *host,
+			     const struct axdevice_cpu_host *cpu_host, uint64_t reg_size,
 			     struct axdevice **dev)
 {
 	uint32_t sources, contexts;
@@ -88,5 +142,8 @@ int axdevice_fdt_create_plic(const struct fdt_node *n, const struct ax_allocator
 	if (err)
 		return ax_diag_set(n->diag, err, "%s: creating the plic: %s", n->path,
 				   ax_strerror(err));
-	return AX_OK;
+	err = cpu_host ? route_contexts(n, *dev, cpu_host) : AX_OK;
+	if (err)
+		(*dev)->ops->destroy(*dev, alloc);
+	return err;
 }

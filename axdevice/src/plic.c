@@ -1,5 +1,6 @@
 /* The RISC-V PLIC: level-triggered gateways, per-context priority arbitration, and the
  * register map a guest programs it through. */
+#include <axdevice/irqchip.h>
 #include <axdevice/plic.h>
 
 #include <axvm/error.h>
@@ -20,6 +21,8 @@
 struct plic {
 	struct axdevice dev;
 	struct axdevice_plic_host host;
+	struct axdevice_cpu_host cpu_host;
+	uint64_t *route; /* [contexts]: the guest CPU whose external line a context drives */
 	uint32_t sources;
 	uint32_t contexts;
 	uint32_t words;	    /* bitmap words covering ids 0..sources */
@@ -102,6 +105,9 @@ static void update_context(struct plic *p, uint32_t context)
 	p->output[context] = level;
 	if (p->host.set_context_irq)
 		p->host.set_context_irq(p->host.ctx, context, level);
+	if (p->route[context] != AXDEVICE_PLIC_NO_CPU && p->cpu_host.set_cpu_line)
+		p->cpu_host.set_cpu_line(p->cpu_host.ctx, p->route[context], AXDEVICE_CPU_IRQ,
+					 level);
 }
 
 static void update_all(struct plic *p)
@@ -206,8 +212,10 @@ static struct reg decode(const struct plic *p, uint64_t offset)
 	return r;
 }
 
-static int plic_read(struct axdevice *dev, uint64_t offset, unsigned width, uint64_t *value)
+static int plic_read(struct axdevice *dev, uint32_t vcpu, uint64_t offset, unsigned width,
+		     uint64_t *value)
 {
+	(void)vcpu;
 	struct plic *p = to_plic(dev);
 	struct reg r;
 
@@ -234,8 +242,10 @@ static int plic_read(struct axdevice *dev, uint64_t offset, unsigned width, uint
 	return AX_OK;
 }
 
-static int plic_write(struct axdevice *dev, uint64_t offset, unsigned width, uint64_t value)
+static int plic_write(struct axdevice *dev, uint32_t vcpu, uint64_t offset, unsigned width,
+		      uint64_t value)
 {
+	(void)vcpu;
 	struct plic *p = to_plic(dev);
 	uint32_t v = (uint32_t)value;
 	struct reg r;
@@ -274,6 +284,15 @@ static const struct axdevice_ops plic_ops = {
     .destroy = plic_destroy,
 };
 
+static int plic_set_line(struct axdevice *dev, uint32_t line, bool level)
+{
+	return axdevice_plic_set_level(dev, line, level);
+}
+
+static const struct axdevice_irqchip_ops plic_irqchip_ops = {
+    .set_line = plic_set_line,
+};
+
 int axdevice_plic_create(const struct ax_allocator *alloc, const struct axdevice_plic_host *host,
 			 uint32_t sources, uint32_t contexts, struct axdevice **out)
 {
@@ -287,18 +306,21 @@ int axdevice_plic_create(const struct ax_allocator *alloc, const struct axdevice
 	if (!alloc || !out || sources < 1 || sources > AXDEVICE_PLIC_MAX_SOURCES || contexts < 1 ||
 	    contexts > AXDEVICE_PLIC_MAX_CONTEXTS)
 		return AXERR_INVALID;
-	size = sizeof(*p) + map_words * sizeof(uint32_t) + (sources + 1) + contexts +
-	       contexts * sizeof(bool);
+	size = sizeof(*p) + contexts * sizeof(uint64_t) + map_words * sizeof(uint32_t) +
+	       (sources + 1) + contexts + contexts * sizeof(bool);
 	p = ax_zalloc(alloc, size);
 	if (!p)
 		return AXERR_NO_MEMORY;
-	p->dev.ops = &plic_ops;
+	axdevice_init(&p->dev, &plic_ops, &plic_irqchip_ops);
 	if (host)
 		p->host = *host;
 	p->sources = sources;
 	p->contexts = contexts;
 	p->words = words;
-	p->level = (uint32_t *)(p + 1);
+	p->route = (uint64_t *)(p + 1);
+	for (uint32_t c = 0; c < contexts; c++)
+		p->route[c] = AXDEVICE_PLIC_NO_CPU;
+	p->level = (uint32_t *)(p->route + contexts);
 	p->pending = p->level + words;
 	p->claimed = p->pending + words;
 	p->enable = p->claimed + words;
@@ -349,4 +371,16 @@ int axdevice_plic_context_irq(struct axdevice *plic, uint32_t context, bool *lev
 void axdevice_plic_uart_irq(void *plic_device, uint32_t line, bool level)
 {
 	(void)axdevice_plic_set_level(plic_device, line, level);
+}
+
+int axdevice_plic_route(struct axdevice *plic, const struct axdevice_cpu_host *cpu_host,
+			uint32_t context, uint64_t cpu_id)
+{
+	struct plic *p = as_plic(plic);
+
+	if (!p || !cpu_host || context >= p->contexts || cpu_id == AXDEVICE_PLIC_NO_CPU)
+		return AXERR_INVALID;
+	p->cpu_host = *cpu_host;
+	p->route[context] = cpu_id;
+	return AX_OK;
 }

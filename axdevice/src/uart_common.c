@@ -39,7 +39,7 @@ void axdevice_uart_set_level(const struct axdevice_uart_host *host, uint32_t lin
 		return;
 	*level = new_level;
 	if (host->set_irq && line != AXDEVICE_IRQ_NONE)
-		host->set_irq(host->ctx, line, new_level);
+		host->set_irq(host->irq_ctx ? host->irq_ctx : host->ctx, line, new_level);
 }
 
 void axdevice_uart_tx(const struct axdevice_uart_host *host, uint8_t byte)

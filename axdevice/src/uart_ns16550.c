@@ -266,8 +266,10 @@ static bool access_supported(const struct ns16550 *u, uint64_t offset, unsigned 
 	       !(offset & (width - 1));
 }
 
-static int ns16550_read(struct axdevice *dev, uint64_t offset, unsigned width, uint64_t *value)
+static int ns16550_read(struct axdevice *dev, uint32_t vcpu, uint64_t offset, unsigned width,
+			uint64_t *value)
 {
+	(void)vcpu;
 	struct ns16550 *u = to_ns16550(dev);
 	unsigned reg = decode(u, offset);
 
@@ -281,8 +283,10 @@ static int ns16550_read(struct axdevice *dev, uint64_t offset, unsigned width, u
 	return AX_OK;
 }
 
-static int ns16550_write(struct axdevice *dev, uint64_t offset, unsigned width, uint64_t value)
+static int ns16550_write(struct axdevice *dev, uint32_t vcpu, uint64_t offset, unsigned width,
+			 uint64_t value)
 {
+	(void)vcpu;
 	struct ns16550 *u = to_ns16550(dev);
 	unsigned reg = decode(u, offset);
 
@@ -319,7 +323,7 @@ int axdevice_ns16550_create(const struct ax_allocator *alloc, const struct axdev
 	u = ax_zalloc(alloc, sizeof(*u));
 	if (!u)
 		return AXERR_NO_MEMORY;
-	u->dev.ops = &ns16550_ops;
+	axdevice_init(&u->dev, &ns16550_ops, NULL);
 	if (host)
 		u->host = *host;
 	u->irq_line = irq_line;

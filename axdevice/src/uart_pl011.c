@@ -260,8 +260,10 @@ static bool access_supported(uint64_t offset, unsigned width)
 	return axdevice_width_valid(width) && width <= 4 && !(offset & (width - 1));
 }
 
-static int pl011_read(struct axdevice *dev, uint64_t offset, unsigned width, uint64_t *value)
+static int pl011_read(struct axdevice *dev, uint32_t vcpu, uint64_t offset, unsigned width,
+		      uint64_t *value)
 {
+	(void)vcpu;
 	struct pl011 *p = to_pl011(dev);
 
 	*value = 0;
@@ -274,8 +276,10 @@ static int pl011_read(struct axdevice *dev, uint64_t offset, unsigned width, uin
 	return AX_OK;
 }
 
-static int pl011_write(struct axdevice *dev, uint64_t offset, unsigned width, uint64_t value)
+static int pl011_write(struct axdevice *dev, uint32_t vcpu, uint64_t offset, unsigned width,
+		       uint64_t value)
 {
+	(void)vcpu;
 	struct pl011 *p = to_pl011(dev);
 
 	if (!access_supported(offset, width))
@@ -311,7 +315,7 @@ int axdevice_pl011_create(const struct ax_allocator *alloc, const struct axdevic
 	p = ax_zalloc(alloc, sizeof(*p));
 	if (!p)
 		return AXERR_NO_MEMORY;
-	p->dev.ops = &pl011_ops;
+	axdevice_init(&p->dev, &pl011_ops, NULL);
 	if (host)
 		p->host = *host;
 	p->irq_line = irq_line;

@@ -23,6 +23,7 @@ struct FakeDevice {
 	int id;
 	int reads;
 	int writes;
+	uint32_t last_vcpu;
 	uint64_t last_offset;
 	unsigned last_width;
 	uint64_t last_value;
@@ -40,22 +41,24 @@ uint64_t Pattern(int id, uint64_t offset)
 	return 0x0102030405060708ull * static_cast<uint64_t>(id + 1) + offset;
 }
 
-int FakeRead(axdevice *dev, uint64_t offset, unsigned width, uint64_t *value)
+int FakeRead(axdevice *dev, uint32_t vcpu, uint64_t offset, unsigned width, uint64_t *value)
 {
 	FakeDevice *f = ToFake(dev);
 
 	f->reads++;
+	f->last_vcpu = vcpu;
 	f->last_offset = offset;
 	f->last_width = width;
 	*value = Pattern(f->id, offset);
 	return f->result;
 }
 
-int FakeWrite(axdevice *dev, uint64_t offset, unsigned width, uint64_t value)
+int FakeWrite(axdevice *dev, uint32_t vcpu, uint64_t offset, unsigned width, uint64_t value)
 {
 	FakeDevice *f = ToFake(dev);
 
 	f->writes++;
+	f->last_vcpu = vcpu;
 	f->last_offset = offset;
 	f->last_width = width;
 	f->last_value = value;
@@ -93,7 +96,7 @@ class DeviceSetTest : public ::testing::Test
 	{
 		auto *f = static_cast<FakeDevice *>(ax_zalloc(&mem.ops, sizeof(FakeDevice)));
 		EXPECT_NE(f, nullptr);
-		f->dev.ops = &kFakeOps;
+		axdevice_init(&f->dev, &kFakeOps, nullptr);
 		f->id = id;
 		f->destroyed = &destroyed;
 		return &f->dev;
@@ -202,7 +205,7 @@ TEST_F(DeviceSetTest, RandomLayoutMatchesReference)
 		uint64_t value = 0;
 		uint64_t last = r.base + r.size - 1;
 
-		ASSERT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, last, 1, &value), AX_OK);
+		ASSERT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, 0, last, 1, &value), AX_OK);
 		EXPECT_EQ(value, Pattern(r.id, r.size - 1) & 0xff);
 		FakeDevice *f = ToFake(axdevice_set_find(&set, AXDEVICE_MMIO, r.base, nullptr));
 		EXPECT_EQ(f->last_offset, r.size - 1);
@@ -284,31 +287,32 @@ TEST_F(DeviceSetTest, EdgesOfTheAddressSpace)
 	EXPECT_EQ(ToFake(axdevice_set_find(&set, AXDEVICE_MMIO, 0, nullptr))->id, 1);
 	EXPECT_EQ(axdevice_set_find(&set, AXDEVICE_MMIO, 1, nullptr), nullptr);
 	EXPECT_EQ(ToFake(axdevice_set_find(&set, AXDEVICE_MMIO, UINT64_MAX, nullptr))->id, 2);
-	EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, UINT64_MAX - 7, 8, &value), AX_OK);
-	EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, UINT64_MAX - 3, 8, &value), AXERR_INVALID);
-	EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, UINT64_MAX, 1, &value), AX_OK);
-	EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, 0, 2, &value), AXERR_INVALID);
+	EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, 0, UINT64_MAX - 7, 8, &value), AX_OK);
+	EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, 0, UINT64_MAX - 3, 8, &value),
+		  AXERR_INVALID);
+	EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, 0, UINT64_MAX, 1, &value), AX_OK);
+	EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, 0, 0, 2, &value), AXERR_INVALID);
 }
 
 TEST_F(DeviceSetTest, NothingThereIsNotFound)
 {
 	uint64_t value = 7;
 
-	EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, 0x1000, 4, &value), AXERR_NOT_FOUND);
+	EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, 0, 0x1000, 4, &value), AXERR_NOT_FOUND);
 	EXPECT_EQ(value, 0u);
-	EXPECT_EQ(axdevice_set_write(&set, AXDEVICE_MMIO, 0x1000, 4, 1), AXERR_NOT_FOUND);
+	EXPECT_EQ(axdevice_set_write(&set, AXDEVICE_MMIO, 0, 0x1000, 4, 1), AXERR_NOT_FOUND);
 	axdevice *dev = Add(AXDEVICE_MMIO, 0x1000, 0x100, 1);
 	ASSERT_NE(dev, nullptr);
 	value = 7;
-	EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, 0xfff, 1, &value), AXERR_NOT_FOUND);
+	EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, 0, 0xfff, 1, &value), AXERR_NOT_FOUND);
 	EXPECT_EQ(value, 0u);
-	EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, 0x1100, 1, &value), AXERR_NOT_FOUND);
-	EXPECT_EQ(axdevice_set_write(&set, AXDEVICE_MMIO, 0x1100, 1, 1), AXERR_NOT_FOUND);
-	EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_PORT_IO, 0x1000, 1, &value), AXERR_NOT_FOUND);
+	EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, 0, 0x1100, 1, &value), AXERR_NOT_FOUND);
+	EXPECT_EQ(axdevice_set_write(&set, AXDEVICE_MMIO, 0, 0x1100, 1, 1), AXERR_NOT_FOUND);
+	EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_PORT_IO, 0, 0x1000, 1, &value), AXERR_NOT_FOUND);
 	EXPECT_EQ(axdevice_set_find(&set, AXDEVICE_MMIO, 0x1100, nullptr), nullptr);
 	EXPECT_EQ(axdevice_set_find(&set, AXDEVICE_SPACES, 0x1000, nullptr), nullptr);
-	EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_SPACES, 0x1000, 1, &value), AXERR_INVALID);
-	EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, 0x1000, 1, nullptr), AXERR_INVALID);
+	EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_SPACES, 0, 0x1000, 1, &value), AXERR_INVALID);
+	EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, 0, 0x1000, 1, nullptr), AXERR_INVALID);
 	EXPECT_EQ(ToFake(dev)->reads + ToFake(dev)->writes, 0);
 }
 
@@ -319,17 +323,18 @@ TEST_F(DeviceSetTest, RejectsBadWidthsWithoutCallingTheDevice)
 
 	for (unsigned width : {0u, 3u, 5u, 6u, 7u, 9u, 16u, 0x80000000u}) {
 		uint64_t value = 7;
-		EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, 0x1000, width, &value),
+		EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, 0, 0x1000, width, &value),
 			  AXERR_INVALID)
 		    << width;
 		EXPECT_EQ(value, 0u);
-		EXPECT_EQ(axdevice_set_write(&set, AXDEVICE_MMIO, 0x1000, width, 1), AXERR_INVALID)
+		EXPECT_EQ(axdevice_set_write(&set, AXDEVICE_MMIO, 0, 0x1000, width, 1),
+			  AXERR_INVALID)
 		    << width;
 	}
 	EXPECT_EQ(ToFake(dev)->reads + ToFake(dev)->writes, 0);
 	for (unsigned width : {1u, 2u, 4u, 8u}) {
 		uint64_t value = 0;
-		EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, 0x1010, width, &value), AX_OK);
+		EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, 0, 0x1010, width, &value), AX_OK);
 		EXPECT_EQ(ToFake(dev)->last_width, width);
 		EXPECT_EQ(ToFake(dev)->last_offset, 0x10u);
 	}
@@ -343,13 +348,13 @@ TEST_F(DeviceSetTest, RejectsAccessesCrossingTheEnd)
 	ASSERT_NE(a, nullptr);
 	ASSERT_NE(b, nullptr);
 
-	EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, 0x1000, 8, &value), AX_OK);
-	EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, 0x1001, 8, &value), AXERR_INVALID);
-	EXPECT_EQ(axdevice_set_write(&set, AXDEVICE_MMIO, 0x1006, 4, 0), AXERR_INVALID);
-	EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, 0x1007, 2, &value), AXERR_INVALID);
-	EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, 0x1007, 1, &value), AX_OK);
-	EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, 0x100c, 8, &value), AXERR_INVALID);
-	EXPECT_EQ(axdevice_set_write(&set, AXDEVICE_MMIO, 0x100c, 4, 0), AX_OK);
+	EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, 0, 0x1000, 8, &value), AX_OK);
+	EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, 0, 0x1001, 8, &value), AXERR_INVALID);
+	EXPECT_EQ(axdevice_set_write(&set, AXDEVICE_MMIO, 0, 0x1006, 4, 0), AXERR_INVALID);
+	EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, 0, 0x1007, 2, &value), AXERR_INVALID);
+	EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, 0, 0x1007, 1, &value), AX_OK);
+	EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, 0, 0x100c, 8, &value), AXERR_INVALID);
+	EXPECT_EQ(axdevice_set_write(&set, AXDEVICE_MMIO, 0, 0x100c, 4, 0), AX_OK);
 	EXPECT_EQ(ToFake(a)->reads, 2);
 	EXPECT_EQ(ToFake(a)->writes, 0);
 	EXPECT_EQ(ToFake(b)->reads, 0);
@@ -363,18 +368,30 @@ TEST_F(DeviceSetTest, MasksValuesToTheAccessWidth)
 	uint64_t value = 0;
 	ASSERT_NE(dev, nullptr);
 
-	EXPECT_EQ(axdevice_set_write(&set, AXDEVICE_PORT_IO, 0x3f8, 2, 0xffffffffffffffffull),
+	EXPECT_EQ(axdevice_set_write(&set, AXDEVICE_PORT_IO, 0, 0x3f8, 2, 0xffffffffffffffffull),
 		  AX_OK);
 	EXPECT_EQ(ToFake(dev)->last_value, 0xffffu);
-	EXPECT_EQ(axdevice_set_write(&set, AXDEVICE_PORT_IO, 0x3f8, 8, 0xffffffffffffffffull),
+	EXPECT_EQ(axdevice_set_write(&set, AXDEVICE_PORT_IO, 0, 0x3f8, 8, 0xffffffffffffffffull),
 		  AX_OK);
 	EXPECT_EQ(ToFake(dev)->last_value, 0xffffffffffffffffull);
-	EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_PORT_IO, 0x3f9, 1, &value), AX_OK);
+	EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_PORT_IO, 0, 0x3f9, 1, &value), AX_OK);
 	EXPECT_EQ(value, Pattern(4, 1) & 0xff);
-	EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_PORT_IO, 0x3fa, 4, &value), AX_OK);
+	EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_PORT_IO, 0, 0x3fa, 4, &value), AX_OK);
 	EXPECT_EQ(value, Pattern(4, 2) & 0xffffffff);
-	EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_PORT_IO, 0x3f8, 8, &value), AX_OK);
+	EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_PORT_IO, 0, 0x3f8, 8, &value), AX_OK);
 	EXPECT_EQ(value, Pattern(4, 0));
+}
+
+TEST_F(DeviceSetTest, TheDeviceLearnsWhichVcpuAccessesIt)
+{
+	axdevice *dev = Add(AXDEVICE_MMIO, 0x1000, 0x100, 1);
+	uint64_t value;
+
+	ASSERT_NE(dev, nullptr);
+	ASSERT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, 3, 0x1010, 4, &value), AX_OK);
+	EXPECT_EQ(ToFake(dev)->last_vcpu, 3u);
+	ASSERT_EQ(axdevice_set_write(&set, AXDEVICE_MMIO, AXDEVICE_VCPU_HOST, 0x1010, 4, 1), AX_OK);
+	EXPECT_EQ(ToFake(dev)->last_vcpu, AXDEVICE_VCPU_HOST);
 }
 
 TEST_F(DeviceSetTest, PassesDeviceErrorsOn)
@@ -384,9 +401,10 @@ TEST_F(DeviceSetTest, PassesDeviceErrorsOn)
 	ASSERT_NE(dev, nullptr);
 
 	ToFake(dev)->result = AXERR_UNSUPPORTED;
-	EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_SYSREG, 0xc000, 1, &value), AXERR_UNSUPPORTED);
+	EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_SYSREG, 0, 0xc000, 1, &value),
+		  AXERR_UNSUPPORTED);
 	EXPECT_EQ(value, 0u) << "no value leaks out of a failed read";
-	EXPECT_EQ(axdevice_set_write(&set, AXDEVICE_SYSREG, 0xc000, 1, 0), AXERR_UNSUPPORTED);
+	EXPECT_EQ(axdevice_set_write(&set, AXDEVICE_SYSREG, 0, 0xc000, 1, 0), AXERR_UNSUPPORTED);
 }
 
 TEST_F(DeviceSetTest, SpacesAreSeparate)
@@ -454,7 +472,7 @@ TEST_F(DeviceSetTest, StaticDevicesAreNotFreed)
 	ASSERT_EQ(axdevice_set_add(&set, AXDEVICE_MMIO, 0x10, 0x10, &statics[1].dev), AX_OK);
 	EXPECT_EQ(axdevice_set_remove(&set, AXDEVICE_MMIO, 0), AX_OK);
 	uint64_t value = 0;
-	EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, 0x10, 1, &value), AX_OK);
+	EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, 0, 0x10, 1, &value), AX_OK);
 	EXPECT_EQ(statics[1].reads, 1);
 	/* TearDown destroys the set: nothing to free for static devices. */
 }

@@ -82,14 +82,16 @@ TEST_F(FdtDeviceTest, CreatesEveryGoodNodeAtItsAddressWithItsLine)
 		rec.irq_calls.clear();
 		unsigned width = 1u << g.shift;
 		if (g.pl011) {
-			ASSERT_EQ(axdevice_set_write(&set, AXDEVICE_MMIO, g.base + 0x38, 4, 0x20),
+			ASSERT_EQ(
+			    axdevice_set_write(&set, AXDEVICE_MMIO, 0, g.base + 0x38, 4, 0x20),
+			    AX_OK);
+			ASSERT_EQ(axdevice_set_write(&set, AXDEVICE_MMIO, 0, g.base, 4, 'p'),
 				  AX_OK);
-			ASSERT_EQ(axdevice_set_write(&set, AXDEVICE_MMIO, g.base, 4, 'p'), AX_OK);
 		} else {
-			ASSERT_EQ(axdevice_set_write(&set, AXDEVICE_MMIO, g.base, width, 'n'),
+			ASSERT_EQ(axdevice_set_write(&set, AXDEVICE_MMIO, 0, g.base, width, 'n'),
 				  AX_OK);
-			ASSERT_EQ(axdevice_set_write(&set, AXDEVICE_MMIO, g.base + (1u << g.shift),
-						     width, 0x02),
+			ASSERT_EQ(axdevice_set_write(&set, AXDEVICE_MMIO, 0,
+						     g.base + (1u << g.shift), width, 0x02),
 				  AX_OK);
 		}
 		EXPECT_EQ(rec.tx, g.pl011 ? "p" : "n");
@@ -108,12 +110,12 @@ TEST_F(FdtDeviceTest, HonoursRegShift)
 
 	ASSERT_EQ(AddNode("/serial@10000000"), AX_OK) << diag.msg;
 	/* LSR is register 5: 0x14 with reg-shift = <2>, read with reg-io-width = <4>. */
-	ASSERT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, 0x10000014, 4, &value), AX_OK);
+	ASSERT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, 0, 0x10000014, 4, &value), AX_OK);
 	EXPECT_EQ(value, 0x60u);
-	ASSERT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, 0x10000005, 1, &value), AX_OK);
+	ASSERT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, 0, 0x10000005, 1, &value), AX_OK);
 	EXPECT_EQ(value, 0u) << "between registers";
-	ASSERT_EQ(axdevice_set_write(&set, AXDEVICE_MMIO, 0x1000001c, 4, 0x5a), AX_OK);
-	ASSERT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, 0x1000001c, 4, &value), AX_OK);
+	ASSERT_EQ(axdevice_set_write(&set, AXDEVICE_MMIO, 0, 0x1000001c, 4, 0x5a), AX_OK);
+	ASSERT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, 0, 0x1000001c, 4, &value), AX_OK);
 	EXPECT_EQ(value, 0x5au) << "SCR";
 }
 
@@ -225,7 +227,7 @@ TEST_F(FdtDeviceTest, WorksWithoutDiagOrHost)
 	EXPECT_EQ(axdevice_set_add_from_fdt(&set, blob.data(), Node("/pl011@9000000"), nullptr,
 					    nullptr, nullptr),
 		  AX_OK);
-	EXPECT_EQ(axdevice_set_write(&set, AXDEVICE_MMIO, 0x09000000, 4, 'x'), AX_OK);
+	EXPECT_EQ(axdevice_set_write(&set, AXDEVICE_MMIO, 0, 0x09000000, 4, 'x'), AX_OK);
 }
 
 } // namespace

@@ -8,6 +8,7 @@
 #include <vector>
 
 extern "C" {
+#include <axdevice/irqchip.h>
 #include <axdevice/device_set.h>
 #include <axdevice/fdt_device.h>
 #include <axdevice/plic.h>
@@ -49,8 +50,8 @@ constexpr uint64_t ClaimComplete(uint32_t context)
 uint32_t WriteRead(axdevice *dev, uint64_t offset, uint32_t value)
 {
 	uint64_t back = 0xdead;
-	EXPECT_EQ(dev->ops->write(dev, offset, 4, value), AX_OK);
-	EXPECT_EQ(dev->ops->read(dev, offset, 4, &back), AX_OK);
+	EXPECT_EQ(dev->ops->write(dev, 0, offset, 4, value), AX_OK);
+	EXPECT_EQ(dev->ops->read(dev, 0, offset, 4, &back), AX_OK);
 	return static_cast<uint32_t>(back);
 }
 
@@ -68,9 +69,18 @@ class FdtPlicTest : public FdtSetFixture
 						       &diag);
 	}
 
+	/* Every guest CPU line an interrupt controller drove: (cpu id, level). */
+	static void SetCpuLine(void *ctx, uint64_t cpu, axdevice_cpu_line line, bool level)
+	{
+		EXPECT_EQ(line, AXDEVICE_CPU_IRQ);
+		static_cast<FdtPlicTest *>(ctx)->cpu_lines.emplace_back(cpu, level);
+	}
+
 	PlicHostRecorder plic_rec;
 	UartHostRecorder uart_rec;
-	axdevice_fdt_hosts hosts = {&uart_rec.host, &plic_rec.host};
+	std::vector<std::pair<uint64_t, bool>> cpu_lines;
+	axdevice_cpu_host cpu_host = {SetCpuLine, this};
+	axdevice_fdt_hosts hosts = {&uart_rec.host, &plic_rec.host, &cpu_host};
 };
 
 struct GoodPlic {
@@ -122,6 +132,38 @@ TEST_F(FdtPlicTest, CreatesEveryGoodPlicWithItsSourcesAndContexts)
 	}
 }
 
+/* S-mode contexts (interrupt 9) drive the external line of the hart whose CPU node holds the
+ * controller they name; M-mode contexts (11) and other interrupts drive nothing. */
+TEST_F(FdtPlicTest, SupervisorContextsDriveTheirHartsExternalLine)
+{
+	const struct {
+		const char *path;
+		uint64_t base;
+		uint32_t context;
+		std::vector<std::pair<uint64_t, bool>> lines;
+	} cases[] = {
+	    {"/plic@c000000", 0x0c000000, 0, {}},	   /* <&cpu0_intc 11> */
+	    {"/plic@c000000", 0x0c000000, 1, {{0, true}}}, /* <&cpu0_intc 9> */
+	    {"/plic@c000000", 0x0c000000, 2, {}},	   /* <&cpu1_intc 11> */
+	    {"/plic@c000000", 0x0c000000, 3, {{1, true}}}, /* <&cpu1_intc 9> */
+	    {"/s-plic@d000000", 0x0d000000, 1, {{1, true}}},
+	    {"/mixed-plic@50000000", 0x50000000, 0, {{0, true}}},
+	    {"/mixed-plic@50000000", 0x50000000, 4, {}}, /* <&cpu1_intc 0xffffffff> */
+	};
+	for (const auto &c : cases) {
+		SCOPED_TRACE(std::string(c.path) + " context " + std::to_string(c.context));
+		axdevice *dev = nullptr;
+
+		axdevice_set_destroy(&set);
+		ASSERT_EQ(AddNode(c.path, &dev), AX_OK) << diag.msg;
+		cpu_lines.clear();
+		WriteRead(dev, Priority(1), 1);
+		WriteRead(dev, EnableWord(c.context, 0), 1u << 1);
+		ASSERT_EQ(axdevice_irqchip_set_line(dev, 1, true), AX_OK) << "a PLIC is an irqchip";
+		EXPECT_EQ(cpu_lines, c.lines);
+	}
+}
+
 TEST_F(FdtPlicTest, UartUnderThePlicInterruptsThroughIt)
 {
 	axdevice *plic = nullptr;
@@ -131,20 +173,21 @@ TEST_F(FdtPlicTest, UartUnderThePlicInterruptsThroughIt)
 
 	ASSERT_EQ(AddNode("/plic@c000000", &plic), AX_OK) << diag.msg;
 	/* The host routes UART lines to the PLIC: the line is the node's interrupts = <10>. */
-	axdevice_uart_host uart_host = {nullptr, axdevice_plic_uart_irq, plic, nullptr};
+	axdevice_uart_host uart_host = {nullptr, axdevice_plic_uart_irq, plic, nullptr, nullptr};
 	hosts.uart = &uart_host;
 	ASSERT_EQ(AddNode("/serial@10000000", &uart), AX_OK) << diag.msg;
 
-	ASSERT_EQ(axdevice_set_write(&set, AXDEVICE_MMIO, 0x0c000000 + Priority(10), 4, 1), AX_OK);
-	ASSERT_EQ(axdevice_set_write(&set, AXDEVICE_MMIO, 0x0c000000 + EnableWord(hart1_s, 0), 4,
+	ASSERT_EQ(axdevice_set_write(&set, AXDEVICE_MMIO, 0, 0x0c000000 + Priority(10), 4, 1),
+		  AX_OK);
+	ASSERT_EQ(axdevice_set_write(&set, AXDEVICE_MMIO, 0, 0x0c000000 + EnableWord(hart1_s, 0), 4,
 				     1u << 10),
 		  AX_OK);
-	ASSERT_EQ(axdevice_set_write(&set, AXDEVICE_MMIO, 0x10000001, 1, 0x02), AX_OK); /* IER */
+	ASSERT_EQ(axdevice_set_write(&set, AXDEVICE_MMIO, 0, 0x10000001, 1, 0x02), AX_OK); /* IER */
 	ASSERT_EQ(plic_rec.calls.size(), 1u);
 	EXPECT_EQ(plic_rec.calls[0], std::make_pair(hart1_s, true));
-	ASSERT_EQ(
-	    axdevice_set_read(&set, AXDEVICE_MMIO, 0x0c000000 + ClaimComplete(hart1_s), 4, &value),
-	    AX_OK);
+	ASSERT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, 0, 0x0c000000 + ClaimComplete(hart1_s), 4,
+				    &value),
+		  AX_OK);
 	EXPECT_EQ(value, 10u);
 	EXPECT_EQ(plic_rec.calls.back(), std::make_pair(hart1_s, false));
 }
@@ -237,7 +280,7 @@ TEST_F(FdtPlicTest, OldEntryPointAndNullHostsCreateAPlicThatReportsNothing)
 	ASSERT_EQ(axdevice_plic_context_irq(plic, 1, &level), AX_OK);
 	EXPECT_TRUE(level);
 	EXPECT_TRUE(plic_rec.calls.empty());
-	ASSERT_EQ(plic->ops->read(plic, ClaimComplete(1), 4, &value), AX_OK);
+	ASSERT_EQ(plic->ops->read(plic, 0, ClaimComplete(1), 4, &value), AX_OK);
 	EXPECT_EQ(value, 3u);
 }
 

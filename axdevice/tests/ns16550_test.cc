@@ -68,7 +68,7 @@ class Ns16550Test : public ::testing::TestWithParam<unsigned>
 	{
 		uint64_t value = 0xdead;
 		EXPECT_EQ(
-		    axdevice_set_read(&set, AXDEVICE_MMIO, kBase + Offset(reg), Width(), &value),
+		    axdevice_set_read(&set, AXDEVICE_MMIO, 0, kBase + Offset(reg), Width(), &value),
 		    AX_OK);
 		EXPECT_LE(value, 0xffu);
 		return static_cast<uint8_t>(value);
@@ -77,7 +77,7 @@ class Ns16550Test : public ::testing::TestWithParam<unsigned>
 	void Write(unsigned reg, uint8_t value)
 	{
 		EXPECT_EQ(
-		    axdevice_set_write(&set, AXDEVICE_MMIO, kBase + Offset(reg), Width(), value),
+		    axdevice_set_write(&set, AXDEVICE_MMIO, 0, kBase + Offset(reg), Width(), value),
 		    AX_OK);
 	}
 
@@ -324,16 +324,16 @@ TEST_P(Ns16550Test, UnimplementedOffsetsReadZero)
 	uint64_t value = 7;
 
 	for (uint64_t off = 8u << shift; off < 0x100; off++) {
-		EXPECT_EQ(axdevice_set_write(&set, AXDEVICE_MMIO, kBase + off, 1, 0xff), AX_OK);
-		EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, kBase + off, 1, &value), AX_OK);
+		EXPECT_EQ(axdevice_set_write(&set, AXDEVICE_MMIO, 0, kBase + off, 1, 0xff), AX_OK);
+		EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, 0, kBase + off, 1, &value), AX_OK);
 		EXPECT_EQ(value, 0u) << off;
 	}
 	if (shift == 2) {
 		Write(SCR, 0x33);
 		for (uint64_t off : {1u, 2u, 3u, 0x1du, 0x1eu, 0x1fu}) {
-			EXPECT_EQ(axdevice_set_write(&set, AXDEVICE_MMIO, kBase + off, 1, 0xff),
+			EXPECT_EQ(axdevice_set_write(&set, AXDEVICE_MMIO, 0, kBase + off, 1, 0xff),
 				  AX_OK);
-			EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, kBase + off, 1, &value),
+			EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, 0, kBase + off, 1, &value),
 				  AX_OK);
 			EXPECT_EQ(value, 0u) << off;
 		}
@@ -352,18 +352,19 @@ TEST_P(Ns16550Test, WidthsWithinTheRegisterSlotActOnTheLowByte)
 	Write(SCR, 0x5a);
 	for (unsigned width : {1u, 2u, 4u, 8u}) {
 		int expect = width <= slot ? AX_OK : AXERR_UNSUPPORTED;
-		EXPECT_EQ(axdevice_set_write(&set, AXDEVICE_MMIO, kBase + Offset(SCR), width,
+		EXPECT_EQ(axdevice_set_write(&set, AXDEVICE_MMIO, 0, kBase + Offset(SCR), width,
 					     0x1234567890abcd00ull | width),
 			  expect)
 		    << width;
 		EXPECT_EQ(
-		    axdevice_set_read(&set, AXDEVICE_MMIO, kBase + Offset(SCR), width, &value),
+		    axdevice_set_read(&set, AXDEVICE_MMIO, 0, kBase + Offset(SCR), width, &value),
 		    expect)
 		    << width;
 		EXPECT_EQ(value, width <= slot ? width : 0u) << width;
 	}
 	EXPECT_EQ(Read(SCR), slot);
-	EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, kBase + Offset(RBR), slot, &value), AX_OK);
+	EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, 0, kBase + Offset(RBR), slot, &value),
+		  AX_OK);
 	EXPECT_EQ(value, static_cast<uint64_t>('q'));
 }
 
@@ -373,11 +374,12 @@ TEST_P(Ns16550Test, RefusesMisalignedAndRegisterSpanningAccesses)
 
 	Write(SCR, 0x77);
 	/* An 8-byte access spans eight registers at reg-shift 0 and two at reg-shift 2. */
-	EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, kBase, 8, &value), AXERR_UNSUPPORTED);
+	EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, 0, kBase, 8, &value), AXERR_UNSUPPORTED);
 	EXPECT_EQ(value, 0u);
-	EXPECT_EQ(axdevice_set_write(&set, AXDEVICE_MMIO, kBase + Offset(SCR) + 1, 2, 0),
+	EXPECT_EQ(axdevice_set_write(&set, AXDEVICE_MMIO, 0, kBase + Offset(SCR) + 1, 2, 0),
 		  AXERR_UNSUPPORTED);
-	EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, kBase + 1, 4, &value), AXERR_UNSUPPORTED);
+	EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, 0, kBase + 1, 4, &value),
+		  AXERR_UNSUPPORTED);
 	EXPECT_EQ(Read(SCR), 0x77);
 	EXPECT_EQ(rec.tx, "");
 }
@@ -386,9 +388,9 @@ TEST_P(Ns16550Test, DirectCallsRejectBadWidths)
 {
 	uint64_t value = 7;
 
-	EXPECT_EQ(uart->ops->read(uart, Offset(LSR), 3, &value), AXERR_UNSUPPORTED);
+	EXPECT_EQ(uart->ops->read(uart, 0, Offset(LSR), 3, &value), AXERR_UNSUPPORTED);
 	EXPECT_EQ(value, 0u);
-	EXPECT_EQ(uart->ops->write(uart, Offset(THR), 0, 'x'), AXERR_UNSUPPORTED);
+	EXPECT_EQ(uart->ops->write(uart, 0, Offset(THR), 0, 'x'), AXERR_UNSUPPORTED);
 	EXPECT_EQ(rec.tx, "");
 }
 
@@ -421,29 +423,29 @@ TEST(Ns16550Create, WorksWithoutAHostOrALine)
 	uint64_t value = 0;
 
 	ASSERT_EQ(axdevice_ns16550_create(&mem.ops, nullptr, 1, 0, &dev), AX_OK);
-	EXPECT_EQ(dev->ops->write(dev, IER, 1, 0x03), AX_OK);
-	EXPECT_EQ(dev->ops->write(dev, THR, 1, 'x'), AX_OK);
+	EXPECT_EQ(dev->ops->write(dev, 0, IER, 1, 0x03), AX_OK);
+	EXPECT_EQ(dev->ops->write(dev, 0, THR, 1, 'x'), AX_OK);
 	EXPECT_EQ(axdevice_uart_receive(dev, reinterpret_cast<const uint8_t *>("y"), 1), 1u);
-	EXPECT_EQ(dev->ops->read(dev, RBR, 1, &value), AX_OK);
+	EXPECT_EQ(dev->ops->read(dev, 0, RBR, 1, &value), AX_OK);
 	EXPECT_EQ(value, static_cast<uint64_t>('y'));
 	dev->ops->destroy(dev, &mem.ops);
 
 	ASSERT_EQ(axdevice_ns16550_create(&mem.ops, &rec.host, AXDEVICE_IRQ_NONE, 0, &dev), AX_OK);
-	EXPECT_EQ(dev->ops->write(dev, IER, 1, 0x02), AX_OK);
-	EXPECT_EQ(dev->ops->write(dev, THR, 1, 'x'), AX_OK);
+	EXPECT_EQ(dev->ops->write(dev, 0, IER, 1, 0x02), AX_OK);
+	EXPECT_EQ(dev->ops->write(dev, 0, THR, 1, 'x'), AX_OK);
 	EXPECT_EQ(rec.tx, "x");
 	EXPECT_TRUE(rec.irq_calls.empty()) << "no line, no callback";
 	dev->ops->destroy(dev, &mem.ops);
 	EXPECT_EQ(mem.live, 0);
 }
 
-int NoRead(axdevice *, uint64_t, unsigned, uint64_t *value)
+int NoRead(axdevice *, uint32_t, uint64_t, unsigned, uint64_t *value)
 {
 	*value = 0;
 	return AX_OK;
 }
 
-int NoWrite(axdevice *, uint64_t, unsigned, uint64_t)
+int NoWrite(axdevice *, uint32_t, uint64_t, unsigned, uint64_t)
 {
 	return AX_OK;
 }
@@ -451,7 +453,9 @@ int NoWrite(axdevice *, uint64_t, unsigned, uint64_t)
 TEST(UartReceive, IgnoresDevicesThatAreNotUarts)
 {
 	static const axdevice_ops ops = {"other", NoRead, NoWrite, nullptr};
-	axdevice other = {&ops};
+	axdevice other;
+
+	axdevice_init(&other, &ops, nullptr);
 
 	EXPECT_EQ(axdevice_uart_receive(&other, reinterpret_cast<const uint8_t *>("x"), 1), 0u);
 	EXPECT_EQ(axdevice_uart_receive(nullptr, reinterpret_cast<const uint8_t *>("x"), 1), 0u);

@@ -62,14 +62,14 @@ class Pl011Test : public ::testing::Test
 	uint32_t Read(uint64_t offset, unsigned width = 4)
 	{
 		uint64_t value = 0xdead;
-		EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, kBase + offset, width, &value),
+		EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, 0, kBase + offset, width, &value),
 			  AX_OK);
 		return static_cast<uint32_t>(value);
 	}
 
 	void Write(uint64_t offset, uint32_t value, unsigned width = 4)
 	{
-		EXPECT_EQ(axdevice_set_write(&set, AXDEVICE_MMIO, kBase + offset, width, value),
+		EXPECT_EQ(axdevice_set_write(&set, AXDEVICE_MMIO, 0, kBase + offset, width, value),
 			  AX_OK);
 	}
 
@@ -322,8 +322,8 @@ TEST_F(Pl011Test, UnimplementedOffsetsReadZero)
 		EXPECT_EQ(Read(off), 0u) << std::hex << off;
 	}
 	for (uint64_t off : {0x001u, 0x025u, 0x026u, 0x027u, 0xfe1u, 0xfffu}) {
-		EXPECT_EQ(axdevice_set_write(&set, AXDEVICE_MMIO, kBase + off, 1, 0xff), AX_OK);
-		EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, kBase + off, 1, &value), AX_OK);
+		EXPECT_EQ(axdevice_set_write(&set, AXDEVICE_MMIO, 0, kBase + off, 1, 0xff), AX_OK);
+		EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, 0, kBase + off, 1, &value), AX_OK);
 		EXPECT_EQ(value, 0u) << std::hex << off;
 	}
 	EXPECT_EQ(Read(IBRD), 0x1234u);
@@ -334,9 +334,9 @@ TEST_F(Pl011Test, DirectCallsRejectBadWidths)
 {
 	uint64_t value = 7;
 
-	EXPECT_EQ(uart->ops->read(uart, FR, 5, &value), AXERR_UNSUPPORTED);
+	EXPECT_EQ(uart->ops->read(uart, 0, FR, 5, &value), AXERR_UNSUPPORTED);
 	EXPECT_EQ(value, 0u);
-	EXPECT_EQ(uart->ops->write(uart, DR, 16, 'x'), AXERR_UNSUPPORTED);
+	EXPECT_EQ(uart->ops->write(uart, 0, DR, 16, 'x'), AXERR_UNSUPPORTED);
 	EXPECT_EQ(rec.tx, "");
 }
 
@@ -344,11 +344,12 @@ TEST_F(Pl011Test, RefusesWideAndMisalignedAccesses)
 {
 	uint64_t value = 7;
 
-	EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, kBase + FR, 8, &value), AXERR_UNSUPPORTED);
-	EXPECT_EQ(value, 0u);
-	EXPECT_EQ(axdevice_set_write(&set, AXDEVICE_MMIO, kBase + DR + 2, 4, 'x'),
+	EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, 0, kBase + FR, 8, &value),
 		  AXERR_UNSUPPORTED);
-	EXPECT_EQ(axdevice_set_write(&set, AXDEVICE_MMIO, kBase + DR + 1, 2, 'x'),
+	EXPECT_EQ(value, 0u);
+	EXPECT_EQ(axdevice_set_write(&set, AXDEVICE_MMIO, 0, kBase + DR + 2, 4, 'x'),
+		  AXERR_UNSUPPORTED);
+	EXPECT_EQ(axdevice_set_write(&set, AXDEVICE_MMIO, 0, kBase + DR + 1, 2, 'x'),
 		  AXERR_UNSUPPORTED);
 	EXPECT_EQ(rec.tx, "");
 	Write(DR, 'y', 1);
@@ -367,8 +368,8 @@ TEST(Pl011Create, ValidatesAndReportsNoMemory)
 	EXPECT_EQ(axdevice_pl011_create(&mem.ops, nullptr, 1, &dev), AXERR_NO_MEMORY);
 	mem.fail_after = -1;
 	ASSERT_EQ(axdevice_pl011_create(&mem.ops, nullptr, 1, &dev), AX_OK);
-	EXPECT_EQ(dev->ops->write(dev, IMSC, 4, INT_TX), AX_OK);
-	EXPECT_EQ(dev->ops->write(dev, DR, 4, 'x'), AX_OK) << "no host: nothing to call";
+	EXPECT_EQ(dev->ops->write(dev, 0, IMSC, 4, INT_TX), AX_OK);
+	EXPECT_EQ(dev->ops->write(dev, 0, DR, 4, 'x'), AX_OK) << "no host: nothing to call";
 	dev->ops->destroy(dev, &mem.ops);
 	EXPECT_EQ(mem.live, 0);
 }

@@ -69,7 +69,8 @@ class PlicTest : public ::testing::Test
 	uint32_t Read(uint64_t offset)
 	{
 		uint64_t value = 0xdead;
-		EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, kBase + offset, 4, &value), AX_OK)
+		EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, 0, kBase + offset, 4, &value),
+			  AX_OK)
 		    << std::hex << offset;
 		EXPECT_LE(value, 0xffffffffu);
 		return static_cast<uint32_t>(value);
@@ -77,7 +78,8 @@ class PlicTest : public ::testing::Test
 
 	void Write(uint64_t offset, uint32_t value)
 	{
-		EXPECT_EQ(axdevice_set_write(&set, AXDEVICE_MMIO, kBase + offset, 4, value), AX_OK)
+		EXPECT_EQ(axdevice_set_write(&set, AXDEVICE_MMIO, 0, kBase + offset, 4, value),
+			  AX_OK)
 		    << std::hex << offset;
 	}
 
@@ -418,22 +420,23 @@ TEST_F(PlicTest, OnlyAligned32BitAccesses)
 	Pulse(1);
 	for (unsigned width : {1u, 2u, 8u}) {
 		SCOPED_TRACE(width);
-		EXPECT_EQ(
-		    axdevice_set_read(&set, AXDEVICE_MMIO, kBase + ClaimComplete(0), width, &value),
-		    AXERR_INVALID);
+		EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, 0, kBase + ClaimComplete(0), width,
+					    &value),
+			  AXERR_INVALID);
 		EXPECT_EQ(value, 0u);
-		EXPECT_EQ(axdevice_set_write(&set, AXDEVICE_MMIO, kBase + Priority(1), width, 5),
+		EXPECT_EQ(axdevice_set_write(&set, AXDEVICE_MMIO, 0, kBase + Priority(1), width, 5),
 			  AXERR_INVALID);
 		EXPECT_EQ(
-		    axdevice_set_read(&set, AXDEVICE_MMIO, kBase + Priority(1), width, &value),
+		    axdevice_set_read(&set, AXDEVICE_MMIO, 0, kBase + Priority(1), width, &value),
 		    AXERR_INVALID);
 	}
-	EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, kBase + ClaimComplete(0) + 2, 4, &value),
+	EXPECT_EQ(
+	    axdevice_set_read(&set, AXDEVICE_MMIO, 0, kBase + ClaimComplete(0) + 2, 4, &value),
+	    AXERR_INVALID);
+	EXPECT_EQ(axdevice_set_write(&set, AXDEVICE_MMIO, 0, kBase + Priority(1) + 1, 4, 5),
 		  AXERR_INVALID);
-	EXPECT_EQ(axdevice_set_write(&set, AXDEVICE_MMIO, kBase + Priority(1) + 1, 4, 5),
-		  AXERR_INVALID);
-	EXPECT_EQ(plic->ops->read(plic, ClaimComplete(0), 3, &value), AXERR_INVALID);
-	EXPECT_EQ(plic->ops->write(plic, Priority(1), 0, 5), AXERR_INVALID);
+	EXPECT_EQ(plic->ops->read(plic, 0, ClaimComplete(0), 3, &value), AXERR_INVALID);
+	EXPECT_EQ(plic->ops->write(plic, 0, Priority(1), 0, 5), AXERR_INVALID);
 	EXPECT_EQ(Read(Priority(1)), 1u) << "rejected writes change nothing";
 	EXPECT_TRUE(Pending(1)) << "rejected reads of claim claim nothing";
 	EXPECT_EQ(Claim(0), 1u);
@@ -466,8 +469,8 @@ TEST_F(PlicTest, UnknownOffsetsReadZeroAndIgnoreWrites)
 	for (uint64_t offset : {kWindow, uint64_t{0x7fffffc}, ~uint64_t{3}}) {
 		uint64_t value = 1;
 		SCOPED_TRACE(offset);
-		EXPECT_EQ(plic->ops->write(plic, offset, 4, 0xffffffff), AX_OK);
-		EXPECT_EQ(plic->ops->read(plic, offset, 4, &value), AX_OK);
+		EXPECT_EQ(plic->ops->write(plic, 0, offset, 4, 0xffffffff), AX_OK);
+		EXPECT_EQ(plic->ops->read(plic, 0, offset, 4, &value), AX_OK);
 		EXPECT_EQ(value, 0u);
 	}
 	EXPECT_TRUE(Pending(1));
@@ -545,12 +548,12 @@ TEST(PlicNoHost, WorksWithoutCallbacks)
 	bool level = false;
 
 	ASSERT_EQ(axdevice_plic_create(&mem.ops, nullptr, 1, 1, &dev), AX_OK);
-	EXPECT_EQ(dev->ops->write(dev, Priority(1), 4, 1), AX_OK);
-	EXPECT_EQ(dev->ops->write(dev, EnableWord(0, 0), 4, 2), AX_OK);
+	EXPECT_EQ(dev->ops->write(dev, 0, Priority(1), 4, 1), AX_OK);
+	EXPECT_EQ(dev->ops->write(dev, 0, EnableWord(0, 0), 4, 2), AX_OK);
 	EXPECT_EQ(axdevice_plic_set_level(dev, 1, true), AX_OK);
 	EXPECT_EQ(axdevice_plic_context_irq(dev, 0, &level), AX_OK);
 	EXPECT_TRUE(level);
-	EXPECT_EQ(dev->ops->read(dev, ClaimComplete(0), 4, &value), AX_OK);
+	EXPECT_EQ(dev->ops->read(dev, 0, ClaimComplete(0), 4, &value), AX_OK);
 	EXPECT_EQ(value, 1u);
 	dev->ops->destroy(dev, &mem.ops);
 	EXPECT_EQ(mem.live, 0);

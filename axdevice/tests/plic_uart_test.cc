@@ -53,7 +53,8 @@ class PlicUartTest : public ::testing::TestWithParam<bool>
 	{
 		bool via_console = GetParam();
 		uint32_t contexts = axdevice_plic_layout_contexts(AXDEVICE_PLIC_LAYOUT_M_S, kHarts);
-		axdevice_uart_host uart_host = {nullptr, axdevice_plic_uart_irq, nullptr, nullptr};
+		axdevice_uart_host uart_host = {nullptr, axdevice_plic_uart_irq, nullptr, nullptr,
+						nullptr};
 
 		ASSERT_EQ(axdevice_plic_layout_context(AXDEVICE_PLIC_LAYOUT_M_S, 1,
 						       AXDEVICE_PLIC_S_MODE, &context),
@@ -66,7 +67,8 @@ class PlicUartTest : public ::testing::TestWithParam<bool>
 			  AX_OK);
 		if (via_console) {
 			console.plic = plic;
-			uart_host = {ConsoleHost::Tx, ConsoleHost::SetIrq, &console, nullptr};
+			uart_host = {ConsoleHost::Tx, ConsoleHost::SetIrq, &console, nullptr,
+				     nullptr};
 		} else {
 			uart_host.ctx = plic; /* the adapter is the UART's set_irq itself */
 		}
@@ -84,28 +86,28 @@ class PlicUartTest : public ::testing::TestWithParam<bool>
 	uint32_t PlicRead(uint64_t offset)
 	{
 		uint64_t value = 0;
-		EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, kPlicBase + offset, 4, &value),
+		EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, 0, kPlicBase + offset, 4, &value),
 			  AX_OK);
 		return static_cast<uint32_t>(value);
 	}
 
 	void PlicWrite(uint64_t offset, uint32_t value)
 	{
-		EXPECT_EQ(axdevice_set_write(&set, AXDEVICE_MMIO, kPlicBase + offset, 4, value),
+		EXPECT_EQ(axdevice_set_write(&set, AXDEVICE_MMIO, 0, kPlicBase + offset, 4, value),
 			  AX_OK);
 	}
 
 	uint8_t UartRead(uint64_t reg)
 	{
 		uint64_t value = 0;
-		EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, kUartBase + reg, 1, &value),
+		EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, 0, kUartBase + reg, 1, &value),
 			  AX_OK);
 		return static_cast<uint8_t>(value);
 	}
 
 	void UartWrite(uint64_t reg, uint8_t value)
 	{
-		EXPECT_EQ(axdevice_set_write(&set, AXDEVICE_MMIO, kUartBase + reg, 1, value),
+		EXPECT_EQ(axdevice_set_write(&set, AXDEVICE_MMIO, 0, kUartBase + reg, 1, value),
 			  AX_OK);
 	}
 

@@ -13,7 +13,7 @@ extern "C" {
 }
 
 struct UartHostRecorder {
-	UartHostRecorder() : host{Tx, SetIrq, this, RxPoll}
+	UartHostRecorder() : host{Tx, SetIrq, this, RxPoll, nullptr}
 	{
 	}
 

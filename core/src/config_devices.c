@@ -5,6 +5,7 @@
 #include <libfdt.h>
 #include <string.h>
 
+#include <axdevice/fdt_device.h>
 #include <axvm/error.h>
 #include <axvm/range.h>
 
@@ -29,16 +30,18 @@ static int read_enabled(const struct cfg_ctx *c, int node, bool *enabled)
 	return AX_OK;
 }
 
-/* Whether one of node's (checked) compatible strings is a device the host can create. */
+/* Whether one of node's (checked) compatible strings is a device the host can create: one
+ * axdevice has a model for and, if the host names the devices it allows, one of those. */
 static bool known(const struct cfg_ctx *c, int node)
 {
-	const char *const *models = c->limits->known_devices;
+	const char *const *allowed = c->limits->known_devices;
 	const char *s;
 
-	for (int i = 0; models && (s = fdt_stringlist_get(c->fdt, node, "compatible", i, NULL));
-	     i++) {
-		for (const char *const *m = models; *m; m++) {
-			if (strcmp(s, *m) == 0)
+	for (int i = 0; (s = fdt_stringlist_get(c->fdt, node, "compatible", i, NULL)); i++) {
+		if (!axdevice_model_known(s, NULL))
+			continue;
+		for (const char *const *m = allowed; !allowed || *m; m++) {
+			if (!allowed || strcmp(s, *m) == 0)
 				return true;
 		}
 	}

@@ -10,11 +10,8 @@ static enum axvm_disposition device_read(struct axvm_vcpu *v, enum axdevice_spac
 					 uint64_t addr, unsigned width)
 {
 	uint64_t value = 0;
-	int err;
+	int err = axdevice_set_read(&v->vm->devices, space, v->id, addr, width, &value);
 
-	spin_lock(&v->vm->device_lock);
-	err = axdevice_set_read(&v->vm->devices, space, addr, width, &value);
-	spin_unlock(&v->vm->device_lock);
 	if (!err)
 		err = arch_vcpu_complete(v->arch, value);
 	if (err) {
@@ -28,11 +25,8 @@ static enum axvm_disposition device_read(struct axvm_vcpu *v, enum axdevice_spac
 static enum axvm_disposition device_write(struct axvm_vcpu *v, enum axdevice_space space,
 					  uint64_t addr, unsigned width, uint64_t value)
 {
-	int err;
+	int err = axdevice_set_write(&v->vm->devices, space, v->id, addr, width, value);
 
-	spin_lock(&v->vm->device_lock);
-	err = axdevice_set_write(&v->vm->devices, space, addr, width, value);
-	spin_unlock(&v->vm->device_lock);
 	if (!err)
 		err = arch_vcpu_complete(v->arch, 0);
 	if (err) {

@@ -1,6 +1,5 @@
 /* The vCPU state machine, power states, binding to physical CPUs, and queued interrupts. */
 #include <axvm/error.h>
-#include <string.h>
 
 #include "vm_internal.h"
 
@@ -111,7 +110,7 @@ static void clear_interrupts(struct axvm_vcpu *vcpu)
 {
 	for (uint32_t w = 0; w < AXVM_VECTOR_WORDS; w++)
 		atomic_store(&vcpu->pending[w], 0);
-	memset(vcpu->levels_applied, 0, sizeof(vcpu->levels_applied));
+	vcpu->lines_applied = 0;
 	atomic_store(&vcpu->irq_changed, 1);
 }
 
@@ -133,8 +132,7 @@ void vcpu_power_off(struct axvm_vcpu *vcpu)
 {
 	atomic_store(&vcpu->power, AXVM_VCPU_OFF);
 	clear_interrupts(vcpu);
-	for (uint32_t w = 0; w < AXVM_VECTOR_WORDS; w++)
-		atomic_store(&vcpu->levels[w], 0);
+	atomic_store(&vcpu->lines, 0);
 }
 
 int axvm_vcpu_start(struct axvm_vcpu *vcpu, uint64_t entry, uint64_t arg)
@@ -219,23 +217,20 @@ static void refused(struct axvm_vcpu *vcpu, const char *what, uint32_t vector)
 		  vcpu->vm->id, vcpu->id, what, vector);
 }
 
-/* Applies the level lines that changed since the backend last saw them. */
-static void deliver_levels(struct axvm_vcpu *vcpu)
+/* Applies the interrupt lines that changed since the backend last saw them. */
+static void deliver_lines(struct axvm_vcpu *vcpu)
 {
-	for (uint32_t w = 0; w < AXVM_VECTOR_WORDS; w++) {
-		uint64_t now = atomic_load(&vcpu->levels[w]);
-		uint64_t changed = now ^ vcpu->levels_applied[w];
+	uint32_t now = atomic_load(&vcpu->lines);
+	uint32_t changed = now ^ vcpu->lines_applied;
 
-		while (changed) {
-			uint32_t bit = (uint32_t)__builtin_ctzll(changed);
+	while (changed) {
+		uint32_t line = (uint32_t)__builtin_ctz(changed);
 
-			changed &= changed - 1;
-			if (arch_vcpu_set_interrupt_level(vcpu->arch, w * 64 + bit,
-							  (now >> bit) & 1))
-				refused(vcpu, "level line", w * 64 + bit);
-		}
-		vcpu->levels_applied[w] = now;
+		changed &= changed - 1;
+		if (arch_vcpu_set_irq_line(vcpu->arch, (enum axvm_irq_line)line, (now >> line) & 1))
+			refused(vcpu, "interrupt line", line);
 	}
+	vcpu->lines_applied = now;
 }
 
 void vcpu_deliver_changes(struct axvm_vcpu *vcpu)
@@ -243,7 +238,7 @@ void vcpu_deliver_changes(struct axvm_vcpu *vcpu)
 	/* Cleared before the scan: a change made during it sets the flag again. */
 	if (!atomic_exchange(&vcpu->irq_changed, 0))
 		return;
-	deliver_levels(vcpu);
+	deliver_lines(vcpu);
 	for (uint32_t w = 0; w < AXVM_VECTOR_WORDS; w++) {
 		uint64_t bits = atomic_exchange(&vcpu->pending[w], 0);
 
@@ -257,18 +252,18 @@ void vcpu_deliver_changes(struct axvm_vcpu *vcpu)
 	}
 }
 
-int axvm_set_interrupt_level(struct axvm *vm, uint32_t vcpu, uint32_t vector, bool level)
+int axvm_set_irq_line(struct axvm *vm, uint32_t vcpu, enum axvm_irq_line line, bool level)
 {
 	struct axvm_vcpu *v;
-	uint64_t bit = 1ull << (vector % 64);
+	uint32_t bit = 1u << line;
 
-	if (vcpu >= vm->vcpu_count || vector >= AXVM_MAX_VECTORS)
+	if (vcpu >= vm->vcpu_count || (unsigned)line >= AXVM_IRQ_LINES)
 		return AXERR_INVALID;
 	v = &vm->vcpus[vcpu];
 	if (level)
-		atomic_fetch_or(&v->levels[vector / 64], bit);
+		atomic_fetch_or(&v->lines, bit);
 	else
-		atomic_fetch_and(&v->levels[vector / 64], ~bit);
+		atomic_fetch_and(&v->lines, ~bit);
 	atomic_store(&v->irq_changed, 1);
 	vcpu_notify(v);
 	return AX_OK;

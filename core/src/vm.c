@@ -1,7 +1,7 @@
 /* VM lifecycle: create (all or nothing), boot, pause, shut down, destroy; the VM table. */
 #include <axaddrspace/formats.h>
 #include <axdevice/fdt_device.h>
-#include <axdevice/plic.h>
+#include <axdevice/irqchip.h>
 #include <axdevice/uart.h>
 #include <axvm/assert.h>
 #include <axvm/error.h>
@@ -99,12 +99,6 @@ static void vmid_give_back(uint16_t vmid)
 	spin_unlock(&table_lock);
 }
 
-static bool is_uart(const char *compatible)
-{
-	return !strcmp(compatible, "ns16550a") || !strcmp(compatible, "ns16550") ||
-	       !strcmp(compatible, "arm,pl011");
-}
-
 static void uart_tx(void *ctx, uint8_t byte)
 {
 	struct axvm *vm = ctx;
@@ -118,7 +112,7 @@ static void uart_tx(void *ctx, uint8_t byte)
  * and each host poll costs more than the guest's register read. */
 #define CONSOLE_POLL_INTERVAL_NS 100000
 
-/* Called under the VM's device lock, which orders rx_polled_at. */
+/* Called under the console UART's lock, which orders rx_polled_at. */
 static size_t uart_rx_poll(void *ctx, uint8_t *buf, size_t max)
 {
 	struct axvm *vm = ctx;
@@ -135,35 +129,14 @@ static size_t uart_rx_poll(void *ctx, uint8_t *buf, size_t max)
 	return hal->console_rx(vm->id, buf, max);
 }
 
-static bool is_plic(const char *compatible)
-{
-	return !strcmp(compatible, "sifive,plic-1.0.0") || !strcmp(compatible, "riscv,plic0");
-}
-
-/* A device's interrupt line goes into the VM's interrupt controller; a VM without one gets the
- * line's rising edge as interrupt `line` on vCPU 0. Called inside a device access, under the
- * VM's device lock. */
-static void device_irq(void *ctx, uint32_t line, bool level)
+/* An interrupt controller's output: the line of the vCPU the guest calls cpu_id. */
+static void set_cpu_line(void *ctx, uint64_t cpu_id, enum axdevice_cpu_line line, bool level)
 {
 	struct axvm *vm = ctx;
+	struct axvm_vcpu *v = vm_vcpu_by_guest_id(vm, cpu_id);
 
-	if (vm->plic)
-		axdevice_plic_set_level(vm->plic, line, level);
-	else if (level)
-		axvm_inject_interrupt(vm, 1, line);
-}
-
-/* A PLIC context's output is the external interrupt line of its hart's S-mode (QEMU virt's
- * layout: contexts 2h and 2h+1 are hart h's M- and S-mode); M-mode contexts lead nowhere. */
-static void plic_context_irq(void *ctx, uint32_t context, bool level)
-{
-	struct axvm *vm = ctx;
-	enum axdevice_plic_mode mode;
-	uint32_t hart;
-
-	if (axdevice_plic_layout_target(AXDEVICE_PLIC_LAYOUT_M_S, context, &hart, &mode) == AX_OK &&
-	    mode == AXDEVICE_PLIC_S_MODE && hart < vm->vcpu_count)
-		axvm_set_interrupt_level(vm, hart, arch_external_interrupt_vector(), level);
+	if (v && line == AXDEVICE_CPU_IRQ)
+		axvm_set_irq_line(vm, v->id, AXVM_IRQ_LINE_EXTERNAL, level);
 }
 
 /* Enters vm in the table, if its id is free, there is room, and the host ranges it maps are
@@ -257,32 +230,47 @@ static int build_memory(struct axvm *vm, const struct axvm_config *cfg, struct a
 	return AX_OK;
 }
 
-int vm_build_devices(struct axvm *vm, struct ax_diag *diag)
+/* Creates the configured devices of one kind: interrupt controllers (irqchips), or the rest,
+ * which are wired to the controllers already there. */
+static int build_devices(struct axvm *vm, bool irqchips, struct ax_diag *diag)
 {
 	const struct axvm_config *cfg = &vm->cfg;
-	struct axdevice_uart_host uart = {
-	    .tx = uart_tx, .set_irq = device_irq, .ctx = vm, .rx_poll = uart_rx_poll};
-	struct axdevice_plic_host plic = {.set_context_irq = plic_context_irq, .ctx = vm};
-	struct axdevice_fdt_hosts hosts = {.uart = &uart, .plic = &plic};
+	struct axdevice_uart_host uart = {.tx = uart_tx, .ctx = vm, .rx_poll = uart_rx_poll};
+	struct axdevice_cpu_host cpu = {.set_cpu_line = set_cpu_line, .ctx = vm};
+	struct axdevice_fdt_hosts hosts = {.uart = &uart, .plic = NULL, .cpu = &cpu};
+
+	for (size_t i = 0; i < cfg->device_count; i++) {
+		const struct axvm_device *d = &cfg->devices[i];
+		enum axdevice_role role;
+		bool known = axdevice_fdt_model_role(cfg->fdt, d->node, &role);
+		struct axdevice *dev;
+		int err;
+
+		if (known && (role == AXDEVICE_ROLE_IRQCHIP) != irqchips)
+			continue;
+		if (!known && irqchips)
+			continue; /* axdevice_set_add_from_fdt_hosts says what is wrong below */
+		err = axdevice_set_add_from_fdt_hosts(&vm->devices, cfg->fdt, d->node, &hosts, &dev,
+						      diag);
+		if (err)
+			return err;
+		if (!vm->console && role == AXDEVICE_ROLE_CONSOLE)
+			vm->console = dev;
+	}
+	return AX_OK;
+}
+
+int vm_build_devices(struct axvm *vm, struct ax_diag *diag)
+{
 	int err = axdevice_set_init(&vm->devices, &axvm_hal_get()->heap);
 
 	if (err)
 		return ax_diag_set(diag, err, "vm %u: devices: %s", vm->id, ax_strerror(err));
 	vm->devices_ready = true;
-	for (size_t i = 0; i < cfg->device_count; i++) {
-		const struct axvm_device *d = &cfg->devices[i];
-		struct axdevice *dev;
-
-		err = axdevice_set_add_from_fdt_hosts(&vm->devices, cfg->fdt, d->node, &hosts, &dev,
-						      diag);
-		if (err)
-			return err;
-		if (!vm->console && is_uart(d->compatible))
-			vm->console = dev;
-		if (!vm->plic && is_plic(d->compatible))
-			vm->plic = dev;
-	}
-	return AX_OK;
+	err = build_devices(vm, true, diag);
+	if (!err)
+		err = build_devices(vm, false, diag);
+	return err;
 }
 
 int vm_rebuild_devices(struct axvm *vm, struct ax_diag *diag)
@@ -293,7 +281,6 @@ int vm_rebuild_devices(struct axvm *vm, struct ax_diag *diag)
 	axdevice_set_destroy(&vm->devices);
 	vm->devices_ready = false;
 	vm->console = NULL;
-	vm->plic = NULL;
 	err = vm_build_devices(vm, diag);
 	spin_unlock(&vm->device_lock);
 	return err;
@@ -448,6 +435,7 @@ static int build_vcpus(struct axvm *vm, const struct axvm_config *cfg, struct ax
 
 		v->vm = vm;
 		v->id = i;
+		v->guest_id = i; /* hart id, MPIDR affinity, APIC id: the index, for now */
 		v->affinity = cfg->vcpu_affinity[i];
 		atomic_store(&v->bound_cpu, -1);
 		atomic_store(&v->state, AXVM_VCPU_CREATED);
@@ -665,6 +653,15 @@ uint32_t axvm_vcpu_count(const struct axvm *vm)
 	return vm->vcpu_count;
 }
 
+struct axvm_vcpu *vm_vcpu_by_guest_id(struct axvm *vm, uint64_t guest_id)
+{
+	for (uint32_t i = 0; i < vm->vcpu_count; i++) {
+		if (vm->vcpus[i].guest_id == guest_id)
+			return &vm->vcpus[i];
+	}
+	return NULL;
+}
+
 struct axvm_vcpu *axvm_vcpu_at(struct axvm *vm, uint32_t idx)
 {
 	return idx < vm->vcpu_count ? &vm->vcpus[idx] : NULL;
@@ -679,11 +676,13 @@ size_t axvm_console_input(struct axvm *vm, const uint8_t *bytes, size_t n)
 {
 	size_t taken = 0;
 
+	spin_lock(&vm->device_lock);
 	if (vm->console) {
-		spin_lock(&vm->device_lock);
+		spin_lock(&vm->console->lock);
 		taken = axdevice_uart_receive(vm->console, bytes, n);
-		spin_unlock(&vm->device_lock);
+		spin_unlock(&vm->console->lock);
 	}
+	spin_unlock(&vm->device_lock);
 	return taken;
 }
 

@@ -16,6 +16,7 @@
 struct axvm_vcpu {
 	struct axvm *vm;
 	uint32_t id;
+	uint64_t guest_id;	   /* what the guest calls it: hart id, MPIDR affinity, APIC id */
 	_Atomic int state;	   /* enum axvm_vcpu_state */
 	_Atomic int power;	   /* enum axvm_vcpu_power */
 	_Atomic int32_t bound_cpu; /* -1 when unbound */
@@ -23,10 +24,10 @@ struct axvm_vcpu {
 	struct arch_vcpu *arch;
 	void *host_data;
 	_Atomic uint64_t pending[AXVM_VECTOR_WORDS]; /* interrupts to inject before entry */
-	_Atomic uint64_t levels[AXVM_VECTOR_WORDS];  /* level lines as they should be */
+	_Atomic uint32_t lines; /* interrupt lines held high, by enum axvm_irq_line */
 	/* Pending or levels changed since the last delivery (a word: RISC-V swaps no bytes). */
 	_Atomic uint32_t irq_changed;
-	uint64_t levels_applied[AXVM_VECTOR_WORDS]; /* as the backend last saw them */
+	uint32_t lines_applied; /* as the backend last saw them */
 	bool
 	    refusal_logged; /* a refused interrupt or IPI is logged once: a guest could repeat it */
 	uint64_t exits[AXVM_EXIT_KINDS];
@@ -48,13 +49,15 @@ struct axvm {
 	struct spinlock as_lock;   /* serialises changes to the address space and guest copies */
 	struct axaddrspace as;
 	bool as_ready;
-	struct spinlock device_lock; /* serialises every access to devices and their state */
+	/* Serialises changes to the device set (a reset rebuilds it) with host accesses (console
+	 * input); vCPUs reach devices without it: the set never changes while one is bound, and
+	 * each device has its own lock. */
+	struct spinlock device_lock;
 	struct axdevice_set devices;
 	bool devices_ready;
 	struct axdevice *console;
-	bool rx_polled;	       /* the console UART has asked the host for input, */
-	uint64_t rx_polled_at; /* last at this time (ns) */
-	struct axdevice *plic; /* the interrupt controller device lines are routed to, if any */
+	bool rx_polled;		    /* the console UART has asked the host for input, */
+	uint64_t rx_polled_at;	    /* last at this time (ns) */
 	struct spinlock power_lock; /* serialises vCPU power-ons with resets */
 	_Atomic bool reset_claimed; /* a CPU is resetting the VM */
 	_Atomic uint32_t resets;
@@ -130,6 +133,9 @@ int vm_admit_host_ranges(const struct axvm_config *cfg, struct axvm *const *live
 /* The most pages a VM built from cfg can hold: its allocated memory in full and the stage-2
  * tables of all its mappings (root_pages for the root). */
 uint64_t vm_page_charge(const struct axvm_config *cfg, uint32_t root_pages);
+
+/* The vCPU of vm the guest calls guest_id, or NULL. */
+struct axvm_vcpu *vm_vcpu_by_guest_id(struct axvm *vm, uint64_t guest_id);
 
 /* Logs a formatted line through the HAL. */
 void axvm_logf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

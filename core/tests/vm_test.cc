@@ -559,7 +559,7 @@ TEST_F(VmTest, InterruptsAreQueuedNotifiedAndDeliveredOnTheOwningCpu)
 	hal_.cpu = 0;
 }
 
-TEST_F(VmTest, DeviceInterruptLinesReachVcpuZero)
+TEST_F(VmTest, ALineWhoseParentIsNoEmulatedControllerGoesNowhere)
 {
 	steps_ = {
 	    [](sim_vcpu *, axvm_exit *e) {
@@ -574,8 +574,9 @@ TEST_F(VmTest, DeviceInterruptLinesReachVcpuZero)
 	axvm_exit exit;
 	ASSERT_EQ(axvm_vcpu_run(v, &exit), AX_OK);
 	sim_vcpu *s = sim_vcpu_find(8, 0);
-	ASSERT_GE(s->injected_count, 1u) << "THR-empty raised the UART's line 10";
-	EXPECT_EQ(s->injected[0], 10u);
+	EXPECT_EQ(s->gpr[3] & 0xf, 0x2u) << "IIR: THR empty, the UART's own view";
+	EXPECT_EQ(s->injected_count, 0u) << "no edge on vCPU 0";
+	EXPECT_EQ(s->line_changes, 0u);
 }
 
 /* UART line 10 -> PLIC source 10 -> context 1 (hart 0, S-mode) -> vCPU 0's external line,
@@ -593,16 +594,17 @@ TEST_F(VmTest, DeviceLinesGoThroughThePlicAsLevels)
 		    *e = MmioWrite(kPlic + 0x2080, 4, 1 << 10); /* ctx 1 */
 	    },
 	    [](sim_vcpu *s, axvm_exit *e) {
-		    EXPECT_FALSE(s->level[SIM_EXTERNAL_VECTOR]);
+		    EXPECT_FALSE(s->line[AXVM_IRQ_LINE_EXTERNAL]);
 		    *e = MmioWrite(kUart + 1, 1, 0x02); /* IER.ETBEI: THR empty raises line 10 */
 	    },
 	    [](sim_vcpu *s, axvm_exit *e) {
-		    EXPECT_TRUE(s->level[SIM_EXTERNAL_VECTOR]) << "S-mode external line high";
+		    EXPECT_TRUE(s->line[AXVM_IRQ_LINE_EXTERNAL]) << "S-mode external line high";
 		    Return(s, e, MmioRead(kPlic + 0x201004, 4, 5)); /* claim, context 1 */
 	    },
 	    [](sim_vcpu *s, axvm_exit *e) {
 		    EXPECT_EQ(s->gpr[5], 10u) << "the UART's source";
-		    EXPECT_FALSE(s->level[SIM_EXTERNAL_VECTOR]) << "claimed: nothing else pending";
+		    EXPECT_FALSE(s->line[AXVM_IRQ_LINE_EXTERNAL])
+			<< "claimed: nothing else pending";
 		    *e = MmioWrite(kUart + 1, 1, 0); /* the guest turns the interrupt off */
 	    },
 	    [](sim_vcpu *, axvm_exit *e) {
@@ -626,11 +628,52 @@ TEST_F(VmTest, DeviceLinesGoThroughThePlicAsLevels)
 	ASSERT_EQ(axvm_vcpu_run(v, &exit), AX_OK);
 	EXPECT_EQ(exit.kind, AXVM_EXIT_HALT);
 	sim_vcpu *s = sim_vcpu_find(17, 0);
-	EXPECT_FALSE(s->level[SIM_EXTERNAL_VECTOR]);
-	EXPECT_EQ(s->level_changes, 2u) << "one rise, one fall";
+	EXPECT_FALSE(s->line[AXVM_IRQ_LINE_EXTERNAL]);
+	EXPECT_EQ(s->line_changes, 2u) << "one rise, one fall";
 	EXPECT_EQ(s->injected_count, 0u) << "no edge injection when a PLIC routes the line";
-	EXPECT_EQ(axvm_set_interrupt_level(vm, 1, 9, true), AXERR_INVALID) << "no vCPU 1";
-	EXPECT_EQ(axvm_set_interrupt_level(vm, 0, 5000, true), AXERR_INVALID);
+	EXPECT_EQ(axvm_set_irq_line(vm, 1, AXVM_IRQ_LINE_EXTERNAL, true), AXERR_INVALID)
+	    << "no vCPU 1";
+	EXPECT_EQ(axvm_set_irq_line(vm, 0, AXVM_IRQ_LINES, true), AXERR_INVALID);
+}
+
+/* A PLIC whose contexts name CPU nodes: context 0 is hart 1's, so vCPU 1's line rises and
+ * vCPU 0's does not; the interrupt is raised by vCPU 0's access. */
+TEST_F(VmTest, PlicContextsReachTheHartTheirCpuNodeNames)
+{
+	constexpr uint64_t kPlic = 0xd000000, kUart2 = 0x10001000;
+	std::ifstream in("core/tests/vm/plic_devices.dtb", std::ios::binary);
+	std::vector<char> blob(std::istreambuf_iterator<char>(in), {});
+	/* Both vCPUs run this program; for vCPU 1 it changes nothing. */
+	steps_ = {
+	    [](sim_vcpu *, axvm_exit *e) { *e = MmioWrite(kPlic + 4 * 7, 4, 1); },
+	    [](sim_vcpu *, axvm_exit *e) { *e = MmioWrite(kPlic + 0x2000, 4, 1 << 7); },
+	    [](sim_vcpu *, axvm_exit *e) { *e = MmioWrite(kUart2 + 1, 1, 0x02); },
+	};
+	axvm_config cfg = Config(18, 2, false);
+	cfg.fdt = blob.data();
+	cfg.device_count = 2;
+	cfg.devices[0].node = fdt_path_offset(blob.data(), "/plic@d000000");
+	std::strcpy(cfg.devices[0].compatible, "sifive,plic-1.0.0");
+	cfg.devices[0].gpa = kPlic;
+	cfg.devices[0].size = 0x400000;
+	cfg.devices[1].node = fdt_path_offset(blob.data(), "/uart@10001000");
+	std::strcpy(cfg.devices[1].compatible, "ns16550a");
+	cfg.devices[1].gpa = kUart2;
+	cfg.devices[1].size = 0x100;
+	axvm *vm = Create(cfg);
+	axvm_vcpu *v0 = BootAndBind(vm);
+	axvm_exit exit;
+	ASSERT_EQ(axvm_vcpu_run(v0, &exit), AX_OK);
+	EXPECT_FALSE(sim_vcpu_find(18, 0)->line[AXVM_IRQ_LINE_EXTERNAL]);
+	ASSERT_EQ(axvm_vcpu_start(axvm_vcpu_at(vm, 1), kRam, 0), AX_OK);
+	hal_.cpu = 1;
+	axvm_vcpu *v1 = axvm_vcpu_at(vm, 1);
+	ASSERT_EQ(axvm_vcpu_bind(v1), AX_OK);
+	ASSERT_EQ(axvm_vcpu_run(v1, &exit), AX_OK);
+	EXPECT_TRUE(sim_vcpu_find(18, 1)->line[AXVM_IRQ_LINE_EXTERNAL])
+	    << "hart 1's S-mode external line, delivered on its own CPU";
+	EXPECT_EQ(axvm_vcpu_unbind(v1), AX_OK);
+	hal_.cpu = 0;
 }
 
 TEST_F(VmTest, ImagesAreLoadedAndTheDtbAddressPassed)

@@ -206,13 +206,11 @@ static void enable_hart(void)
 
 enum host_exit vm_hal_run(const struct host_boot_info *info)
 {
-	static const char *const known[] = {"ns16550a", "ns16550", "sifive,plic-1.0.0",
-					    "riscv,plic0", NULL};
 	struct axvm_config_limits limits = {
 	    .max_vcpus = AXVM_MAX_VCPUS,
 	    .host_cpus = (uint32_t)info->cpu_count,
 	    .gpa_bits = arch_stage2_format()->gpa_bits,
-	    .known_devices = known,
+	    .known_devices = NULL, /* every model axdevice has */
 	};
 	size_t failed, not_started;
 	uint64_t free_before, kept;

@@ -239,28 +239,23 @@ void arch_vcpu_set_return_value(struct arch_vcpu *v, uint64_t value)
 	v->ctx.guest_x[10] = value;
 }
 
-int arch_vcpu_set_interrupt_level(struct arch_vcpu *v, uint32_t vector, bool level)
-{
-	uint64_t bit;
-	int err = riscv_hvip_bit(vector, &bit);
+#define HVIP_VSEIP (1ull << 10)
 
-	if (err)
-		return err;
+int arch_vcpu_set_irq_line(struct arch_vcpu *v, enum axvm_irq_line line, bool level)
+{
+	if (line != AXVM_IRQ_LINE_EXTERNAL)
+		return AXERR_INVALID;
+	/* The supervisor external interrupt of the guest: hvip.VSEIP. */
 	if (level) {
-		v->vs.hvip |= bit;
+		v->vs.hvip |= HVIP_VSEIP;
 		if (v->bound)
-			csr_set(hvip, bit);
+			csr_set(hvip, HVIP_VSEIP);
 	} else {
-		v->vs.hvip &= ~bit;
+		v->vs.hvip &= ~HVIP_VSEIP;
 		if (v->bound)
-			csr_clear(hvip, bit);
+			csr_clear(hvip, HVIP_VSEIP);
 	}
 	return AX_OK;
-}
-
-uint32_t arch_external_interrupt_vector(void)
-{
-	return 9; /* supervisor external interrupt: hvip.VSEIP */
 }
 
 int arch_vcpu_inject_interrupt(struct arch_vcpu *v, uint32_t vector)

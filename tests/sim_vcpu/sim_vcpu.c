@@ -260,18 +260,13 @@ void arch_vcpu_set_return_value(struct arch_vcpu *v, uint64_t value)
 	v->s.return_value = value;
 }
 
-int arch_vcpu_set_interrupt_level(struct arch_vcpu *v, uint32_t vector, bool level)
+int arch_vcpu_set_irq_line(struct arch_vcpu *v, enum axvm_irq_line line, bool level)
 {
-	if (vector >= SIM_MAX_VECTOR)
+	if ((unsigned)line >= AXVM_IRQ_LINES)
 		return AXERR_INVALID;
-	v->s.level[vector] = level;
-	v->s.level_changes++;
+	v->s.line[line] = level;
+	v->s.line_changes++;
 	return AX_OK;
-}
-
-uint32_t arch_external_interrupt_vector(void)
-{
-	return SIM_EXTERNAL_VECTOR;
 }
 
 int arch_vcpu_inject_interrupt(struct arch_vcpu *v, uint32_t vector)

@@ -7,35 +7,61 @@
 #include <stdint.h>
 
 #include <axvm/alloc.h>
+#include <axvm/spinlock.h>
 
 struct axdevice;
+struct axdevice_irqchip_ops;
+
+/* The vcpu of an access the host makes itself (console input, tests), not a guest CPU. */
+#define AXDEVICE_VCPU_HOST UINT32_MAX
 
 /*
- * A device model's operations. offset is relative to the base the device was registered at.
- * Called through an axdevice_set, width is always 1, 2, 4 or 8 and [offset, offset + width) lies
- * inside the registered range; a model called directly still checks width. Every access
- * returns 0 or a negative enum axerr, and the guest controls offset, width and value: a model
- * answers nonsense with an error code or ignores it, it never asserts.
+ * A device model's operations. offset is relative to the base the device was registered at;
+ * vcpu is the index in its VM of the vCPU making the access (AXDEVICE_VCPU_HOST for the host),
+ * which a model with per-vCPU state (banked registers, a redistributor, a local APIC) uses to
+ * find that vCPU's state. Called through an axdevice_set, the device's lock is held, width is
+ * always 1, 2, 4 or 8 and [offset, offset + width) lies inside the registered range; a model
+ * called directly still checks width. Every access returns 0 or a negative enum axerr, and the
+ * guest controls offset, width, value and which vCPU asks: a model answers nonsense with an
+ * error code or ignores it, it never asserts.
  */
 struct axdevice_ops {
 	/* Short model name for logs, such as "ns16550a". */
 	const char *model;
 	/* Reads width bytes at offset into *value, zero-extended. */
-	int (*read)(struct axdevice *dev, uint64_t offset, unsigned width, uint64_t *value);
+	int (*read)(struct axdevice *dev, uint32_t vcpu, uint64_t offset, unsigned width,
+		    uint64_t *value);
 	/* Writes the low width bytes of value at offset. */
-	int (*write)(struct axdevice *dev, uint64_t offset, unsigned width, uint64_t value);
+	int (*write)(struct axdevice *dev, uint32_t vcpu, uint64_t offset, unsigned width,
+		     uint64_t value);
 	/* Frees the device and its state back to alloc, the allocator it was created with. NULL
 	 * for a device whose storage its creator keeps (a static object). */
 	void (*destroy)(struct axdevice *dev, const struct ax_allocator *alloc);
 };
 
 /*
- * One device instance. A model embeds this in its own state and gets the state back in its
- * ops with AXDEVICE_CONTAINER_OF; everyone else only passes the pointer around.
+ * One device instance. A model embeds this in its own state (axdevice_init) and gets the state
+ * back in its ops with AXDEVICE_CONTAINER_OF; everyone else only passes the pointer around.
+ * Each device has its own lock, so that vCPUs using different devices never wait for each
+ * other; an interrupt controller's lock nests inside the locks of the devices wired to it.
  */
 struct axdevice {
 	const struct axdevice_ops *ops;
+	/* The device's role as an interrupt controller (axdevice/irqchip.h), or NULL. */
+	const struct axdevice_irqchip_ops *irqchip;
+	struct spinlock lock;
+	int fdt_node; /* the devicetree node it was created from, or -1 */
 };
+
+/* Makes dev a device with ops (and irqchip ops, or NULL), unlocked. */
+static inline void axdevice_init(struct axdevice *dev, const struct axdevice_ops *ops,
+				 const struct axdevice_irqchip_ops *irqchip)
+{
+	dev->ops = ops;
+	dev->irqchip = irqchip;
+	spin_lock_init(&dev->lock);
+	dev->fdt_node = -1;
+}
 
 /* The structure of the given type whose member `member` is at ptr. */
 #define AXDEVICE_CONTAINER_OF(ptr, type, member) \

@@ -40,8 +40,10 @@ struct axdevice_bus {
  * devices are added (a lookup is a binary search, O(log n)); it is released by
  * axdevice_set_destroy. The set owns the devices added to it: removing one or destroying the
  * set calls the device's destroy op with the set's allocator, so a device must be created with
- * that allocator (or have no destroy op). A set is not thread-safe: its user serialises every
- * call on it and on its devices, axdevice_uart_receive included.
+ * that allocator (or have no destroy op). The set itself is not thread-safe: its user
+ * serialises changes (add, remove, destroy) with everything else. Accesses through
+ * axdevice_set_read and axdevice_set_write may run on several CPUs at once: each takes the
+ * device's own lock. Whoever calls a model directly (axdevice_uart_receive) holds that lock.
  */
 struct axdevice_set {
 	const struct ax_allocator *alloc;
@@ -74,18 +76,18 @@ struct axdevice *axdevice_set_find(const struct axdevice_set *set, enum axdevice
 size_t axdevice_set_count(const struct axdevice_set *set, enum axdevice_space space);
 
 /*
- * Dispatches a guest read of width bytes at addr to the device containing addr and stores the
- * result, masked to width, in *value (0 on any error). AXERR_NOT_FOUND when no device contains
- * addr; AXERR_INVALID for an unknown space, a width not in {1, 2, 4, 8} or an access running
- * past the end of the device; otherwise what the device returns.
+ * Dispatches a read of width bytes at addr by vCPU vcpu (AXDEVICE_VCPU_HOST: the host) to the
+ * device containing addr, under the device's lock, and stores the result, masked to width, in
+ * *value (0 on any error). AXERR_NOT_FOUND when no device contains addr; AXERR_INVALID for an
+ * unknown space, a width not in {1, 2, 4, 8} or an access running past the end of the device;
+ * otherwise what the device returns.
  */
-int axdevice_set_read(struct axdevice_set *set, enum axdevice_space space, uint64_t addr,
-		      unsigned width, uint64_t *value);
+int axdevice_set_read(struct axdevice_set *set, enum axdevice_space space, uint32_t vcpu,
+		      uint64_t addr, unsigned width, uint64_t *value);
 
-/* Dispatches a guest write of the low width bytes of value at addr; errors as for
- * axdevice_set_read. */
-int axdevice_set_write(struct axdevice_set *set, enum axdevice_space space, uint64_t addr,
-		       unsigned width, uint64_t value);
+/* Dispatches a write of the low width bytes of value at addr; as axdevice_set_read. */
+int axdevice_set_write(struct axdevice_set *set, enum axdevice_space space, uint32_t vcpu,
+		       uint64_t addr, unsigned width, uint64_t value);
 
 /* Destroys every registered device and frees the set's storage; set is left empty and usable
  * with the same allocator. */

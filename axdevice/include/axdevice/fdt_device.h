@@ -7,11 +7,30 @@
 #include <axdevice/uart.h>
 #include <axvm/diag.h>
 
-/* The host callbacks of the devices axdevice_set_add_from_fdt_hosts creates. Either may be
- * NULL: that kind of device then reports nothing (as a UART or PLIC created with a NULL host). */
+/* What a device model is to the VM around it. */
+enum axdevice_role {
+	AXDEVICE_ROLE_CONSOLE, /* a UART the VM's console goes through */
+	AXDEVICE_ROLE_IRQCHIP, /* an interrupt controller (axdevice/irqchip.h) */
+};
+
+/* Whether a model answers to compatible (the registry axdevice_set_add_from_fdt picks models
+ * from), and its role in *role (role may be NULL). */
+bool axdevice_model_known(const char *compatible, enum axdevice_role *role);
+
+/* Whether one of the compatible strings of node has a model, and the first such model's role
+ * in *role (may be NULL): the model axdevice_set_add_from_fdt creates for the node. */
+bool axdevice_fdt_model_role(const void *fdt, int node, enum axdevice_role *role);
+
+/* The host callbacks of the devices axdevice_set_add_from_fdt_hosts creates. Any may be NULL:
+ * that kind of device then reports nothing (as a UART or PLIC created with a NULL host). */
 struct axdevice_fdt_hosts {
+	/* UARTs: tx, rx_poll, and set_irq for a line whose interrupt parent is no interrupt
+	 * controller of the set. */
 	const struct axdevice_uart_host *uart;
+	/* PLICs: each context's output. */
 	const struct axdevice_plic_host *plic;
+	/* Interrupt controllers: the guest CPU lines their outputs drive. */
+	const struct axdevice_cpu_host *cpu;
 };
 
 /*
@@ -24,10 +43,17 @@ struct axdevice_fdt_hosts {
  *   interrupts specifier decoded for the interrupt parent, found as Linux does
  *   (interrupt-parent, else the parent node, up to a node with #interrupt-cells): with 3 cells
  *   (Arm GIC) SPI n is line 32 + n and PPI n is 16 + n; with 1 or 2 cells (a PLIC) it is the
- *   first cell. A node without interrupts gets AXDEVICE_IRQ_NONE. The UART reports to
- *   hosts->uart.
+ *   first cell. A node without interrupts gets AXDEVICE_IRQ_NONE. When the interrupt parent is
+ *   an interrupt controller already in set (created from that node), the line is that
+ *   controller's input line; otherwise hosts->uart's set_irq gets it. The UART reports its
+ *   other events to hosts->uart.
  * - "sifive,plic-1.0.0" or "riscv,plic0": a PLIC with riscv,ndev sources and one context per
- *   interrupts-extended entry (context c is entry c), reporting to hosts->plic.
+ *   interrupts-extended entry (context c is entry c), reporting to hosts->plic. An entry whose
+ *   interrupt is 9 (the supervisor external interrupt) drives the external line
+ *   (AXDEVICE_CPU_IRQ) of a guest CPU, reported to hosts->cpu: the hart whose reg the
+ *   controller's parent node holds when that is a CPU node (device_type "cpu"), else the n-th
+ *   hart for the n-th such entry (counting from 0), as QEMU's virt numbers them. Entries for
+ *   other interrupts (11, the machine external interrupt) drive nothing.
  * hosts may be NULL. The device is allocated from set's allocator.
  *
  * Errors, each with a diag message naming the node's path and the property: AXERR_UNSUPPORTED

@@ -31,6 +31,7 @@
 #include <stdint.h>
 
 #include <axdevice/device.h>
+#include <axdevice/irqchip.h>
 #include <axvm/alloc.h>
 
 /* The most sources a PLIC has: ids 1..1023 (0 means "no interrupt"). */
@@ -86,6 +87,19 @@ int axdevice_plic_context_irq(struct axdevice *plic, uint32_t context, bool *lev
  * as ctx (tx then gets the PLIC as ctx too), or called from the host's own set_irq.
  */
 void axdevice_plic_uart_irq(void *plic_device, uint32_t line, bool level);
+
+/* A context that drives no guest CPU's line (axdevice_plic_route). */
+#define AXDEVICE_PLIC_NO_CPU UINT64_MAX
+
+/*
+ * Connects context's output to the external interrupt line (AXDEVICE_CPU_IRQ) of the guest CPU
+ * cpu_id, reported to cpu_host (one host for every context; the model keeps a copy) besides
+ * the PLIC host's set_context_irq. A PLIC is also an interrupt controller: its irqchip input
+ * line n is source n. AXERR_INVALID when plic is not a PLIC, cpu_host is NULL, context is not
+ * below its contexts or cpu_id is AXDEVICE_PLIC_NO_CPU.
+ */
+int axdevice_plic_route(struct axdevice *plic, const struct axdevice_cpu_host *cpu_host,
+			uint32_t context, uint64_t cpu_id);
 
 /* Which privilege mode of a hart a context interrupts. */
 enum axdevice_plic_mode {

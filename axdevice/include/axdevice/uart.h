@@ -28,13 +28,16 @@
 struct axdevice_uart_host {
 	/* The guest transmitted a character. */
 	void (*tx)(void *ctx, uint8_t byte);
-	/* The UART's interrupt line changed level; called only on a change. */
+	/* The UART's interrupt line changed level; called only on a change, with irq_ctx (or
+	 * ctx when irq_ctx is NULL). axdevice_irqchip_input with an interrupt controller as
+	 * irq_ctx wires the line to that controller. */
 	void (*set_irq)(void *ctx, uint32_t line, bool level);
 	void *ctx;
 	/* Optional input source, polled when the guest finds the receive FIFO empty (reads the
 	 * line status or data register): copies up to max waiting bytes to buf, returns how many.
 	 * Called from inside the device: it must not call back into the device set. */
 	size_t (*rx_poll)(void *ctx, uint8_t *buf, size_t max);
+	void *irq_ctx;
 };
 
 /*

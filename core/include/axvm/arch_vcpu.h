@@ -5,8 +5,8 @@
  *
  * Per physical CPU: arch_has_hardware_support, arch_hardware_enable/disable.
  * Per vCPU: create, set_entry, set_stage2, setup, bind/unbind, run, decode_mmio, complete,
- * set_return_value, inject_interrupt, set_interrupt_level, interrupt_pending, timer_deadline,
- * pc, destroy.
+ * set_return_value, inject_interrupt, set_irq_line, interrupt_pending, timer_deadline, pc,
+ * destroy.
  *
  * Exits: arch_vcpu_run enters the guest and handles in the backend what is the architecture's
  * own (firmware calls, reflected traps); every other exit goes to core's vm_ops.handle_exit on
@@ -156,13 +156,17 @@ void arch_vcpu_set_return_value(struct arch_vcpu *v, uint64_t value);
  * to. Returns 0, AXERR_INVALID (no such vector). */
 int arch_vcpu_inject_interrupt(struct arch_vcpu *v, uint32_t vector);
 
-/* Holds a level-triggered interrupt line of the guest high or low (an interrupt controller's
- * output, such as a PLIC context); called on the bound CPU. Returns 0, AXERR_INVALID. */
-int arch_vcpu_set_interrupt_level(struct arch_vcpu *v, uint32_t vector, bool level);
+/* The interrupt lines of a vCPU an emulated interrupt controller drives. */
+enum axvm_irq_line {
+	/* The CPU's external interrupt: RISC-V's supervisor external interrupt (hvip.VSEIP),
+	 * Arm's IRQ (HCR_EL2.VI), x86's INTR. */
+	AXVM_IRQ_LINE_EXTERNAL,
+	AXVM_IRQ_LINES,
+};
 
-/* The vector an emulated interrupt controller's output raises on a vCPU (RISC-V: 9, the
- * supervisor external interrupt). */
-uint32_t arch_external_interrupt_vector(void);
+/* Holds interrupt line of the vCPU high or low, as an emulated interrupt controller's output
+ * says; called on the bound CPU. Returns 0, AXERR_INVALID (no such line). */
+int arch_vcpu_set_irq_line(struct arch_vcpu *v, enum axvm_irq_line line, bool level);
 
 /* True if an interrupt the guest has enabled is pending, whatever the guest's global interrupt
  * enable: the condition that ends a wait-for-interrupt. Called on the CPU the vCPU is bound

@@ -99,7 +99,8 @@ struct axvm_config_limits {
 	uint32_t max_vcpus; /* at most AXVM_MAX_VCPUS */
 	uint32_t host_cpus; /* affinity values must be below this */
 	uint8_t gpa_bits;   /* guest-physical addresses must fit (stage-2 format) */
-	/* Device compatibles the host can create; NULL-terminated. */
+	/* Device compatibles the host allows, NULL-terminated; NULL: every model axdevice has
+	 * (its registry, axdevice_model_known). Others are refused. */
 	const char *const *known_devices;
 };
 

@@ -9,6 +9,7 @@
 
 #include <axvm/config.h>
 #include <axvm/diag.h>
+#include <axvm/arch_vcpu.h>
 #include <axvm/exit.h>
 #include <axvm/hal.h>
 
@@ -97,10 +98,10 @@ struct axvm_vcpu *axvm_vcpu_at(struct axvm *vm, uint32_t idx);
  * AXERR_INVALID (mask names no vCPU, vector too large). */
 int axvm_inject_interrupt(struct axvm *vm, uint64_t vcpu_mask, uint32_t vector);
 
-/* Holds level-triggered interrupt line vector of vCPU vcpu high or low; the change reaches the
- * backend on the vCPU's own CPU before it next enters the guest (the host is notified). Returns
- * 0, AXERR_INVALID. */
-int axvm_set_interrupt_level(struct axvm *vm, uint32_t vcpu, uint32_t vector, bool level);
+/* Holds interrupt line of vCPU vcpu high or low (what an emulated interrupt controller's output
+ * does); the change reaches the backend on the vCPU's own CPU before it next enters the guest
+ * (the host is notified). Returns 0, AXERR_INVALID. */
+int axvm_set_irq_line(struct axvm *vm, uint32_t vcpu, enum axvm_irq_line line, bool level);
 
 /* Feeds host console input to the VM's console UART. Returns the bytes accepted. */
 size_t axvm_console_input(struct axvm *vm, const uint8_t *bytes, size_t n);

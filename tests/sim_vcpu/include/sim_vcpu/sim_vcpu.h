@@ -13,7 +13,6 @@
 #define SIM_GPRS 32
 #define SIM_MAX_VECTOR 256
 #define SIM_MAX_INJECTED 64
-#define SIM_EXTERNAL_VECTOR 9 /* what an interrupt controller's output raises */
 
 /* Where a read access exit's value goes when core completes it: width bytes sign- or
  * zero-extended, then cut to reg_width bytes (a 32-bit register; 0 or 8: all 64 bits). */
@@ -41,8 +40,8 @@ struct sim_vcpu {
 	uint64_t return_value;
 	uint32_t injected[SIM_MAX_INJECTED]; /* in injection order */
 	size_t injected_count;
-	bool level[SIM_MAX_VECTOR]; /* level-triggered lines as the backend was told */
-	uint32_t level_changes;
+	bool line[AXVM_IRQ_LINES]; /* interrupt lines as the backend was told */
+	uint32_t line_changes;
 	uint64_t step; /* for guest programs: where they are */
 	/* The destination of the read access the guest program returns (or decoded_mmio
 	 * decodes into); a guest program sets it with the exit. */

@@ -1,0 +1,50 @@
+/*
+ * Interrupt controllers as devices. A device that is an interrupt controller (a PLIC now; a
+ * GIC distributor, an IOAPIC later) has irqchip ops beside its register ops: other devices
+ * drive its input lines, and it drives the interrupt lines of the guest's CPUs through its
+ * host. The VM's configuration says which controller each device's interrupt goes to, as a
+ * devicetree does (interrupt-parent, interrupts); core only wires.
+ */
+#ifndef AXDEVICE_IRQCHIP_H
+#define AXDEVICE_IRQCHIP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <axdevice/device.h>
+
+/* The interrupt lines of a guest CPU an interrupt controller drives. */
+enum axdevice_cpu_line {
+	/* The CPU's external interrupt: RISC-V's supervisor external interrupt (SEIP), Arm's
+	 * IRQ, x86's INTR. */
+	AXDEVICE_CPU_IRQ,
+	AXDEVICE_CPU_LINES,
+};
+
+/* Where an interrupt controller's outputs go. */
+struct axdevice_cpu_host {
+	/* Line of the guest CPU whose id (its hart id, MPIDR, APIC id) is cpu_id changed level;
+	 * called only on a change, with the controller's lock held. It must not call back into
+	 * the controller. */
+	void (*set_cpu_line)(void *ctx, uint64_t cpu_id, enum axdevice_cpu_line line, bool level);
+	void *ctx;
+};
+
+/* An interrupt controller's operations. */
+struct axdevice_irqchip_ops {
+	/* Drives input line to level (called with the controller's lock held). Returns 0,
+	 * AXERR_INVALID for a line the controller does not have. */
+	int (*set_line)(struct axdevice *chip, uint32_t line, bool level);
+};
+
+/* Takes chip's lock and drives its input line to level: what a device wired to chip calls,
+ * with its own lock held. AXERR_INVALID when chip is not an interrupt controller or has no
+ * such line. */
+int axdevice_irqchip_set_line(struct axdevice *chip, uint32_t line, bool level);
+
+/* A device's interrupt output wired to an interrupt controller's input line: usable as a
+ * UART's set_irq with irq_ctx = the controller (axdevice_uart_host). A line the controller
+ * does not have is dropped. */
+void axdevice_irqchip_input(void *chip, uint32_t line, bool level);
+
+#endif
