@@ -237,7 +237,7 @@ static int build_devices(struct axvm *vm, bool irqchips, struct ax_diag *diag)
 	const struct axvm_config *cfg = &vm->cfg;
 	struct axdevice_uart_host uart = {.tx = uart_tx, .ctx = vm, .rx_poll = uart_rx_poll};
 	struct axdevice_cpu_host cpu = {.set_cpu_line = set_cpu_line, .ctx = vm};
-	struct axdevice_fdt_hosts hosts = {.uart = &uart, .plic = NULL, .cpu = &cpu};
+	struct axdevice_fdt_hosts hosts = {.uart = &uart, .cpu = &cpu};
 
 	for (size_t i = 0; i < cfg->device_count; i++) {
 		const struct axvm_device *d = &cfg->devices[i];
@@ -435,7 +435,7 @@ static int build_vcpus(struct axvm *vm, const struct axvm_config *cfg, struct ax
 
 		v->vm = vm;
 		v->id = i;
-		v->guest_id = i; /* hart id, MPIDR affinity, APIC id: the index, for now */
+		v->guest_id = i; /* the guest's CPU ids are the vCPU indices, for now */
 		v->affinity = cfg->vcpu_affinity[i];
 		atomic_store(&v->bound_cpu, -1);
 		atomic_store(&v->state, AXVM_VCPU_CREATED);

@@ -16,7 +16,7 @@
 struct axvm_vcpu {
 	struct axvm *vm;
 	uint32_t id;
-	uint64_t guest_id;	   /* what the guest calls it: hart id, MPIDR affinity, APIC id */
+	uint64_t guest_id;	   /* what the guest calls it: the id its firmware interface uses */
 	_Atomic int state;	   /* enum axvm_vcpu_state */
 	_Atomic int power;	   /* enum axvm_vcpu_power */
 	_Atomic int32_t bound_cpu; /* -1 when unbound */
@@ -25,7 +25,8 @@ struct axvm_vcpu {
 	void *host_data;
 	_Atomic uint64_t pending[AXVM_VECTOR_WORDS]; /* interrupts to inject before entry */
 	_Atomic uint32_t lines; /* interrupt lines held high, by enum axvm_irq_line */
-	/* Pending or levels changed since the last delivery (a word: RISC-V swaps no bytes). */
+	/* Pending or levels changed since the last delivery (a word: not every architecture swaps
+	 * single bytes). */
 	_Atomic uint32_t irq_changed;
 	uint32_t lines_applied; /* as the backend last saw them */
 	bool

@@ -14,7 +14,7 @@
  * AXVM_LEAVE (arch_vcpu_run returns). One exit crosses the seam once each way.
  *
  * Guest accesses that trap into the hypervisor: a backend reports a load or store it decoded
- * (from ESR_EL2.ISV, htinst, the trapped instruction) as an AXVM_EXIT_MMIO_READ/WRITE exit
+ * (from the syndrome the hardware reports, or the trapped instruction) as an MMIO_READ/WRITE exit
  * without moving the pc; core either emulates the device access and calls arch_vcpu_complete,
  * or, when the address is guest memory populated lazily, fixes the mapping and resumes, so that
  * the guest retries the instruction. A stage-2 fault the backend did not decode arrives as
@@ -75,7 +75,7 @@ struct arch_vcpu_create_config {
 	uint32_t vcpu_count; /* vCPUs of the VM */
 	struct arch_vcpu_vm_ops vm_ops;
 	uint32_t vcpu_id;  /* index in the VM */
-	uint64_t guest_id; /* what the guest calls this CPU: hart id, MPIDR affinity, APIC id */
+	uint64_t guest_id; /* what the guest calls this CPU: the id its firmware interface uses */
 	uint16_t vmid;	   /* the stage-2 tag: VMID, ASID or VPID */
 };
 
@@ -91,7 +91,7 @@ int arch_hardware_disable(void);
 /* The stage-2 page-table format this backend's hardware walks. */
 const struct pt_format *arch_stage2_format(void);
 
-/* How many stage-2 tags (RISC-V VMIDs, Arm VMIDs, VT-x VPIDs) every CPU enabled so far tells
+/* How many stage-2 tags (VMIDs, VPIDs) every CPU enabled so far tells
  * apart. Core gives each live VM its own tag from 1 to the count minus 1 (0 is never given:
  * VT-x reserves VPID 0); with fewer than 2 every VM gets 0, and the backend must flush a CPU's
  * guest translations whenever it switches VMs. */
@@ -144,8 +144,8 @@ int arch_vcpu_decode_mmio(struct arch_vcpu *v, struct axvm_exit *exit);
 
 /* Completes the access exit being handled (MMIO, port I/O or system register): a read's value
  * reaches its destination as the architecture writes it (its width, sign or zero extension,
- * the rest of a partially written register: RISC-V's lw sign-extends, x86's mov al and in al
- * keep the rest of RAX), and the pc moves past the instruction. Returns 0, AXERR_BAD_STATE
+ * and what happens to the rest of a register a narrow load writes only part of), and the pc
+ * moves past the instruction. Returns 0, AXERR_BAD_STATE
  * when no access is pending. An access left uncompleted is retried by the guest. */
 int arch_vcpu_complete(struct arch_vcpu *v, uint64_t value);
 
@@ -158,8 +158,8 @@ int arch_vcpu_inject_interrupt(struct arch_vcpu *v, uint32_t vector);
 
 /* The interrupt lines of a vCPU an emulated interrupt controller drives. */
 enum axvm_irq_line {
-	/* The CPU's external interrupt: RISC-V's supervisor external interrupt (hvip.VSEIP),
-	 * Arm's IRQ (HCR_EL2.VI), x86's INTR. */
+	/* The CPU's external interrupt line: the one its interrupt controller drives for the
+	 * kernel (supervisor external interrupt, IRQ, INTR). */
 	AXVM_IRQ_LINE_EXTERNAL,
 	AXVM_IRQ_LINES,
 };
@@ -173,12 +173,12 @@ int arch_vcpu_set_irq_line(struct arch_vcpu *v, enum axvm_irq_line line, bool le
  * to, or on any CPU while it is unbound. */
 bool arch_vcpu_interrupt_pending(const struct arch_vcpu *v);
 
-/* When the vCPU's own timer raises its interrupt: a value of the host's counter (RISC-V time,
- * Arm CNTPCT_EL0, x86 TSC), or UINT64_MAX when it is disarmed or the guest has its interrupt
- * disabled. *soft tells whether the timer is emulated in software, so that the host must
- * interrupt the running guest at the deadline; otherwise the hardware raises it while the guest
- * runs and the host needs the deadline only to wake the vCPU from a halt. A running guest that
- * moves a soft timer leaves with AXVM_EXIT_TIMER. Same calling rules as above. */
+/* When the vCPU's own timer raises its interrupt: a value of the host's time counter, or
+ * UINT64_MAX when it is disarmed or the guest has its interrupt disabled. *soft tells whether the
+ * timer is emulated in software, so that the host must interrupt the running guest at the deadline;
+ * otherwise the hardware raises it while the guest runs and the host needs the deadline only to
+ * wake the vCPU from a halt. A running guest that moves a soft timer leaves with AXVM_EXIT_TIMER.
+ * Same calling rules as above. */
 uint64_t arch_vcpu_timer_deadline(const struct arch_vcpu *v, bool *soft);
 
 /* The guest's program counter, for reports. Same calling rules as above. */

@@ -90,7 +90,7 @@ struct axvm_exit {
 			bool suspend;
 		} halt;
 		struct {
-			uint64_t target; /* the guest's id of the vCPU: hart id, MPIDR */
+			uint64_t target; /* the guest's own id of the vCPU */
 			uint64_t entry;
 			uint64_t arg;
 		} cpu_up;
@@ -112,9 +112,9 @@ struct axvm_exit {
 		} timer;
 		struct {
 			const char *name; /* constant: "illegal instruction" */
-			uint64_t
-			    cause; /* the architecture's code: scause, ESR_EL2.EC, exit reason */
-			uint64_t info; /* what came with it: stval, FAR, exit qualification */
+			uint64_t cause; /* the architecture's code for the trap: cause, syndrome or
+					   exit reason */
+			uint64_t info;	/* what came with it: stval, FAR, exit qualification */
 		} guest_trap;
 	};
 };
