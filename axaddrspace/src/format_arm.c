@@ -18,15 +18,6 @@
 #define S2_ADDR_MASK 0x0000fffffffff000ull
 #define S2_LAST_LEVEL 3
 
-#define VTCR_SL0_SHIFT 6
-#define VTCR_IRGN0_WBWA (1ull << 8)
-#define VTCR_ORGN0_WBWA (1ull << 10)
-#define VTCR_SH0_INNER (3ull << 12)
-#define VTCR_PS_SHIFT 16
-#define VTCR_VS (1ull << 19)
-#define VTCR_RES1 (1ull << 31)
-#define VTTBR_VMID_SHIFT 48
-
 /* Levels are numbered from the format's root; Arm numbers them from its start level. */
 static unsigned arm_level(unsigned levels, unsigned level)
 {
@@ -135,19 +126,4 @@ int arm_s2_format_init(struct pt_format *f, unsigned ipa_bits)
 		f->root_pages = (uint8_t)(ipa_bits > 39 ? 1u << (ipa_bits - 39) : 1u);
 	}
 	return AX_OK;
-}
-
-uint64_t arm_vtcr(const struct pt_format *f, unsigned pa_range, bool vmid16)
-{
-	/* SL0 for a 4 KiB granule: 1 = start at level 1, 2 = start at level 0. */
-	uint64_t sl0 = f->levels == 4 ? 2 : 1;
-
-	return (64ull - f->gpa_bits) | sl0 << VTCR_SL0_SHIFT | VTCR_IRGN0_WBWA | VTCR_ORGN0_WBWA |
-	       VTCR_SH0_INNER | ((uint64_t)pa_range & 7) << VTCR_PS_SHIFT | (vmid16 ? VTCR_VS : 0) |
-	       VTCR_RES1;
-}
-
-uint64_t arm_vttbr(hpa_t root, uint16_t vmid)
-{
-	return (root.v & S2_ADDR_MASK) | (uint64_t)vmid << VTTBR_VMID_SHIFT;
 }

@@ -69,9 +69,3 @@ const struct pt_format pt_format_ept4 = {
     .entry_addr = ept_entry_addr,
     .leaf_flags = ept_leaf_flags,
 };
-
-uint64_t ept_pointer(hpa_t root)
-{
-	/* Bits 2:0 memory type of the paging structures (WB), bits 5:3 walk length minus one. */
-	return (root.v & EPT_ADDR_MASK) | EPT_MEMTYPE_WB | (3ull << 3);
-}

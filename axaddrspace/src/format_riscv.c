@@ -16,12 +16,6 @@
 #define PTE_PPN_SHIFT 10
 #define PTE_PPN_MASK 0x003ffffffffffc00ull
 
-#define HGATP_MODE_SHIFT 60
-#define HGATP_VMID_SHIFT 44
-#define HGATP_VMID_MASK 0x3fffull
-#define HGATP_MODE_SV39X4 8ull
-#define HGATP_MODE_SV48X4 9ull
-
 static uint64_t addr_to_ppn_field(hpa_t pa)
 {
 	return ((pa.v >> 12) << PTE_PPN_SHIFT) & PTE_PPN_MASK;
@@ -95,11 +89,3 @@ const struct pt_format pt_format_sv48x4 = {
     .entry_addr = riscv_entry_addr,
     .leaf_flags = riscv_leaf_flags,
 };
-
-uint64_t riscv_hgatp(const struct pt_format *f, hpa_t root, uint16_t vmid)
-{
-	uint64_t mode = f->levels == 4 ? HGATP_MODE_SV48X4 : HGATP_MODE_SV39X4;
-
-	return mode << HGATP_MODE_SHIFT | ((uint64_t)vmid & HGATP_VMID_MASK) << HGATP_VMID_SHIFT |
-	       root.v >> 12;
-}

@@ -1,4 +1,5 @@
 /* The aarch64 QEMU virt hypervisor host: an arm64 Image entered at EL2. */
+#include <arm_vcpu/el2_features.h>
 #include <axvm/format.h>
 #include <board/console.h>
 #include <board/fdt_info.h>
@@ -6,7 +7,6 @@
 #include <stdatomic.h>
 
 #include "asm_defs.h"
-#include "el2_features.h"
 #include "exception.h"
 #include "psci.h"
 #include "semihosting.h"

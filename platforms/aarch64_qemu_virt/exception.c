@@ -2,12 +2,12 @@
 
 #include <stdbool.h>
 
+#include <arm_vcpu/esr.h>
 #include <axvm/format.h>
 #include <board/console.h>
 #include <board/host.h>
 
 #include "asm_defs.h"
-#include "esr.h"
 
 _Static_assert(sizeof(struct exception_frame) == ASM_FRAME_SIZE, "vectors.S frame layout");
 

@@ -3,8 +3,8 @@
 #include <axvm/format.h>
 #include <board/host.h>
 #include <string.h>
+#include <x86_vcpu/vmx_caps.h>
 
-#include "vmx_caps.h"
 #include "x86.h"
 
 #define CPUID1_ECX_VMX (1u << 5)

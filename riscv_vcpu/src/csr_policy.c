@@ -46,8 +46,12 @@
 
 #define XLEN_64 2ull /* the misa.MXL encoding VSXL and UXL use */
 
+#define HGATP_MODE_SHIFT 60
+#define HGATP_MODE_SV39X4 8ull
+#define HGATP_MODE_SV48X4 9ull
 #define HGATP_VMID_SHIFT 44
 #define HGATP_VMID_MAX_BITS 14
+#define HGATP_VMID_MASK ((1ull << HGATP_VMID_MAX_BITS) - 1)
 
 uint64_t riscv_hedeleg(void)
 {
@@ -92,14 +96,22 @@ uint64_t riscv_vsstatus_initial(void)
 	return XLEN_64 << SSTATUS_UXL_SHIFT;
 }
 
+uint64_t riscv_hgatp(const struct pt_format *f, hpa_t root, uint16_t vmid)
+{
+	uint64_t mode = f->levels == 4 ? HGATP_MODE_SV48X4 : HGATP_MODE_SV39X4;
+
+	return mode << HGATP_MODE_SHIFT | ((uint64_t)vmid & HGATP_VMID_MASK) << HGATP_VMID_SHIFT |
+	       root.v >> 12;
+}
+
 uint64_t riscv_hgatp_vmid_probe(void)
 {
-	return ((1ull << HGATP_VMID_MAX_BITS) - 1) << HGATP_VMID_SHIFT;
+	return HGATP_VMID_MASK << HGATP_VMID_SHIFT;
 }
 
 unsigned riscv_hgatp_vmid_bits(uint64_t readback)
 {
-	uint64_t vmid = (readback >> HGATP_VMID_SHIFT) & ((1ull << HGATP_VMID_MAX_BITS) - 1);
+	uint64_t vmid = (readback >> HGATP_VMID_SHIFT) & HGATP_VMID_MASK;
 	unsigned bits = 0;
 
 	while (vmid & 1) {

@@ -3,6 +3,7 @@
 #include <cstdint>
 
 extern "C" {
+#include <axaddrspace/formats.h>
 #include <axvm/error.h>
 #include <riscv_vcpu/csr_policy.h>
 }
@@ -99,6 +100,14 @@ TEST(CsrPolicy, VsstatusAtResetHasInterruptsAndFpOff)
 	EXPECT_FALSE(v & Bit(8)) << "SPP";
 	EXPECT_EQ((v >> 13) & 3, 0u) << "FS";
 	EXPECT_EQ(v, 2ull << 32);
+}
+
+TEST(CsrPolicy, HgatpModeVmidAndRoot)
+{
+	EXPECT_EQ(riscv_hgatp(&pt_format_sv39x4, hpa(0x80204000), 5),
+		  (8ull << 60) | (5ull << 44) | 0x80204);
+	EXPECT_EQ(riscv_hgatp(&pt_format_sv48x4, hpa(0x80204000), 0x3fff),
+		  (9ull << 60) | (0x3fffull << 44) | 0x80204);
 }
 
 TEST(CsrPolicy, VmidProbeWritesEveryVmidBitInBareMode)

@@ -7,6 +7,7 @@
 #ifndef RISCV_VCPU_CSR_POLICY_H
 #define RISCV_VCPU_CSR_POLICY_H
 
+#include <axaddrspace/pt_format.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -53,6 +54,11 @@ uint64_t riscv_guest_sstatus_initial(bool guest_fp);
 /* vsstatus at a vCPU's reset, as the SBI boot protocol has it: SIE (bit 1) = 0, SPIE, SPP, FS
  * and VS 0 (the guest turns floating point on itself), UXL (bits 33:32) = 2. */
 uint64_t riscv_vsstatus_initial(void);
+
+/* hgatp for a G-stage root table of format f (//axaddrspace's Sv39x4 or Sv48x4) and a VMID:
+ * MODE (bits 63:60) 8 for Sv39x4 (3 levels), 9 for Sv48x4 (4 levels); VMID (bits 57:44, up to
+ * 14 bits, higher bits dropped); PPN (bits 43:0) the root's address shifted right by 12. */
+uint64_t riscv_hgatp(const struct pt_format *f, hpa_t root, uint16_t vmid);
 
 /* The value to write to hgatp to find the VMID width: MODE Bare (0), PPN 0, every VMID bit
  * (57:44) set. (All ones would set MODE to an unsupported value, and such a write leaves

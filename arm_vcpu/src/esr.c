@@ -1,4 +1,4 @@
-#include "esr.h"
+#include <arm_vcpu/esr.h>
 
 #include <stddef.h>
 

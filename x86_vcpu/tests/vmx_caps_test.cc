@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
 extern "C" {
-#include "platforms/x86_64_pc/vmx_caps.h"
+#include <x86_vcpu/vmx_caps.h>
 }
 
 namespace

@@ -1,6 +1,7 @@
-/* What the EL2 host needs to know about a CPU's virtualization support, from its ID registers. */
-#ifndef AARCH64_QEMU_VIRT_EL2_FEATURES_H
-#define AARCH64_QEMU_VIRT_EL2_FEATURES_H
+/* What an EL2 hypervisor needs to know about a CPU's virtualization support, decoded from its
+ * ID registers (read by the privileged code that calls this). */
+#ifndef ARM_VCPU_EL2_FEATURES_H
+#define ARM_VCPU_EL2_FEATURES_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
 extern "C" {
-#include "platforms/aarch64_qemu_virt/esr.h"
+#include <arm_vcpu/esr.h>
 }
 
 namespace

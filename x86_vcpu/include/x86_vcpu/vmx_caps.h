@@ -1,6 +1,7 @@
-/* What the VMX capability MSRs say, and the control-register values VMX operation needs. */
-#ifndef X86_64_PC_VMX_CAPS_H
-#define X86_64_PC_VMX_CAPS_H
+/* What the VMX capability MSRs say, and the control-register values VMX operation needs. Pure
+ * computation on MSR values the privileged code reads. */
+#ifndef X86_VCPU_VMX_CAPS_H
+#define X86_VCPU_VMX_CAPS_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -3,7 +3,7 @@
 #include <string>
 
 extern "C" {
-#include "platforms/aarch64_qemu_virt/el2_features.h"
+#include <arm_vcpu/el2_features.h>
 }
 
 namespace

@@ -1,4 +1,4 @@
-#include "vmx_caps.h"
+#include <x86_vcpu/vmx_caps.h>
 
 #include <axvm/format.h>
 

@@ -1,6 +1,7 @@
-/* Decoding of the AArch64 exception syndrome (ESR_ELx): exception class and abort fields. */
-#ifndef AARCH64_QEMU_VIRT_ESR_H
-#define AARCH64_QEMU_VIRT_ESR_H
+/* Decoding of the AArch64 exception syndrome (ESR_ELx): exception class and abort fields. Pure
+ * computation for the AArch64 backend and the EL2 hosts that report exceptions. */
+#ifndef ARM_VCPU_ESR_H
+#define ARM_VCPU_ESR_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -10,7 +11,7 @@
 #define ESR_IL (1u << 25)
 #define ESR_ISS_MASK 0x1ffffffu
 
-/* Exception classes the host treats specially. */
+/* Exception classes the hypervisor treats specially. */
 #define ESR_EC_UNKNOWN 0x00
 #define ESR_EC_HVC64 0x16
 #define ESR_EC_SMC64 0x17

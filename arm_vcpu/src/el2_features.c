@@ -1,4 +1,4 @@
-#include "el2_features.h"
+#include <arm_vcpu/el2_features.h>
 
 #include <axvm/format.h>
 
