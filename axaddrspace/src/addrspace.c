@@ -76,6 +76,11 @@ int axaddrspace_init(struct axaddrspace *as, const struct pt_format *fmt,
 	return page_table_init(&as->pt, fmt, mm);
 }
 
+void axaddrspace_set_tlb(struct axaddrspace *as, const struct pt_tlb *tlb)
+{
+	page_table_set_tlb(&as->pt, tlb);
+}
+
 /* pt_unmapped_fn: memory of alloc regions goes back to the mm; linear memory is the caller's.
  * Every piece lies in one region, which is still in the table while the unmap runs. */
 static void release_unmapped(void *ctx, gpa_t g, hpa_t h, uint64_t size)

@@ -30,6 +30,15 @@ struct table_ref {
 
 enum op_kind { OP_MAP, OP_UNMAP, OP_PROTECT };
 
+/* How many removed pieces an unmap collects before the TLB must forget them. */
+#define REMOVED_BATCH 16
+
+struct removed_piece {
+	gpa_t g;
+	hpa_t h;
+	uint64_t size;
+};
+
 struct pt_op {
 	struct page_table *pt;
 	enum op_kind kind;
@@ -46,6 +55,8 @@ struct pt_op {
 	struct table_ref pending[PT_MAX_LEVELS];
 	hpa_t reserve; /* commit: pages for new tables, linked through their first word */
 	size_t reserve_count;
+	struct removed_piece removed_batch[REMOVED_BATCH]; /* commit: not yet passed on */
+	size_t removed_count;
 };
 
 static uint64_t *table_ptr(const struct page_table *pt, hpa_t pa)
@@ -103,8 +114,47 @@ static int reserve_fill(struct pt_op *op, size_t count)
 	return AX_OK;
 }
 
+static void tlb_sync(const struct page_table *pt)
+{
+	if (pt->tlb)
+		pt->tlb->sync(pt->tlb->ctx);
+}
+
+/* Makes the TLB forget [start, end) once the table writes before are visible. */
+static void tlb_forget(const struct page_table *pt, uint64_t start, uint64_t end)
+{
+	if (!pt->tlb)
+		return;
+	pt->tlb->sync(pt->tlb->ctx);
+	pt->tlb->invalidate(pt->tlb->ctx, gpa(start), end - start);
+}
+
+/* Passes the collected removed pieces on, once the TLB has forgotten the op's range. */
+static void removed_flush(struct pt_op *op)
+{
+	if (!op->removed_count)
+		return;
+	tlb_forget(op->pt, op->start, op->end);
+	for (size_t i = 0; i < op->removed_count; i++) {
+		const struct removed_piece *r = &op->removed_batch[i];
+
+		if (op->removed)
+			op->removed(op->removed_ctx, r->g, r->h, r->size);
+	}
+	op->removed_count = 0;
+}
+
+static void removed_add(struct pt_op *op, gpa_t g, hpa_t h, uint64_t size)
+{
+	if (op->removed_count == REMOVED_BATCH)
+		removed_flush(op);
+	op->removed_batch[op->removed_count++] = (struct removed_piece){g, h, size};
+}
+
 /* Creates the next-level table under entry idx of t (an empty one, or one holding the pieces
- * of the leaf pte being split) and returns a reference to it. */
+ * of the leaf pte being split) and returns a reference to it. A live block is replaced by
+ * break-before-make: the entry goes invalid and the TLB forgets the block before the table
+ * that maps the same memory in smaller pieces takes its place. */
 static struct table_ref create_table(struct pt_op *op, struct table_ref *t, unsigned level,
 				     uint64_t idx, uint64_t base, uint64_t split_pte)
 {
@@ -127,6 +177,11 @@ static struct table_ref create_table(struct pt_op *op, struct table_ref *t, unsi
 
 		child.entries[i] = split_pte ? read_entry(f, &pieces, level + 1, i) : 0;
 	}
+	if (split_pte) {
+		t->entries[idx] = 0;
+		tlb_forget(op->pt, base, base + pt_entry_size(f, level));
+	}
+	tlb_sync(op->pt); /* the new table's entries before the entry that points to it */
 	t->entries[idx] = f->table_entry(page);
 	op->pt->table_pages++;
 	return child;
@@ -208,8 +263,8 @@ static int op_walk(struct pt_op *op)
 				    op->kind == OP_UNMAP
 					? 0
 					: f->leaf_entry(level, f->entry_addr(pte), op->flags));
-			if (op->kind == OP_UNMAP && op->removed && !op->dry_run)
-				op->removed(op->removed_ctx, gpa(base), f->entry_addr(pte), size);
+			if (op->kind == OP_UNMAP && !op->dry_run)
+				removed_add(op, gpa(base), f->entry_addr(pte), size);
 			va = base + size;
 			break;
 		}
@@ -217,12 +272,32 @@ static int op_walk(struct pt_op *op)
 	return AX_OK;
 }
 
-/* Frees the tables under t (a table of level) that are empty after an unmap of
- * [start, end); returns whether t itself is now empty. Recursion depth is the level count. */
-static bool prune(struct page_table *pt, uint64_t *t, unsigned level, uint64_t table_base,
-		  uint64_t start, uint64_t end)
+/* Table pages an unmap unlinked, freed once the TLB (whose walkers may cache them) forgot
+ * the range. */
+struct prune_ctx {
+	struct page_table *pt;
+	uint64_t start;
+	uint64_t end;
+	hpa_t pages[REMOVED_BATCH];
+	size_t count;
+};
+
+static void prune_flush(struct prune_ctx *c)
 {
-	const struct pt_format *f = pt->fmt;
+	if (!c->count)
+		return;
+	tlb_forget(c->pt, c->start, c->end);
+	for (size_t i = 0; i < c->count; i++)
+		c->pt->mm->free_pages(c->pt->mm->ctx, c->pages[i], 1);
+	c->count = 0;
+}
+
+/* Unlinks the tables under t (a table of level) that are empty after an unmap of
+ * [c->start, c->end); returns whether t itself is now empty. Recursion depth is the level
+ * count. */
+static bool prune(struct prune_ctx *c, uint64_t *t, unsigned level, uint64_t table_base)
+{
+	const struct pt_format *f = c->pt->fmt;
 	uint64_t size = pt_entry_size(f, level);
 	bool empty = true;
 
@@ -230,13 +305,15 @@ static bool prune(struct page_table *pt, uint64_t *t, unsigned level, uint64_t t
 		uint64_t base = table_base + i * size;
 		uint64_t pte = t[i];
 
-		if (f->kind(level, pte) == PTE_TABLE && base < end && base + size > start) {
+		if (f->kind(level, pte) == PTE_TABLE && base < c->end && base + size > c->start) {
 			hpa_t child = f->entry_addr(pte);
 
-			if (prune(pt, table_ptr(pt, child), level + 1, base, start, end)) {
+			if (prune(c, table_ptr(c->pt, child), level + 1, base)) {
 				t[i] = 0;
-				pt->mm->free_pages(pt->mm->ctx, child, 1);
-				pt->table_pages--;
+				if (c->count == REMOVED_BATCH)
+					prune_flush(c);
+				c->pages[c->count++] = child;
+				c->pt->table_pages--;
 				pte = 0;
 			}
 		}
@@ -290,6 +367,12 @@ static int op_run(struct pt_op *op)
 	err = op_walk(op);
 	AX_ASSERT(err == AX_OK);
 	AX_ASSERT(op->reserve_count == 0);
+	if (op->kind == OP_UNMAP)
+		removed_flush(op);
+	else if (op->kind == OP_PROTECT)
+		tlb_forget(op->pt, op->start, op->end);
+	else
+		tlb_sync(op->pt); /* new entries replace invalid ones: nothing to forget */
 	return AX_OK;
 }
 
@@ -321,6 +404,11 @@ static void free_tables(struct page_table *pt, uint64_t *t, unsigned level)
 			pt->table_pages--;
 		}
 	}
+}
+
+void page_table_set_tlb(struct page_table *pt, const struct pt_tlb *tlb)
+{
+	pt->tlb = tlb;
 }
 
 void page_table_destroy(struct page_table *pt)
@@ -357,8 +445,12 @@ int page_table_unmap(struct page_table *pt, gpa_t g, uint64_t size, pt_unmapped_
 
 	if (!err)
 		err = op_run(&op);
-	if (!err)
-		prune(pt, table_ptr(pt, pt->root), 0, 0, op.start, op.end);
+	if (!err) {
+		struct prune_ctx c = {.pt = pt, .start = op.start, .end = op.end};
+
+		prune(&c, table_ptr(pt, pt->root), 0, 0);
+		prune_flush(&c);
+	}
 	return err;
 }
 

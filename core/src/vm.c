@@ -197,6 +197,17 @@ struct axvm *axvm_find(uint32_t id)
 	return found;
 }
 
+static void tlb_sync(void *ctx)
+{
+	(void)ctx;
+	arch_stage2_sync();
+}
+
+static void tlb_invalidate(void *ctx, gpa_t g, uint64_t size)
+{
+	arch_stage2_invalidate(((struct axvm *)ctx)->vmid, g, size);
+}
+
 static int build_memory(struct axvm *vm, const struct axvm_config *cfg, struct ax_diag *diag)
 {
 	int err;
@@ -499,6 +510,9 @@ int axvm_create(const struct axvm_config *cfg, const struct axvm_images *images,
 	if (err)
 		err = ax_diag_set(diag, err, "vm %u: stage-2 table: %s", vm->id, ax_strerror(err));
 	vm->as_ready = !err;
+	vm->tlb = (struct pt_tlb){.sync = tlb_sync, .invalidate = tlb_invalidate, .ctx = vm};
+	if (!err)
+		axaddrspace_set_tlb(&vm->as, &vm->tlb);
 	if (!err)
 		err = admit(cfg, diag);
 	if (!err)
@@ -684,6 +698,26 @@ size_t axvm_console_input(struct axvm *vm, const uint8_t *bytes, size_t n)
 	}
 	spin_unlock(&vm->device_lock);
 	return taken;
+}
+
+int axvm_unmap_memory(struct axvm *vm, uint64_t g, uint64_t size)
+{
+	int err;
+
+	spin_lock(&vm->as_lock);
+	err = axaddrspace_unmap(&vm->as, gpa(g), size);
+	spin_unlock(&vm->as_lock);
+	return err;
+}
+
+int axvm_protect_memory(struct axvm *vm, uint64_t g, uint64_t size, uint32_t flags)
+{
+	int err;
+
+	spin_lock(&vm->as_lock);
+	err = axaddrspace_protect(&vm->as, gpa(g), size, flags);
+	spin_unlock(&vm->as_lock);
+	return err;
 }
 
 int axvm_read_guest(struct axvm *vm, uint64_t g, void *buf, size_t len)

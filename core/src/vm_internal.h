@@ -50,6 +50,7 @@ struct axvm {
 	struct spinlock as_lock;   /* serialises changes to the address space and guest copies */
 	struct axaddrspace as;
 	bool as_ready;
+	struct pt_tlb tlb; /* the CPUs' stage-2 TLBs, for changes to as while the VM runs */
 	/* Serialises changes to the device set (a reset rebuilds it) with host accesses (console
 	 * input); vCPUs reach devices without it: the set never changes while one is bound, and
 	 * each device has its own lock. */

@@ -477,6 +477,51 @@ TEST_F(VmTest, DecodedAccessesToLazyMemoryArePageFaultsTheGuestRetries)
 	EXPECT_EQ(axvm_vcpu_exit_count(v, AXVM_EXIT_MMIO_WRITE), 0u);
 }
 
+/* The host changes a running VM's memory: every change reaches the CPUs' TLBs (for the VM's
+ * stage-2 tag) before the call returns, a 2 MiB block is split break-before-make, and the
+ * guest then finds the new mapping. */
+TEST_F(VmTest, MemoryChangedWhileTheVmRunsIsForgottenByEveryCpu)
+{
+	steps_ = {
+	    [](sim_vcpu *, axvm_exit *e) { *e = Fault(kRam + 0x10, AXVM_ACCESS_WRITE); },
+	};
+	axvm *vm = Create(Config(19, 1, false));
+	axvm_vcpu *v = BootAndBind(vm);
+	uint16_t vmid = sim_vcpu_find(19, 0)->vmid;
+	const sim_invalidation *inv = nullptr;
+	uint64_t before = axvm_allocated_bytes(vm);
+
+	sim_stage2_reset();
+	ASSERT_EQ(axvm_unmap_memory(vm, kRam + 0x201000, 0x1000), AX_OK);
+	size_t n = sim_stage2_invalidations(&inv);
+	ASSERT_GE(n, 2u);
+	EXPECT_EQ(inv[0].vmid, vmid);
+	EXPECT_EQ(inv[0].gpa, kRam + 0x200000) << "the 2 MiB block, broken before it is split";
+	EXPECT_EQ(inv[0].size, 0x200000u);
+	EXPECT_EQ(inv[n - 1].vmid, vmid);
+	EXPECT_LE(inv[n - 1].gpa, kRam + 0x201000) << "the page taken out";
+	EXPECT_GE(inv[n - 1].gpa + inv[n - 1].size, kRam + 0x202000);
+	EXPECT_GE(sim_stage2_syncs(), 1u);
+	EXPECT_EQ(axvm_allocated_bytes(vm), before - 0x1000) << "the page went back";
+	uint8_t byte = 0;
+	EXPECT_EQ(axvm_read_guest(vm, kRam + 0x201000, &byte, 1), AXERR_NOT_MAPPED);
+	EXPECT_EQ(axvm_read_guest(vm, kRam + 0x202000, &byte, 1), AX_OK) << "the rest stays";
+
+	sim_stage2_reset();
+	ASSERT_EQ(axvm_protect_memory(vm, kRam, 0x201000, AXMAP_READ | AXMAP_EXEC), AX_OK);
+	n = sim_stage2_invalidations(&inv);
+	ASSERT_GE(n, 1u);
+	EXPECT_EQ(inv[n - 1].vmid, vmid);
+	EXPECT_LE(inv[n - 1].gpa, kRam);
+	EXPECT_GE(inv[n - 1].gpa + inv[n - 1].size, kRam + 0x201000);
+
+	axvm_exit exit;
+	EXPECT_EQ(axvm_vcpu_run(v, &exit), AXERR_PERMISSION) << "the guest's write now faults";
+	EXPECT_NE(std::string(axvm_stop_reason(vm)).find("write at guest-physical 0x80000010"),
+		  std::string::npos)
+	    << axvm_stop_reason(vm);
+}
+
 TEST_F(VmTest, HostExitsComeBackWithTheirData)
 {
 	steps_ = {

@@ -68,6 +68,22 @@ void arch_vmid_flush(uint32_t vmid)
 		 (uint64_t)-1, vmid);
 }
 
+/* Page-table stores before the walkers' reads: HFENCE.GVMA orders them on this hart, the
+ * firmware's remote fences on the others; a full fence covers a walk that starts meanwhile. */
+void arch_stage2_sync(void)
+{
+	__asm__ volatile("fence rw, rw" ::: "memory");
+}
+
+/* HFENCE.GVMA with an address drops only leaf entries, so a range flushes the whole VMID: it
+ * also forgets the table entries of tables an unmap frees. */
+void arch_stage2_invalidate(uint32_t vmid, gpa_t g, uint64_t size)
+{
+	(void)g;
+	(void)size;
+	arch_vmid_flush(vmid);
+}
+
 bool riscv_vcpu_guest_sstc(void)
 {
 	return riscv_has_sstc;

@@ -42,6 +42,38 @@ void arch_vmid_flush(uint32_t vmid)
 		flushes[vmid]++;
 }
 
+static uint32_t syncs;
+static struct sim_invalidation invalidations[SIM_MAX_INVALIDATIONS];
+static size_t invalidation_count;
+
+void arch_stage2_sync(void)
+{
+	syncs++;
+}
+
+void arch_stage2_invalidate(uint32_t vmid, gpa_t g, uint64_t size)
+{
+	if (invalidation_count < SIM_MAX_INVALIDATIONS)
+		invalidations[invalidation_count++] = (struct sim_invalidation){vmid, g.v, size};
+}
+
+size_t sim_stage2_invalidations(const struct sim_invalidation **out)
+{
+	*out = invalidations;
+	return invalidation_count;
+}
+
+void sim_stage2_reset(void)
+{
+	invalidation_count = 0;
+	syncs = 0;
+}
+
+uint32_t sim_stage2_syncs(void)
+{
+	return syncs;
+}
+
 void sim_set_guest(sim_guest_fn fn, void *ctx)
 {
 	next_guest = fn;

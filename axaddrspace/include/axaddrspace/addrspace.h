@@ -49,6 +49,11 @@ int axaddrspace_init(struct axaddrspace *as, const struct pt_format *fmt,
 /* Frees every allocated guest page and every table page. */
 void axaddrspace_destroy(struct axaddrspace *as);
 
+/* Attaches the TLB that caches the address space's translations (page_table_set_tlb): from
+ * then on unmap and protect are safe while the guest runs, memory is freed only once no CPU
+ * can reach it, and blocks are split break-before-make. The caller keeps *tlb. */
+void axaddrspace_set_tlb(struct axaddrspace *as, const struct pt_tlb *tlb);
+
 /* Adds a linear region [g, g+size) -> [h, h+size). Returns 0, AXERR_INVALID, AXERR_EXISTS
  * (overlaps a region), AXERR_FULL (region table), AXERR_NO_MEMORY. */
 int axaddrspace_map_linear(struct axaddrspace *as, gpa_t g, hpa_t h, uint64_t size, uint32_t flags);

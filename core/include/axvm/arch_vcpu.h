@@ -4,6 +4,8 @@
  * core (//core:arch_backend selects it by platform). Backend state is opaque to core.
  *
  * Per physical CPU: arch_has_hardware_support, arch_hardware_enable/disable.
+ * Stage 2: arch_stage2_format, arch_vmid_count, arch_vmid_flush, arch_stage2_sync,
+ * arch_stage2_invalidate.
  * Per vCPU: create, set_entry, set_stage2, setup, bind/unbind, run, decode_mmio, complete,
  * set_return_value, inject_interrupt, set_irq_line, interrupt_pending, timer_deadline, pc,
  * destroy.
@@ -101,6 +103,15 @@ uint32_t arch_vmid_count(void);
  * guest-virtual), and returns once that is done: core calls it when a VM gives its tag back,
  * so that the next VM to get it inherits nothing. */
 void arch_vmid_flush(uint32_t vmid);
+
+/* Makes the stage-2 table writes of the calling CPU visible to every CPU's table walker. */
+void arch_stage2_sync(void);
+
+/* Makes every physical CPU forget its cached stage-2 translations of [g, g + size) tagged vmid,
+ * leaf and table entries alike (and the guest-virtual translations built on them), and returns
+ * once none is left: core calls it when it unmaps, protects or splits memory of a running VM,
+ * before it frees or reuses anything. A backend may forget more (the whole vmid). */
+void arch_stage2_invalidate(uint32_t vmid, gpa_t g, uint64_t size);
 
 /* Creates a vCPU in its reset state. Returns 0, AXERR_NO_MEMORY, AXERR_INVALID (a guest id or
  * vCPU count the architecture cannot express, such as more harts than SBI hart masks name). */

@@ -110,6 +110,18 @@ size_t axvm_console_input(struct axvm *vm, const uint8_t *bytes, size_t n);
  * them). */
 uint64_t axvm_allocated_bytes(const struct axvm *vm);
 
+/* Takes [gpa, gpa + size) out of the VM's memory (it must lie within its regions; a region may
+ * be cut in two), freeing what the VM allocated there, while the VM runs: once this returns no
+ * CPU reaches that memory through the VM. Returns 0, AXERR_INVALID, AXERR_NOT_MAPPED (not
+ * inside regions), AXERR_FULL (no room to cut a region in two), AXERR_NO_MEMORY (for tables;
+ * nothing changed). */
+int axvm_unmap_memory(struct axvm *vm, uint64_t gpa, uint64_t size);
+
+/* Gives region [gpa, gpa + size) of the VM's memory the access flags (enum axmap_flags), while
+ * the VM runs: once this returns no CPU uses the old rights. Returns 0, AXERR_INVALID,
+ * AXERR_NOT_FOUND (not one whole region), AXERR_NO_MEMORY. */
+int axvm_protect_memory(struct axvm *vm, uint64_t gpa, uint64_t size, uint32_t flags);
+
 /* Copies between the host and the VM's guest-physical memory (safe against the VM's vCPUs
  * populating lazy memory on other CPUs). */
 int axvm_read_guest(struct axvm *vm, uint64_t gpa, void *buf, size_t len);

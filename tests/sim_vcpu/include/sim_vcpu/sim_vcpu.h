@@ -85,4 +85,19 @@ void sim_set_vmid_count(uint32_t count);
 /* How many times arch_vmid_flush flushed vmid. */
 uint32_t sim_vmid_flushes(uint32_t vmid);
 
+#define SIM_MAX_INVALIDATIONS 256
+
+/* One arch_stage2_invalidate call. */
+struct sim_invalidation {
+	uint32_t vmid;
+	uint64_t gpa;
+	uint64_t size;
+};
+
+/* The arch_stage2_invalidate calls since the last sim_stage2_reset (the first
+ * SIM_MAX_INVALIDATIONS), in order, and how many arch_stage2_sync calls. */
+size_t sim_stage2_invalidations(const struct sim_invalidation **out);
+uint32_t sim_stage2_syncs(void);
+void sim_stage2_reset(void);
+
 #endif
