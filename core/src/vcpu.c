@@ -163,7 +163,7 @@ int axvm_vcpu_bind(struct axvm_vcpu *vcpu)
 	 * already set RESETTING, which is seen here (both sequentially consistent). */
 	atomic_store(&vcpu->bound_cpu, (int32_t)cpu);
 	err = axvm_state(vcpu->vm) == AXVM_STATE_RESETTING ? AXERR_BAD_STATE
-							   : arch_vcpu_bind(vcpu->arch);
+							   : arch_vcpu_bind(vcpu->arch, cpu);
 	if (err) {
 		atomic_store(&vcpu->bound_cpu, -1);
 		vcpu_transition(vcpu, AXVM_VCPU_READY, AXVM_VCPU_FREE);

@@ -714,6 +714,7 @@ TEST_F(VmTest, PlicContextsReachTheHartTheirCpuNodeNames)
 	hal_.cpu = 1;
 	axvm_vcpu *v1 = axvm_vcpu_at(vm, 1);
 	ASSERT_EQ(axvm_vcpu_bind(v1), AX_OK);
+	EXPECT_EQ(sim_vcpu_find(18, 1)->bound_cpu, 1u) << "the backend learns its CPU from the HAL";
 	ASSERT_EQ(axvm_vcpu_run(v1, &exit), AX_OK);
 	EXPECT_TRUE(sim_vcpu_find(18, 1)->line[AXVM_IRQ_LINE_EXTERNAL])
 	    << "hart 1's S-mode external line, delivered on its own CPU";

@@ -3,6 +3,7 @@
 #include <board/fdt_info.h>
 #include <axvm/format.h>
 #include <board/host.h>
+#include <riscv_vcpu/hart.h>
 #include <libfdt.h>
 #include <string.h>
 
@@ -10,13 +11,6 @@
 #include "trap.h"
 #include "uart_ns16550.h"
 #include "vm_hal.h"
-
-#define HSTATUS_VSXL_SHIFT 32
-#define HGATP_MODE_SHIFT 60
-#define HGATP_VMID_SHIFT 44
-#define HGATP_VMID_MASK 0x3fffull
-#define HGATP_MODE_SV39X4 8ull
-#define HGATP_MODE_SV48X4 9ull
 
 extern char __image_start[], __image_end[];
 extern char _secondary_start[];
@@ -55,37 +49,10 @@ static bool isa_has(const char *isa, char ext)
 	return false;
 }
 
-static uint64_t hgatp_swap(uint64_t v)
-{
-	uint64_t old;
-
-	__asm__ volatile("csrrw %0, hgatp, %1" : "=r"(old) : "r"(v));
-	return old;
-}
-
-/* Probes the H extension on this hart: hstatus must exist; then the widest VMID and the
- * G-stage translation modes hgatp accepts. */
+/* The H extension and what its G-stage offers: the backend's probe. */
 static bool riscv_virt_detect(char *detail, size_t len)
 {
-	uint64_t hstatus, vmid, mode39, mode48;
-
-	if (!csr_probe_hstatus(&hstatus)) {
-		ax_snprintf(detail, len, "hstatus traps: no H extension");
-		return false;
-	}
-	hgatp_swap(HGATP_VMID_MASK << HGATP_VMID_SHIFT);
-	vmid = (hgatp_swap(0) >> HGATP_VMID_SHIFT) & HGATP_VMID_MASK;
-	hgatp_swap(HGATP_MODE_SV39X4 << HGATP_MODE_SHIFT);
-	mode39 = hgatp_swap(0) >> HGATP_MODE_SHIFT;
-	hgatp_swap(HGATP_MODE_SV48X4 << HGATP_MODE_SHIFT);
-	mode48 = hgatp_swap(0) >> HGATP_MODE_SHIFT;
-	ax_snprintf(detail, len, "H extension, hstatus=0x%llx VSXL=%llu, VMID bits=%d%s%s",
-		    (unsigned long long)hstatus,
-		    (unsigned long long)(hstatus >> HSTATUS_VSXL_SHIFT) & 3,
-		    64 - __builtin_clzll(vmid | 1) - (vmid ? 0 : 1),
-		    mode39 == HGATP_MODE_SV39X4 ? ", Sv39x4" : "",
-		    mode48 == HGATP_MODE_SV48X4 ? ", Sv48x4" : "");
-	return true;
+	return riscv_vcpu_probe_hart(detail, len);
 }
 
 /* Which hart the boot CPU is starting, and as which CPU index: for a hart that OpenSBI sends to

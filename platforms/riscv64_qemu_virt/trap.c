@@ -5,40 +5,16 @@
 
 #include <riscv_vcpu/trap_cause.h>
 
-/* Set while a CSR read may raise an illegal-instruction trap on purpose. */
-static volatile bool probing;
-static volatile bool probe_trapped;
-
 static const char *const reg_names[32] = {
     "zero", "ra", "sp", "gp", "tp",  "t0",  "t1", "t2", "s0", "s1", "a0",
     "a1",   "a2", "a3", "a4", "a5",  "a6",  "a7", "s2", "s3", "s4", "s5",
     "s6",   "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
 };
 
-bool csr_probe_hstatus(uint64_t *value)
-{
-	uint64_t v = 0;
-
-	probe_trapped = false;
-	probing = true;
-	__asm__ volatile(".option push\n.option norvc\ncsrr %0, hstatus\n.option pop"
-			 : "=r"(v)
-			 :
-			 : "memory");
-	probing = false;
-	*value = v;
-	return !probe_trapped;
-}
-
 void trap_handler(struct trap_frame *f)
 {
 	uint64_t htval;
 
-	if (probing && f->scause == SCAUSE_ILLEGAL_INSTRUCTION) {
-		probe_trapped = true;
-		f->sepc += 4;
-		return;
-	}
 	__asm__ volatile("csrr %0, htval" : "=r"(htval));
 	kprintf("EXCEPTION in HS-mode: %s (scause=0x%llx)\n", riscv_trap_cause_name(f->scause),
 		(unsigned long long)f->scause);

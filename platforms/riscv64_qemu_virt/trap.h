@@ -2,7 +2,6 @@
 #ifndef RISCV64_QEMU_VIRT_TRAP_H
 #define RISCV64_QEMU_VIRT_TRAP_H
 
-#include <stdbool.h>
 #include <stdint.h>
 
 /* The registers trap_entry saves: x0..x31 (x0 slot unused), then the trap CSRs. */
@@ -14,10 +13,7 @@ struct trap_frame {
 	uint64_t sstatus;
 };
 
-/* Called by trap_entry. Returns only for an illegal instruction inside a csr_probe. */
-void trap_handler(struct trap_frame *f);
-
-/* Reads CSR hstatus; returns false instead of trapping if the CSR does not exist. */
-bool csr_probe_hstatus(uint64_t *value);
+/* Called by trap_entry: reports the unexpected trap and panics. */
+void trap_handler(struct trap_frame *f) __attribute__((noreturn));
 
 #endif

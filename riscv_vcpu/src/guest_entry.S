@@ -195,6 +195,26 @@ riscv_guest_fetch_insn:
 	ret
 
 /*
+ * bool riscv_probe_hstatus(uint64_t *out)
+ * Reads hstatus with a private trap vector: true with *out set if the CSR exists (the H
+ * extension), false if the read raised an illegal-instruction exception.
+ */
+	.globl riscv_probe_hstatus
+	.balign 4
+riscv_probe_hstatus:
+	la	t1, 1f
+	csrrw	t1, stvec, t1
+	li	t2, 1
+	csrr	t0, hstatus
+	sd	t0, 0(a0)
+	j	2f
+	.balign 4
+1:	li	t2, 0
+2:	csrw	stvec, t1
+	mv	a0, t2
+	ret
+
+/*
  * bool riscv_probe_vstimecmp(void)
  * Reads vstimecmp with a private trap vector: true if the CSR exists (Sstc), false if the read
  * raised an illegal-instruction exception.

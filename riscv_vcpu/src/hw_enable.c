@@ -1,11 +1,14 @@
 /* Per-hart virtualization setup: what a hart delegates to its guests, and counter access. */
+#include <axaddrspace/formats.h>
 #include <axvm/arch_vcpu.h>
 #include <axvm/error.h>
+#include <axvm/format.h>
 #include <riscv_vcpu/csr_policy.h>
 #include <riscv_vcpu/hart.h>
 
 #include "csr.h"
 #include "host_sbi.h"
+#include "vcpu_ctx.h"
 #include "vcpu_state.h"
 
 #define SIE_STIE (1ull << 5)
@@ -14,11 +17,35 @@
 /* Whether every hart has Sstc (vstimecmp): cleared by the first hart that lacks it. */
 bool riscv_has_sstc = true;
 
-/* From S-mode under OpenSBI misa is unreadable: the host probes hstatus before using the
- * backend (platforms/riscv64_qemu_virt does, under a trap guard), so a linked RISC-V backend
- * means the H extension is there. */
+/* From S-mode under OpenSBI misa is unreadable: a hart has the H extension if hstatus reads. */
 bool arch_has_hardware_support(void)
 {
+	uint64_t hstatus;
+
+	return riscv_probe_hstatus(&hstatus);
+}
+
+bool riscv_vcpu_probe_hart(char *detail, size_t len)
+{
+	uint64_t hstatus, sv39, sv48;
+	unsigned vmid_bits;
+
+	if (!riscv_probe_hstatus(&hstatus)) {
+		ax_snprintf(detail, len, "hstatus traps: no H extension");
+		return false;
+	}
+	csr_write(hgatp, riscv_hgatp_vmid_probe());
+	vmid_bits = riscv_hgatp_vmid_bits(csr_read(hgatp));
+	/* WARL: a mode the hart lacks does not stick. */
+	csr_write(hgatp, riscv_hgatp(&pt_format_sv39x4, hpa(0), 0));
+	sv39 = csr_read(hgatp);
+	csr_write(hgatp, riscv_hgatp(&pt_format_sv48x4, hpa(0), 0));
+	sv48 = csr_read(hgatp);
+	csr_write(hgatp, 0);
+	ax_snprintf(detail, len, "H extension, hstatus=0x%llx VSXL=%llu, VMID bits=%u%s%s",
+		    (unsigned long long)hstatus, (unsigned long long)(hstatus >> 32) & 3, vmid_bits,
+		    sv39 == riscv_hgatp(&pt_format_sv39x4, hpa(0), 0) ? ", Sv39x4" : "",
+		    sv48 == riscv_hgatp(&pt_format_sv48x4, hpa(0), 0) ? ", Sv48x4" : "");
 	return true;
 }
 

@@ -50,14 +50,6 @@ static void store_vcpu(struct arch_vcpu **field, struct arch_vcpu *v)
 
 static struct riscv_hart harts[MAX_HARTS];
 
-uint32_t riscv_hart_index(void)
-{
-	uint64_t tp;
-
-	__asm__ volatile("mv %0, tp" : "=r"(tp));
-	return (uint32_t)tp % MAX_HARTS;
-}
-
 static void fp_bind(struct arch_vcpu *v, uint32_t h)
 {
 	if (load_vcpu(&harts[h].fp_owner) == v && v->fp_hart == (int32_t)h)
@@ -181,12 +173,12 @@ static void fence_on_bind(struct arch_vcpu *v, uint32_t h)
 	hfence_vvma_all();
 }
 
-int arch_vcpu_bind(struct arch_vcpu *v)
+int arch_vcpu_bind(struct arch_vcpu *v, uint32_t h)
 {
-	uint32_t h = riscv_hart_index();
-
 	if (v->bound)
 		return AXERR_BAD_STATE;
+	if (h >= MAX_HARTS)
+		return AXERR_INVALID;
 	fp_bind(v, h);
 	csr_write(hgatp, v->hgatp);
 	fence_on_bind(v, h);

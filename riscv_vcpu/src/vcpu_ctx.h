@@ -42,6 +42,10 @@ void riscv_guest_enter(struct riscv_vcpu_ctx *ctx);
 /* The C side of a trap from the guest (vcpu_run.c): whether to leave (nonzero) or re-enter. */
 int riscv_vcpu_trap(struct riscv_vcpu_ctx *ctx);
 
+/* True if hstatus exists (the H extension), its value in *out: read under a private trap
+ * vector. */
+bool riscv_probe_hstatus(uint64_t *out);
+
 /* True if the vstimecmp CSR exists (Sstc): read under a private trap vector. */
 bool riscv_probe_vstimecmp(void);
 

@@ -96,7 +96,4 @@ static inline enum axvm_disposition riscv_to_core(struct arch_vcpu *v)
  * before every guest entry. */
 void riscv_vcpu_timer_check(struct arch_vcpu *v);
 
-/* The calling hart's index (the host keeps it in tp). */
-uint32_t riscv_hart_index(void);
-
 #endif

@@ -190,10 +190,11 @@ int arch_vcpu_setup(struct arch_vcpu *v)
 	return AX_OK;
 }
 
-int arch_vcpu_bind(struct arch_vcpu *v)
+int arch_vcpu_bind(struct arch_vcpu *v, uint32_t cpu)
 {
 	if (v->s.bound)
 		return AXERR_BAD_STATE;
+	v->s.bound_cpu = cpu;
 	v->s.bound = true;
 	return AX_OK;
 }

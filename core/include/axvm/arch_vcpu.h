@@ -133,8 +133,11 @@ int arch_vcpu_set_stage2(struct arch_vcpu *v, hpa_t root, const struct pt_format
 /* Final setup before the first run (after entry and stage 2 are set). */
 int arch_vcpu_setup(struct arch_vcpu *v);
 
-/* Loads the vCPU onto the calling physical CPU (VMPTRLD, per-CPU state). */
-int arch_vcpu_bind(struct arch_vcpu *v);
+/* Loads the vCPU onto the calling physical CPU, whose index (the HAL's current_cpu) is cpu:
+ * the backend keeps per-CPU state by it, never by a register convention (VMPTRLD, the last vCPU a
+ * CPU ran, whose FP state its registers hold). Returns 0, AXERR_BAD_STATE (bound), AXERR_INVALID
+ * (cpu out of range). */
+int arch_vcpu_bind(struct arch_vcpu *v, uint32_t cpu);
 
 /* Takes the vCPU off the calling physical CPU. */
 int arch_vcpu_unbind(struct arch_vcpu *v);

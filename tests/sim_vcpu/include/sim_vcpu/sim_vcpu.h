@@ -36,6 +36,7 @@ struct sim_vcpu {
 	const struct pt_format *stage2_fmt;
 	bool setup_done;
 	bool bound;
+	uint32_t bound_cpu; /* the cpu of the last bind */
 	uint64_t runs;
 	uint64_t return_value;
 	uint32_t injected[SIM_MAX_INJECTED]; /* in injection order */
