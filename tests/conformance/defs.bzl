@@ -1,0 +1,92 @@
+"""conformance_suite: the scenarios of scenarios.bzl, instantiated for one architecture."""
+
+load("//tests:defs.bzl", "hv_emulator_test", "vm_bundle", "vm_image")
+load(":scenarios.bzl", "SCENARIOS")
+
+NEIGHBOR_ID = 90
+
+def _fill(patterns, vm_id, name):
+    return [p.replace("{id}", str(vm_id)).replace("{name}", name) for p in patterns]
+
+def _guest_vm(arch, source, vm_id, vm_name, vcpus, shim, linker_script, config_template,
+              platform, constraints):
+    """A VM running scenario `source` as `vm_name`, id vm_id; returns its vm_image label."""
+    guest = "%s_%s_guest" % (arch, vm_name)
+    if not native.existing_rule(guest):
+        native.cc_binary(
+            name = guest,
+            testonly = True,
+            srcs = ["//tests/conformance:scenarios/%s.c" % source],
+            additional_linker_inputs = [linker_script],
+            linkopts = ["-Wl,-T,$(location %s)" % linker_script],
+            target_compatible_with = constraints,
+            deps = [shim],
+        )
+    config = "%s_%s_%d_config" % (arch, vm_name, vm_id)
+    if not native.existing_rule(config):
+        native.genrule(
+            name = config,
+            testonly = True,
+            srcs = [config_template],
+            outs = [config + ".dts"],
+            cmd = "sed -e 's/@ID@/%d/' -e 's/@NAME@/%s/' -e 's/@VCPUS@/%d/' $< > $@" %
+                  (vm_id, vm_name, vcpus),
+        )
+    vm = "%s_%s_%d_vm" % (arch, vm_name, vm_id)
+    if not native.existing_rule(vm):
+        vm_image(
+            name = vm,
+            testonly = True,
+            config = ":" + config,
+            kernel = ":" + guest,
+            platform = platform,
+        )
+    return ":" + vm
+
+def conformance_suite(arch, board, hypervisor, platform, shim, linker_script, config_template,
+                      constraints):
+    """One hv_emulator_test per scenario and host CPU count: <arch>_<scenario>_<n>cpu_test.
+
+    Args:
+      arch: the architecture's name, a prefix of every target.
+      board: the board the hypervisor runs on (a key of //tests:defs.bzl BOARDS).
+      hypervisor: the board's hypervisor cc_binary.
+      platform: the platform guests and the hypervisor are built for.
+      shim: the cc_library implementing conf.h for the architecture.
+      linker_script: the guests' linker script.
+      config_template: the VM configuration, with @ID@, @NAME@ and @VCPUS@ to fill in.
+      constraints: target_compatible_with of the guests.
+    """
+    for index, (name, s) in enumerate(sorted(SCENARIOS.items())):
+        vm_id = 10 + index
+        vm_name = "conf-" + name.replace("_", "-")
+        vms = [_guest_vm(arch, s.get("source", name), vm_id, vm_name, s["vcpus"], shim,
+                         linker_script, config_template, platform, constraints)]
+        expect_vms = {vm_id: _fill(s["expect"], vm_id, vm_name)}
+        neighbor = s.get("neighbor")
+        if neighbor:
+            n = SCENARIOS[neighbor]
+            n_name = "conf-" + neighbor.replace("_", "-")
+            vms.append(_guest_vm(arch, neighbor, NEIGHBOR_ID, n_name, n["vcpus"], shim,
+                                 linker_script, config_template, platform, constraints))
+            expect_vms[NEIGHBOR_ID] = _fill(n["expect"], NEIGHBOR_ID, n_name)
+        bundle = "%s_%s_bundle" % (arch, name)
+        vm_bundle(
+            name = bundle,
+            testonly = True,
+            vms = vms,
+        )
+        errors = s.get("errors", 0)
+        for cpus in s["host_cpus"]:
+            hv_emulator_test(
+                name = "%s_%s_%dcpu_test" % (arch, name, cpus),
+                board = board,
+                binary = hypervisor,
+                cpus = cpus,
+                expect = ["^all VMs stopped \\(%d by an error\\)" % errors],
+                expect_status = "failure" if errors else "success",
+                expect_vms = expect_vms,
+                at_most = s.get("at_most", {}),
+                initrd = ":" + bundle,
+                tags = ["conformance"],
+            )

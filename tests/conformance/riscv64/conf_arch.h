@@ -1,0 +1,10 @@
+/* The riscv64 conformance VM's layout (riscv64/vm.dts.in). */
+#ifndef TESTS_CONFORMANCE_RISCV64_CONF_ARCH_H
+#define TESTS_CONFORMANCE_RISCV64_CONF_ARCH_H
+
+#define CONF_MAX_CPUS 2
+#define CONF_LAZY_BASE 0x84000000ul /* populated a page at a time on first touch */
+#define CONF_LAZY_SIZE 0x400000ul
+#define CONF_HOLE 0x40000000ul /* neither memory nor a device */
+
+#endif

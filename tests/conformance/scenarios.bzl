@@ -1,0 +1,81 @@
+"""The conformance scenarios, each written once (scenarios/<name>.c against conf.h) with what
+the host's console must show for it on every architecture. In the patterns, {id} is the VM's
+id and {name} its name; VM lines are matched in order among that VM's lines."""
+
+POWERED_OFF = "^vm {id} \\({name}\\): stopped: the guest powered off"
+
+# name -> vcpus: the VM's vCPUs; host_cpus: one test per host CPU count; expect: patterns for
+# the VM; at_most: pattern -> how often it may appear (0: never); errors: VMs stopped by an
+# error; neighbor: a scenario whose VM runs in the same bundle and must finish too.
+SCENARIOS = {
+    "console": {
+        "vcpus": 1,
+        "host_cpus": [1],
+        "expect": [
+            "^\\[vm{id}\\] conformance console: printed through the VM's UART$",
+            POWERED_OFF,
+        ],
+    },
+    "firmware_call": {
+        "vcpus": 1,
+        "host_cpus": [1],
+        "expect": [
+            "^\\[vm{id}\\] conformance firmware-call: version positive, 1000 of 1000 answers the same$",
+            POWERED_OFF,
+        ],
+    },
+    "lazy_memory": {
+        "vcpus": 1,
+        "host_cpus": [1],
+        "expect": [
+            "^\\[vm{id}\\] conformance lazy-memory: 3 pages read zero first, sum 6$",
+            POWERED_OFF,
+        ],
+    },
+    "bad_load": {
+        "vcpus": 1,
+        "host_cpus": [1, 2],
+        "errors": 1,
+        "neighbor": "firmware_call",
+        "expect": [
+            "^\\[vm{id}\\] conformance bad-load: loading from 0x40000000$",
+            "^vm {id} \\({name}\\): stopped: vcpu 0 at pc 0x[0-9a-f]+: MMIO read of 8 bytes at 0x40000000: not found$",
+        ],
+        "at_most": {"the load returned": 0},
+    },
+    "timer": {
+        "vcpus": 1,
+        "host_cpus": [1],
+        "expect": [
+            "^\\[vm{id}\\] conformance timer: first on time, second on time, 2 interrupts$",
+            POWERED_OFF,
+        ],
+    },
+    "smp_ipi": {
+        "vcpus": 2,
+        "host_cpus": [1, 2],
+        "expect": [
+            "^\\[vm{id}\\] conformance smp-ipi: cpu 1 up, got an IPI$",
+            "^\\[vm{id}\\] conformance smp-ipi: start 0, cpu 0 got 1 IPI$",
+            POWERED_OFF,
+        ],
+    },
+    "device_irq": {
+        "vcpus": 1,
+        "host_cpus": [1],
+        "expect": [
+            "^\\[vm{id}\\] conformance device-irq: 1 device interrupt taken$",
+            POWERED_OFF,
+        ],
+    },
+    "two_vms": {
+        "vcpus": 1,
+        "host_cpus": [1, 2],
+        "source": "console",
+        "neighbor": "timer",
+        "expect": [
+            "^\\[vm{id}\\] conformance console: printed through the VM's UART$",
+            POWERED_OFF,
+        ],
+    },
+}
