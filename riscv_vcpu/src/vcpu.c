@@ -85,7 +85,6 @@ int arch_vcpu_create(const struct ax_allocator *alloc, const struct arch_vcpu_cr
 	v->vm_id = cfg->vm_id;
 	v->vcpu_count = cfg->vcpu_count;
 	v->vm_ops = cfg->vm_ops;
-	v->vcpu_id = cfg->vcpu_id;
 	v->hart_id = cfg->guest_id;
 	v->vmid = cfg->vmid;
 	v->last_hart = -1;

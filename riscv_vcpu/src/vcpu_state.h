@@ -51,7 +51,6 @@ struct arch_vcpu {
 	struct axvm_exit *exit;		/* where exits go during arch_vcpu_run */
 	struct riscv_mem_access access; /* the access exit arch_vcpu_complete finishes */
 	bool access_pending;
-	uint32_t vcpu_id;
 	uint64_t hart_id;
 	uint16_t vmid;
 	uint64_t hgatp;
