@@ -25,6 +25,11 @@ void conf_poweroff(void) __attribute__((noreturn));
  * the hypervisor, a full round trip. Positive. */
 long conf_firmware_version(void);
 
+/* Reads or writes the 8 bytes at guest-physical address addr (memory or a device), as one
+ * access of the guest. */
+uint64_t conf_read64(uint64_t addr);
+void conf_write64(uint64_t addr, uint64_t value);
+
 /* The CPU's clock and its rate. */
 uint64_t conf_now(void);
 uint64_t conf_ticks_per_ms(void);

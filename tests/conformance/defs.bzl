@@ -90,3 +90,99 @@ def conformance_suite(arch, board, hypervisor, platform, shim, linker_script, co
                 initrd = ":" + bundle,
                 tags = ["conformance"],
             )
+
+def _cc_string(s):
+    return 'R"conf(%s)conf"' % s
+
+def _sim_config(source_name, vm_id, vm_name, vcpus, config_template):
+    dts = "sim_%s_%d_config" % (vm_name, vm_id)
+    if not native.existing_rule(dts):
+        native.genrule(
+            name = dts,
+            testonly = True,
+            srcs = [config_template],
+            outs = [dts + ".dts"],
+            cmd = "sed -e 's/@ID@/%d/' -e 's/@NAME@/%s/' -e 's/@VCPUS@/%d/' $< > $@" %
+                  (vm_id, vm_name, vcpus),
+        )
+        native.genrule(
+            name = dts + "_dtb",
+            testonly = True,
+            srcs = [":" + dts],
+            outs = [dts + ".dtb"],
+            cmd = "dtc -q -I dts -O dtb -o $@ $<",
+        )
+    lib = "sim_scenario_" + source_name
+    if not native.existing_rule(lib):
+        native.cc_library(
+            name = lib,
+            testonly = True,
+            srcs = ["//tests/conformance:scenarios/%s.c" % source_name],
+            local_defines = ["conf_main=conf_main_" + source_name],
+            deps = [
+                "//tests/conformance:conf_api",
+                "//tests/conformance/riscv64:conf_arch",
+            ],
+        )
+    return struct(
+        dtb = ":" + dts + "_dtb",
+        path = "%s/%s.dtb" % (native.package_name(), dts),
+        lib = ":" + lib,
+        main = "conf_main_" + source_name,
+    )
+
+def conformance_sim_suite(config_template, host_only):
+    """The scenarios on the host's sim backend: sim_<scenario>_test, one per scenario.
+
+    Args:
+      config_template: the VM configuration template the sim's VMs are built from.
+      host_only: target_compatible_with of host tests.
+    """
+    for index, (name, s) in enumerate(sorted(SCENARIOS.items())):
+        vm_id = 10 + index
+        vm_name = "conf-" + name.replace("_", "-")
+        vms = [(vm_id, vm_name, s, _sim_config(s.get("source", name), vm_id, vm_name,
+                                                 s["vcpus"], config_template))]
+        neighbor = s.get("neighbor")
+        if neighbor:
+            n = SCENARIOS[neighbor]
+            n_name = "conf-" + neighbor.replace("_", "-")
+            vms.append((NEIGHBOR_ID, n_name, n, _sim_config(neighbor, NEIGHBOR_ID, n_name,
+                                                             n["vcpus"], config_template)))
+        errors = s.get("errors", 0)
+        lines = ['#include "tests/conformance/sim/scenario_data.h"', ""]
+        lines += ['extern "C" void %s(void);' % m for m in sorted({c.main: 1 for (_, _, _, c) in vms}.keys())]
+        lines.append("const std::vector<SimScenarioVm> kSimScenarioVms = {")
+        for (i, nm, sc, c) in vms:
+            pats = ", ".join([_cc_string(p) for p in _fill(sc["expect"], i, nm)])
+            lines.append('    {%d, "%s", %s, {%s}},' % (i, c.path, c.main, pats))
+        lines.append("};")
+        lines.append("const std::vector<std::string> kSimScenarioExpect = {%s};" %
+                     _cc_string("^all VMs stopped \\(%d by an error\\)" % errors))
+        lines.append("const std::vector<std::pair<std::string, long>> kSimScenarioAtMost = {%s};" %
+                     ", ".join(["{%s, %d}" % (_cc_string(p), m) for p, m in s.get("at_most", {}).items()]))
+        data = "sim_%s_data" % name
+        native.genrule(
+            name = data,
+            testonly = True,
+            outs = [data + ".cc"],
+            cmd = "cat > $@ <<'CONF_EOF'\n" + "\n".join(lines).replace("$", "$$") + "\nCONF_EOF",
+        )
+        native.cc_test(
+            name = "sim_%s_test" % name,
+            size = "small",
+            srcs = [
+                ":" + data,
+                "//tests/conformance/sim:run_scenario.cc",
+            ],
+            data = [c.dtb for (_, _, _, c) in vms],
+            tags = ["host", "conformance"],
+            target_compatible_with = host_only,
+            deps = [c.lib for (_, _, _, c) in vms] + [
+                "//core:axvm",
+                "//core:test_hal",
+                "//tests/conformance/sim:machine",
+                "//tests/sim_vcpu",
+                "@googletest//:gtest_main",
+            ],
+        )

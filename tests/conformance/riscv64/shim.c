@@ -100,6 +100,16 @@ long conf_firmware_version(void)
 	return sbi_call(SBI_EXT_BASE, 0, 0, 0, 0).value;
 }
 
+uint64_t conf_read64(uint64_t addr)
+{
+	return *(volatile uint64_t *)addr; /* the MMU is off: virtual is guest-physical */
+}
+
+void conf_write64(uint64_t addr, uint64_t value)
+{
+	*(volatile uint64_t *)addr = value;
+}
+
 uint64_t conf_now(void)
 {
 	return guest_time();

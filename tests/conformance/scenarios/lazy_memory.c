@@ -4,15 +4,16 @@
 
 void conf_main(void)
 {
-	volatile uint64_t *first = (volatile uint64_t *)CONF_LAZY_BASE;
-	volatile uint64_t *middle = (volatile uint64_t *)(CONF_LAZY_BASE + CONF_LAZY_SIZE / 2);
-	volatile uint64_t *last = (volatile uint64_t *)(CONF_LAZY_BASE + CONF_LAZY_SIZE - 8);
-	int zero = (*first == 0) + (*middle == 0) + (*last == 0);
+	const uint64_t first = CONF_LAZY_BASE;
+	const uint64_t middle = CONF_LAZY_BASE + CONF_LAZY_SIZE / 2;
+	const uint64_t last = CONF_LAZY_BASE + CONF_LAZY_SIZE - 8;
+	int zero =
+	    (conf_read64(first) == 0) + (conf_read64(middle) == 0) + (conf_read64(last) == 0);
 
-	*first = 1;
-	*middle = 2;
-	*last = 3;
+	conf_write64(first, 1);
+	conf_write64(middle, 2);
+	conf_write64(last, 3);
 	conf_printf("conformance lazy-memory: %d pages read zero first, sum %lu\n", zero,
-		    (unsigned long)(*first + *middle + *last));
+		    (unsigned long)(conf_read64(first) + conf_read64(middle) + conf_read64(last)));
 	conf_poweroff();
 }
