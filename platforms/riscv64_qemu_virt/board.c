@@ -3,6 +3,7 @@
 #include <board/fdt_info.h>
 #include <axvm/format.h>
 #include <board/host.h>
+#include <board/vm_board.h>
 #include <riscv_vcpu/hart.h>
 #include <libfdt.h>
 #include <string.h>
@@ -92,8 +93,8 @@ static const struct board_ops riscv64_qemu_virt = {
     .bad_access = riscv_bad_access,
     .exit = board_exit,
     .cpu_relax = riscv_cpu_relax,
-    .run = vm_hal_run,
-    .secondary_run = vm_hal_secondary_run,
+    .run = vm_board_run,
+    .secondary_run = vm_board_run_secondary,
 };
 
 /* /cpus timebase-frequency: the rate of the time CSR. */
