@@ -39,9 +39,12 @@ bool Fits(uint64_t base, uint64_t size, unsigned bits)
 void CheckAccepted(const axvm_config &c, const axvm_config_limits &l)
 {
 	FuzzRequire(c.vcpu_count >= 1 && c.vcpu_count <= l.max_vcpus, "vcpu count");
-	for (uint32_t i = 0; i < c.vcpu_count; i++)
+	for (uint32_t i = 0; i < c.vcpu_count; i++) {
 		FuzzRequire(c.vcpu_affinity[i] >= -1 && c.vcpu_affinity[i] < (int32_t)l.host_cpus,
 			    "affinity");
+		for (uint32_t j = 0; j < i; j++)
+			FuzzRequire(c.vcpu_guest_id[j] != c.vcpu_guest_id[i], "distinct cpu ids");
+	}
 	FuzzRequire(c.bootargs != nullptr, "bootargs");
 	FuzzRequire(c.memory_count >= 1 && c.memory_count <= AXVM_MAX_MEMORY_REGIONS,
 		    "memory count");

@@ -17,7 +17,7 @@
 #define MIN_GPA_BITS 12
 #define MAX_GPA_BITS 64
 
-static const char *const root_props[] = {"compatible",	 "id",	  "vm-name",  "vcpus",
+static const char *const root_props[] = {"compatible",	 "id",	  "vm-name",  "vcpus", "cpu-ids",
 					 "cpu-affinity", "entry", "on-reset", NULL};
 static const char *const chosen_props[] = {"bootargs", NULL};
 
@@ -147,6 +147,37 @@ static int read_affinity(const struct cfg_ctx *c)
 	return AX_OK;
 }
 
+/* cpu-ids: what the guest calls each vCPU (hart id, MPIDR affinity, APIC id), distinct;
+ * without it vCPU i is CPU i. */
+static int read_cpu_ids(const struct cfg_ctx *c)
+{
+	struct axvm_config *cfg = c->cfg;
+	const void *val;
+	int len;
+	int err;
+
+	for (uint32_t i = 0; i < AXVM_MAX_VCPUS; i++)
+		cfg->vcpu_guest_id[i] = i;
+	if (!cfg_has(c, ROOT, "cpu-ids"))
+		return AX_OK;
+	err = cfg_get(c, ROOT, "cpu-ids", &val, &len);
+	if (err)
+		return err;
+	if ((size_t)len != 4 * (size_t)cfg->vcpu_count)
+		return cfg_fail(c, ROOT, "cpu-ids", "%d bytes, need %u (one cell per vCPU)", len,
+				4 * cfg->vcpu_count);
+	for (uint32_t i = 0; i < cfg->vcpu_count; i++) {
+		cfg->vcpu_guest_id[i] = fdt32_ld((const fdt32_t *)val + i);
+		for (uint32_t j = 0; j < i; j++) {
+			if (cfg->vcpu_guest_id[j] == cfg->vcpu_guest_id[i])
+				return cfg_fail(c, ROOT, "cpu-ids",
+						"vCPUs %u and %u are both 0x%llx", j, i,
+						(unsigned long long)cfg->vcpu_guest_id[i]);
+		}
+	}
+	return AX_OK;
+}
+
 static int read_vcpus(const struct cfg_ctx *c)
 {
 	uint32_t limit = c->limits->max_vcpus;
@@ -162,7 +193,8 @@ static int read_vcpus(const struct cfg_ctx *c)
 	if (n > limit)
 		return cfg_fail(c, ROOT, "vcpus", "%u is above the limit of %u", n, limit);
 	c->cfg->vcpu_count = n;
-	return read_affinity(c);
+	err = read_cpu_ids(c);
+	return err ? err : read_affinity(c);
 }
 
 /* The entry point must be in executable guest memory. */

@@ -133,7 +133,7 @@ static size_t uart_rx_poll(void *ctx, uint8_t *buf, size_t max)
 static void set_cpu_line(void *ctx, uint64_t cpu_id, enum axdevice_cpu_line line, bool level)
 {
 	struct axvm *vm = ctx;
-	struct axvm_vcpu *v = vm_vcpu_by_guest_id(vm, cpu_id);
+	struct axvm_vcpu *v = axvm_vcpu_by_guest_id(vm, cpu_id);
 
 	if (v && line == AXDEVICE_CPU_IRQ)
 		axvm_set_irq_line(vm, v->id, AXVM_IRQ_LINE_EXTERNAL, level);
@@ -405,20 +405,18 @@ static int vm_write_guest(void *ctx, uint64_t g, const void *buf, size_t len)
 	return axvm_write_guest(((struct axvm_vcpu *)ctx)->vm, g, buf, len);
 }
 
-static enum axvm_vcpu_power vm_vcpu_power(void *ctx, uint32_t vcpu_id)
+static enum axvm_vcpu_power vm_vcpu_power(void *ctx, uint64_t guest_id)
 {
-	struct axvm *vm = ((struct axvm_vcpu *)ctx)->vm;
+	struct axvm_vcpu *v = axvm_vcpu_by_guest_id(((struct axvm_vcpu *)ctx)->vm, guest_id);
 
-	return vcpu_id < vm->vcpu_count ? axvm_vcpu_power(&vm->vcpus[vcpu_id]) : AXVM_VCPU_OFF;
+	return v ? axvm_vcpu_power(v) : AXVM_VCPU_OFF;
 }
 
-static int vm_vcpu_start(void *ctx, uint32_t vcpu_id, uint64_t entry, uint64_t arg)
+static int vm_vcpu_start(void *ctx, uint64_t guest_id, uint64_t entry, uint64_t arg)
 {
-	struct axvm *vm = ((struct axvm_vcpu *)ctx)->vm;
+	struct axvm_vcpu *v = axvm_vcpu_by_guest_id(((struct axvm_vcpu *)ctx)->vm, guest_id);
 
-	if (vcpu_id >= vm->vcpu_count)
-		return AXERR_INVALID;
-	return axvm_vcpu_start(&vm->vcpus[vcpu_id], entry, arg);
+	return v ? axvm_vcpu_start(v, entry, arg) : AXERR_INVALID;
 }
 
 static int build_vcpus(struct axvm *vm, const struct axvm_config *cfg, struct ax_diag *diag)
@@ -439,14 +437,14 @@ static int build_vcpus(struct axvm *vm, const struct axvm_config *cfg, struct ax
 			       .vcpu_start = vm_vcpu_start,
 			       .handle_exit = vcpu_handle_exit},
 		    .vcpu_id = i,
-		    .guest_id = i,
+		    .guest_id = cfg->vcpu_guest_id[i],
 		    .vmid = vm->vmid,
 		};
 		int err;
 
 		v->vm = vm;
 		v->id = i;
-		v->guest_id = i; /* the guest's CPU ids are the vCPU indices, for now */
+		v->guest_id = cfg->vcpu_guest_id[i];
 		v->affinity = cfg->vcpu_affinity[i];
 		atomic_store(&v->bound_cpu, -1);
 		atomic_store(&v->state, AXVM_VCPU_CREATED);
@@ -667,7 +665,7 @@ uint32_t axvm_vcpu_count(const struct axvm *vm)
 	return vm->vcpu_count;
 }
 
-struct axvm_vcpu *vm_vcpu_by_guest_id(struct axvm *vm, uint64_t guest_id)
+struct axvm_vcpu *axvm_vcpu_by_guest_id(struct axvm *vm, uint64_t guest_id)
 {
 	for (uint32_t i = 0; i < vm->vcpu_count; i++) {
 		if (vm->vcpus[i].guest_id == guest_id)

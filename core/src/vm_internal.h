@@ -136,9 +136,6 @@ int vm_admit_host_ranges(const struct axvm_config *cfg, struct axvm *const *live
  * tables of all its mappings (root_pages for the root). */
 uint64_t vm_page_charge(const struct axvm_config *cfg, uint32_t root_pages);
 
-/* The vCPU of vm the guest calls guest_id, or NULL. */
-struct axvm_vcpu *vm_vcpu_by_guest_id(struct axvm *vm, uint64_t guest_id);
-
 /* Logs a formatted line through the HAL. */
 void axvm_logf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -356,6 +356,20 @@ TEST(ConfigParse, VcpusCappedByAxvmMaxVcpus)
 	EXPECT_TRUE(IsZero(r.cfg));
 }
 
+TEST(ConfigParse, CpuIdsAreTheGuestsOwnAndDefaultToTheIndex)
+{
+	std::vector<char> blob = ReadBlob("ok_cpu_ids");
+	Result r = Parse(blob.data());
+	ASSERT_EQ(r.err, AX_OK) << r.diag;
+	EXPECT_EQ(r.cfg.vcpu_guest_id[0], 0x100u);
+	EXPECT_EQ(r.cfg.vcpu_guest_id[1], 0x1u);
+	std::vector<char> plain = ReadBlob("riscv64");
+	Result d = Parse(plain.data());
+	ASSERT_EQ(d.err, AX_OK) << d.diag;
+	EXPECT_EQ(d.cfg.vcpu_guest_id[0], 0u);
+	EXPECT_EQ(d.cfg.vcpu_guest_id[1], 1u);
+}
+
 TEST(ConfigParse, AHostMayAllowFewerModelsThanAxdeviceHas)
 {
 	const char *const pl011_only[] = {"arm,pl011", nullptr};
@@ -444,6 +458,8 @@ const BadCase kBadCases[] = {
     {"bad_vcpus_zero", "/: vcpus: 0"},
     {"bad_vcpus_above_limit", "/: vcpus: 9 is above the limit of 8"},
     {"bad_affinity_short", "/: cpu-affinity: 4 bytes, need 8 (one cell per vCPU)"},
+    {"bad_cpu_ids_short", "/: cpu-ids: 4 bytes, need 8 (one cell per vCPU)"},
+    {"bad_cpu_ids_duplicate", "/: cpu-ids: vCPUs 0 and 1 are both 0x100"},
     {"bad_affinity_partial_cell", "/: cpu-affinity: 7 bytes, need 8 (one cell per vCPU)"},
     {"bad_affinity_host_cpu", "/: cpu-affinity: vCPU 1 on CPU 4, but the host has 4 CPUs"},
     {"bad_entry_missing", "/: entry: missing"},

@@ -117,6 +117,8 @@ class VmTest : public ::testing::Test
 		cfg.vcpu_count = vcpus;
 		for (uint32_t i = 0; i < AXVM_MAX_VCPUS; i++)
 			cfg.vcpu_affinity[i] = -1;
+		for (uint32_t i = 0; i < AXVM_MAX_VCPUS; i++)
+			cfg.vcpu_guest_id[i] = i;
 		cfg.entry = kRam;
 		cfg.memory_count = 1;
 		cfg.memory[0] = {kRam,	    4 << 20,
@@ -520,6 +522,21 @@ TEST_F(VmTest, MemoryChangedWhileTheVmRunsIsForgottenByEveryCpu)
 	EXPECT_NE(std::string(axvm_stop_reason(vm)).find("write at guest-physical 0x80000010"),
 		  std::string::npos)
 	    << axvm_stop_reason(vm);
+}
+
+/* The guest's own CPU ids reach the backend and name vCPUs (a CPU-start request, an interrupt
+ * controller's target). */
+TEST_F(VmTest, GuestCpuIdsMapToVcpus)
+{
+	axvm_config cfg = Config(20, 2, false);
+	cfg.vcpu_guest_id[0] = 0x100;
+	cfg.vcpu_guest_id[1] = 0x1;
+	axvm *vm = Create(cfg);
+	EXPECT_EQ(sim_vcpu_find(20, 0)->guest_id, 0x100u);
+	EXPECT_EQ(sim_vcpu_find(20, 1)->guest_id, 0x1u);
+	EXPECT_EQ(axvm_vcpu_by_guest_id(vm, 0x1), axvm_vcpu_at(vm, 1));
+	EXPECT_EQ(axvm_vcpu_by_guest_id(vm, 0x100), axvm_vcpu_at(vm, 0));
+	EXPECT_EQ(axvm_vcpu_by_guest_id(vm, 0), nullptr) << "no CPU 0 in this guest";
 }
 
 TEST_F(VmTest, HostExitsComeBackWithTheirData)

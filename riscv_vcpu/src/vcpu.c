@@ -76,9 +76,9 @@ int arch_vcpu_create(const struct ax_allocator *alloc, const struct arch_vcpu_cr
 {
 	struct arch_vcpu *v;
 
-	if (cfg->vcpu_count < 1 || cfg->vcpu_count > SBI_MAX_HARTS ||
-	    cfg->guest_id >= cfg->vcpu_count)
-		return AXERR_INVALID; /* SBI hart ids are 0 to the VM's hart count minus 1 */
+	/* Hart ids are the vCPU indices: SBI hart masks and HSM name harts 0 to count - 1 here. */
+	if (cfg->vcpu_count < 1 || cfg->vcpu_count > SBI_MAX_HARTS || cfg->guest_id != cfg->vcpu_id)
+		return AXERR_INVALID;
 	v = ax_zalloc(alloc, sizeof(*v));
 	if (!v)
 		return AXERR_NO_MEMORY;

@@ -64,7 +64,7 @@ static enum sbi_hsm_state hart_state(void *ctx, uint64_t hartid)
 {
 	struct arch_vcpu *v = ctx;
 
-	switch (v->vm_ops.vcpu_power(v->vm_ops.ctx, (uint32_t)hartid)) {
+	switch (v->vm_ops.vcpu_power(v->vm_ops.ctx, hartid)) {
 	case AXVM_VCPU_START_PENDING:
 		return SBI_HSM_START_PENDING;
 	case AXVM_VCPU_ON:
@@ -82,7 +82,7 @@ static enum sbi_hsm_state hart_state(void *ctx, uint64_t hartid)
 static int64_t hart_start(void *ctx, uint64_t hartid, uint64_t start, uint64_t opaque)
 {
 	struct arch_vcpu *v = ctx;
-	int err = v->vm_ops.vcpu_start(v->vm_ops.ctx, (uint32_t)hartid, start, opaque);
+	int err = v->vm_ops.vcpu_start(v->vm_ops.ctx, hartid, start, opaque);
 
 	return !err			? SBI_SUCCESS
 	       : err == AXERR_BAD_STATE ? SBI_ERR_ALREADY_AVAILABLE

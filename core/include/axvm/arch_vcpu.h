@@ -57,12 +57,13 @@ struct arch_vcpu_vm_ops {
 	/* Copies guest memory out of / into the VM; 0 or a negative axerr. */
 	int (*read_guest)(void *ctx, uint64_t gpa, void *buf, size_t len);
 	int (*write_guest)(void *ctx, uint64_t gpa, const void *buf, size_t len);
-	/* The power state of vCPU vcpu_id of the VM (vcpu_id below the VM's vCPU count). */
-	enum axvm_vcpu_power (*vcpu_power)(void *ctx, uint32_t vcpu_id);
-	/* Powers on vCPU vcpu_id (OFF -> START_PENDING) in its boot state at entry with arg in the
-	 * boot argument register (arch_vcpu_set_entry), and has the host run it. Returns 0,
-	 * AXERR_BAD_STATE (not OFF, or the VM is not running), AXERR_INVALID (no such vCPU). */
-	int (*vcpu_start)(void *ctx, uint32_t vcpu_id, uint64_t entry, uint64_t arg);
+	/* The power state of the VM's vCPU the guest calls guest_id (OFF: no such vCPU). */
+	enum axvm_vcpu_power (*vcpu_power)(void *ctx, uint64_t guest_id);
+	/* Powers on the vCPU the guest calls guest_id (OFF -> START_PENDING) in its boot state at
+	 * entry with arg in the boot argument register (arch_vcpu_set_entry), and has the host run
+	 * it. Returns 0, AXERR_BAD_STATE (not OFF, or the VM is not running), AXERR_INVALID (no
+	 * such vCPU). */
+	int (*vcpu_start)(void *ctx, uint64_t guest_id, uint64_t entry, uint64_t arg);
 	/* Handles an exit the backend does not handle itself, from inside arch_vcpu_run on the
 	 * vCPU's CPU. May call arch_vcpu_complete, decode_mmio, set_return_value,
 	 * inject_interrupt and set_interrupt_level on the vCPU. AXVM_RESUME: enter the guest

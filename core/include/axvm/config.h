@@ -78,6 +78,8 @@ struct axvm_config {
 	uint32_t id;
 	char name[AXVM_NAME_LEN];
 	uint32_t vcpu_count;
+	/* What the guest calls each vCPU (hart id, MPIDR affinity, APIC id); i by default. */
+	uint64_t vcpu_guest_id[AXVM_MAX_VCPUS];
 	/* Physical CPU each vCPU runs on; -1 where the config leaves it to the host. */
 	int32_t vcpu_affinity[AXVM_MAX_VCPUS];
 	uint64_t entry; /* guest-physical entry point of vCPU 0 */

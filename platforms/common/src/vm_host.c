@@ -374,17 +374,15 @@ static enum leave interrupted(uint32_t cpu, uint64_t vector, uint64_t *halted_ne
 	return sched_should_yield(cpu, now) ? LEAVE_REQUEUE : STAY;
 }
 
-/* A backend that leaves starting a vCPU to the host names it by index. */
+/* A backend that leaves starting a vCPU to the host names it as the guest does (its CPU id). */
 static void cpu_up(struct host_vm *slot, const struct axvm_exit *e)
 {
-	struct axvm_vcpu *target = e->cpu_up.target < slot->vcpus
-				       ? axvm_vcpu_at(slot->vm, (uint32_t)e->cpu_up.target)
-				       : NULL;
+	struct axvm_vcpu *target = axvm_vcpu_by_guest_id(slot->vm, e->cpu_up.target);
 	bool expected = false;
 
 	if ((!target || axvm_vcpu_start(target, e->cpu_up.entry, e->cpu_up.arg) != AX_OK) &&
 	    atomic_compare_exchange_strong(&slot->cpu_up_logged, &expected, true))
-		kprintf("vm %u: cpu-up of vcpu %llu refused (further refusals not logged)\n",
+		kprintf("vm %u: cpu-up of cpu 0x%llx refused (further refusals not logged)\n",
 			slot->id, (unsigned long long)e->cpu_up.target);
 }
 
