@@ -6,35 +6,35 @@
 
 static const char *const space_name[] = {"MMIO", "port", "system register"};
 
-static enum axvm_disposition device_read(struct axvm_vcpu *v, enum axdevice_space space,
-					 uint64_t addr, unsigned width)
+/* The device access of an access exit (a read's value into *value), without completing it. */
+static int device_access(struct axvm_vcpu *v, enum axdevice_space space, bool write, uint64_t addr,
+			 unsigned width, uint64_t *value)
 {
-	uint64_t value = 0;
-	int err = axdevice_set_read(&v->vm->devices, space, v->id, addr, width, &value);
-
-	if (!err)
-		err = arch_vcpu_complete(v->arch, value);
-	if (err) {
-		v->run_err = vm_guest_error(v->vm, v, err, "%s read of %u bytes at 0x%llx",
-					    space_name[space], width, (unsigned long long)addr);
-		return AXVM_LEAVE;
-	}
-	return AXVM_RESUME;
+	if (write)
+		return axdevice_set_write(&v->vm->devices, space, v->id, addr, width, *value);
+	return axdevice_set_read(&v->vm->devices, space, v->id, addr, width, value);
 }
 
-static enum axvm_disposition device_write(struct axvm_vcpu *v, enum axdevice_space space,
-					  uint64_t addr, unsigned width, uint64_t value)
+/* Completes a device access that went through (err 0), or stops the VM with err. */
+static enum axvm_disposition device_done(struct axvm_vcpu *v, enum axdevice_space space, bool write,
+					 uint64_t addr, unsigned width, uint64_t value, int err)
 {
-	int err = axdevice_set_write(&v->vm->devices, space, v->id, addr, width, value);
-
 	if (!err)
-		err = arch_vcpu_complete(v->arch, 0);
-	if (err) {
-		v->run_err = vm_guest_error(v->vm, v, err, "%s write of %u bytes at 0x%llx",
-					    space_name[space], width, (unsigned long long)addr);
-		return AXVM_LEAVE;
-	}
-	return AXVM_RESUME;
+		err = arch_vcpu_complete(v->arch, write ? 0 : value);
+	if (!err)
+		return AXVM_RESUME;
+	v->run_err = vm_guest_error(v->vm, v, err, "%s %s of %u bytes at 0x%llx", space_name[space],
+				    write ? "write" : "read", width, (unsigned long long)addr);
+	return AXVM_LEAVE;
+}
+
+/* A port I/O or system-register access. */
+static enum axvm_disposition device(struct axvm_vcpu *v, enum axdevice_space space, bool write,
+				    uint64_t addr, unsigned width, uint64_t value)
+{
+	int err = device_access(v, space, write, addr, width, &value);
+
+	return device_done(v, space, write, addr, width, value, err);
 }
 
 static const char *access_name(enum axaddr_access access)
@@ -62,23 +62,23 @@ static enum axvm_disposition memory_fault(struct axvm_vcpu *v, uint64_t addr,
 	return AXVM_LEAVE;
 }
 
-/* A decoded MMIO access: to a device, or (the address is guest memory) a stage-2 fault the
- * guest retries once core has handled it; it is then counted as one. */
+/* A decoded MMIO access: to a device, or (no device there, but guest memory) a stage-2 fault
+ * the guest retries once core has handled it; it is then counted as one. */
 static enum axvm_disposition mmio(struct axvm_vcpu *v, struct axvm_exit *e)
 {
 	bool write = e->kind == AXVM_EXIT_MMIO_WRITE;
 	uint64_t addr = write ? e->mmio_write.addr : e->mmio_read.addr;
+	unsigned width = write ? e->mmio_write.width : e->mmio_read.width;
+	uint64_t value = write ? e->mmio_write.data : 0;
+	int err = device_access(v, AXDEVICE_MMIO, write, addr, width, &value);
 
-	if (axaddrspace_find_region(&v->vm->as, gpa(addr))) {
+	if (err == AXERR_NOT_FOUND && axaddrspace_find_region(&v->vm->as, gpa(addr))) {
 		e->kind = AXVM_EXIT_NESTED_PAGE_FAULT;
 		e->nested_page_fault.addr = addr;
 		e->nested_page_fault.access = write ? AXVM_ACCESS_WRITE : AXVM_ACCESS_READ;
 		return memory_fault(v, addr, write ? AXADDR_ACCESS_WRITE : AXADDR_ACCESS_READ);
 	}
-	if (write)
-		return device_write(v, AXDEVICE_MMIO, addr, e->mmio_write.width,
-				    e->mmio_write.data);
-	return device_read(v, AXDEVICE_MMIO, addr, e->mmio_read.width);
+	return device_done(v, AXDEVICE_MMIO, write, addr, width, value, err);
 }
 
 /* A stage-2 fault the backend did not decode. Outside guest memory it is an MMIO access the
@@ -153,15 +153,15 @@ static enum axvm_disposition handle_exit(struct axvm_vcpu *v, struct axvm_exit *
 	case AXVM_EXIT_MMIO_WRITE:
 		return mmio(v, e);
 	case AXVM_EXIT_IO_READ:
-		return device_read(v, AXDEVICE_PORT_IO, e->io_read.port, e->io_read.width);
+		return device(v, AXDEVICE_PORT_IO, false, e->io_read.port, e->io_read.width, 0);
 	case AXVM_EXIT_IO_WRITE:
-		return device_write(v, AXDEVICE_PORT_IO, e->io_write.port, e->io_write.width,
-				    e->io_write.data);
+		return device(v, AXDEVICE_PORT_IO, true, e->io_write.port, e->io_write.width,
+			      e->io_write.data);
 	case AXVM_EXIT_SYSREG_READ:
-		return device_read(v, AXDEVICE_SYSREG, e->sysreg_read.addr, 8);
+		return device(v, AXDEVICE_SYSREG, false, e->sysreg_read.addr, 8, 0);
 	case AXVM_EXIT_SYSREG_WRITE:
-		return device_write(v, AXDEVICE_SYSREG, e->sysreg_write.addr, 8,
-				    e->sysreg_write.value);
+		return device(v, AXDEVICE_SYSREG, true, e->sysreg_write.addr, 8,
+			      e->sysreg_write.value);
 	case AXVM_EXIT_NESTED_PAGE_FAULT:
 		return stage2_fault(v, e);
 	case AXVM_EXIT_NOTHING:

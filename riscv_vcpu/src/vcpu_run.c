@@ -63,7 +63,7 @@ static enum axvm_disposition unexpected(struct arch_vcpu *v, uint64_t cause)
 static int decode_access(struct arch_vcpu *v, struct riscv_mem_access *a)
 {
 	uint32_t insn;
-	int err = riscv_decode_htinst(v->fault.htinst, a);
+	int err = v->fault.htinst ? riscv_decode_htinst(v->fault.htinst, a) : AXERR_NOT_FOUND;
 
 	if (err != AXERR_NOT_FOUND)
 		return err;
