@@ -21,6 +21,9 @@ void conf_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Powers the VM off through the firmware interface; the host reports it. */
 void conf_poweroff(void) __attribute__((noreturn));
 
+/* Asks the firmware interface to reset the VM (a cold reboot); the host reports it. */
+void conf_reset(void) __attribute__((noreturn));
+
 /* The version the hypervisor's firmware interface reports (SBI, PSCI): one call answered by
  * the hypervisor, a full round trip. Positive. */
 long conf_firmware_version(void);

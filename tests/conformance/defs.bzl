@@ -8,7 +8,15 @@ NEIGHBOR_ID = 90
 def _fill(patterns, vm_id, name):
     return [p.replace("{id}", str(vm_id)).replace("{name}", name) for p in patterns]
 
-def _guest_vm(arch, source, vm_id, vm_name, vcpus, shim, linker_script, config_template,
+def _sed(vm_id, vm_name, scenario):
+    return "sed -e 's/@ID@/%d/' -e 's/@NAME@/%s/' -e 's/@VCPUS@/%d/' -e 's/@ON_RESET@/%s/' $< > $@" % (
+        vm_id,
+        vm_name,
+        scenario["vcpus"],
+        scenario.get("on_reset", "restart"),
+    )
+
+def _guest_vm(arch, source, vm_id, vm_name, scenario, shim, linker_script, config_template,
               platform, constraints):
     """A VM running scenario `source` as `vm_name`, id vm_id; returns its vm_image label."""
     guest = "%s_%s_guest" % (arch, vm_name)
@@ -29,8 +37,7 @@ def _guest_vm(arch, source, vm_id, vm_name, vcpus, shim, linker_script, config_t
             testonly = True,
             srcs = [config_template],
             outs = [config + ".dts"],
-            cmd = "sed -e 's/@ID@/%d/' -e 's/@NAME@/%s/' -e 's/@VCPUS@/%d/' $< > $@" %
-                  (vm_id, vm_name, vcpus),
+            cmd = _sed(vm_id, vm_name, scenario),
         )
     vm = "%s_%s_%d_vm" % (arch, vm_name, vm_id)
     if not native.existing_rule(vm):
@@ -60,14 +67,14 @@ def conformance_suite(arch, board, hypervisor, platform, shim, linker_script, co
     for index, (name, s) in enumerate(sorted(SCENARIOS.items())):
         vm_id = 10 + index
         vm_name = "conf-" + name.replace("_", "-")
-        vms = [_guest_vm(arch, s.get("source", name), vm_id, vm_name, s["vcpus"], shim,
+        vms = [_guest_vm(arch, s.get("source", name), vm_id, vm_name, s, shim,
                          linker_script, config_template, platform, constraints)]
         expect_vms = {vm_id: _fill(s["expect"], vm_id, vm_name)}
         neighbor = s.get("neighbor")
         if neighbor:
             n = SCENARIOS[neighbor]
             n_name = "conf-" + neighbor.replace("_", "-")
-            vms.append(_guest_vm(arch, neighbor, NEIGHBOR_ID, n_name, n["vcpus"], shim,
+            vms.append(_guest_vm(arch, neighbor, NEIGHBOR_ID, n_name, n, shim,
                                  linker_script, config_template, platform, constraints))
             expect_vms[NEIGHBOR_ID] = _fill(n["expect"], NEIGHBOR_ID, n_name)
         bundle = "%s_%s_bundle" % (arch, name)
@@ -94,7 +101,7 @@ def conformance_suite(arch, board, hypervisor, platform, shim, linker_script, co
 def _cc_string(s):
     return 'R"conf(%s)conf"' % s
 
-def _sim_config(source_name, vm_id, vm_name, vcpus, config_template):
+def _sim_config(source_name, vm_id, vm_name, scenario, config_template):
     dts = "sim_%s_%d_config" % (vm_name, vm_id)
     if not native.existing_rule(dts):
         native.genrule(
@@ -102,8 +109,7 @@ def _sim_config(source_name, vm_id, vm_name, vcpus, config_template):
             testonly = True,
             srcs = [config_template],
             outs = [dts + ".dts"],
-            cmd = "sed -e 's/@ID@/%d/' -e 's/@NAME@/%s/' -e 's/@VCPUS@/%d/' $< > $@" %
-                  (vm_id, vm_name, vcpus),
+            cmd = _sed(vm_id, vm_name, scenario),
         )
         native.genrule(
             name = dts + "_dtb",
@@ -141,14 +147,14 @@ def conformance_sim_suite(config_template, host_only):
     for index, (name, s) in enumerate(sorted(SCENARIOS.items())):
         vm_id = 10 + index
         vm_name = "conf-" + name.replace("_", "-")
-        vms = [(vm_id, vm_name, s, _sim_config(s.get("source", name), vm_id, vm_name,
-                                                 s["vcpus"], config_template))]
+        vms = [(vm_id, vm_name, s, _sim_config(s.get("source", name), vm_id, vm_name, s,
+                                                 config_template))]
         neighbor = s.get("neighbor")
         if neighbor:
             n = SCENARIOS[neighbor]
             n_name = "conf-" + neighbor.replace("_", "-")
-            vms.append((NEIGHBOR_ID, n_name, n, _sim_config(neighbor, NEIGHBOR_ID, n_name,
-                                                             n["vcpus"], config_template)))
+            vms.append((NEIGHBOR_ID, n_name, n, _sim_config(neighbor, NEIGHBOR_ID, n_name, n,
+                                                             config_template)))
         errors = s.get("errors", 0)
         lines = ['#include "tests/conformance/sim/scenario_data.h"', ""]
         lines += ['extern "C" void %s(void);' % m for m in sorted({c.main: 1 for (_, _, _, c) in vms}.keys())]

@@ -6,7 +6,8 @@ POWERED_OFF = "^vm {id} \\({name}\\): stopped: the guest powered off"
 
 # name -> vcpus: the VM's vCPUs; host_cpus: one test per host CPU count; expect: patterns for
 # the VM; at_most: pattern -> how often it may appear (0: never); errors: VMs stopped by an
-# error; neighbor: a scenario whose VM runs in the same bundle and must finish too.
+# error; neighbor: a scenario whose VM runs in the same bundle and must finish too; source: the
+# scenario file when not the name; on_reset: the VM's on-reset ("restart" by default).
 SCENARIOS = {
     "console": {
         "vcpus": 1,
@@ -42,6 +43,15 @@ SCENARIOS = {
             "^vm {id} \\({name}\\): stopped: vcpu 0 at pc 0x[0-9a-f]+: MMIO read of 8 bytes at 0x40000000: not found$",
         ],
         "at_most": {"the load returned": 0},
+    },
+    "reset": {
+        "vcpus": 1,
+        "host_cpus": [1],
+        "on_reset": "stop",
+        "expect": [
+            "^\\[vm{id}\\] conformance reset: asking for a reset$",
+            "^vm {id} \\({name}\\): stopped: the guest asked for a reset \\(vcpu 0 at pc 0x[0-9a-f]+\\)$",
+        ],
     },
     "timer": {
         "vcpus": 1,

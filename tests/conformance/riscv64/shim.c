@@ -95,6 +95,13 @@ void conf_poweroff(void)
 	sbi_shutdown();
 }
 
+void conf_reset(void)
+{
+	sbi_call(SBI_EXT_SRST, 0, 1 /* cold reboot */, 0, 0);
+	for (;;)
+		__asm__ volatile("wfi");
+}
+
 long conf_firmware_version(void)
 {
 	return sbi_call(SBI_EXT_BASE, 0, 0, 0, 0).value;

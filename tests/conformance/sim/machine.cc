@@ -204,6 +204,16 @@ void conf_poweroff(void)
 	Park(AXVM_EXIT_HALT);
 }
 
+void conf_reset(void)
+{
+	axvm_exit e{};
+
+	e.kind = AXVM_EXIT_SYSTEM_DOWN;
+	e.system_down.reset = true;
+	Post(e);
+	Park(AXVM_EXIT_HALT);
+}
+
 long conf_firmware_version(void)
 {
 	axvm_exit e{};
