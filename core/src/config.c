@@ -117,26 +117,39 @@ static int read_name(const struct cfg_ctx *c)
 	return AX_OK;
 }
 
-/* cpu-affinity: one physical CPU per vCPU; without it every vCPU is left to the host (-1). */
-static int read_affinity(const struct cfg_ctx *c)
+/* A root property of one cell per vCPU, in *cells; NULL when it is absent. */
+static int read_vcpu_cells(const struct cfg_ctx *c, const char *name, const fdt32_t **cells)
 {
-	struct axvm_config *cfg = c->cfg;
 	const void *val;
 	int len;
 	int err;
 
-	for (size_t i = 0; i < AXVM_MAX_VCPUS; i++)
-		cfg->vcpu_affinity[i] = -1;
-	if (!cfg_has(c, ROOT, "cpu-affinity"))
+	*cells = NULL;
+	if (!cfg_has(c, ROOT, name))
 		return AX_OK;
-	err = cfg_get(c, ROOT, "cpu-affinity", &val, &len);
+	err = cfg_get(c, ROOT, name, &val, &len);
 	if (err)
 		return err;
-	if ((size_t)len != 4 * (size_t)cfg->vcpu_count)
-		return cfg_fail(c, ROOT, "cpu-affinity", "%d bytes, need %u (one cell per vCPU)",
-				len, 4 * cfg->vcpu_count);
+	if ((size_t)len != 4 * (size_t)c->cfg->vcpu_count)
+		return cfg_fail(c, ROOT, name, "%d bytes, need %u (one cell per vCPU)", len,
+				4 * c->cfg->vcpu_count);
+	*cells = val;
+	return AX_OK;
+}
+
+/* cpu-affinity: one physical CPU per vCPU; without it every vCPU is left to the host (-1). */
+static int read_affinity(const struct cfg_ctx *c)
+{
+	struct axvm_config *cfg = c->cfg;
+	const fdt32_t *val;
+	int err = read_vcpu_cells(c, "cpu-affinity", &val);
+
+	for (size_t i = 0; i < AXVM_MAX_VCPUS; i++)
+		cfg->vcpu_affinity[i] = -1;
+	if (err || !val)
+		return err;
 	for (uint32_t i = 0; i < cfg->vcpu_count; i++) {
-		uint32_t cpu = fdt32_ld((const fdt32_t *)val + i);
+		uint32_t cpu = fdt32_ld(val + i);
 
 		if (cpu >= c->limits->host_cpus || cpu > INT32_MAX)
 			return cfg_fail(c, ROOT, "cpu-affinity",
@@ -152,22 +165,15 @@ static int read_affinity(const struct cfg_ctx *c)
 static int read_cpu_ids(const struct cfg_ctx *c)
 {
 	struct axvm_config *cfg = c->cfg;
-	const void *val;
-	int len;
-	int err;
+	const fdt32_t *val;
+	int err = read_vcpu_cells(c, "cpu-ids", &val);
 
 	for (uint32_t i = 0; i < AXVM_MAX_VCPUS; i++)
 		cfg->vcpu_guest_id[i] = i;
-	if (!cfg_has(c, ROOT, "cpu-ids"))
-		return AX_OK;
-	err = cfg_get(c, ROOT, "cpu-ids", &val, &len);
-	if (err)
+	if (err || !val)
 		return err;
-	if ((size_t)len != 4 * (size_t)cfg->vcpu_count)
-		return cfg_fail(c, ROOT, "cpu-ids", "%d bytes, need %u (one cell per vCPU)", len,
-				4 * cfg->vcpu_count);
 	for (uint32_t i = 0; i < cfg->vcpu_count; i++) {
-		cfg->vcpu_guest_id[i] = fdt32_ld((const fdt32_t *)val + i);
+		cfg->vcpu_guest_id[i] = fdt32_ld(val + i);
 		for (uint32_t j = 0; j < i; j++) {
 			if (cfg->vcpu_guest_id[j] == cfg->vcpu_guest_id[i])
 				return cfg_fail(c, ROOT, "cpu-ids",

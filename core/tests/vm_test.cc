@@ -89,6 +89,22 @@ axvm_exit Fault(uint64_t addr, uint32_t access)
 	return e;
 }
 
+/* cfg's devices: the PLIC at plic_path and the NS16550A at uart_path of blob (plic_devices). */
+void PlicAndUart(axvm_config &cfg, const std::vector<char> &blob, const char *plic_path,
+		 uint64_t plic, uint64_t plic_size, const char *uart_path, uint64_t uart)
+{
+	cfg.fdt = blob.data();
+	cfg.device_count = 2;
+	cfg.devices[0].node = fdt_path_offset(blob.data(), plic_path);
+	std::strcpy(cfg.devices[0].compatible, "sifive,plic-1.0.0");
+	cfg.devices[0].gpa = plic;
+	cfg.devices[0].size = plic_size;
+	cfg.devices[1].node = fdt_path_offset(blob.data(), uart_path);
+	std::strcpy(cfg.devices[1].compatible, "ns16550a");
+	cfg.devices[1].gpa = uart;
+	cfg.devices[1].size = 0x100;
+}
+
 class VmTest : public ::testing::Test
 {
       protected:
@@ -674,16 +690,7 @@ TEST_F(VmTest, DeviceLinesGoThroughThePlicAsLevels)
 	    },
 	};
 	axvm_config cfg = Config(17);
-	cfg.fdt = blob.data();
-	cfg.device_count = 2;
-	cfg.devices[0].node = fdt_path_offset(blob.data(), "/plic@c000000");
-	std::strcpy(cfg.devices[0].compatible, "sifive,plic-1.0.0");
-	cfg.devices[0].gpa = kPlic;
-	cfg.devices[0].size = 0x600000;
-	cfg.devices[1].node = fdt_path_offset(blob.data(), "/uart@10000000");
-	std::strcpy(cfg.devices[1].compatible, "ns16550a");
-	cfg.devices[1].gpa = kUart;
-	cfg.devices[1].size = 0x100;
+	PlicAndUart(cfg, blob, "/plic@c000000", kPlic, 0x600000, "/uart@10000000", kUart);
 	axvm *vm = Create(cfg);
 	axvm_vcpu *v = BootAndBind(vm);
 	axvm_exit exit;
@@ -712,16 +719,7 @@ TEST_F(VmTest, PlicContextsReachTheHartTheirCpuNodeNames)
 	    [](sim_vcpu *, axvm_exit *e) { *e = MmioWrite(kUart2 + 1, 1, 0x02); },
 	};
 	axvm_config cfg = Config(18, 2, false);
-	cfg.fdt = blob.data();
-	cfg.device_count = 2;
-	cfg.devices[0].node = fdt_path_offset(blob.data(), "/plic@d000000");
-	std::strcpy(cfg.devices[0].compatible, "sifive,plic-1.0.0");
-	cfg.devices[0].gpa = kPlic;
-	cfg.devices[0].size = 0x400000;
-	cfg.devices[1].node = fdt_path_offset(blob.data(), "/uart@10001000");
-	std::strcpy(cfg.devices[1].compatible, "ns16550a");
-	cfg.devices[1].gpa = kUart2;
-	cfg.devices[1].size = 0x100;
+	PlicAndUart(cfg, blob, "/plic@d000000", kPlic, 0x400000, "/uart@10001000", kUart2);
 	axvm *vm = Create(cfg);
 	axvm_vcpu *v0 = BootAndBind(vm);
 	axvm_exit exit;

@@ -15,8 +15,10 @@
 /* The scenario: runs on CPU 0 of its VM. */
 void conf_main(void);
 
-/* Prints through the VM's emulated UART (MMIO the hypervisor emulates). */
+/* Prints through the VM's emulated UART (MMIO the hypervisor emulates); conf_printf formats
+ * (conf_printf.c, shared) and conf_puts writes (the shim). */
 void conf_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void conf_puts(const char *s);
 
 /* Powers the VM off through the firmware interface; the host reports it. */
 void conf_poweroff(void) __attribute__((noreturn));

@@ -8,12 +8,21 @@ NEIGHBOR_ID = 90
 def _fill(patterns, vm_id, name):
     return [p.replace("{id}", str(vm_id)).replace("{name}", name) for p in patterns]
 
-def _sed(vm_id, vm_name, scenario):
-    return "sed -e 's/@ID@/%d/' -e 's/@NAME@/%s/' -e 's/@VCPUS@/%d/' -e 's/@ON_RESET@/%s/' $< > $@" % (
-        vm_id,
-        vm_name,
-        scenario["vcpus"],
-        scenario.get("on_reset", "restart"),
+def _config_dts(name, vm_id, vm_name, scenario, config_template):
+    """The VM configuration `name`.dts: the template filled in for one VM of a scenario."""
+    if native.existing_rule(name):
+        return
+    native.genrule(
+        name = name,
+        testonly = True,
+        srcs = [config_template],
+        outs = [name + ".dts"],
+        cmd = "sed -e 's/@ID@/%d/' -e 's/@NAME@/%s/' -e 's/@VCPUS@/%d/' -e 's/@ON_RESET@/%s/' $< > $@" % (
+            vm_id,
+            vm_name,
+            scenario["vcpus"],
+            scenario.get("on_reset", "restart"),
+        ),
     )
 
 def _guest_vm(arch, source, vm_id, vm_name, scenario, shim, linker_script, config_template,
@@ -31,14 +40,7 @@ def _guest_vm(arch, source, vm_id, vm_name, scenario, shim, linker_script, confi
             deps = [shim],
         )
     config = "%s_%s_%d_config" % (arch, vm_name, vm_id)
-    if not native.existing_rule(config):
-        native.genrule(
-            name = config,
-            testonly = True,
-            srcs = [config_template],
-            outs = [config + ".dts"],
-            cmd = _sed(vm_id, vm_name, scenario),
-        )
+    _config_dts(config, vm_id, vm_name, scenario, config_template)
     vm = "%s_%s_%d_vm" % (arch, vm_name, vm_id)
     if not native.existing_rule(vm):
         vm_image(
@@ -104,13 +106,7 @@ def _cc_string(s):
 def _sim_config(source_name, vm_id, vm_name, scenario, config_template):
     dts = "sim_%s_%d_config" % (vm_name, vm_id)
     if not native.existing_rule(dts):
-        native.genrule(
-            name = dts,
-            testonly = True,
-            srcs = [config_template],
-            outs = [dts + ".dts"],
-            cmd = _sed(vm_id, vm_name, scenario),
-        )
+        _config_dts(dts, vm_id, vm_name, scenario, config_template)
         native.genrule(
             name = dts + "_dtb",
             testonly = True,

@@ -11,11 +11,9 @@
 #include <pthread.h>
 
 #include <condition_variable>
-#include <cstdarg>
 #include <mutex>
 
 extern "C" {
-#include <axvm/format.h>
 #include <axvm/vm.h>
 #include <sim_vcpu/sim_vcpu.h>
 
@@ -130,6 +128,17 @@ void TakeInterrupts()
 		Post(e);
 }
 
+/* A power-off or reset request; the vCPU never runs again. */
+[[noreturn]] void SystemDown(bool reset)
+{
+	axvm_exit e{};
+
+	e.kind = AXVM_EXIT_SYSTEM_DOWN;
+	e.system_down.reset = reset;
+	Post(e);
+	Park(AXVM_EXIT_HALT);
+}
+
 } // namespace
 
 void SimMachineStart(SimMachine *m)
@@ -181,37 +190,21 @@ int SimMachineRun(void *ctx, sim_vcpu *s, axvm_exit *exit)
 
 extern "C" {
 
-void conf_printf(const char *fmt, ...)
+void conf_puts(const char *s)
 {
-	char line[160];
-	va_list ap;
-
-	va_start(ap, fmt);
-	ax_vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	for (const char *p = line; *p; p++)
-		Write(kUart, 1, static_cast<uint8_t>(*p));
+	for (; *s; s++)
+		Write(kUart, 1, static_cast<uint8_t>(*s));
 	TakeInterrupts();
 }
 
 void conf_poweroff(void)
 {
-	axvm_exit e{};
-
-	e.kind = AXVM_EXIT_SYSTEM_DOWN;
-	e.system_down.reset = false;
-	Post(e);
-	Park(AXVM_EXIT_HALT);
+	SystemDown(false);
 }
 
 void conf_reset(void)
 {
-	axvm_exit e{};
-
-	e.kind = AXVM_EXIT_SYSTEM_DOWN;
-	e.system_down.reset = true;
-	Post(e);
-	Park(AXVM_EXIT_HALT);
+	SystemDown(true);
 }
 
 long conf_firmware_version(void)
