@@ -38,6 +38,12 @@ __attribute__((noreturn)) static void board_exit(enum host_exit code)
 		__asm__ volatile("wfi");
 }
 
+/* The riscv,isa string of the i-th CPU fdt_info found, or NULL. */
+static const char *cpu_isa(const void *blob, size_t i)
+{
+	return fdt_getprop(blob, fdt.cpu_nodes[i], "riscv,isa", NULL);
+}
+
 /* True if the riscv,isa string names the single-letter extension ext ("rv64imafdch_zicsr"). */
 static bool isa_has(const char *isa, char ext)
 {
@@ -146,14 +152,15 @@ void board_main(uint64_t hart_id, const void *blob)
 			boot.cpu_ids[boot.cpu_count++] = fdt.cpu_ids[i];
 	}
 	for (size_t i = 0; i < fdt.cpu_count; i++) {
-		if (fdt.cpu_ids[i] == hart_id && !isa_has(fdt.cpu_isa[i], 'h'))
+		if (fdt.cpu_ids[i] == hart_id && !isa_has(cpu_isa(blob, i), 'h'))
 			kprintf("devicetree: hart %llu riscv,isa \"%s\" lacks 'h'\n",
-				(unsigned long long)hart_id, fdt.cpu_isa[i] ? fdt.cpu_isa[i] : "");
+				(unsigned long long)hart_id,
+				cpu_isa(blob, i) ? cpu_isa(blob, i) : "");
 	}
 	mem_ranges_init(&vm_devices);
 	if (fdt_compatible_ranges(blob, vm_device_models, &vm_devices) != FDT_INFO_OK)
 		kprintf("devicetree: device windows for VMs unreadable: none offered\n");
-	vm_hal_setup(&boot, timebase_frequency(blob), fdt.cpu_isa[0], fdt.initrd_start,
+	vm_hal_setup(&boot, timebase_frequency(blob), cpu_isa(blob, 0), fdt.initrd_start,
 		     fdt.initrd_end - fdt.initrd_start, &vm_devices);
 	host_main(&riscv64_qemu_virt, &boot);
 }

@@ -109,7 +109,7 @@ static enum fdt_info_err parse_cpus(const void *fdt, struct fdt_info *info)
 		if (info->cpu_count == FDT_INFO_MAX_CPUS)
 			return FDT_INFO_TOO_MANY;
 		info->cpu_ids[info->cpu_count] = id;
-		info->cpu_isa[info->cpu_count] = fdt_getprop(fdt, node, "riscv,isa", NULL);
+		info->cpu_nodes[info->cpu_count] = node;
 		info->cpu_count++;
 	}
 	return info->cpu_count ? FDT_INFO_OK : FDT_INFO_NO_CPUS;

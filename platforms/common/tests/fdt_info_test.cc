@@ -7,6 +7,7 @@
 
 extern "C" {
 #include <board/fdt_info.h>
+#include <libfdt.h>
 }
 
 namespace
@@ -43,8 +44,11 @@ TEST(FdtInfo, ParsesMemoryReservationsCpusAndChosen)
 	ASSERT_EQ(info.cpu_count, 2u) << "the disabled cpu@1 must be skipped";
 	EXPECT_EQ(info.cpu_ids[0], 0u);
 	EXPECT_EQ(info.cpu_ids[1], 3u);
-	EXPECT_STREQ(info.cpu_isa[0], "rv64imafdch");
-	EXPECT_EQ(info.cpu_isa[1], nullptr);
+	EXPECT_STREQ(static_cast<const char *>(
+			 fdt_getprop(blob.data(), info.cpu_nodes[0], "riscv,isa", nullptr)),
+		     "rv64imafdch")
+	    << "the node of cpu@0";
+	EXPECT_EQ(fdt_getprop(blob.data(), info.cpu_nodes[1], "riscv,isa", nullptr), nullptr);
 
 	EXPECT_STREQ(info.bootargs, "console=hvc0 fault");
 	EXPECT_EQ(info.initrd_start, 0x84000000u) << "one cell";
@@ -100,8 +104,10 @@ TEST(FdtInfo, ParsesQemuRiscv64Virt)
 	EXPECT_EQ(info.memory.r[0].base, 0x80000000u);
 	ASSERT_EQ(info.cpu_count, 2u);
 	EXPECT_EQ(info.cpu_ids[1], 1u);
-	ASSERT_NE(info.cpu_isa[0], nullptr);
-	EXPECT_EQ(std::string(info.cpu_isa[0]).rfind("rv64", 0), 0u);
+	const char *isa = static_cast<const char *>(
+	    fdt_getprop(blob.data(), info.cpu_nodes[0], "riscv,isa", nullptr));
+	ASSERT_NE(isa, nullptr);
+	EXPECT_EQ(std::string(isa).rfind("rv64", 0), 0u);
 	EXPECT_EQ(info.stdout_base, 0x10000000u);
 	EXPECT_TRUE(fdt_find_compatible_reg(blob.data(), "sifive,test0", &finisher));
 	EXPECT_EQ(finisher, 0x100000u);

@@ -14,13 +14,13 @@ struct fdt_info {
 	struct mem_ranges memory;   /* every /memory node's reg */
 	struct mem_ranges reserved; /* /memreserve/ entries and /reserved-memory children */
 	size_t cpu_count;	    /* enabled /cpus/cpu nodes */
-	uint64_t cpu_ids[FDT_INFO_MAX_CPUS];	/* their reg: hart id or MPIDR affinity */
-	const char *cpu_isa[FDT_INFO_MAX_CPUS]; /* riscv,isa when present, else NULL */
-	uint64_t stdout_base;  /* reg of the /chosen stdout-path node, 0 when none */
-	const char *bootargs;  /* /chosen bootargs, "" when none */
-	uint64_t initrd_start; /* /chosen linux,initrd-start, 0 when none */
-	uint64_t initrd_end;   /* /chosen linux,initrd-end */
-	uint64_t fdt_size;     /* totalsize of the blob */
+	uint64_t cpu_ids[FDT_INFO_MAX_CPUS]; /* their reg: hart id or MPIDR affinity */
+	int cpu_nodes[FDT_INFO_MAX_CPUS];    /* their offsets, for the board's own properties */
+	uint64_t stdout_base;		     /* reg of the /chosen stdout-path node, 0 when none */
+	const char *bootargs;		     /* /chosen bootargs, "" when none */
+	uint64_t initrd_start;		     /* /chosen linux,initrd-start, 0 when none */
+	uint64_t initrd_end;		     /* /chosen linux,initrd-end */
+	uint64_t fdt_size;		     /* totalsize of the blob */
 };
 
 /* Error codes of fdt_info_parse, each with a message from fdt_info_strerror. */
