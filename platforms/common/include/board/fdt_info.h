@@ -14,7 +14,7 @@ struct fdt_info {
 	struct mem_ranges memory;   /* every /memory node's reg */
 	struct mem_ranges reserved; /* /memreserve/ entries and /reserved-memory children */
 	size_t cpu_count;	    /* enabled /cpus/cpu nodes */
-	uint64_t cpu_ids[FDT_INFO_MAX_CPUS]; /* their reg: hart id or MPIDR affinity */
+	uint64_t cpu_ids[FDT_INFO_MAX_CPUS]; /* their reg: each CPU's hardware id */
 	int cpu_nodes[FDT_INFO_MAX_CPUS];    /* their offsets, for the board's own properties */
 	uint64_t stdout_base;		     /* reg of the /chosen stdout-path node, 0 when none */
 	const char *bootargs;		     /* /chosen bootargs, "" when none */

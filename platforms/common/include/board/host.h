@@ -21,8 +21,8 @@ enum host_exit {
 
 /* What a board provides to the common boot flow. */
 struct board_ops {
-	const char *name; /* "riscv64_qemu_virt" */
-	const char *arch; /* "riscv64" */
+	const char *name; /* the board's name, as the boot banner prints it */
+	const char *arch; /* its architecture's name */
 	/* Probes the virtualization extension on the calling CPU; writes a one-line description
 	 * of what was found (or what is missing) to detail. */
 	bool (*virt_detect)(char *detail, size_t len);
