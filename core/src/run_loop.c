@@ -15,17 +15,24 @@ static int device_access(struct axvm_vcpu *v, enum axdevice_space space, bool wr
 	return axdevice_set_read(&v->vm->devices, space, v->id, addr, width, value);
 }
 
+/* A device access that failed: stops the VM with err. Out of line, so that the hot path
+ * around it keeps few registers. */
+__attribute__((noinline, cold)) static enum axvm_disposition
+access_failed(struct axvm_vcpu *v, enum axdevice_space space, bool write, uint64_t addr,
+	      unsigned width, int err)
+{
+	v->run_err = vm_guest_error(v->vm, v, err, "%s %s of %u bytes at 0x%llx", space_name[space],
+				    write ? "write" : "read", width, (unsigned long long)addr);
+	return AXVM_LEAVE;
+}
+
 /* Completes a device access that went through (err 0), or stops the VM with err. */
 static enum axvm_disposition device_done(struct axvm_vcpu *v, enum axdevice_space space, bool write,
 					 uint64_t addr, unsigned width, uint64_t value, int err)
 {
 	if (!err)
 		err = arch_vcpu_complete(v->arch, write ? 0 : value);
-	if (!err)
-		return AXVM_RESUME;
-	v->run_err = vm_guest_error(v->vm, v, err, "%s %s of %u bytes at 0x%llx", space_name[space],
-				    write ? "write" : "read", width, (unsigned long long)addr);
-	return AXVM_LEAVE;
+	return err ? access_failed(v, space, write, addr, width, err) : AXVM_RESUME;
 }
 
 /* A port I/O or system-register access. */
@@ -146,7 +153,9 @@ static enum axvm_disposition send_ipi(struct axvm_vcpu *v, const struct axvm_exi
 	return AXVM_RESUME;
 }
 
-static enum axvm_disposition handle_exit(struct axvm_vcpu *v, struct axvm_exit *e)
+/* Every exit but MMIO, out of line: the MMIO path stays short. */
+__attribute__((noinline)) static enum axvm_disposition handle_other_exit(struct axvm_vcpu *v,
+									 struct axvm_exit *e)
 {
 	switch (e->kind) {
 	case AXVM_EXIT_MMIO_READ:
@@ -194,6 +203,13 @@ static enum axvm_disposition handle_exit(struct axvm_vcpu *v, struct axvm_exit *
 	default:
 		return AXVM_LEAVE;
 	}
+}
+
+static enum axvm_disposition handle_exit(struct axvm_vcpu *v, struct axvm_exit *e)
+{
+	if (e->kind == AXVM_EXIT_MMIO_READ || e->kind == AXVM_EXIT_MMIO_WRITE)
+		return mmio(v, e);
+	return handle_other_exit(v, e);
 }
 
 /* Whether the vCPU may enter the guest (again): its VM runs; what was queued for it is
