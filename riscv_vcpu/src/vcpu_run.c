@@ -81,15 +81,30 @@ static void access_exit(struct arch_vcpu *v, const struct riscv_mem_access *a)
 	v->fault.valid = false;
 }
 
+/* A guest-page fault core must look at as one: a fetch, or an access the backend did not
+ * decode (an implicit one of the guest's page-table walk). Out of line: the decoded path is the
+ * hot one. */
+__attribute__((noinline)) static enum axvm_disposition nested_fault(struct arch_vcpu *v,
+								    uint64_t cause)
+{
+	struct axvm_exit *exit = v->exit;
+
+	exit->kind = AXVM_EXIT_NESTED_PAGE_FAULT;
+	exit->nested_page_fault.addr = v->fault.gpa;
+	exit->nested_page_fault.access = cause == EXC_STORE_GUEST_PAGE_FAULT  ? AXVM_ACCESS_WRITE
+					 : cause == EXC_LOAD_GUEST_PAGE_FAULT ? AXVM_ACCESS_READ
+									      : AXVM_ACCESS_EXEC;
+	return riscv_to_core(v);
+}
+
 /* A guest-page fault: a load or store the guest made itself goes to core decoded (an MMIO
- * access, or a fault in lazily populated memory the guest retries); a fetch, or an access core
- * must look at first (an implicit one of the guest's page-table walk), as a nested page fault. */
+ * access, or a fault in lazily populated memory the guest retries); anything else as a nested
+ * page fault. */
 static enum axvm_disposition guest_page_fault(struct arch_vcpu *v, uint64_t cause)
 {
 	uint64_t stval = csr_read(stval);
 	uint64_t gpa = riscv_fault_gpa(csr_read(htval), stval);
 	struct riscv_mem_access a;
-	struct axvm_exit *exit = v->exit;
 
 	v->access_pending = false;
 	v->fault = (struct riscv_pending_fault){.valid = true,
@@ -104,12 +119,7 @@ static enum axvm_disposition guest_page_fault(struct arch_vcpu *v, uint64_t caus
 		access_exit(v, &a);
 		return riscv_to_core(v);
 	}
-	exit->kind = AXVM_EXIT_NESTED_PAGE_FAULT;
-	exit->nested_page_fault.addr = gpa;
-	exit->nested_page_fault.access = cause == EXC_STORE_GUEST_PAGE_FAULT  ? AXVM_ACCESS_WRITE
-					 : cause == EXC_LOAD_GUEST_PAGE_FAULT ? AXVM_ACCESS_READ
-									      : AXVM_ACCESS_EXEC;
-	return riscv_to_core(v);
+	return nested_fault(v, cause);
 }
 
 /* A virtual-instruction trap: a VS-mode wfi is a halt; anything else (a VU-mode wfi, an
