@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "conf_arch.h" /* CONF_MAX_CPUS, CONF_LAZY_BASE, CONF_LAZY_SIZE, CONF_HOLE */
+#include "conf_arch.h" /* CONF_MAX_CPUS, CONF_LAZY_BASE, CONF_LAZY_SIZE, CONF_HOLE, CONF_UART */
 
 /* The scenario: runs on CPU 0 of its VM. */
 void conf_main(void);
@@ -30,10 +30,13 @@ void conf_reset(void) __attribute__((noreturn));
  * the hypervisor, a full round trip. Positive. */
 long conf_firmware_version(void);
 
-/* Reads or writes the 8 bytes at guest-physical address addr (memory or a device), as one
- * access of the guest. */
-uint64_t conf_read64(uint64_t addr);
-void conf_write64(uint64_t addr, uint64_t value);
+/* Reads or writes width bytes (1, 2, 4 or 8) at guest-physical address addr (memory or a
+ * device), as one access of the guest. */
+uint64_t conf_read(uint64_t addr, unsigned width);
+void conf_write(uint64_t addr, unsigned width, uint64_t value);
+
+/* Jumps to guest-physical address addr. */
+void conf_jump(uint64_t addr) __attribute__((noreturn));
 
 /* The CPU's clock and its rate. */
 uint64_t conf_now(void);

@@ -25,6 +25,47 @@ SCENARIOS = {
             POWERED_OFF,
         ],
     },
+    "store_hole": {
+        "vcpus": 1,
+        "host_cpus": [1],
+        "errors": 1,
+        "neighbor": "firmware_call",
+        "expect": [
+            "^\\[vm{id}\\] conformance store-hole: storing to 0x40000000$",
+            "^vm {id} \\({name}\\): stopped: vcpu 0 at pc 0x[0-9a-f]+: MMIO write of 8 bytes at 0x40000000: not found$",
+        ],
+        "at_most": {"the store returned": 0},
+    },
+    "fetch_hole": {
+        "vcpus": 1,
+        "host_cpus": [1],
+        "errors": 1,
+        "neighbor": "firmware_call",
+        "expect": [
+            "^\\[vm{id}\\] conformance fetch-hole: jumping to 0x40000000$",
+            "^vm {id} \\({name}\\): stopped: vcpu 0 at pc 0x[0-9a-f]+: instruction fetch at guest-physical 0x40000000: not mapped$",
+        ],
+    },
+    "mmio_too_wide": {
+        "vcpus": 1,
+        "host_cpus": [1],
+        "errors": 1,
+        "neighbor": "firmware_call",
+        "expect": [
+            "^\\[vm{id}\\] conformance mmio-too-wide: reading 8 bytes at 0x10000000$",
+            "^vm {id} \\({name}\\): stopped: vcpu 0 at pc 0x[0-9a-f]+: MMIO read of 8 bytes at 0x10000000: not supported$",
+        ],
+        "at_most": {"the read returned": 0},
+    },
+    "ipi_storm": {
+        "vcpus": 1,
+        "host_cpus": [1],
+        "neighbor": "timer",
+        "expect": [
+            "^\\[vm{id}\\] conformance ipi-storm: 5000 IPIs sent, at least one taken$",
+            POWERED_OFF,
+        ],
+    },
     "lazy_memory": {
         "vcpus": 1,
         "host_cpus": [1],

@@ -6,5 +6,6 @@
 #define CONF_LAZY_BASE 0x84000000ul /* populated a page at a time on first touch */
 #define CONF_LAZY_SIZE 0x400000ul
 #define CONF_HOLE 0x40000000ul /* neither memory nor a device */
+#define CONF_UART 0x10000000ul /* the NS16550A: byte registers, reg-shift 0 */
 
 #endif

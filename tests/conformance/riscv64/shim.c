@@ -97,14 +97,43 @@ long conf_firmware_version(void)
 	return sbi_call(SBI_EXT_BASE, 0, 0, 0, 0).value;
 }
 
-uint64_t conf_read64(uint64_t addr)
+/* The MMU is off: virtual addresses are guest-physical. */
+uint64_t conf_read(uint64_t addr, unsigned width)
 {
-	return *(volatile uint64_t *)addr; /* the MMU is off: virtual is guest-physical */
+	switch (width) {
+	case 1:
+		return *(volatile uint8_t *)addr;
+	case 2:
+		return *(volatile uint16_t *)addr;
+	case 4:
+		return *(volatile uint32_t *)addr;
+	default:
+		return *(volatile uint64_t *)addr;
+	}
 }
 
-void conf_write64(uint64_t addr, uint64_t value)
+void conf_write(uint64_t addr, unsigned width, uint64_t value)
 {
-	*(volatile uint64_t *)addr = value;
+	switch (width) {
+	case 1:
+		*(volatile uint8_t *)addr = (uint8_t)value;
+		break;
+	case 2:
+		*(volatile uint16_t *)addr = (uint16_t)value;
+		break;
+	case 4:
+		*(volatile uint32_t *)addr = (uint32_t)value;
+		break;
+	default:
+		*(volatile uint64_t *)addr = value;
+		break;
+	}
+}
+
+void conf_jump(uint64_t addr)
+{
+	((void (*)(void))addr)();
+	conf_poweroff();
 }
 
 uint64_t conf_now(void)

@@ -5,7 +5,7 @@
 void conf_main(void)
 {
 	conf_printf("conformance bad-load: loading from 0x%lx\n", (unsigned long)CONF_HOLE);
-	(void)conf_read64(CONF_HOLE);
+	(void)conf_read(CONF_HOLE, 8);
 	conf_printf("conformance bad-load: the load returned\n");
 	conf_poweroff();
 }

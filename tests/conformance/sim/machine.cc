@@ -217,14 +217,25 @@ long conf_firmware_version(void)
 	return static_cast<long>(self->s->return_value);
 }
 
-uint64_t conf_read64(uint64_t addr)
+uint64_t conf_read(uint64_t addr, unsigned width)
 {
-	return Read(addr, 8);
+	return Read(addr, static_cast<uint8_t>(width));
 }
 
-void conf_write64(uint64_t addr, uint64_t value)
+void conf_write(uint64_t addr, unsigned width, uint64_t value)
 {
-	Write(addr, 8, value);
+	Write(addr, static_cast<uint8_t>(width), value);
+}
+
+/* A fetch from addr: a nested page fault of an instruction fetch, as the sim reports one. */
+void conf_jump(uint64_t addr)
+{
+	axvm_exit e{};
+
+	e.kind = AXVM_EXIT_NESTED_PAGE_FAULT;
+	e.nested_page_fault = {addr, AXVM_ACCESS_EXEC};
+	for (;;)
+		Post(e);
 }
 
 uint64_t conf_now(void)
