@@ -52,10 +52,13 @@ bool riscv_vcpu_probe_hart(char *detail, size_t len)
 /* The narrowest VMID any hart implements: VMIDs beyond it would alias in the TLBs. */
 unsigned riscv_vmid_bits = 14;
 
-int arch_hardware_enable(void)
+int arch_hardware_enable(uint32_t cpu, uint64_t hw_id)
 {
 	unsigned bits;
+	int err = riscv_hart_set_id(cpu, hw_id);
 
+	if (err)
+		return err;
 	csr_write(hgatp, riscv_hgatp_vmid_probe());
 	bits = riscv_hgatp_vmid_bits(csr_read(hgatp));
 	if (bits < riscv_vmid_bits)

@@ -3,6 +3,7 @@
 #include <axaddrspace/formats.h>
 #include <axvm/error.h>
 #include <riscv_vcpu/csr_policy.h>
+#include <riscv_vcpu/fence_targets.h>
 #include <string.h>
 
 #include "csr.h"
@@ -34,7 +35,11 @@ struct riscv_hart {
 	 * (last_bound then becomes NULL), so last_bound is compared, never followed. */
 	bool used;
 	uint32_t last_vm_id;
+	uint32_t last_vcpu_id;
 	uint16_t last_vmid;
+	/* The hart's id, from arch_hardware_enable, for the firmware's hart masks. */
+	bool id_known;
+	uint64_t hart_id;
 };
 
 /* The hart fields arch_vcpu_destroy clears from another CPU are read and written whole. */
@@ -84,6 +89,7 @@ int arch_vcpu_create(const struct ax_allocator *alloc, const struct arch_vcpu_cr
 		return AXERR_NO_MEMORY;
 	v->vm_id = cfg->vm_id;
 	v->vcpu_count = cfg->vcpu_count;
+	v->vcpu_id = cfg->vcpu_id;
 	v->vm_ops = cfg->vm_ops;
 	v->hart_id = cfg->guest_id;
 	v->vmid = cfg->vmid;
@@ -172,6 +178,29 @@ static void fence_on_bind(struct arch_vcpu *v, uint32_t h)
 	hfence_vvma_all();
 }
 
+int riscv_hart_set_id(uint32_t h, uint64_t hart_id)
+{
+	if (h >= MAX_HARTS)
+		return AXERR_INVALID;
+	harts[h].hart_id = hart_id;
+	__atomic_store_n(&harts[h].id_known, true, __ATOMIC_RELEASE);
+	return AX_OK;
+}
+
+bool riscv_vcpu_fence_mask(uint32_t vm_id, uint64_t vcpu_mask, uint64_t *mask)
+{
+	struct riscv_hart_use use[MAX_HARTS];
+
+	for (uint32_t h = 0; h < MAX_HARTS; h++) {
+		use[h].used = __atomic_load_n(&harts[h].used, __ATOMIC_ACQUIRE);
+		use[h].vm_id = __atomic_load_n(&harts[h].last_vm_id, __ATOMIC_RELAXED);
+		use[h].vcpu_id = __atomic_load_n(&harts[h].last_vcpu_id, __ATOMIC_RELAXED);
+		use[h].id_known = __atomic_load_n(&harts[h].id_known, __ATOMIC_ACQUIRE);
+		use[h].hart_id = harts[h].hart_id;
+	}
+	return riscv_fence_targets(use, MAX_HARTS, vm_id, vcpu_mask, mask);
+}
+
 int arch_vcpu_bind(struct arch_vcpu *v, uint32_t h)
 {
 	if (v->bound)
@@ -182,8 +211,9 @@ int arch_vcpu_bind(struct arch_vcpu *v, uint32_t h)
 	csr_write(hgatp, v->hgatp);
 	fence_on_bind(v, h);
 	store_vcpu(&harts[h].last_bound, v);
-	harts[h].used = true;
-	harts[h].last_vm_id = v->vm_id;
+	__atomic_store_n(&harts[h].last_vm_id, v->vm_id, __ATOMIC_RELAXED);
+	__atomic_store_n(&harts[h].last_vcpu_id, v->vcpu_id, __ATOMIC_RELAXED);
+	__atomic_store_n(&harts[h].used, true, __ATOMIC_RELEASE);
 	harts[h].last_vmid = v->vmid;
 	v->last_hart = (int32_t)h;
 	csr_write(vsstatus, v->vs.vsstatus);

@@ -107,17 +107,24 @@ static void local_fence(void *ctx, const struct sbi_fence *fence)
 		hfence_vvma_all();
 }
 
-/* Other harts of the VM may run on any host hart: the host firmware fences them all, for the
- * VMID of the calling hart's hgatp, and returns when they have. */
+/* The host firmware fences the physical harts that may hold translations of the target
+ * vCPUs, for the VMID of the calling hart's hgatp, and returns when they have: for a TLB fence
+ * the harts where a target was the last vCPU of the VM bound (riscv_vcpu_fence_mask), for an
+ * instruction fence every hart (a vCPU may move to any hart without one). */
 static int64_t remote_fence(void *ctx, const struct sbi_fence *fence, uint64_t vcpu_mask)
 {
+	struct arch_vcpu *v = ctx;
 	long fid =
 	    fence->kind == SBI_FENCE_I ? HOST_SBI_REMOTE_FENCE_I : HOST_SBI_REMOTE_HFENCE_VVMA;
+	uint64_t mask = 0, base = (uint64_t)-1; /* base -1: every hart */
 
-	(void)ctx;
-	(void)vcpu_mask;
-	/* hart_mask_base = -1: every hart; start 0 and size -1: the whole address space. */
-	return host_sbi(HOST_SBI_EXT_RFENCE, fid, 0, (uint64_t)-1, 0, (uint64_t)-1, 0) == 0
+	if (fence->kind != SBI_FENCE_I && riscv_vcpu_fence_mask(v->vm_id, vcpu_mask, &mask)) {
+		if (!mask)
+			return SBI_SUCCESS;
+		base = 0;
+	}
+	/* start 0 and size -1: the whole address space. */
+	return host_sbi(HOST_SBI_EXT_RFENCE, fid, mask, base, 0, (uint64_t)-1, 0) == 0
 		   ? SBI_SUCCESS
 		   : SBI_ERR_FAILED;
 }

@@ -45,6 +45,7 @@ struct arch_vcpu {
 	struct riscv_vcpu_ctx ctx; /* first: guest_entry.S hands riscv_vcpu_trap its address */
 	uint32_t vm_id;
 	uint32_t vcpu_count;
+	uint32_t vcpu_id; /* its index in the VM */
 	struct arch_vcpu_vm_ops vm_ops;
 	struct sbi_env sbi_env;		/* the SBI's view of this vCPU, built once */
 	struct sbi_call sbi_call;	/* its ecalls: env, hart id, count, a0..a7 in place */
@@ -72,6 +73,13 @@ struct arch_vcpu {
 /* Saves/restores a vCPU's FP registers (fp_switch.S); sstatus.FS must not be Off. */
 void riscv_fp_save(uint64_t regs[33]);
 void riscv_fp_restore(const uint64_t regs[33]);
+
+/* Records hart h's id (arch_hardware_enable). Returns 0, AXERR_INVALID (h out of range). */
+int riscv_hart_set_id(uint32_t h, uint64_t hart_id);
+
+/* The firmware hart mask a guest-virtual fence for the vCPUs in vcpu_mask of VM vm_id must
+ * reach (riscv_fence_targets over the harts' records); false: every hart. */
+bool riscv_vcpu_fence_mask(uint32_t vm_id, uint64_t vcpu_mask, uint64_t *mask);
 
 /* VMID width of the harts, probed by arch_hardware_enable. */
 extern unsigned riscv_vmid_bits;

@@ -104,8 +104,10 @@ bool arch_has_hardware_support(void)
 	return true;
 }
 
-int arch_hardware_enable(void)
+int arch_hardware_enable(uint32_t cpu, uint64_t hw_id)
 {
+	(void)cpu;
+	(void)hw_id;
 	if (enabled)
 		return AXERR_BAD_STATE;
 	enabled = true;

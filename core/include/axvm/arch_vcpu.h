@@ -85,8 +85,10 @@ struct arch_vcpu_create_config {
 /* True if this physical CPU has the virtualization extension. */
 bool arch_has_hardware_support(void);
 
-/* Turns virtualization on for the calling physical CPU (VMXON, hedeleg/hideleg, HCR_EL2). */
-int arch_hardware_enable(void);
+/* Turns virtualization on for the calling physical CPU (VMXON, hedeleg/hideleg, HCR_EL2), whose
+ * index is cpu (the HAL's current_cpu) and whose hardware id (hart id, MPIDR, APIC id) is
+ * hw_id, for the firmware calls that name CPUs (remote fences). Returns 0, AXERR_INVALID. */
+int arch_hardware_enable(uint32_t cpu, uint64_t hw_id);
 
 /* Turns it off again for the calling physical CPU. */
 int arch_hardware_disable(void);
