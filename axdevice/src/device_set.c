@@ -96,70 +96,84 @@ size_t axdevice_set_count(const struct axdevice_set *set, enum axdevice_space sp
 	return space_valid(space) ? set->bus[space].count : 0;
 }
 
-/* Finds the range for a width-byte access at addr; on success *offset is addr's offset in it. */
-static const struct axdevice_range *route(const struct axdevice_set *set, enum axdevice_space space,
-					  uint64_t addr, unsigned width, uint64_t *offset, int *err)
+const struct axdevice_range *axdevice_set_lookup(const struct axdevice_set *set,
+						 enum axdevice_space space, uint64_t addr)
 {
 	const struct axdevice_bus *bus;
-	const struct axdevice_range *r;
 	size_t i;
 
-	if (!space_valid(space) || !axdevice_width_valid(width)) {
-		*err = AXERR_INVALID;
+	if (!space_valid(space))
 		return NULL;
-	}
 	bus = &set->bus[space];
 	i = axdevice_bus_lookup(bus, addr);
-	if (i == bus->count) {
-		*err = AXERR_NOT_FOUND;
-		return NULL;
-	}
-	r = &bus->ranges[i];
-	*offset = addr - r->base;
-	if (width > r->size - *offset) {
-		*err = AXERR_INVALID;
-		return NULL;
-	}
-	return r;
+	return i == bus->count ? NULL : &bus->ranges[i];
 }
 
-int axdevice_set_read(struct axdevice_set *set, enum axdevice_space space, uint32_t vcpu,
-		      uint64_t addr, unsigned width, uint64_t *value)
+/* The offset of a width-byte access at addr in r, or an error: AXERR_NOT_FOUND (r is NULL or
+ * does not contain addr), AXERR_INVALID (a bad width, or the access runs past r's end). */
+static int range_offset(const struct axdevice_range *r, uint64_t addr, unsigned width,
+			uint64_t *offset)
 {
-	const struct axdevice_range *r;
-	uint64_t offset;
-	uint64_t v = 0;
+	if (!axdevice_width_valid(width))
+		return AXERR_INVALID;
+	if (!r || addr - r->base >= r->size)
+		return AXERR_NOT_FOUND;
+	*offset = addr - r->base;
+	return width > r->size - *offset ? AXERR_INVALID : AX_OK;
+}
+
+int axdevice_range_read(const struct axdevice_range *r, uint32_t vcpu, uint64_t addr,
+			unsigned width, uint64_t *value)
+{
+	uint64_t offset, v = 0;
 	int err;
 
 	if (!value)
 		return AXERR_INVALID;
 	*value = 0;
-	r = route(set, space, addr, width, &offset, &err);
-	if (!r)
+	err = range_offset(r, addr, width, &offset);
+	if (err)
 		return err;
 	spin_lock(&r->dev->lock);
 	err = r->dev->ops->read(r->dev, vcpu, offset, width, &v);
 	spin_unlock(&r->dev->lock);
-	if (err)
-		return err;
-	*value = v & axdevice_width_mask(width);
-	return AX_OK;
+	if (!err)
+		*value = v & axdevice_width_mask(width);
+	return err;
 }
 
-int axdevice_set_write(struct axdevice_set *set, enum axdevice_space space, uint32_t vcpu,
-		       uint64_t addr, unsigned width, uint64_t value)
+int axdevice_range_write(const struct axdevice_range *r, uint32_t vcpu, uint64_t addr,
+			 unsigned width, uint64_t value)
 {
-	const struct axdevice_range *r;
 	uint64_t offset;
-	int err;
+	int err = range_offset(r, addr, width, &offset);
 
-	r = route(set, space, addr, width, &offset, &err);
-	if (!r)
+	if (err)
 		return err;
 	spin_lock(&r->dev->lock);
 	err = r->dev->ops->write(r->dev, vcpu, offset, width, value & axdevice_width_mask(width));
 	spin_unlock(&r->dev->lock);
 	return err;
+}
+
+int axdevice_set_read(struct axdevice_set *set, enum axdevice_space space, uint32_t vcpu,
+		      uint64_t addr, unsigned width, uint64_t *value)
+{
+	if (!space_valid(space)) {
+		if (value)
+			*value = 0;
+		return AXERR_INVALID;
+	}
+	return axdevice_range_read(axdevice_set_lookup(set, space, addr), vcpu, addr, width, value);
+}
+
+int axdevice_set_write(struct axdevice_set *set, enum axdevice_space space, uint32_t vcpu,
+		       uint64_t addr, unsigned width, uint64_t value)
+{
+	if (!space_valid(space))
+		return AXERR_INVALID;
+	return axdevice_range_write(axdevice_set_lookup(set, space, addr), vcpu, addr, width,
+				    value);
 }
 
 void axdevice_set_destroy(struct axdevice_set *set)

@@ -394,6 +394,30 @@ TEST_F(DeviceSetTest, TheDeviceLearnsWhichVcpuAccessesIt)
 	EXPECT_EQ(ToFake(dev)->last_vcpu, AXDEVICE_VCPU_HOST);
 }
 
+TEST_F(DeviceSetTest, ARangeFoundOnceServesLaterAccesses)
+{
+	axdevice *a = Add(AXDEVICE_MMIO, 0x1000, 0x100, 1);
+	axdevice *b = Add(AXDEVICE_MMIO, 0x2000, 0x100, 2);
+	uint64_t value = 0;
+
+	ASSERT_NE(a, nullptr);
+	ASSERT_NE(b, nullptr);
+	const axdevice_range *r = axdevice_set_lookup(&set, AXDEVICE_MMIO, 0x1010);
+	ASSERT_NE(r, nullptr);
+	EXPECT_EQ(r->dev, a);
+	EXPECT_EQ(axdevice_set_lookup(&set, AXDEVICE_MMIO, 0x1800), nullptr);
+	EXPECT_EQ(axdevice_range_read(r, 0, 0x1020, 4, &value), AX_OK);
+	EXPECT_EQ(value, Pattern(1, 0x20) & 0xffffffffu);
+	EXPECT_EQ(axdevice_range_write(r, 0, 0x10fc, 4, 7), AX_OK);
+	EXPECT_EQ(ToFake(a)->last_offset, 0xfcu);
+	EXPECT_EQ(axdevice_range_read(r, 0, 0x2000, 4, &value), AXERR_NOT_FOUND)
+	    << "another device's address";
+	EXPECT_EQ(axdevice_range_read(r, 0, 0x10fe, 4, &value), AXERR_INVALID) << "past the end";
+	EXPECT_EQ(axdevice_range_read(r, 0, 0x1000, 3, &value), AXERR_INVALID);
+	EXPECT_EQ(axdevice_range_read(nullptr, 0, 0x1000, 4, &value), AXERR_NOT_FOUND);
+	EXPECT_EQ(ToFake(b)->reads, 0);
+}
+
 TEST_F(DeviceSetTest, PassesDeviceErrorsOn)
 {
 	axdevice *dev = Add(AXDEVICE_SYSREG, 0xc000, 1, 1);

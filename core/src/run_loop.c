@@ -77,7 +77,16 @@ static enum axvm_disposition mmio(struct axvm_vcpu *v, struct axvm_exit *e)
 	uint64_t addr = write ? e->mmio_write.addr : e->mmio_read.addr;
 	unsigned width = write ? e->mmio_write.width : e->mmio_read.width;
 	uint64_t value = write ? e->mmio_write.data : 0;
-	int err = device_access(v, AXDEVICE_MMIO, write, addr, width, &value);
+	const struct axdevice_range *r = v->mmio_last;
+	int err;
+
+	if (!r || addr - r->base >= r->size) {
+		r = axdevice_set_lookup(&v->vm->devices, AXDEVICE_MMIO, addr);
+		if (r)
+			v->mmio_last = r;
+	}
+	err = write ? axdevice_range_write(r, v->id, addr, width, value)
+		    : axdevice_range_read(r, v->id, addr, width, &value);
 
 	if (err == AXERR_NOT_FOUND && axaddrspace_find_region(&v->vm->as, gpa(addr))) {
 		e->kind = AXVM_EXIT_NESTED_PAGE_FAULT;

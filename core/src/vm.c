@@ -289,6 +289,8 @@ int vm_rebuild_devices(struct axvm *vm, struct ax_diag *diag)
 	int err;
 
 	spin_lock(&vm->device_lock);
+	for (uint32_t i = 0; i < vm->vcpu_count; i++)
+		vm->vcpus[i].mmio_last = NULL;
 	axdevice_set_destroy(&vm->devices);
 	vm->devices_ready = false;
 	vm->console = NULL;

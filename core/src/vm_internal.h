@@ -32,6 +32,9 @@ struct axvm_vcpu {
 	bool
 	    refusal_logged; /* a refused interrupt or IPI is logged once: a guest could repeat it */
 	uint64_t exits[AXVM_EXIT_KINDS];
+	/* The MMIO range this vCPU reached last: the next access to it skips the bus search.
+	 * Cleared when the VM's devices are rebuilt. */
+	const struct axdevice_range *mmio_last;
 	int run_err; /* why the exit being handled stopped the VM, for axvm_vcpu_run */
 };
 

@@ -89,6 +89,19 @@ int axdevice_set_read(struct axdevice_set *set, enum axdevice_space space, uint3
 int axdevice_set_write(struct axdevice_set *set, enum axdevice_space space, uint32_t vcpu,
 		       uint64_t addr, unsigned width, uint64_t value);
 
+/* The range containing addr in space (the device and its window), or NULL. The pointer stays
+ * valid until the set changes (add, remove, destroy): a user may keep it to skip the search
+ * for the next access to the same device. */
+const struct axdevice_range *axdevice_set_lookup(const struct axdevice_set *set,
+						 enum axdevice_space space, uint64_t addr);
+
+/* axdevice_set_read and axdevice_set_write through a range axdevice_set_lookup found: r may be
+ * NULL or another range than addr's (AXERR_NOT_FOUND), the other errors are theirs. */
+int axdevice_range_read(const struct axdevice_range *r, uint32_t vcpu, uint64_t addr,
+			unsigned width, uint64_t *value);
+int axdevice_range_write(const struct axdevice_range *r, uint32_t vcpu, uint64_t addr,
+			 unsigned width, uint64_t value);
+
 /* Destroys every registered device and frees the set's storage; set is left empty and usable
  * with the same allocator. */
 void axdevice_set_destroy(struct axdevice_set *set);
