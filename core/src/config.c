@@ -160,8 +160,8 @@ static int read_affinity(const struct cfg_ctx *c)
 	return AX_OK;
 }
 
-/* cpu-ids: what the guest calls each vCPU (hart id, MPIDR affinity, APIC id), distinct;
- * without it vCPU i is CPU i. */
+/* cpu-ids: what the guest calls each vCPU (the id its firmware interface and interrupt controllers
+ * use), distinct; without it vCPU i is CPU i. */
 static int read_cpu_ids(const struct cfg_ctx *c)
 {
 	struct axvm_config *cfg = c->cfg;

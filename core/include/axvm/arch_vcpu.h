@@ -1,5 +1,5 @@
 /*
- * The architecture seam: everything a backend (//riscv_vcpu, //arm_vcpu, //x86_vcpu, or the
+ * The architecture seam: everything a backend (one library per architecture, or the
  * host's //tests/sim_vcpu) implements, and nothing else. Bazel links exactly one backend into
  * core (//core:arch_backend selects it by platform). Backend state is opaque to core.
  *
@@ -37,7 +37,7 @@
 
 struct arch_vcpu;
 
-/* A vCPU's power state, as firmware interfaces report it (SBI HSM, PSCI AFFINITY_INFO). */
+/* A vCPU's power state, as a guest's firmware interface reports it. */
 enum axvm_vcpu_power {
 	AXVM_VCPU_OFF,		 /* never started, or stopped and off its physical CPU */
 	AXVM_VCPU_START_PENDING, /* started, not yet back in the guest */
@@ -46,7 +46,7 @@ enum axvm_vcpu_power {
 	AXVM_VCPU_STOP_PENDING,	 /* stopped itself, not yet off its physical CPU */
 };
 
-/* What the VM around a vCPU offers its backend (for firmware calls such as SBI or PSCI).
+/* What the VM around a vCPU offers its backend (for the guest's firmware calls).
  * Core fills it; ctx is core's vCPU. Every function may be called from arch_vcpu_run. */
 struct arch_vcpu_vm_ops {
 	void *ctx;
@@ -79,15 +79,16 @@ struct arch_vcpu_create_config {
 	struct arch_vcpu_vm_ops vm_ops;
 	uint32_t vcpu_id;  /* index in the VM */
 	uint64_t guest_id; /* what the guest calls this CPU: the id its firmware interface uses */
-	uint16_t vmid;	   /* the stage-2 tag: VMID, ASID or VPID */
+	uint16_t vmid;	   /* the stage-2 tag the hardware keeps translations apart by */
 };
 
 /* True if this physical CPU has the virtualization extension. */
 bool arch_has_hardware_support(void);
 
-/* Turns virtualization on for the calling physical CPU (VMXON, hedeleg/hideleg, HCR_EL2), whose
- * index is cpu (the HAL's current_cpu) and whose hardware id (hart id, MPIDR, APIC id) is
- * hw_id, for the firmware calls that name CPUs (remote fences). Returns 0, AXERR_INVALID. */
+/* Turns virtualization on for the calling physical CPU (the hypervisor mode's controls), whose
+ * index is cpu (the HAL's current_cpu) and whose hardware id (what its firmware and interrupt
+ * controllers call it) is hw_id, for the firmware calls that name CPUs (remote fences). Returns 0,
+ * AXERR_INVALID. */
 int arch_hardware_enable(uint32_t cpu, uint64_t hw_id);
 
 /* Turns it off again for the calling physical CPU. */
@@ -96,10 +97,10 @@ int arch_hardware_disable(void);
 /* The stage-2 page-table format this backend's hardware walks. */
 const struct pt_format *arch_stage2_format(void);
 
-/* How many stage-2 tags (VMIDs, VPIDs) every CPU enabled so far tells
+/* How many stage-2 tags every CPU enabled so far tells
  * apart. Core gives each live VM its own tag from 1 to the count minus 1 (0 is never given:
- * VT-x reserves VPID 0); with fewer than 2 every VM gets 0, and the backend must flush a CPU's
- * guest translations whenever it switches VMs. */
+ * some hardware reserves tag 0 for the host); with fewer than 2 every VM gets 0, and the backend
+ * must flush a CPU's guest translations whenever it switches VMs. */
 uint32_t arch_vmid_count(void);
 
 /* Invalidates every translation tagged vmid on every physical CPU (guest-physical and
@@ -117,7 +118,8 @@ void arch_stage2_sync(void);
 void arch_stage2_invalidate(uint32_t vmid, gpa_t g, uint64_t size);
 
 /* Creates a vCPU in its reset state. Returns 0, AXERR_NO_MEMORY, AXERR_INVALID (a guest id or
- * vCPU count the architecture cannot express, such as more harts than SBI hart masks name). */
+ * vCPU count the architecture cannot express, such as more CPUs than its firmware interface can
+ * name). */
 int arch_vcpu_create(const struct ax_allocator *alloc, const struct arch_vcpu_create_config *cfg,
 		     struct arch_vcpu **out);
 
@@ -137,9 +139,9 @@ int arch_vcpu_set_stage2(struct arch_vcpu *v, hpa_t root, const struct pt_format
 int arch_vcpu_setup(struct arch_vcpu *v);
 
 /* Loads the vCPU onto the calling physical CPU, whose index (the HAL's current_cpu) is cpu:
- * the backend keeps per-CPU state by it, never by a register convention (VMPTRLD, the last vCPU a
- * CPU ran, whose FP state its registers hold). Returns 0, AXERR_BAD_STATE (bound), AXERR_INVALID
- * (cpu out of range). */
+ * the backend keeps per-CPU state by it, never by a register convention (the loaded control
+ * structure, the last vCPU a CPU ran, whose FP state its registers hold). Returns 0,
+ * AXERR_BAD_STATE (bound), AXERR_INVALID (cpu out of range). */
 int arch_vcpu_bind(struct arch_vcpu *v, uint32_t cpu);
 
 /* Takes the vCPU off the calling physical CPU. */

@@ -68,7 +68,7 @@ struct axvm_passthrough {
 	uint64_t size;
 };
 
-/* What a guest's reset request (SBI SRST reboot, PSCI SYSTEM_RESET) does. */
+/* What a guest's reset request (through its firmware interface) does. */
 enum axvm_reset_action {
 	AXVM_RESET_RESTART, /* the VM starts over: memory scrubbed, images reloaded */
 	AXVM_RESET_STOP,    /* the VM stops, as on a power-off */
@@ -78,7 +78,8 @@ struct axvm_config {
 	uint32_t id;
 	char name[AXVM_NAME_LEN];
 	uint32_t vcpu_count;
-	/* What the guest calls each vCPU (hart id, MPIDR affinity, APIC id); i by default. */
+	/* What the guest calls each vCPU (its firmware's and interrupt controllers' CPU id); i by
+	 * default. */
 	uint64_t vcpu_guest_id[AXVM_MAX_VCPUS];
 	/* Physical CPU each vCPU runs on; -1 where the config leaves it to the host. */
 	int32_t vcpu_affinity[AXVM_MAX_VCPUS];

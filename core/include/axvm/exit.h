@@ -18,7 +18,7 @@ enum axvm_exit_kind {
 	AXVM_EXIT_IO_WRITE,
 	AXVM_EXIT_EXTERNAL_INTERRUPT, /* a physical interrupt arrived while the guest ran */
 	AXVM_EXIT_NESTED_PAGE_FAULT,  /* a stage-2 fault not decoded into an access */
-	AXVM_EXIT_HALT,		      /* the vCPU waits for an interrupt (wfi, hlt) */
+	AXVM_EXIT_HALT,		      /* the vCPU waits for an interrupt */
 	AXVM_EXIT_CPU_UP,	      /* the guest starts another vCPU */
 	AXVM_EXIT_CPU_DOWN,	      /* the vCPU turns itself off */
 	AXVM_EXIT_SYSTEM_DOWN,	      /* the guest powers off or resets the whole VM */
@@ -85,7 +85,7 @@ struct axvm_exit {
 			uint32_t access; /* enum axvm_access */
 		} nested_page_fault;
 		struct {
-			/* A firmware suspend call (SBI hart_suspend, PSCI CPU_SUSPEND) rather than
+			/* A firmware suspend call rather than
 			 * a wait-for-interrupt instruction. */
 			bool suspend;
 		} halt;

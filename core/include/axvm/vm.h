@@ -93,8 +93,8 @@ bool axvm_stopped_by_error(const struct axvm *vm);
 uint32_t axvm_vcpu_count(const struct axvm *vm);
 struct axvm_vcpu *axvm_vcpu_at(struct axvm *vm, uint32_t idx);
 
-/* The vCPU the guest calls guest_id (its hart id, MPIDR affinity, APIC id: the configuration's
- * cpu-ids), or NULL: what a CPU-start request names. */
+/* The vCPU the guest calls guest_id (its firmware's and interrupt controllers' CPU id: the
+ * configuration's cpu-ids), or NULL: what a CPU-start request names. */
 struct axvm_vcpu *axvm_vcpu_by_guest_id(struct axvm *vm, uint64_t guest_id);
 
 /* Queues interrupt vector for every vCPU in vcpu_mask and notifies the host of each (vcpu_notify);

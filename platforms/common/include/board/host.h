@@ -49,7 +49,7 @@ struct host_boot_info {
 	size_t cpu_count;
 	uint64_t cpu_ids[HOST_MAX_CPUS]; /* index 0 is the boot CPU */
 	const char *bootargs;
-	const char *firmware; /* "OpenSBI devicetree", "multiboot", ... */
+	const char *firmware; /* what booted the host and how it described the machine */
 };
 
 /* The common boot flow: reports memory, builds the page allocator, checks the virtualization
