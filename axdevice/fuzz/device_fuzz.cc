@@ -16,6 +16,7 @@
 
 extern "C" {
 #include <axdevice/device_set.h>
+#include <axdevice/irqchip.h>
 #include <axdevice/plic.h>
 #include <axdevice/uart.h>
 #include <axvm/error.h>
@@ -39,7 +40,7 @@ void UartIrq(void *ctx, uint32_t line, bool level)
 	FuzzRequire(line == kLine, "the UART's own line");
 	FuzzRequire(level != l->uart, "a UART line reported only on a change");
 	l->uart = level;
-	axdevice_plic_uart_irq(l->plic, line, level);
+	axdevice_irqchip_input(l->plic, line, level);
 }
 
 void ContextIrq(void *ctx, uint32_t context, bool level)

@@ -77,18 +77,11 @@ int axdevice_set_remove(struct axdevice_set *set, enum axdevice_space space, uin
 struct axdevice *axdevice_set_find(const struct axdevice_set *set, enum axdevice_space space,
 				   uint64_t addr, uint64_t *offset)
 {
-	const struct axdevice_bus *bus;
-	size_t i;
+	const struct axdevice_range *r = axdevice_set_lookup(set, space, addr);
 
-	if (!space_valid(space))
-		return NULL;
-	bus = &set->bus[space];
-	i = axdevice_bus_lookup(bus, addr);
-	if (i == bus->count)
-		return NULL;
-	if (offset)
-		*offset = addr - bus->ranges[i].base;
-	return bus->ranges[i].dev;
+	if (r && offset)
+		*offset = addr - r->base;
+	return r ? r->dev : NULL;
 }
 
 size_t axdevice_set_count(const struct axdevice_set *set, enum axdevice_space space)

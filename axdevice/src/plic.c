@@ -368,11 +368,6 @@ int axdevice_plic_context_irq(struct axdevice *plic, uint32_t context, bool *lev
 	return AX_OK;
 }
 
-void axdevice_plic_uart_irq(void *plic_device, uint32_t line, bool level)
-{
-	(void)axdevice_plic_set_level(plic_device, line, level);
-}
-
 int axdevice_plic_route(struct axdevice *plic, const struct axdevice_cpu_host *cpu_host,
 			uint32_t context, uint64_t cpu_id)
 {

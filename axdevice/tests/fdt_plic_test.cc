@@ -173,7 +173,7 @@ TEST_F(FdtPlicTest, UartUnderThePlicInterruptsThroughIt)
 
 	ASSERT_EQ(AddNode("/plic@c000000", &plic), AX_OK) << diag.msg;
 	/* The host routes UART lines to the PLIC: the line is the node's interrupts = <10>. */
-	axdevice_uart_host uart_host = {nullptr, axdevice_plic_uart_irq, plic, nullptr, nullptr};
+	axdevice_uart_host uart_host = {nullptr, axdevice_irqchip_input, plic, nullptr, nullptr};
 	hosts.uart = &uart_host;
 	ASSERT_EQ(AddNode("/serial@10000000", &uart), AX_OK) << diag.msg;
 
@@ -211,6 +211,7 @@ const BadNode kBadNodes[] = {
     {"/bad-cells@62400000", AXERR_BAD_CONFIG, "interrupts-extended"},
     {"/short-entry@62800000", AXERR_BAD_CONFIG, "interrupts-extended"},
     {"/small-reg@62c00000", AXERR_BAD_CONFIG, "reg"},
+    {"/unnamable-hart@63000000", AXERR_BAD_CONFIG, "interrupts-extended"},
 };
 
 TEST_F(FdtPlicTest, RejectsBadNodesNamingPathAndProperty)
@@ -235,6 +236,7 @@ TEST_F(FdtPlicTest, MessagesSayWhatIsWrong)
 	    {"/no-cells@62000000", "entry 0: its controller's #interrupt-cells"},
 	    {"/short-entry@62800000", "entry 1: needs 2 cells, 1 left"},
 	    {"/small-reg@62c00000", "0x201fff is below the 0x202000 bytes of 2 contexts"},
+	    {"/unnamable-hart@63000000", "entry 0: hart 0xffffffffffffffff"},
 	};
 	for (auto [path, text] : cases) {
 		EXPECT_EQ(AddNode(path), AXERR_BAD_CONFIG);

@@ -7,6 +7,7 @@
 
 extern "C" {
 #include <axdevice/device_set.h>
+#include <axdevice/irqchip.h>
 #include <axdevice/plic.h>
 #include <axdevice/uart.h>
 #include <axvm/error.h>
@@ -530,12 +531,12 @@ TEST_F(PlicTest, HostSideCallsRejectWhatThePlicDoesNotHave)
 	ASSERT_EQ(axdevice_ns16550_create(&mem.ops, nullptr, 1, 0, &uart), AX_OK);
 	EXPECT_EQ(axdevice_plic_set_level(uart, 1, true), AXERR_INVALID);
 	EXPECT_EQ(axdevice_plic_context_irq(uart, 0, &level), AXERR_INVALID);
-	axdevice_plic_uart_irq(uart, 1, true); /* not a PLIC: dropped */
+	axdevice_irqchip_input(uart, 1, true); /* not an interrupt controller: dropped */
 	uart->ops->destroy(uart, &mem.ops);
 
-	axdevice_plic_uart_irq(plic, 0, true); /* lines the PLIC lacks: dropped */
-	axdevice_plic_uart_irq(plic, kSources + 1, true);
-	axdevice_plic_uart_irq(plic, AXDEVICE_IRQ_NONE, true);
+	axdevice_irqchip_input(plic, 0, true); /* lines the PLIC lacks: dropped */
+	axdevice_irqchip_input(plic, kSources + 1, true);
+	axdevice_irqchip_input(plic, AXDEVICE_IRQ_NONE, true);
 	EXPECT_EQ(Read(PendingWord(0)), 0u);
 	EXPECT_EQ(Read(PendingWord(1)), 1u << (kSources % 32));
 }

@@ -7,6 +7,7 @@
 
 extern "C" {
 #include <axdevice/device_set.h>
+#include <axdevice/irqchip.h>
 #include <axdevice/plic.h>
 #include <axdevice/uart.h>
 #include <axvm/error.h>
@@ -40,7 +41,7 @@ struct ConsoleHost {
 
 	static void SetIrq(void *ctx, uint32_t line, bool level)
 	{
-		axdevice_plic_uart_irq(static_cast<ConsoleHost *>(ctx)->plic, line, level);
+		axdevice_irqchip_input(static_cast<ConsoleHost *>(ctx)->plic, line, level);
 	}
 };
 
@@ -53,7 +54,7 @@ class PlicUartTest : public ::testing::TestWithParam<bool>
 	{
 		bool via_console = GetParam();
 		uint32_t contexts = axdevice_plic_layout_contexts(AXDEVICE_PLIC_LAYOUT_M_S, kHarts);
-		axdevice_uart_host uart_host = {nullptr, axdevice_plic_uart_irq, nullptr, nullptr,
+		axdevice_uart_host uart_host = {nullptr, axdevice_irqchip_input, nullptr, nullptr,
 						nullptr};
 
 		ASSERT_EQ(axdevice_plic_layout_context(AXDEVICE_PLIC_LAYOUT_M_S, 1,

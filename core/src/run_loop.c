@@ -6,15 +6,6 @@
 
 static const char *const space_name[] = {"MMIO", "port", "system register"};
 
-/* The device access of an access exit (a read's value into *value), without completing it. */
-static int device_access(struct axvm_vcpu *v, enum axdevice_space space, bool write, uint64_t addr,
-			 unsigned width, uint64_t *value)
-{
-	if (write)
-		return axdevice_set_write(&v->vm->devices, space, v->id, addr, width, *value);
-	return axdevice_set_read(&v->vm->devices, space, v->id, addr, width, value);
-}
-
 /* A device access that failed: stops the VM with err. Out of line, so that the hot path
  * around it keeps few registers. */
 __attribute__((noinline, cold)) static enum axvm_disposition
@@ -39,7 +30,8 @@ static enum axvm_disposition device_done(struct axvm_vcpu *v, enum axdevice_spac
 static enum axvm_disposition device(struct axvm_vcpu *v, enum axdevice_space space, bool write,
 				    uint64_t addr, unsigned width, uint64_t value)
 {
-	int err = device_access(v, space, write, addr, width, &value);
+	int err = write ? axdevice_set_write(&v->vm->devices, space, v->id, addr, width, value)
+			: axdevice_set_read(&v->vm->devices, space, v->id, addr, width, &value);
 
 	return device_done(v, space, write, addr, width, value, err);
 }

@@ -79,15 +79,6 @@ int axdevice_plic_set_level(struct axdevice *plic, uint32_t source, bool level);
  * PLIC, level is NULL or context is not below its contexts. */
 int axdevice_plic_context_irq(struct axdevice *plic, uint32_t context, bool *level);
 
-/*
- * A UART's set_irq wired to a PLIC: plic_device (a struct axdevice * from
- * axdevice_plic_create) gets axdevice_plic_set_level(plic_device, line, level), so the UART's
- * line is the PLIC source id, as a devicetree's interrupts = <id> under a PLIC says. A line the
- * PLIC does not have is dropped. Usable directly as axdevice_uart_host.set_irq with the PLIC
- * as ctx (tx then gets the PLIC as ctx too), or called from the host's own set_irq.
- */
-void axdevice_plic_uart_irq(void *plic_device, uint32_t line, bool level);
-
 /* A context that drives no guest CPU's line (axdevice_plic_route). */
 #define AXDEVICE_PLIC_NO_CPU UINT64_MAX
 
