@@ -1,7 +1,5 @@
 #include "uart_common.h"
 
-#define UART_POLL_MAX 16
-
 #include <axvm/assert.h>
 
 bool axdevice_uart_fifo_push(struct uart_fifo *f, uint8_t byte, unsigned limit)
@@ -46,19 +44,6 @@ void axdevice_uart_tx(const struct axdevice_uart_host *host, uint8_t byte)
 {
 	if (host->tx)
 		host->tx(host->ctx, byte);
-}
-
-void axdevice_uart_poll_rx(struct axdevice *uart, const struct axdevice_uart_host *host,
-			   size_t room)
-{
-	uint8_t buf[UART_POLL_MAX];
-	size_t n;
-
-	if (!host->rx_poll || room == 0)
-		return;
-	n = host->rx_poll(host->ctx, buf, room < sizeof(buf) ? room : sizeof(buf));
-	if (n)
-		axdevice_uart_receive(uart, buf, n < sizeof(buf) ? n : sizeof(buf));
 }
 
 size_t axdevice_uart_receive(struct axdevice *uart, const uint8_t *bytes, size_t n)

@@ -37,9 +37,14 @@ void axdevice_uart_set_level(const struct axdevice_uart_host *host, uint32_t lin
 /* Sends a transmitted byte to the host sink, if any. */
 void axdevice_uart_tx(const struct axdevice_uart_host *host, uint8_t byte);
 
-/* Asks the host's input source for up to room bytes and receives them into uart. */
-void axdevice_uart_poll_rx(struct axdevice *uart, const struct axdevice_uart_host *host,
-			   size_t room);
+/* The guest read the empty receiver: counts it in *idle_reads and tells the host once it
+ * waits for input (AXDEVICE_UART_IDLE_READS in a row). */
+static inline void axdevice_uart_idle_read(const struct axdevice_uart_host *host,
+					   uint32_t *idle_reads)
+{
+	if (++*idle_reads == AXDEVICE_UART_IDLE_READS && host->rx_idle)
+		host->rx_idle(host->ctx);
+}
 
 /* True when dev is an NS16550 created by axdevice_ns16550_create. */
 bool axdevice_ns16550_is(const struct axdevice *dev);

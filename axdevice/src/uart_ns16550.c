@@ -72,7 +72,8 @@ struct ns16550 {
 	uint8_t scr;
 	uint8_t dll;
 	uint8_t dlm;
-	bool thr_pending; /* the THR-empty interrupt is latched until IIR reports it */
+	bool thr_pending;    /* the THR-empty interrupt is latched until IIR reports it */
+	uint32_t idle_reads; /* reads of the empty receiver since the last byte in or out */
 	bool irq_level;
 };
 
@@ -155,8 +156,8 @@ static uint8_t read_reg(struct ns16550 *u, unsigned reg)
 {
 	uint8_t v;
 
-	if ((reg == REG_RBR_THR || reg == REG_LSR) && !u->rx.count && !(u->mcr & MCR_LOOP))
-		axdevice_uart_poll_rx(&u->dev, &u->host, rx_limit(u));
+	if ((reg == REG_RBR_THR || reg == REG_LSR) && !u->rx.count)
+		axdevice_uart_idle_read(&u->host, &u->idle_reads);
 	switch (reg) {
 	case REG_RBR_THR:
 		if (u->lcr & LCR_DLAB)
@@ -190,6 +191,7 @@ static void write_thr(struct ns16550 *u, uint8_t v)
 		axdevice_uart_fifo_push(&u->rx, v, rx_limit(u));
 	else
 		axdevice_uart_tx(&u->host, v);
+	u->idle_reads = 0;
 	/* The byte leaves at once, so THR is empty again. */
 	u->thr_pending = true;
 }
@@ -279,7 +281,9 @@ static int ns16550_read(struct axdevice *dev, uint32_t vcpu, uint64_t offset, un
 	if (reg == REG_COUNT)
 		return AX_OK;
 	*value = read_reg(u, reg);
-	update_irq(u);
+	/* Reading the data, IIR or MSR may clear what raised the interrupt. */
+	if (reg == REG_RBR_THR || reg == REG_IIR_FCR || reg == REG_MSR)
+		update_irq(u);
 	return AX_OK;
 }
 
@@ -352,6 +356,8 @@ size_t axdevice_ns16550_receive(struct axdevice *dev, const uint8_t *bytes, size
 		return 0;
 	while (taken < n && axdevice_uart_fifo_push(&u->rx, bytes[taken], rx_limit(u)))
 		taken++;
+	if (taken)
+		u->idle_reads = 0;
 	update_irq(u);
 	return taken;
 }

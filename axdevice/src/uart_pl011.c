@@ -69,6 +69,7 @@ struct pl011 {
 	uint8_t ilpr;
 	uint8_t dmacr;
 	bool irq_level;
+	uint32_t idle_reads; /* reads of the empty receiver since the last byte in or out */
 };
 
 static const struct axdevice_ops pl011_ops;
@@ -165,7 +166,7 @@ static uint32_t read_reg(struct pl011 *p, uint64_t offset)
 	if (offset >= REG_ID)
 		return pl011_id[(offset - REG_ID) / 4];
 	if ((offset == REG_DR || offset == REG_FR) && !p->rx.count)
-		axdevice_uart_poll_rx(&p->dev, &p->host, rx_limit(p));
+		axdevice_uart_idle_read(&p->host, &p->idle_reads);
 	switch (offset) {
 	case REG_DR:
 		return rx_pop(p);
@@ -202,6 +203,7 @@ static void write_dr(struct pl011 *p, uint8_t byte)
 		rx_push(p, &byte, 1);
 	else
 		axdevice_uart_tx(&p->host, byte);
+	p->idle_reads = 0;
 	/* The byte leaves at once: the TX FIFO drains through its trigger level. */
 	p->ris |= INT_TX;
 }
@@ -338,6 +340,8 @@ size_t axdevice_pl011_receive(struct axdevice *dev, const uint8_t *bytes, size_t
 	if ((p->cr & (CR_UARTEN | CR_RXE)) != (CR_UARTEN | CR_RXE) || (p->cr & CR_LBE))
 		return 0;
 	taken = rx_push(p, bytes, n);
+	if (taken)
+		p->idle_reads = 0;
 	update_irq(p);
 	return taken;
 }

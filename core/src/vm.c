@@ -107,26 +107,12 @@ static void uart_tx(void *ctx, uint8_t byte)
 		axvm_hal_get()->console_tx(vm->id, byte);
 }
 
-/* A guest polling its UART's line status asks the host for input at most this often: the
- * guest cannot tell input that waited this long in the host from input that arrived later,
- * and each host poll costs more than the guest's register read. */
-#define CONSOLE_POLL_INTERVAL_NS 100000
-
-/* Called under the console UART's lock, which orders rx_polled_at. */
-static size_t uart_rx_poll(void *ctx, uint8_t *buf, size_t max)
+static void uart_rx_idle(void *ctx)
 {
 	struct axvm *vm = ctx;
-	const struct axvm_hal *hal = axvm_hal_get();
-	uint64_t now;
 
-	if (!hal->console_rx)
-		return 0;
-	now = hal->time_ns();
-	if (vm->rx_polled && now - vm->rx_polled_at < CONSOLE_POLL_INTERVAL_NS)
-		return 0;
-	vm->rx_polled = true;
-	vm->rx_polled_at = now;
-	return hal->console_rx(vm->id, buf, max);
+	if (axvm_hal_get()->console_idle)
+		axvm_hal_get()->console_idle(vm->id);
 }
 
 /* An interrupt controller's output: the line of the vCPU the guest calls cpu_id. */
@@ -246,7 +232,7 @@ static int build_memory(struct axvm *vm, const struct axvm_config *cfg, struct a
 static int build_devices(struct axvm *vm, bool irqchips, struct ax_diag *diag)
 {
 	const struct axvm_config *cfg = &vm->cfg;
-	struct axdevice_uart_host uart = {.tx = uart_tx, .ctx = vm, .rx_poll = uart_rx_poll};
+	struct axdevice_uart_host uart = {.tx = uart_tx, .ctx = vm, .rx_idle = uart_rx_idle};
 	struct axdevice_cpu_host cpu = {.set_cpu_line = set_cpu_line, .ctx = vm};
 	struct axdevice_fdt_hosts hosts = {.uart = &uart, .cpu = &cpu};
 
@@ -387,14 +373,20 @@ static void vm_console_putc(void *ctx, uint8_t byte)
 	uart_tx(((struct axvm_vcpu *)ctx)->vm, byte);
 }
 
+/* The firmware console's input (a VM without a console UART gets it there). */
 static int vm_console_getc(void *ctx)
 {
-	const struct axvm_hal *hal = axvm_hal_get();
-	uint8_t byte;
+	struct axvm *vm = ((struct axvm_vcpu *)ctx)->vm;
+	int c = -1;
 
-	if (!hal->console_rx)
-		return -1;
-	return hal->console_rx(((struct axvm_vcpu *)ctx)->vm->id, &byte, 1) ? byte : -1;
+	spin_lock(&vm->device_lock);
+	if (vm->console_in.count) {
+		c = vm->console_in.buf[vm->console_in.head];
+		vm->console_in.head = (uint8_t)((vm->console_in.head + 1) % VM_CONSOLE_IN_SIZE);
+		vm->console_in.count--;
+	}
+	spin_unlock(&vm->device_lock);
+	return c;
 }
 
 static int vm_read_guest(void *ctx, uint64_t g, void *buf, size_t len)
@@ -690,11 +682,19 @@ size_t axvm_console_input(struct axvm *vm, const uint8_t *bytes, size_t n)
 {
 	size_t taken = 0;
 
+	if (!bytes)
+		return 0;
 	spin_lock(&vm->device_lock);
 	if (vm->console) {
 		spin_lock(&vm->console->lock);
 		taken = axdevice_uart_receive(vm->console, bytes, n);
 		spin_unlock(&vm->console->lock);
+	} else {
+		for (; taken < n && vm->console_in.count < VM_CONSOLE_IN_SIZE; taken++) {
+			vm->console_in.buf[(vm->console_in.head + vm->console_in.count) %
+					   VM_CONSOLE_IN_SIZE] = bytes[taken];
+			vm->console_in.count++;
+		}
 	}
 	spin_unlock(&vm->device_lock);
 	return taken;

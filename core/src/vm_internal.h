@@ -12,6 +12,7 @@
 
 #define AXVM_MAX_VECTORS 1024
 #define AXVM_VECTOR_WORDS (AXVM_MAX_VECTORS / 64)
+#define VM_CONSOLE_IN_SIZE 64 /* bytes of firmware console input a VM holds */
 
 struct axvm_vcpu {
 	struct axvm *vm;
@@ -55,14 +56,17 @@ struct axvm {
 	bool as_ready;
 	struct pt_tlb tlb; /* the CPUs' stage-2 TLBs, for changes to as while the VM runs */
 	/* Serialises changes to the device set (a reset rebuilds it) with host accesses (console
-	 * input); vCPUs reach devices without it: the set never changes while one is bound, and
-	 * each device has its own lock. */
+	 * input, console_in); vCPUs reach devices without it: the set never changes while one is
+	 * bound, and each device has its own lock. */
 	struct spinlock device_lock;
 	struct axdevice_set devices;
 	bool devices_ready;
 	struct axdevice *console;
-	bool rx_polled;		    /* the console UART has asked the host for input, */
-	uint64_t rx_polled_at;	    /* last at this time (ns) */
+	struct {
+		uint8_t buf[VM_CONSOLE_IN_SIZE];
+		uint8_t head;
+		uint8_t count;
+	} console_in; /* input for the firmware console, when there is no console UART */
 	struct spinlock power_lock; /* serialises vCPU power-ons with resets */
 	_Atomic bool reset_claimed; /* a CPU is resetting the VM */
 	_Atomic uint32_t resets;

@@ -13,20 +13,9 @@ namespace
 
 TestHal *current;
 
-uint64_t TimeNs()
+void ConsoleIdle(uint32_t vm_id)
 {
-	return current->now_ns;
-}
-
-size_t ConsoleRx(uint32_t vm_id, uint8_t *buf, size_t max)
-{
-	std::string &in = current->input[vm_id];
-	size_t n = std::min(max, in.size());
-
-	current->input_polls++;
-	in.copy(reinterpret_cast<char *>(buf), n);
-	in.erase(0, n);
-	return n;
+	current->idle[vm_id]++;
 }
 
 uint32_t CurrentCpu()
@@ -56,11 +45,10 @@ TestHal::TestHal(size_t pages) : mm(pages)
 	current = this;
 	hal_.mm = *mm.mm();
 	hal_.heap = heap.ops;
-	hal_.time_ns = TimeNs;
 	hal_.current_cpu = CurrentCpu;
 	hal_.vcpu_notify = VcpuNotify;
 	hal_.console_tx = ConsoleTx;
-	hal_.console_rx = ConsoleRx;
+	hal_.console_idle = ConsoleIdle;
 	hal_.log = Log;
 	EXPECT_EQ(axvm_init(&hal_), 0);
 }

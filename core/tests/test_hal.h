@@ -26,9 +26,8 @@ class TestHal
 	std::vector<axvm_vcpu *> notified;	 /* vcpu_notify calls */
 	std::map<uint32_t, std::string> console; /* bytes written, per VM id */
 	std::vector<std::string> log;		 /* log lines */
-	uint64_t now_ns = 0;			 /* what time_ns returns */
-	std::map<uint32_t, std::string> input;	 /* console input waiting, per VM id */
-	uint32_t input_polls = 0;		 /* console_rx calls */
+	uint64_t now_ns = 0;			 /* a clock for the tests' machines */
+	std::map<uint32_t, uint32_t> idle;	 /* console_idle calls, per VM id */
 
 	/* What VMs may map straight into a guest (the HAL's vm_ram, vm_devices). */
 	void AllowHostRanges(std::vector<axvm_host_range> ram,

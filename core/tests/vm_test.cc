@@ -15,6 +15,7 @@
 #include "core/tests/test_hal.h"
 
 extern "C" {
+#include <axdevice/uart.h>
 #include <axaddrspace/pt_format.h>
 #include <axvm/error.h>
 #include <axvm/vcpu.h>
@@ -298,34 +299,38 @@ TEST_F(VmTest, ConsoleInputReachesTheGuest)
 	EXPECT_EQ(s->gpr[2], uint64_t('x'));
 }
 
-TEST_F(VmTest, AGuestPollingItsUartAsksTheHostForInputAtMostEvery100Us)
+TEST_F(VmTest, AGuestWaitingForInputIsReportedToTheHostOnce)
 {
 	steps_.clear();
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < AXDEVICE_UART_IDLE_READS; i++)
 		steps_.push_back(
 		    [](sim_vcpu *s, axvm_exit *e) { Return(s, e, MmioRead(kUart + 5, 1, 1)); });
 	steps_.push_back([this](sim_vcpu *s, axvm_exit *e) {
-		EXPECT_EQ(hal_.input_polls, 1u) << "polled once, at the first read";
-		hal_.input[7] = "k";
+		EXPECT_EQ(hal_.idle[7], 1u) << "the guest keeps finding the receiver empty";
 		Return(s, e, MmioRead(kUart + 5, 1, 1));
 	});
-	steps_.push_back([this](sim_vcpu *s, axvm_exit *e) {
-		EXPECT_EQ(hal_.input_polls, 1u) << "not polled again within 100 us";
-		EXPECT_EQ(s->gpr[1] & 1, 0u) << "LSR.DR: nothing yet";
-		hal_.now_ns += 100000;
-		Return(s, e, MmioRead(kUart + 5, 1, 1));
-	});
-	steps_.push_back([this](sim_vcpu *s, axvm_exit *e) {
-		EXPECT_EQ(hal_.input_polls, 2u) << "polled again 100 us later";
-		EXPECT_EQ(s->gpr[1] & 1, 1u) << "LSR.DR: the input arrived";
-		Return(s, e, MmioRead(kUart, 1, 2)); /* RBR */
-	});
-	hal_.now_ns = 5000000;
 	axvm *vm = Create(Config(7));
 	axvm_vcpu *v = BootAndBind(vm);
 	axvm_exit exit;
 	ASSERT_EQ(axvm_vcpu_run(v, &exit), AX_OK);
-	EXPECT_EQ(sim_vcpu_find(7, 0)->gpr[2], uint64_t('k'));
+	EXPECT_EQ(hal_.idle[7], 1u) << "once per stretch";
+}
+
+TEST_F(VmTest, WithoutAConsoleUartInputGoesToTheFirmwareConsole)
+{
+	steps_ = {[](sim_vcpu *, axvm_exit *e) { e->kind = AXVM_EXIT_HALT; }};
+	axvm *vm = Create(Config(8, 1, false));
+	BootAndBind(vm);
+	std::vector<uint8_t> in(100, 'z');
+	in[0] = 'a';
+	EXPECT_EQ(axvm_console_input(vm, in.data(), in.size()), 64u) << "64 bytes wait at most";
+	sim_vcpu *s = sim_vcpu_find(8, 0);
+	EXPECT_EQ(sim_vcpu_console_getc(s), 'a');
+	for (int i = 1; i < 64; i++)
+		EXPECT_EQ(sim_vcpu_console_getc(s), 'z');
+	EXPECT_EQ(sim_vcpu_console_getc(s), -1) << "nothing more";
+	EXPECT_EQ(axvm_console_input(vm, in.data(), 1), 1u) << "room again";
+	EXPECT_EQ(sim_vcpu_console_getc(s), 'a');
 }
 
 TEST_F(VmTest, BadGuestAccessesStopOnlyTheirOwnVm)

@@ -85,12 +85,12 @@ static const struct vm_host_cpu_ops cpu_ops = {
     .timer_arm = sbi_set_timer,
     .kick = kick_cpu,
     .guest_dtb = make_guest_dtb,
+    .console_getc = ns16550_getc,
 };
 
 static struct vm_board board = {
     .cpu_ops = &cpu_ops,
     .current_cpu = current_cpu,
-    .console_getc = ns16550_getc,
     .enable_cpu = enable_hart,
 };
 

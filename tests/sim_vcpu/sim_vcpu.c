@@ -94,6 +94,13 @@ struct sim_vcpu *sim_vcpu_find(uint32_t vm_id, uint32_t vcpu_id)
 	return NULL;
 }
 
+int sim_vcpu_console_getc(struct sim_vcpu *s)
+{
+	struct arch_vcpu *v = (struct arch_vcpu *)(void *)s;
+
+	return v->ops.console_getc ? v->ops.console_getc(v->ops.ctx) : -1;
+}
+
 bool sim_hardware_enabled(void)
 {
 	return enabled;

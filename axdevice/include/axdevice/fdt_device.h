@@ -24,7 +24,7 @@ bool axdevice_fdt_model_role(const void *fdt, int node, enum axdevice_role *role
 /* The host callbacks of the devices axdevice_set_add_from_fdt_hosts creates. Any may be NULL:
  * that kind of device then reports nothing (as a UART or PLIC created with a NULL host). */
 struct axdevice_fdt_hosts {
-	/* UARTs: tx, rx_poll, and set_irq for a line whose interrupt parent is no interrupt
+	/* UARTs: tx, rx_idle, and set_irq for a line whose interrupt parent is no interrupt
 	 * controller of the set. */
 	const struct axdevice_uart_host *uart;
 	/* PLICs: each context's output. */

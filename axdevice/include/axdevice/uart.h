@@ -21,6 +21,9 @@
 /* The largest reg_shift an NS16550 accepts (registers 256 bytes apart). */
 #define AXDEVICE_NS16550_MAX_REG_SHIFT 8
 
+/* Reads of an empty receiver in a row after which a UART calls its host's rx_idle. */
+#define AXDEVICE_UART_IDLE_READS 32
+
 /* The register window of a PL011, ID registers included. */
 #define AXDEVICE_PL011_SIZE 0x1000
 
@@ -33,10 +36,12 @@ struct axdevice_uart_host {
 	 * irq_ctx wires the line to that controller. */
 	void (*set_irq)(void *ctx, uint32_t line, bool level);
 	void *ctx;
-	/* Optional input source, polled when the guest finds the receive FIFO empty (reads the
-	 * line status or data register): copies up to max waiting bytes to buf, returns how many.
-	 * Called from inside the device: it must not call back into the device set. */
-	size_t (*rx_poll)(void *ctx, uint8_t *buf, size_t max);
+	/* The guest waits for input: it found the receiver empty AXDEVICE_UART_IDLE_READS times
+	 * in a row (reads of the data register, or of the 16550's LSR or the PL011's FR) since it
+	 * last transmitted or a byte arrived. Called once per such stretch, from inside the
+	 * device: it must not call back into the device set. A host shows the guest's unfinished
+	 * line (its prompt) then. */
+	void (*rx_idle)(void *ctx);
 	void *irq_ctx;
 };
 

@@ -1,4 +1,4 @@
-/* What the host OS provides to core: memory, time, CPUs, interrupt routing and logs. A host
+/* What the host OS provides to core: memory, CPUs, interrupt routing and logs. A host
  * fills one struct axvm_hal and hands it to axvm_init; host tests fill it with malloc. */
 #ifndef AXVM_HAL_H
 #define AXVM_HAL_H
@@ -22,8 +22,6 @@ struct axvm_hal {
 	struct axaddr_mm mm;
 	/* Small objects: VMs, vCPUs, devices. */
 	struct ax_allocator heap;
-	/* Monotonic time in nanoseconds. */
-	uint64_t (*time_ns)(void);
 	/* The calling physical CPU's index. */
 	uint32_t (*current_cpu)(void);
 	/* vcpu has news to act on before it next enters the guest: an interrupt queued for it, a
@@ -33,8 +31,10 @@ struct axvm_hal {
 	void (*vcpu_notify)(struct axvm_vcpu *vcpu);
 	/* A byte written by VM vm_id to its console UART. */
 	void (*console_tx)(uint32_t vm_id, uint8_t byte);
-	/* Optional: up to max bytes of console input waiting for VM vm_id (never blocks). */
-	size_t (*console_rx)(uint32_t vm_id, uint8_t *buf, size_t max);
+	/* Optional: VM vm_id waits for console input (it keeps finding its console UART's
+	 * receiver empty): the moment to show its unfinished line, a prompt. The host feeds
+	 * input with axvm_console_input. */
+	void (*console_idle)(uint32_t vm_id);
 	/* One line of core's log (no trailing newline). */
 	void (*log)(const char *line);
 	/* What VM configurations may map straight into a guest: RAM the host sets aside for

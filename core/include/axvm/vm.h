@@ -107,7 +107,9 @@ int axvm_inject_interrupt(struct axvm *vm, uint64_t vcpu_mask, uint32_t vector);
  * (the host is notified). Returns 0, AXERR_INVALID. */
 int axvm_set_irq_line(struct axvm *vm, uint32_t vcpu, enum axvm_irq_line line, bool level);
 
-/* Feeds host console input to the VM's console UART. Returns the bytes accepted. */
+/* Feeds host console input to the VM: to its console UART's receiver (raising its interrupt)
+ * when it has one, else to its firmware console (64 bytes waiting at most). Returns the bytes
+ * accepted; the host keeps the rest and offers them again later. */
 size_t axvm_console_input(struct axvm *vm, const uint8_t *bytes, size_t n);
 
 /* Bytes of guest memory the VM's alloc regions hold now (lazy ones grow as the guest touches

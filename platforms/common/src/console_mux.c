@@ -9,7 +9,6 @@
 struct vm_line {
 	bool used;
 	uint32_t vm_id;
-	uint32_t polls; /* looks for input since its last output */
 	size_t len;
 	char buf[CONSOLE_MUX_LINE + 1];
 };
@@ -30,7 +29,6 @@ static struct vm_line *line_of(uint32_t vm_id)
 	if (free_slot) {
 		free_slot->used = true;
 		free_slot->vm_id = vm_id;
-		free_slot->polls = 0;
 		free_slot->len = 0;
 	}
 	return free_slot;
@@ -72,19 +70,6 @@ void console_mux_putc(uint32_t vm_id, uint8_t byte)
 		if (l->len == CONSOLE_MUX_LINE)
 			flush_locked(l, false);
 	}
-	if (l)
-		l->polls = 0;
-	spin_unlock(&lock);
-}
-
-void console_mux_input_poll(uint32_t vm_id)
-{
-	struct vm_line *l;
-
-	spin_lock(&lock);
-	l = line_of(vm_id);
-	if (l && ++l->polls >= CONSOLE_MUX_IDLE_POLLS && l->len)
-		flush_locked(l, false);
 	spin_unlock(&lock);
 }
 

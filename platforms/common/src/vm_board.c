@@ -17,7 +17,6 @@ struct heap_header {
 };
 
 static const struct vm_board *board;
-static uint64_t ns_per_tick;
 static uint64_t bundle_base;
 static uint64_t bundle_size;
 static atomic_bool vms_ready;
@@ -65,30 +64,9 @@ static void heap_free(void *ctx, void *ptr)
 	host_free_pages((uint64_t)(uintptr_t)h, h->pages);
 }
 
-/* One multiplication: core reads the time on exit paths (console input polls). */
-static uint64_t time_ns(void)
-{
-	return board->cpu_ops->counter_now() * ns_per_tick;
-}
-
 static uint32_t current_cpu(void)
 {
 	return board->current_cpu();
-}
-
-/* Host console input goes to the first VM of the bundle, which shows its prompt when it waits
- * for input (the other VMs' lines go out whole). */
-static size_t console_rx(uint32_t vm_id, uint8_t *buf, size_t max)
-{
-	size_t n = 0;
-	int c;
-
-	if (vm_id != vm_host_console_vm())
-		return 0;
-	console_mux_input_poll(vm_id);
-	while (n < max && (c = board->console_getc()) >= 0)
-		buf[n++] = (uint8_t)c;
-	return n;
 }
 
 static void log_line(const char *line)
@@ -103,11 +81,10 @@ static struct axvm_host_range vm_devices[MEM_RANGES_MAX];
 static struct axvm_hal hal = {
     .mm = {.alloc_pages = mm_alloc, .free_pages = mm_free, .phys_to_virt = mm_virt},
     .heap = {.alloc = heap_alloc, .free = heap_free},
-    .time_ns = time_ns,
     .current_cpu = current_cpu,
     .vcpu_notify = vm_host_vcpu_notify,
     .console_tx = console_mux_putc,
-    .console_rx = console_rx,
+    .console_idle = console_mux_flush,
     .log = log_line,
     .vm_devices = vm_devices,
 };
@@ -116,8 +93,6 @@ void vm_board_setup(const struct vm_board *b, uint64_t bundle, uint64_t size,
 		    const struct mem_ranges *devices)
 {
 	board = b;
-	ns_per_tick =
-	    b->counter_hz && b->counter_hz <= 1000000000ull ? 1000000000ull / b->counter_hz : 1;
 	for (size_t i = 0; i < devices->count; i++)
 		vm_devices[i] = (struct axvm_host_range){devices->r[i].base,
 							 devices->r[i].end - devices->r[i].base};

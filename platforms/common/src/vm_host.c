@@ -45,6 +45,13 @@ static size_t not_started;
 static struct sched_entity entities[VM_BUNDLE_MAX_VMS][AXVM_MAX_VCPUS];
 /* The deadline each CPU's timer is armed for, to spare re-arming it to the same value. */
 static uint64_t armed[SCHED_MAX_CPUS];
+/* Host console input for the console VM, read on CONSOLE_CPU every console_period ticks: the
+ * next read, and bytes read that the VM's receiver could not take yet. */
+#define CONSOLE_CPU 0
+static uint64_t console_period;
+static uint64_t console_next;
+static uint8_t console_pending[16];
+static size_t console_pending_len, console_pending_off;
 
 /* The config blob, copied to memory aligned as libfdt requires. */
 static void *aligned_copy(const void *data, size_t size)
@@ -182,6 +189,9 @@ size_t vm_host_start(const void *bundle, size_t size, const struct axvm_config_l
 	for (uint32_t cpu = 0; cpu < SCHED_MAX_CPUS; cpu++)
 		armed[cpu] = 0;
 	sched_init(host_cpus, counter_hz / 1000000 * VM_HOST_SLICE_US, &sched_board);
+	console_period = counter_hz / 1000000 * VM_HOST_CONSOLE_POLL_US;
+	console_next = 0;
+	console_pending_len = console_pending_off = 0;
 	if (vm_bundle_parse(bundle, size, list, &count, &diag) != AX_OK) {
 		kprintf("%s\n", diag.msg);
 		not_started = 1;
@@ -273,7 +283,10 @@ static void try_release(size_t idx)
 	struct host_vm *slot = &slots[idx];
 	int expected = SLOT_REPORTED;
 
-	if (atomic_load(&slot->in_flight) || atomic_load(&slot->state) != SLOT_REPORTED)
+	/* The state first: a CPU that takes hold of the VM (in_flight) and then finds it live
+	 * may use it, so a hold this misses came after the VM was reported, and its holder sees
+	 * that. */
+	if (atomic_load(&slot->state) != SLOT_REPORTED || atomic_load(&slot->in_flight))
 		return;
 	for (uint32_t n = 0; n < slot->vcpus; n++) {
 		if (!sched_entity_off(&entities[idx][n]))
@@ -304,6 +317,45 @@ void vm_host_vcpu_notify(struct axvm_vcpu *v)
 	sched_wake(se, self, axvm_vcpu_runnable(v));
 }
 
+/* When cpu must next read the host console: never but on CONSOLE_CPU while the console VM
+ * lives. */
+static uint64_t console_deadline(uint32_t cpu)
+{
+	if (cpu != CONSOLE_CPU || !cpu_ops->console_getc || !vm_count ||
+	    atomic_load(&slots[0].state) != SLOT_LIVE)
+		return UINT64_MAX;
+	return console_next;
+}
+
+/* On CONSOLE_CPU, once its time has come: what was typed on the host console goes to the
+ * console VM's receiver (raising its interrupt); what it cannot take yet waits for the next
+ * read, and the host console is read again only once all of it is taken. */
+static void console_input(uint32_t cpu, uint64_t now)
+{
+	struct host_vm *slot = &slots[0];
+	int c;
+
+	if (now < console_deadline(cpu))
+		return;
+	console_next = now + console_period;
+	if (console_pending_off == console_pending_len) {
+		console_pending_off = console_pending_len = 0;
+		while (console_pending_len < sizeof(console_pending) &&
+		       (c = cpu_ops->console_getc()) >= 0)
+			console_pending[console_pending_len++] = (uint8_t)c;
+	}
+	if (console_pending_off == console_pending_len)
+		return;
+	/* Held while it is fed: a VM is destroyed only while no one holds it. */
+	atomic_fetch_add(&slot->in_flight, 1);
+	if (atomic_load(&slot->state) == SLOT_LIVE)
+		console_pending_off +=
+		    axvm_console_input(slot->vm, console_pending + console_pending_off,
+				       console_pending_len - console_pending_off);
+	atomic_fetch_sub(&slot->in_flight, 1);
+	try_release(0);
+}
+
 /* Arms this CPU's timer for deadline unless it already is. */
 static void arm_timer(uint32_t cpu, uint64_t deadline)
 {
@@ -324,7 +376,8 @@ static uint64_t min_u64(uint64_t a, uint64_t b)
 static void arm_for_guest(uint32_t cpu, struct axvm_vcpu *v, uint64_t halted_next)
 {
 	uint64_t now = cpu_ops->counter_now();
-	uint64_t deadline = min_u64(sched_slice_end(cpu), halted_next);
+	uint64_t deadline =
+	    min_u64(min_u64(sched_slice_end(cpu), halted_next), console_deadline(cpu));
 	bool soft = false;
 	uint64_t guest = axvm_vcpu_timer_deadline(v, &soft);
 
@@ -370,6 +423,7 @@ static enum leave interrupted(uint32_t cpu, uint64_t vector, uint64_t *halted_ne
 	uint64_t now = cpu_ops->counter_now();
 
 	cpu_ops->ack_interrupt(vector);
+	console_input(cpu, now);
 	*halted_next = sched_expire(cpu, now);
 	return sched_should_yield(cpu, now) ? LEAVE_REQUEUE : STAY;
 }
@@ -460,7 +514,7 @@ static void idle(uint32_t cpu, uint64_t halted_next)
 	if (!sched_idle_enter(cpu))
 		return;
 	if (!all_released()) {
-		arm_timer(cpu, halted_next);
+		arm_timer(cpu, min_u64(halted_next, console_deadline(cpu)));
 		cpu_ops->wait_for_interrupt();
 	}
 	sched_idle_exit(cpu);
@@ -490,8 +544,10 @@ void vm_host_run_cpu(uint32_t cpu)
 	while (!all_released()) {
 		uint64_t now = cpu_ops->counter_now();
 		uint64_t halted_next = sched_expire(cpu, now);
-		struct sched_entity *se = sched_pick(cpu, now);
+		struct sched_entity *se;
 
+		console_input(cpu, now);
+		se = sched_pick(cpu, now);
 		if (se) {
 			run_entity(cpu, se);
 		} else {

@@ -2,6 +2,8 @@
  * The init of the Linux test guests (the only program in their initramfs): reports what the
  * kernel saw of its CPUs — how many came online and, per CPU, the timer and IPI interrupts it
  * took, from /proc/interrupts — and the command line it got, then powers the machine off.
+ * With axvm.interactive on the command line it first reads lines typed on its console, each
+ * after an "init> " prompt, and reports them until one says poweroff.
  *
  *   init: 2 cpus online
  *   init: cpu0: 312 timer interrupts, 41 IPIs
@@ -74,21 +76,38 @@ static int read_interrupts(void)
 	return cpus;
 }
 
-static void print_cmdline(void)
+static void read_cmdline(char *cmdline, size_t size)
 {
-	char cmdline[512] = "";
 	FILE *f = fopen("/proc/cmdline", "r");
 
+	cmdline[0] = '\0';
 	if (f) {
-		if (fgets(cmdline, sizeof(cmdline), f))
+		if (fgets(cmdline, (int)size, f))
 			cmdline[strcspn(cmdline, "\n")] = '\0';
 		fclose(f);
 	}
-	printf("init: cmdline: %s\n", cmdline);
+}
+
+/* Reads console lines until one says poweroff (or the console closes). */
+static void read_console(void)
+{
+	char line[256];
+
+	for (;;) {
+		printf("init> ");
+		fflush(stdout);
+		if (!fgets(line, sizeof(line), stdin))
+			return;
+		line[strcspn(line, "\r\n")] = '\0';
+		if (strcmp(line, "poweroff") == 0)
+			return;
+		printf("init: read '%s'\n", line);
+	}
 }
 
 int main(void)
 {
+	char cmdline[512];
 	int cpus;
 
 	if (mount("proc", "/proc", "proc", 0, NULL) != 0)
@@ -97,7 +116,10 @@ int main(void)
 	printf("init: %d cpus online\n", cpus);
 	for (int i = 0; i < cpus; i++)
 		printf("init: cpu%d: %lu timer interrupts, %lu IPIs\n", i, timer[i], ipi[i]);
-	print_cmdline();
+	read_cmdline(cmdline, sizeof(cmdline));
+	printf("init: cmdline: %s\n", cmdline);
+	if (strstr(cmdline, "axvm.interactive"))
+		read_console();
 	printf("init: powering off\n");
 	fflush(stdout);
 	/* Everything printed leaves the UART before the power goes, with or without its

@@ -19,13 +19,4 @@ void console_mux_putc(uint32_t vm_id, uint8_t byte);
 /* Shows VM vm_id's partial line now. */
 void console_mux_flush(uint32_t vm_id);
 
-/* Looks for console input without output in between after which a VM is taken to wait for
- * input: a guest that prints or reads what was typed polls its UART a few times per byte, one
- * that waits polls without end. */
-#define CONSOLE_MUX_IDLE_POLLS 32
-
-/* VM vm_id looked for console input. Once it has done so CONSOLE_MUX_IDLE_POLLS times without
- * printing, its partial line (a prompt, the echo of what was typed) is shown. */
-void console_mux_input_poll(uint32_t vm_id);
-
 #endif

@@ -22,8 +22,6 @@ struct vm_board {
 	uint64_t counter_hz;
 	/* The calling CPU's index (the HAL's current_cpu). */
 	uint32_t (*current_cpu)(void);
-	/* The next byte typed on the host's console, or -1. */
-	int (*console_getc)(void);
 	/* Turns virtualization on for the calling CPU and lets kicks interrupt it. */
 	void (*enable_cpu)(void);
 };

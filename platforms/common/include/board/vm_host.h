@@ -31,6 +31,8 @@ struct vm_host_cpu_ops {
 	 * entry does not carry; initrd_size is the size of the initrd the VM loads (0: none).
 	 * Returns 0 or an axerr. NULL: such a VM is refused. */
 	int (*guest_dtb)(const struct axvm_config *cfg, size_t initrd_size, void *buf, size_t size);
+	/* The next byte typed on the host's console, or -1 (never blocks). NULL: no input. */
+	int (*console_getc)(void);
 };
 
 /* Room for a generated guest devicetree when the configuration gives no DTB size. */
@@ -44,6 +46,10 @@ struct vm_host_cpu_ops {
  * node and a reason, and skips that VM. Returns how many VMs are running. */
 size_t vm_host_start(const void *bundle, size_t size, const struct axvm_config_limits *limits,
 		     const struct vm_host_cpu_ops *ops, uint64_t counter_hz);
+
+/* How often the host's console is read for input: typed bytes reach the console VM at most
+ * this late (the first CPU's timer wakes it for that while the console VM lives). */
+#define VM_HOST_CONSOLE_POLL_US 1000
 
 /* The id of the VM that gets the host's console input: the first one started (0: none). */
 uint32_t vm_host_console_vm(void);

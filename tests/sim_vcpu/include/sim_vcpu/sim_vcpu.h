@@ -77,6 +77,9 @@ void sim_set_stage2_format(const struct pt_format *fmt);
 /* The live sim vCPU of (vm_id, vcpu_id), or NULL. */
 struct sim_vcpu *sim_vcpu_find(uint32_t vm_id, uint32_t vcpu_id);
 
+/* Reads the firmware console as the guest would (vm_ops.console_getc): a byte, or -1. */
+int sim_vcpu_console_getc(struct sim_vcpu *s);
+
 /* Per-CPU enable state, for tests of hardware_enable/disable. */
 bool sim_hardware_enabled(void);
 
