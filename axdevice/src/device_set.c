@@ -123,15 +123,13 @@ int axdevice_range_read(const struct axdevice_range *r, uint32_t vcpu, uint64_t 
 
 	if (!value)
 		return AXERR_INVALID;
-	*value = 0;
 	err = range_offset(r, addr, width, &offset);
-	if (err)
-		return err;
-	spin_lock(&r->dev->lock);
-	err = r->dev->ops->read(r->dev, vcpu, offset, width, &v);
-	spin_unlock(&r->dev->lock);
-	if (!err)
-		*value = v & axdevice_width_mask(width);
+	if (!err) {
+		spin_lock(&r->dev->lock);
+		err = r->dev->ops->read(r->dev, vcpu, offset, width, &v);
+		spin_unlock(&r->dev->lock);
+	}
+	*value = err ? 0 : v & axdevice_width_mask(width);
 	return err;
 }
 

@@ -40,6 +40,13 @@ void axdevice_uart_set_level(const struct axdevice_uart_host *host, uint32_t lin
 		host->set_irq(host->irq_ctx ? host->irq_ctx : host->ctx, line, new_level);
 }
 
+int axdevice_uart_report_idle(const struct axdevice_uart_host *host)
+{
+	if (host->rx_idle)
+		host->rx_idle(host->ctx);
+	return 0;
+}
+
 void axdevice_uart_tx(const struct axdevice_uart_host *host, uint8_t byte)
 {
 	if (host->tx)

@@ -61,24 +61,27 @@ static enum axvm_disposition memory_fault(struct axvm_vcpu *v, uint64_t addr,
 	return AXVM_LEAVE;
 }
 
-/* A decoded MMIO access: to a device, or (no device there, but guest memory) a stage-2 fault
- * the guest retries once core has handled it; it is then counted as one. */
-static enum axvm_disposition mmio(struct axvm_vcpu *v, struct axvm_exit *e)
+/* The device range at MMIO address addr, from the bus, kept as the vCPU's last for the
+ * accesses that follow (NULL: none there). */
+__attribute__((noinline)) static const struct axdevice_range *mmio_lookup(struct axvm_vcpu *v,
+									  uint64_t addr)
+{
+	const struct axdevice_range *r = axdevice_set_lookup(&v->vm->devices, AXDEVICE_MMIO, addr);
+
+	if (r)
+		v->mmio_last = r;
+	return r;
+}
+
+/* A decoded MMIO access that did not complete with err: no device there but guest memory (a
+ * stage-2 fault the guest retries once core has handled it; then counted as one), or a
+ * failure that stops the VM. */
+__attribute__((noinline, cold)) static enum axvm_disposition
+mmio_failed(struct axvm_vcpu *v, struct axvm_exit *e, int err)
 {
 	bool write = e->kind == AXVM_EXIT_MMIO_WRITE;
 	uint64_t addr = write ? e->mmio_write.addr : e->mmio_read.addr;
 	unsigned width = write ? e->mmio_write.width : e->mmio_read.width;
-	uint64_t value = write ? e->mmio_write.data : 0;
-	const struct axdevice_range *r = v->mmio_last;
-	int err;
-
-	if (!r || addr - r->base >= r->size) {
-		r = axdevice_set_lookup(&v->vm->devices, AXDEVICE_MMIO, addr);
-		if (r)
-			v->mmio_last = r;
-	}
-	err = write ? axdevice_range_write(r, v->id, addr, width, value)
-		    : axdevice_range_read(r, v->id, addr, width, &value);
 
 	if (err == AXERR_NOT_FOUND && axaddrspace_find_region(&v->vm->as, gpa(addr))) {
 		e->kind = AXVM_EXIT_NESTED_PAGE_FAULT;
@@ -86,7 +89,57 @@ static enum axvm_disposition mmio(struct axvm_vcpu *v, struct axvm_exit *e)
 		e->nested_page_fault.access = write ? AXVM_ACCESS_WRITE : AXVM_ACCESS_READ;
 		return memory_fault(v, addr, write ? AXADDR_ACCESS_WRITE : AXADDR_ACCESS_READ);
 	}
-	return device_done(v, AXDEVICE_MMIO, write, addr, width, value, err);
+	return access_failed(v, AXDEVICE_MMIO, write, addr, width, err);
+}
+
+/* A decoded MMIO access to no address of the range the vCPU reached last: through the bus. */
+__attribute__((noinline)) static enum axvm_disposition mmio_elsewhere(struct axvm_vcpu *v,
+								      struct axvm_exit *e)
+{
+	bool write = e->kind == AXVM_EXIT_MMIO_WRITE;
+	uint64_t addr = write ? e->mmio_write.addr : e->mmio_read.addr;
+	const struct axdevice_range *r = mmio_lookup(v, addr);
+	uint64_t value = 0;
+	int err =
+	    write ? axdevice_range_write(r, v->id, addr, e->mmio_write.width, e->mmio_write.data)
+		  : axdevice_range_read(r, v->id, addr, e->mmio_read.width, &value);
+
+	if (!err)
+		err = arch_vcpu_complete(v->arch, value);
+	return err ? mmio_failed(v, e, err) : AXVM_RESUME;
+}
+
+/* A decoded MMIO read: the device's value completes the guest's load. The range the vCPU
+ * reached last is tried first (AXERR_NOT_FOUND: the address is not in it). */
+static inline enum axvm_disposition mmio_read(struct axvm_vcpu *v, struct axvm_exit *e)
+{
+	uint64_t value;
+	int err =
+	    axdevice_range_read(v->mmio_last, v->id, e->mmio_read.addr, e->mmio_read.width, &value);
+
+	if (__builtin_expect(err == AXERR_NOT_FOUND, 0))
+		return mmio_elsewhere(v, e);
+	if (__builtin_expect(!err, 1))
+		err = arch_vcpu_complete(v->arch, value);
+	return __builtin_expect(!err, 1) ? AXVM_RESUME : mmio_failed(v, e, err);
+}
+
+/* A decoded MMIO write, as mmio_read. */
+static inline enum axvm_disposition mmio_write(struct axvm_vcpu *v, struct axvm_exit *e)
+{
+	int err = axdevice_range_write(v->mmio_last, v->id, e->mmio_write.addr, e->mmio_write.width,
+				       e->mmio_write.data);
+
+	if (__builtin_expect(err == AXERR_NOT_FOUND, 0))
+		return mmio_elsewhere(v, e);
+	if (__builtin_expect(!err, 1))
+		err = arch_vcpu_complete(v->arch, 0);
+	return __builtin_expect(!err, 1) ? AXVM_RESUME : mmio_failed(v, e, err);
+}
+
+static enum axvm_disposition mmio(struct axvm_vcpu *v, struct axvm_exit *e)
+{
+	return e->kind == AXVM_EXIT_MMIO_WRITE ? mmio_write(v, e) : mmio_read(v, e);
 }
 
 /* A stage-2 fault the backend did not decode. Outside guest memory it is an MMIO access the
@@ -154,9 +207,7 @@ static enum axvm_disposition send_ipi(struct axvm_vcpu *v, const struct axvm_exi
 	return AXVM_RESUME;
 }
 
-/* Every exit but MMIO, out of line: the MMIO path stays short. */
-__attribute__((noinline)) static enum axvm_disposition handle_other_exit(struct axvm_vcpu *v,
-									 struct axvm_exit *e)
+static enum axvm_disposition handle_other_exit(struct axvm_vcpu *v, struct axvm_exit *e)
 {
 	switch (e->kind) {
 	case AXVM_EXIT_MMIO_READ:
@@ -206,13 +257,6 @@ __attribute__((noinline)) static enum axvm_disposition handle_other_exit(struct 
 	}
 }
 
-static enum axvm_disposition handle_exit(struct axvm_vcpu *v, struct axvm_exit *e)
-{
-	if (e->kind == AXVM_EXIT_MMIO_READ || e->kind == AXVM_EXIT_MMIO_WRITE)
-		return mmio(v, e);
-	return handle_other_exit(v, e);
-}
-
 /* Whether the vCPU may enter the guest (again): its VM runs; what was queued for it is
  * delivered. Otherwise the exit becomes NOTHING: paused or stopped by someone else. */
 static enum axvm_disposition ready_to_enter(struct axvm_vcpu *v, struct axvm_exit *e)
@@ -225,13 +269,30 @@ static enum axvm_disposition ready_to_enter(struct axvm_vcpu *v, struct axvm_exi
 	return AXVM_RESUME;
 }
 
-enum axvm_disposition vcpu_handle_exit(void *ctx, struct axvm_exit *e)
+/* Every exit but MMIO, counted as what it turned out to be; out of line: the MMIO path stays
+ * short. */
+__attribute__((noinline)) static enum axvm_disposition other_exit(struct axvm_vcpu *v,
+								  struct axvm_exit *e)
 {
-	struct axvm_vcpu *v = ctx;
-	enum axvm_disposition d = handle_exit(v, e);
+	enum axvm_disposition d = handle_other_exit(v, e);
 
 	if ((unsigned)e->kind < AXVM_EXIT_KINDS)
 		v->exits[e->kind]++;
+	return d == AXVM_RESUME ? ready_to_enter(v, e) : AXVM_LEAVE;
+}
+
+enum axvm_disposition vcpu_handle_exit(void *ctx, struct axvm_exit *e)
+{
+	struct axvm_vcpu *v = ctx;
+	enum axvm_disposition d;
+
+	if (e->kind == AXVM_EXIT_MMIO_READ)
+		d = mmio_read(v, e);
+	else if (e->kind == AXVM_EXIT_MMIO_WRITE)
+		d = mmio_write(v, e);
+	else
+		return other_exit(v, e);
+	v->exits[e->kind]++; /* an MMIO access, or the stage-2 fault it turned out to be */
 	return d == AXVM_RESUME ? ready_to_enter(v, e) : AXVM_LEAVE;
 }
 

@@ -33,8 +33,8 @@ struct axvm_vcpu {
 	bool
 	    refusal_logged; /* a refused interrupt or IPI is logged once: a guest could repeat it */
 	uint64_t exits[AXVM_EXIT_KINDS];
-	/* The MMIO range this vCPU reached last: the next access to it skips the bus search.
-	 * Cleared when the VM's devices are rebuilt. */
+	/* The MMIO range this vCPU reached last (NULL: none): the next access to it skips the
+	 * bus search. Cleared when the VM's devices are rebuilt. */
 	const struct axdevice_range *mmio_last;
 	int run_err; /* why the exit being handled stopped the VM, for axvm_vcpu_run */
 };
@@ -97,10 +97,10 @@ static inline void vcpu_deliver_pending(struct axvm_vcpu *vcpu)
 		vcpu_deliver_changes(vcpu);
 }
 
-/* The VM's state, read on the exit path. */
+/* The VM's state, read on the exit path: whoever changes it notifies the vCPUs after. */
 static inline enum axvm_state vm_state(const struct axvm *vm)
 {
-	return (enum axvm_state)atomic_load(&vm->state);
+	return (enum axvm_state)atomic_load_explicit(&vm->state, memory_order_acquire);
 }
 
 /* Core's side of arch_vcpu_vm_ops.handle_exit (ctx: the struct axvm_vcpu). */

@@ -42,25 +42,21 @@ static int found(struct riscv_mem_access *out, bool store, unsigned width, unsig
  * and the first three sign-extend. STORE funct3: 0 SB, 1 SH, 2 SW, 3 SD, 4..7 not RV64. */
 static int decode_32(uint32_t insn, unsigned insn_len, struct riscv_mem_access *out)
 {
+	unsigned opcode = insn & 0x7f;
 	unsigned funct3 = field(insn, 14, 12);
 
-	switch (insn & 0x7f) {
-	case OPCODE_LOAD:
-		if (funct3 == 7)
-			return AXERR_INVALID;
-		return found(out, false, 1u << (funct3 & 3), field(insn, 11, 7), funct3 < 3,
-			     insn_len);
-	case OPCODE_STORE:
-		if (funct3 > 3)
-			return AXERR_INVALID;
-		return found(out, true, 1u << funct3, field(insn, 24, 20), false, insn_len);
-	case OPCODE_LOAD_FP:
-	case OPCODE_STORE_FP:
-	case OPCODE_AMO:
+	/* Tested in order of likelihood, loads first: guests poll device registers. */
+	if (opcode == OPCODE_LOAD)
+		return funct3 == 7 ? AXERR_INVALID
+				   : found(out, false, 1u << (funct3 & 3), field(insn, 11, 7),
+					   funct3 < 3, insn_len);
+	if (opcode == OPCODE_STORE)
+		return funct3 > 3
+			   ? AXERR_INVALID
+			   : found(out, true, 1u << funct3, field(insn, 24, 20), false, insn_len);
+	if (opcode == OPCODE_LOAD_FP || opcode == OPCODE_STORE_FP || opcode == OPCODE_AMO)
 		return AXERR_UNSUPPORTED;
-	default:
-		return AXERR_INVALID;
-	}
+	return AXERR_INVALID;
 }
 
 /* Zcb loads and stores: quadrant 0, funct3 100, told apart by bits 12:10 and bit 6.
@@ -181,12 +177,9 @@ void riscv_mem_access_exit(const struct riscv_mem_access *a, uint64_t gpa, uint6
 
 uint64_t riscv_load_value(const struct riscv_mem_access *a, uint64_t value)
 {
-	unsigned bits = a->width * 8u;
+	/* The low width bytes moved to the top and back, arithmetically to sign-extend. */
+	unsigned shift = (64u - a->width * 8u) & 63u;
+	uint64_t top = value << shift;
 
-	if (bits >= 64)
-		return value;
-	value &= (1ull << bits) - 1;
-	if (a->sign_extend && (value >> (bits - 1)) & 1)
-		value |= ~0ull << bits;
-	return value;
+	return a->sign_extend ? (uint64_t)((int64_t)top >> shift) : top >> shift;
 }

@@ -58,68 +58,83 @@ static enum axvm_disposition unexpected(struct arch_vcpu *v, uint64_t cause)
 	return riscv_to_core(v);
 }
 
-/* The load or store at the guest's pc: from htinst when the hart wrote it, else fetched with
- * HLVX as the guest's privilege (hstatus.SPVP, which the trap set) and decoded. */
-static int decode_access(struct arch_vcpu *v, struct riscv_mem_access *a)
+/* The load or store at the guest's pc into *a: from htinst when the hart wrote it, else
+ * fetched with HLVX as the guest's privilege (hstatus.SPVP, which the trap set) and decoded. */
+static int decode_access(uint64_t sepc, uint64_t htinst, struct riscv_mem_access *a)
 {
 	uint32_t insn;
-	int err = v->fault.htinst ? riscv_decode_htinst(v->fault.htinst, a) : AXERR_NOT_FOUND;
+	int err = htinst ? riscv_decode_htinst(htinst, a) : AXERR_NOT_FOUND;
 
 	if (err != AXERR_NOT_FOUND)
 		return err;
-	if (riscv_guest_fetch_insn(v->ctx.guest_sepc, &insn))
+	if (riscv_guest_fetch_insn(sepc, &insn))
 		return AXERR_NOT_MAPPED;
 	return riscv_decode_mem_insn(insn, a);
 }
 
-/* The access exit for the decoded access a, which arch_vcpu_complete finishes. */
-static void access_exit(struct arch_vcpu *v, const struct riscv_mem_access *a)
+/* Hands core the access exit for v->access at the fault's address, which
+ * arch_vcpu_complete finishes. */
+static enum axvm_disposition access_exit(struct arch_vcpu *v)
 {
-	riscv_mem_access_exit(a, v->fault.gpa, v->ctx.guest_x[a->reg], v->exit);
-	v->access = *a;
+	riscv_mem_access_exit(&v->access, v->fault.gpa, v->ctx.guest_x[v->access.reg], v->exit);
 	v->access_pending = true;
 	v->fault.valid = false;
-}
-
-/* A guest-page fault core must look at as one: a fetch, or an access the backend did not
- * decode (an implicit one of the guest's page-table walk). Out of line: the decoded path is the
- * hot one. */
-__attribute__((noinline)) static enum axvm_disposition nested_fault(struct arch_vcpu *v,
-								    uint64_t cause)
-{
-	struct axvm_exit *exit = v->exit;
-
-	exit->kind = AXVM_EXIT_NESTED_PAGE_FAULT;
-	exit->nested_page_fault.addr = v->fault.gpa;
-	exit->nested_page_fault.access = cause == EXC_STORE_GUEST_PAGE_FAULT  ? AXVM_ACCESS_WRITE
-					 : cause == EXC_LOAD_GUEST_PAGE_FAULT ? AXVM_ACCESS_READ
-									      : AXVM_ACCESS_EXEC;
 	return riscv_to_core(v);
 }
 
-/* A guest-page fault: a load or store the guest made itself goes to core decoded (an MMIO
- * access, or a fault in lazily populated memory the guest retries); anything else as a nested
- * page fault. */
-static enum axvm_disposition guest_page_fault(struct arch_vcpu *v, uint64_t cause)
+/* The guest-page fault in v->fault, as a nested page fault core must look at: a fetch, or an
+ * access the backend did not decode (an implicit one of the guest's page-table walk). Kept
+ * valid for arch_vcpu_decode_mmio. Out of line: the decoded path is the hot one. */
+__attribute__((noinline)) static enum axvm_disposition nested_fault(struct arch_vcpu *v)
 {
-	uint64_t stval = csr_read(stval);
-	uint64_t gpa = riscv_fault_gpa(csr_read(htval), stval);
-	struct riscv_mem_access a;
+	struct riscv_pending_fault *f = &v->fault;
+	struct axvm_exit *exit = v->exit;
 
 	v->access_pending = false;
-	v->fault = (struct riscv_pending_fault){.valid = true,
-						.store = cause == EXC_STORE_GUEST_PAGE_FAULT,
-						.cause = cause,
-						.gpa = gpa,
-						.gva = stval,
-						.htinst = csr_read(htinst)};
-	if (cause != EXC_INSN_GUEST_PAGE_FAULT &&
-	    riscv_fault_is_explicit(v->fault.htinst, stval, gpa) && !decode_access(v, &a) &&
-	    a.store == v->fault.store) {
-		access_exit(v, &a);
-		return riscv_to_core(v);
-	}
-	return nested_fault(v, cause);
+	f->valid = true;
+	f->store = f->cause == EXC_STORE_GUEST_PAGE_FAULT;
+	exit->kind = AXVM_EXIT_NESTED_PAGE_FAULT;
+	exit->nested_page_fault.addr = f->gpa;
+	exit->nested_page_fault.access = f->store				 ? AXVM_ACCESS_WRITE
+					 : f->cause == EXC_LOAD_GUEST_PAGE_FAULT ? AXVM_ACCESS_READ
+										 : AXVM_ACCESS_EXEC;
+	return riscv_to_core(v);
+}
+
+/* Records the guest-page fault being taken in v->fault (not yet valid). */
+static inline void record_fault(struct arch_vcpu *v, uint64_t cause, uint64_t stval,
+				uint64_t htinst, uint64_t gpa)
+{
+	v->fault.cause = cause;
+	v->fault.gva = stval;
+	v->fault.htinst = htinst;
+	v->fault.gpa = gpa;
+}
+
+/* A load or store guest-page fault: an access the guest made itself goes to core decoded (an
+ * MMIO access, or a fault in lazily populated memory the guest retries); anything else as a
+ * nested page fault. */
+static enum axvm_disposition access_fault(struct arch_vcpu *v, uint64_t cause)
+{
+	uint64_t stval = csr_read(stval);
+	uint64_t htinst = csr_read(htinst);
+	uint64_t gpa = riscv_fault_gpa(csr_read(htval), stval);
+
+	record_fault(v, cause, stval, htinst, gpa);
+	if (riscv_fault_is_explicit(htinst, stval, gpa) &&
+	    !decode_access(v->ctx.guest_sepc, htinst, &v->access) &&
+	    v->access.store == (cause == EXC_STORE_GUEST_PAGE_FAULT))
+		return access_exit(v);
+	return nested_fault(v);
+}
+
+/* An instruction guest-page fault: a nested page fault for core. */
+static enum axvm_disposition fetch_fault(struct arch_vcpu *v, uint64_t cause)
+{
+	uint64_t stval = csr_read(stval);
+
+	record_fault(v, cause, stval, csr_read(htinst), riscv_fault_gpa(csr_read(htval), stval));
+	return nested_fault(v);
 }
 
 /* A virtual-instruction trap: a VS-mode wfi is a halt; anything else (a VU-mode wfi, an
@@ -162,10 +177,10 @@ static const exit_handler exception_handlers[EXC_HANDLED + 1] = {
     unexpected,		 /* 17 reserved */
     unexpected,		 /* 18 software check */
     unexpected,		 /* 19 hardware error */
-    guest_page_fault,	 /* 20 instruction guest-page fault */
-    guest_page_fault,	 /* 21 load guest-page fault */
+    fetch_fault,	 /* 20 instruction guest-page fault */
+    access_fault,	 /* 21 load guest-page fault */
     virtual_instruction, /* 22 virtual instruction */
-    guest_page_fault,	 /* 23 store/AMO guest-page fault */
+    access_fault,	 /* 23 store/AMO guest-page fault */
     unexpected,		 /* 24 and above: reserved or custom */
 };
 
@@ -263,12 +278,15 @@ int arch_vcpu_decode_mmio(struct arch_vcpu *v, struct axvm_exit *exit)
 	}
 	if (v->fault.cause == EXC_INSN_GUEST_PAGE_FAULT)
 		return AXERR_INVALID; /* a fetch from outside memory: nothing to emulate */
-	err = decode_access(v, &a);
+	err = decode_access(v->ctx.guest_sepc, v->fault.htinst, &a);
 	if (err)
 		return err;
 	if (a.store != v->fault.store)
 		return AXERR_INVALID;
-	access_exit(v, &a);
+	v->access = a;
+	riscv_mem_access_exit(&a, v->fault.gpa, v->ctx.guest_x[a.reg], exit);
+	v->access_pending = true;
+	v->fault.valid = false;
 	return AX_OK;
 }
 
@@ -276,9 +294,9 @@ int arch_vcpu_complete(struct arch_vcpu *v, uint64_t value)
 {
 	if (!v->access_pending)
 		return AXERR_BAD_STATE;
+	v->access_pending = false;
 	if (!v->access.store && v->access.reg)
 		v->ctx.guest_x[v->access.reg] = riscv_load_value(&v->access, value);
 	v->ctx.guest_sepc += v->access.insn_len;
-	v->access_pending = false;
 	return AX_OK;
 }

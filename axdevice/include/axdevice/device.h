@@ -76,7 +76,7 @@ static inline bool axdevice_width_valid(unsigned width)
 /* The mask of the low width bytes of a value; width must be valid. */
 static inline uint64_t axdevice_width_mask(unsigned width)
 {
-	return width >= 8 ? ~(uint64_t)0 : ((uint64_t)1 << (8 * width)) - 1;
+	return ~(uint64_t)0 >> ((64 - 8 * width) & 63);
 }
 
 #endif

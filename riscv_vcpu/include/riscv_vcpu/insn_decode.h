@@ -61,7 +61,7 @@ static inline uint64_t riscv_fault_gpa(uint64_t htval, uint64_t stval)
  * passes as explicit; emulating it then touches only the faulting VM's own device. */
 static inline bool riscv_fault_is_explicit(uint64_t htinst, uint64_t stval, uint64_t gpa)
 {
-	if (htinst != 0 && !(htinst >> 32) && (htinst & 3) == 0)
+	if (__builtin_expect(htinst != 0, 0) && !(htinst >> 32) && (htinst & 3) == 0)
 		return false;
 	return ((stval ^ gpa) & 0xfff) == 0;
 }
