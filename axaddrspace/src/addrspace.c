@@ -264,6 +264,28 @@ int axaddrspace_unmap(struct axaddrspace *as, gpa_t g, uint64_t size)
 	return AX_OK;
 }
 
+int axaddrspace_discard(struct axaddrspace *as, gpa_t g, uint64_t size)
+{
+	size_t i = region_lower_bound(as, g.v);
+	struct axaddr_region *r = &as->regions[i];
+	int err;
+
+	if (size == 0 || (g.v | size) & (AXADDR_PAGE_SIZE - 1) || g.v + size < g.v)
+		return AXERR_INVALID;
+	if (i >= as->region_count || r->base.v > g.v || region_end(r) < g.v + size)
+		return AXERR_NOT_MAPPED;
+	if (r->kind != AXADDR_ALLOC)
+		return AXERR_UNSUPPORTED;
+	err = page_table_unmap(&as->pt, g, size, release_unmapped, as);
+	if (err)
+		return err;
+	if (!r->lazy) {
+		r->lazy = true;
+		r->lazy_unit = AXADDR_PAGE_SIZE;
+	}
+	return AX_OK;
+}
+
 int axaddrspace_protect(struct axaddrspace *as, gpa_t g, uint64_t size, uint32_t flags)
 {
 	size_t i = region_lower_bound(as, g.v);

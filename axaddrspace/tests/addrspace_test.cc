@@ -308,6 +308,48 @@ TEST_F(AddrSpaceTest, UnmapInTheMiddleNeedsARegionSlot)
 	EXPECT_EQ(axaddrspace_unmap(&as_, gpa(kRam), K4), AX_OK) << "trimming needs no slot";
 }
 
+TEST_F(AddrSpaceTest, DiscardFreesPagesThatComeBackZeroed)
+{
+	ASSERT_EQ(axaddrspace_map_alloc(&as_, gpa(kRam), 2 * M2, AXMAP_RWX, false), AX_OK);
+	ASSERT_EQ(axaddrspace_map_lazy(&as_, gpa(kRam + 2 * M2), 8 * K4, AXMAP_RWX, K4), AX_OK);
+	ASSERT_EQ(
+	    axaddrspace_map_linear(&as_, gpa(kRam + 4 * M2), hpa(0x200000000), M2, AXMAP_READ),
+	    AX_OK);
+	uint32_t v = 0xfeedf00d;
+	ASSERT_EQ(axaddrspace_write(&as_, gpa(kRam + M2 + 3 * K4 + 8), &v, sizeof(v)), AX_OK);
+	uint64_t pages = as_.alloc_pages;
+	/* Two pages out of the middle of a 2 MiB block: split, freed, unmapped. */
+	ASSERT_EQ(axaddrspace_discard(&as_, gpa(kRam + M2 + 3 * K4), 2 * K4), AX_OK);
+	EXPECT_EQ(as_.alloc_pages, pages - 2);
+	EXPECT_EQ(as_.region_count, 3u) << "the region stays whole";
+	pt_mapping m;
+	EXPECT_EQ(axaddrspace_translate(&as_, gpa(kRam + M2 + 3 * K4), &m), AXERR_NOT_MAPPED);
+	ASSERT_EQ(axaddrspace_translate(&as_, gpa(kRam + M2 + 5 * K4), &m), AX_OK);
+	EXPECT_EQ(m.page_size, K4) << "the rest of the block, as pages";
+	/* Touched again: a fresh zeroed page. */
+	bool fixed = false;
+	ASSERT_EQ(axaddrspace_handle_page_fault(&as_, gpa(kRam + M2 + 3 * K4 + 8),
+						AXADDR_ACCESS_READ, &fixed),
+		  AX_OK);
+	EXPECT_TRUE(fixed);
+	uint32_t back = 1;
+	ASSERT_EQ(axaddrspace_read(&as_, gpa(kRam + M2 + 3 * K4 + 8), &back, sizeof(back)), AX_OK);
+	EXPECT_EQ(back, 0u);
+	EXPECT_EQ(as_.alloc_pages, pages - 1);
+	/* A lazy region's pages, populated or not. */
+	ASSERT_EQ(axaddrspace_write(&as_, gpa(kRam + 2 * M2 + K4), &v, sizeof(v)), AX_OK);
+	pages = as_.alloc_pages;
+	ASSERT_EQ(axaddrspace_discard(&as_, gpa(kRam + 2 * M2), 8 * K4), AX_OK);
+	EXPECT_EQ(as_.alloc_pages, pages - 1);
+	/* Refused: unaligned, empty, across regions, outside memory, linear memory. */
+	EXPECT_EQ(axaddrspace_discard(&as_, gpa(kRam + 1), K4), AXERR_INVALID);
+	EXPECT_EQ(axaddrspace_discard(&as_, gpa(kRam), 0), AXERR_INVALID);
+	EXPECT_EQ(axaddrspace_discard(&as_, gpa(kRam + 2 * M2 - K4), 2 * K4), AXERR_NOT_MAPPED);
+	EXPECT_EQ(axaddrspace_discard(&as_, gpa(0x1000), K4), AXERR_NOT_MAPPED);
+	EXPECT_EQ(axaddrspace_discard(&as_, gpa(kRam + 4 * M2), K4), AXERR_UNSUPPORTED);
+	EXPECT_EQ(axaddrspace_discard(&as_, gpa(~0ull & ~(K4 - 1)), 2 * K4), AXERR_INVALID);
+}
+
 TEST_F(AddrSpaceTest, ProtectChangesAWholeRegion)
 {
 	ASSERT_EQ(axaddrspace_map_alloc(&as_, gpa(kRam), M2, AXMAP_RWX, false), AX_OK);

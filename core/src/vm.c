@@ -413,6 +413,11 @@ static int vm_vcpu_start(void *ctx, uint64_t guest_id, uint64_t entry, uint64_t 
 	return v ? axvm_vcpu_start(v, entry, arg) : AXERR_INVALID;
 }
 
+static int vm_release_memory(void *ctx, uint64_t g, uint64_t size)
+{
+	return axvm_release_memory(((struct axvm_vcpu *)ctx)->vm, g, size);
+}
+
 static int build_vcpus(struct axvm *vm, const struct axvm_config *cfg, struct ax_diag *diag)
 {
 	const struct pt_format *fmt = arch_stage2_format();
@@ -429,6 +434,7 @@ static int build_vcpus(struct axvm *vm, const struct axvm_config *cfg, struct ax
 			       .write_guest = vm_write_guest,
 			       .vcpu_power = vm_vcpu_power,
 			       .vcpu_start = vm_vcpu_start,
+			       .release_memory = vm_release_memory,
 			       .handle_exit = vcpu_handle_exit},
 		    .vcpu_id = i,
 		    .guest_id = cfg->vcpu_guest_id[i],
@@ -706,6 +712,16 @@ int axvm_unmap_memory(struct axvm *vm, uint64_t g, uint64_t size)
 
 	spin_lock(&vm->as_lock);
 	err = axaddrspace_unmap(&vm->as, gpa(g), size);
+	spin_unlock(&vm->as_lock);
+	return err;
+}
+
+int axvm_release_memory(struct axvm *vm, uint64_t g, uint64_t size)
+{
+	int err;
+
+	spin_lock(&vm->as_lock);
+	err = axaddrspace_discard(&vm->as, gpa(g), size);
 	spin_unlock(&vm->as_lock);
 	return err;
 }

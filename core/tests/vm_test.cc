@@ -545,6 +545,36 @@ TEST_F(VmTest, MemoryChangedWhileTheVmRunsIsForgottenByEveryCpu)
 	    << axvm_stop_reason(vm);
 }
 
+/* The guest gives a page back while it runs: the page is freed, every CPU forgets it, and it
+ * reads as zeroes when touched again. */
+TEST_F(VmTest, MemoryTheGuestReleasesIsFreedAndComesBackZeroed)
+{
+	axvm *vm = Create(Config(21, 1, false));
+	BootAndBind(vm);
+	sim_vcpu *s = sim_vcpu_find(21, 0);
+	const uint32_t pattern = 0x5a5aa5a5;
+	ASSERT_EQ(axvm_write_guest(vm, kRam + 0x203000, &pattern, sizeof(pattern)), AX_OK);
+	uint64_t before = axvm_allocated_bytes(vm);
+	const sim_invalidation *inv = nullptr;
+
+	sim_stage2_reset();
+	ASSERT_EQ(sim_vcpu_release_memory(s, kRam + 0x203000, 0x1000), AX_OK);
+	size_t n = sim_stage2_invalidations(&inv);
+	ASSERT_GE(n, 1u);
+	EXPECT_EQ(inv[n - 1].vmid, s->vmid);
+	EXPECT_LE(inv[n - 1].gpa, kRam + 0x203000);
+	EXPECT_GE(inv[n - 1].gpa + inv[n - 1].size, kRam + 0x204000);
+	EXPECT_EQ(axvm_allocated_bytes(vm), before - 0x1000);
+	uint32_t back = 1;
+	ASSERT_EQ(axvm_read_guest(vm, kRam + 0x203000, &back, sizeof(back)), AX_OK);
+	EXPECT_EQ(back, 0u) << "a fresh page";
+	EXPECT_EQ(axvm_allocated_bytes(vm), before) << "populated again";
+
+	EXPECT_EQ(sim_vcpu_release_memory(s, kRam + 0x203004, 0x1000), AXERR_INVALID);
+	EXPECT_EQ(sim_vcpu_release_memory(s, 0x1000, 0x1000), AXERR_NOT_MAPPED);
+	EXPECT_EQ(axvm_state(vm), AXVM_STATE_RUNNING) << "refusals stop nothing";
+}
+
 /* The guest's own CPU ids reach the backend and name vCPUs (a CPU-start request, an interrupt
  * controller's target). */
 TEST_F(VmTest, GuestCpuIdsMapToVcpus)

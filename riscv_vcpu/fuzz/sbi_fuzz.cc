@@ -90,6 +90,11 @@ void InitEnv(Host &h)
 		FuzzRequire(Inside(addr, 2) && !(addr & 1), "a resume address in guest memory");
 	};
 	e.local_fence = [](void *, const sbi_fence *f) { CheckFence(f); };
+	e.release_memory = [](void *ctx, uint64_t gpa, uint64_t size) {
+		FuzzRequire(size && !((gpa | size) & (SBI_AXVM_PAGE_SIZE - 1)),
+			    "page-aligned, nonzero releases");
+		return Self(ctx)->in->ConsumeBool() ? (int)AX_OK : (int)AXERR_NOT_MAPPED;
+	};
 	e.remote_fence = [](void *ctx, const sbi_fence *f, uint64_t mask) {
 		Host *h = Self(ctx);
 		CheckFence(f);

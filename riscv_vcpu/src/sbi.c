@@ -28,6 +28,8 @@ const struct sbi_extension *sbi_find_extension(uint64_t eid)
 		return &sbi_ext_srst;
 	case SBI_EXT_DBCN:
 		return &sbi_ext_dbcn;
+	case SBI_EXT_AXVM:
+		return &sbi_ext_axvm;
 	default:
 		return NULL;
 	}

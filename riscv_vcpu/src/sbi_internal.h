@@ -31,6 +31,7 @@ extern const struct sbi_extension sbi_ext_rfence;
 extern const struct sbi_extension sbi_ext_hsm;
 extern const struct sbi_extension sbi_ext_srst;
 extern const struct sbi_extension sbi_ext_dbcn;
+extern const struct sbi_extension sbi_ext_axvm;
 
 /* The implemented extension with id eid, or NULL. */
 const struct sbi_extension *sbi_find_extension(uint64_t eid);

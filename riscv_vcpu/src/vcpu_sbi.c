@@ -129,6 +129,13 @@ static int64_t remote_fence(void *ctx, const struct sbi_fence *fence, uint64_t v
 		   : SBI_ERR_FAILED;
 }
 
+static int release_memory(void *ctx, uint64_t gpa, uint64_t size)
+{
+	struct arch_vcpu *v = ctx;
+
+	return v->vm_ops.release_memory(v->vm_ops.ctx, gpa, size);
+}
+
 void riscv_vcpu_sbi_init(struct arch_vcpu *v)
 {
 	v->sbi_env = (struct sbi_env){
@@ -143,6 +150,7 @@ void riscv_vcpu_sbi_init(struct arch_vcpu *v)
 	    .resume_at = resume_at,
 	    .local_fence = local_fence,
 	    .remote_fence = remote_fence,
+	    .release_memory = release_memory,
 	};
 	v->sbi_call = (struct sbi_call){&v->sbi_env, (uint32_t)v->hart_id, v->vcpu_count,
 					&v->ctx.guest_x[10]};

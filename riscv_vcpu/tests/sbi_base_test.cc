@@ -14,6 +14,7 @@ const uint64_t kImplemented[] = {
     SBI_EXT_HSM,
     SBI_EXT_SRST,
     SBI_EXT_DBCN,
+    SBI_EXT_AXVM,
 };
 
 /* Extensions of SBI v2.0 and earlier that axvm-c does not offer, legacy ones included. */
@@ -31,9 +32,10 @@ const uint64_t kNotImplemented[] = {
     0x43505043,	      /* CPPC */
     0x4e41434c,	      /* NACL */
     0x535441,	      /* STA */
-    0x09000000,	      /* experimental */
-    0x0a000000,	      /* vendor */
-    0x0b000000,	      /* firmware */
+    0x08000000,	      /* experimental */
+    0x09000000,	      /* vendor */
+    0x0a000000,	      /* another firmware's */
+    0x0b000000,	      /* reserved */
     0x11,	0xffffffff, 0xffffffffffffffffull,
 };
 
@@ -107,7 +109,7 @@ TEST(SbiDispatch, UnknownFunctionsAreNotSupported)
 		uint64_t first_unknown;
 	} exts[] = {
 	    {SBI_EXT_BASE, 7}, {SBI_EXT_TIME, 1}, {SBI_EXT_IPI, 1},  {SBI_EXT_RFENCE, 3},
-	    {SBI_EXT_HSM, 4},  {SBI_EXT_SRST, 1}, {SBI_EXT_DBCN, 3},
+	    {SBI_EXT_HSM, 4},  {SBI_EXT_SRST, 1}, {SBI_EXT_DBCN, 3}, {SBI_EXT_AXVM, 1},
 	};
 
 	for (const auto &e : exts) {
@@ -196,3 +198,49 @@ TEST(SbiSrst, TypeAndReasonAre32Bits)
 }
 
 } // namespace
+
+TEST(SbiAxvm, TheExtensionIdCarriesTheImplementationId)
+{
+	EXPECT_EQ(SBI_EXT_AXVM >> 24, 0x0au) << "the firmware-specific space";
+	EXPECT_EQ(SBI_EXT_AXVM & 0xffffff, SBI_IMPL_ID_AXVM & 0xffffff);
+}
+
+TEST(SbiAxvm, MemoryReleaseReachesTheHost)
+{
+	FakeSbiEnv f;
+
+	ExpectResume(f.Call(SBI_EXT_AXVM, SBI_AXVM_MEMORY_RELEASE, {0x80002000, 0x3000}),
+		     SBI_SUCCESS, 0);
+	ASSERT_EQ(f.releases.size(), 1u);
+	EXPECT_EQ(f.releases[0].gpa, 0x80002000u);
+	EXPECT_EQ(f.releases[0].size, 0x3000u);
+}
+
+TEST(SbiAxvm, MemoryReleaseErrors)
+{
+	FakeSbiEnv f;
+
+	/* Checked before the host hears of it: empty, unaligned base or size. */
+	ExpectResume(f.Call(SBI_EXT_AXVM, SBI_AXVM_MEMORY_RELEASE, {0x80002000, 0}),
+		     SBI_ERR_INVALID_PARAM, 0);
+	ExpectResume(f.Call(SBI_EXT_AXVM, SBI_AXVM_MEMORY_RELEASE, {0x80002008, 0x1000}),
+		     SBI_ERR_INVALID_PARAM, 0);
+	ExpectResume(f.Call(SBI_EXT_AXVM, SBI_AXVM_MEMORY_RELEASE, {0x80002000, 0x1001}),
+		     SBI_ERR_INVALID_PARAM, 0);
+	EXPECT_TRUE(f.releases.empty());
+	/* The host's answers. */
+	const struct {
+		int err;
+		int64_t sbi;
+	} answers[] = {
+	    {AXERR_INVALID, SBI_ERR_INVALID_PARAM},
+	    {AXERR_NOT_MAPPED, SBI_ERR_INVALID_ADDRESS},
+	    {AXERR_UNSUPPORTED, SBI_ERR_INVALID_ADDRESS},
+	    {AXERR_NO_MEMORY, SBI_ERR_FAILED},
+	};
+	for (const auto &a : answers) {
+		f.release_result = a.err;
+		ExpectResume(f.Call(SBI_EXT_AXVM, SBI_AXVM_MEMORY_RELEASE, {0x1000, 0x1000}), a.sbi,
+			     0);
+	}
+}

@@ -41,6 +41,11 @@ struct FakeSbiEnv {
 	std::vector<uint64_t> timers;
 	std::vector<Fence> fences;
 	int64_t remote_result = SBI_SUCCESS;
+	struct Release {
+		uint64_t gpa, size;
+	};
+	std::vector<Release> releases; /* release_memory calls */
+	int release_result = AX_OK;
 	int reads = 0;
 	int writes = 0;
 	size_t largest_copy = 0;
@@ -109,6 +114,11 @@ struct FakeSbiEnv {
 			auto *self = Self(ctx);
 			self->fences.push_back({*f, mask, true});
 			return self->remote_result;
+		};
+		env.release_memory = [](void *ctx, uint64_t gpa, uint64_t size) {
+			auto *self = Self(ctx);
+			self->releases.push_back({gpa, size});
+			return self->release_result;
 		};
 	}
 

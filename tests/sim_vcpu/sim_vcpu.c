@@ -101,6 +101,13 @@ int sim_vcpu_console_getc(struct sim_vcpu *s)
 	return v->ops.console_getc ? v->ops.console_getc(v->ops.ctx) : -1;
 }
 
+int sim_vcpu_release_memory(struct sim_vcpu *s, uint64_t gpa, uint64_t size)
+{
+	struct arch_vcpu *v = (struct arch_vcpu *)(void *)s;
+
+	return v->ops.release_memory(v->ops.ctx, gpa, size);
+}
+
 bool sim_hardware_enabled(void)
 {
 	return enabled;

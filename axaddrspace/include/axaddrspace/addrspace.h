@@ -75,6 +75,15 @@ int axaddrspace_map_lazy(struct axaddrspace *as, gpa_t g, uint64_t size, uint32_
  * allocated memory. Returns 0, AXERR_INVALID, AXERR_NOT_MAPPED, AXERR_FULL, AXERR_NO_MEMORY. */
 int axaddrspace_unmap(struct axaddrspace *as, gpa_t g, uint64_t size);
 
+/* Gives back the memory of [g, g+size), page-aligned within one alloc region, while the
+ * region stays: its pages are unmapped and freed (through the TLB attached, so no CPU keeps
+ * them), and the range reads as zeroes again, populated page by page as it is touched (an
+ * eagerly populated region becomes lazy, in pages). What a guest that no longer needs memory
+ * (a balloon) asks for. Returns 0, AXERR_INVALID (size 0, unaligned, wrapping),
+ * AXERR_NOT_MAPPED (not within one region), AXERR_UNSUPPORTED (a linear region: its memory is
+ * the caller's), AXERR_NO_MEMORY (a table for splitting a block; nothing changed). */
+int axaddrspace_discard(struct axaddrspace *as, gpa_t g, uint64_t size);
+
 /* Changes the flags of [g, g+size), which must be one whole region. Returns 0,
  * AXERR_INVALID, AXERR_NOT_FOUND, AXERR_NO_MEMORY. */
 int axaddrspace_protect(struct axaddrspace *as, gpa_t g, uint64_t size, uint32_t flags);

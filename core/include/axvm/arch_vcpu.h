@@ -64,9 +64,12 @@ struct arch_vcpu_vm_ops {
 	 * it. Returns 0, AXERR_BAD_STATE (not OFF, or the VM is not running), AXERR_INVALID (no
 	 * such vCPU). */
 	int (*vcpu_start)(void *ctx, uint64_t guest_id, uint64_t entry, uint64_t arg);
+	/* The guest gives back [gpa, gpa + size) of its memory, as a balloon does (the backend's
+	 * hypercall for it): axvm_release_memory. */
+	int (*release_memory)(void *ctx, uint64_t gpa, uint64_t size);
 	/* Handles an exit the backend does not handle itself, from inside arch_vcpu_run on the
 	 * vCPU's CPU. May call arch_vcpu_complete, decode_mmio, set_return_value,
-	 * inject_interrupt and set_interrupt_level on the vCPU. AXVM_RESUME: enter the guest
+	 * inject_interrupt and set_irq_line on the vCPU. AXVM_RESUME: enter the guest
 	 * again (core has delivered what was queued for it); AXVM_LEAVE: return from
 	 * arch_vcpu_run with this exit. */
 	enum axvm_disposition (*handle_exit)(void *ctx, struct axvm_exit *exit);

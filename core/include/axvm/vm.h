@@ -123,6 +123,14 @@ uint64_t axvm_allocated_bytes(const struct axvm *vm);
  * nothing changed). */
 int axvm_unmap_memory(struct axvm *vm, uint64_t gpa, uint64_t size);
 
+/* Frees the memory behind [gpa, gpa + size), page-aligned within one region the VM allocates
+ * (alloc or lazy), while the VM runs: once this returns no CPU reaches those pages through the
+ * VM, and the range reads as zeroes again, populated as the guest touches it. For a guest that
+ * gives memory back (a balloon). Returns 0, AXERR_INVALID (empty, unaligned), AXERR_NOT_MAPPED
+ * (not within one region), AXERR_UNSUPPORTED (a linear region: host memory the VM does not
+ * own), AXERR_NO_MEMORY (for tables; nothing changed). */
+int axvm_release_memory(struct axvm *vm, uint64_t gpa, uint64_t size);
+
 /* Gives region [gpa, gpa + size) of the VM's memory the access flags (enum axmap_flags), while
  * the VM runs: once this returns no CPU uses the old rights. Returns 0, AXERR_INVALID,
  * AXERR_NOT_FOUND (not one whole region), AXERR_NO_MEMORY. */

@@ -27,6 +27,8 @@
  *                      retentive and non-retentive) -> AXVM_EXIT_HALT with halt.suspend
  *   SRST               system_reset -> AXVM_EXIT_SYSTEM_DOWN
  *   DBCN               console_write, console_read, console_write_byte
+ *   AXVM               memory_release through env->release_memory: axvm-c's own extension,
+ *                      in the firmware-specific space (0x0A000000 | the impl id's low 24 bits)
  * Anything else: SBI_ERR_NOT_SUPPORTED, and the guest resumes.
  *
  * Hart ids are the vCPU indices of the VM: 0 .. hart_count - 1, at most SBI_MAX_HARTS.
@@ -49,6 +51,9 @@
 #define SBI_EXT_HSM 0x48534d	  /* "HSM" */
 #define SBI_EXT_SRST 0x53525354	  /* "SRST" */
 #define SBI_EXT_DBCN 0x4442434e	  /* "DBCN" */
+/* axvm-c's own, in the firmware-specific space: its low 24 bits are the implementation id's,
+ * as the spec requires. */
+#define SBI_EXT_AXVM 0x0a58564d
 
 /* Function ids (a6) of each extension. */
 enum sbi_base_fid {
@@ -84,6 +89,9 @@ enum sbi_hsm_fid {
 enum sbi_srst_fid {
 	SBI_SRST_SYSTEM_RESET = 0,
 };
+enum sbi_axvm_fid {
+	SBI_AXVM_MEMORY_RELEASE = 0,
+};
 enum sbi_dbcn_fid {
 	SBI_DBCN_CONSOLE_WRITE = 0,
 	SBI_DBCN_CONSOLE_READ = 1,
@@ -101,6 +109,9 @@ enum sbi_dbcn_fid {
 #define SBI_ERR_ALREADY_STARTED (-7)
 #define SBI_ERR_ALREADY_STOPPED (-8)
 #define SBI_ERR_NO_SHMEM (-9)
+
+/* The granule of AXVM memory_release's base and size. */
+#define SBI_AXVM_PAGE_SIZE 4096u
 
 /* get_spec_version: major in bits 30:24, minor in bits 23:0. */
 #define SBI_SPEC_VERSION (2u << 24)
@@ -208,6 +219,11 @@ struct sbi_env {
 	 * firmware's own RFENCE (remote_hfence_vvma[_asid] with hart_mask_base = -1, or
 	 * remote_fence_i), which uses the calling hart's hgatp VMID and waits for completion. */
 	int64_t (*remote_fence)(void *ctx, const struct sbi_fence *fence, uint64_t vcpu_mask);
+	/* AXVM memory_release: frees the VM's memory behind [gpa, gpa + size) (page-aligned,
+	 * nonzero), which reads as zeroes when touched again, on every hart before it returns.
+	 * Returns 0, AXERR_INVALID, AXERR_NOT_MAPPED or AXERR_UNSUPPORTED (not memory the VM
+	 * owns), AXERR_NO_MEMORY. */
+	int (*release_memory)(void *ctx, uint64_t gpa, uint64_t size);
 };
 
 /* The guest's a0..a7 at the ecall: a0..a5 arguments, a6 function id, a7 extension id. */

@@ -80,6 +80,9 @@ struct sim_vcpu *sim_vcpu_find(uint32_t vm_id, uint32_t vcpu_id);
 /* Reads the firmware console as the guest would (vm_ops.console_getc): a byte, or -1. */
 int sim_vcpu_console_getc(struct sim_vcpu *s);
 
+/* Gives guest memory back as the guest would (vm_ops.release_memory): 0 or a negative axerr. */
+int sim_vcpu_release_memory(struct sim_vcpu *s, uint64_t gpa, uint64_t size);
+
 /* Per-CPU enable state, for tests of hardware_enable/disable. */
 bool sim_hardware_enabled(void);
 
