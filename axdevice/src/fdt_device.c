@@ -10,7 +10,7 @@
 
 #include <axdevice/irqchip.h>
 
-#include "fdt_node.h"
+#include <axdevice/fdt_model.h>
 #include "fdt_plic.h"
 
 /* How far the interrupt-parent walk goes before calling the tree malformed (a loop). */
@@ -24,79 +24,69 @@
 #define GIC_PPI_BASE 16
 #define GIC_PPI_COUNT 16
 
-enum model {
-	MODEL_NS16550,
-	MODEL_PL011,
-	MODEL_PLIC,
-};
+/* Axdevice's own models, defined below (the PLIC's in fdt_plic.c). */
+static const struct axdevice_model ns16550_model, pl011_model;
+static const struct axdevice_model *const own_models[] = {&ns16550_model, &pl011_model,
+							  &axdevice_plic_model};
 
-/* The one registry of device models: each compatible a model answers to, and its role. */
-static const struct {
-	const char *compatible;
-	enum model model;
-	enum axdevice_role role;
-} models[] = {
-    /* UARTs */
-    {"ns16550a", MODEL_NS16550, AXDEVICE_ROLE_CONSOLE},
-    {"ns16550", MODEL_NS16550, AXDEVICE_ROLE_CONSOLE},
-    {"arm,pl011", MODEL_PL011, AXDEVICE_ROLE_CONSOLE},
-    /* interrupt controllers: the PLIC's binding name and its older alias */
-    {"sifive,plic-1.0.0", MODEL_PLIC, AXDEVICE_ROLE_IRQCHIP},
-    {"riscv,plic0", MODEL_PLIC, AXDEVICE_ROLE_IRQCHIP},
-};
-
-bool axdevice_model_known(const char *compatible, enum axdevice_role *role)
+static bool answers(const struct axdevice_model *m, const char *compatible)
 {
-	for (size_t m = 0; compatible && m < sizeof(models) / sizeof(models[0]); m++) {
-		if (strcmp(compatible, models[m].compatible) == 0) {
-			if (role)
-				*role = models[m].role;
+	for (const char *const *c = m->compatibles; *c; c++) {
+		if (strcmp(*c, compatible) == 0)
 			return true;
-		}
 	}
 	return false;
 }
 
-bool axdevice_fdt_model_role(const void *fdt, int node, enum axdevice_role *role)
+const struct axdevice_model *axdevice_model_find(const struct axdevice_model_list *extra,
+						 const char *compatible)
 {
+	for (size_t i = 0; extra && compatible && i < extra->count; i++) {
+		if (extra->models[i] && answers(extra->models[i], compatible))
+			return extra->models[i];
+	}
+	for (size_t i = 0; compatible && i < sizeof(own_models) / sizeof(own_models[0]); i++) {
+		if (answers(own_models[i], compatible))
+			return own_models[i];
+	}
+	return NULL;
+}
+
+const struct axdevice_model *axdevice_fdt_model(const struct axdevice_model_list *extra,
+						const void *fdt, int node)
+{
+	const struct axdevice_model *m = NULL;
 	const char *s;
 
-	for (int i = 0; (s = fdt_stringlist_get(fdt, node, "compatible", i, NULL)); i++) {
-		if (axdevice_model_known(s, role))
-			return true;
-	}
-	return false;
+	for (int i = 0; !m && (s = fdt_stringlist_get(fdt, node, "compatible", i, NULL)); i++)
+		m = axdevice_model_find(extra, s);
+	return m;
 }
 
 /* Picks the model for the first of the node's compatible strings that has one. */
-static int find_model(const struct fdt_node *n, enum model *model)
+static int find_model(const struct axdevice_fdt_node *n, const struct axdevice_model_list *extra,
+		      const struct axdevice_model **model)
 {
 	const char *first = fdt_stringlist_get(n->fdt, n->offset, "compatible", 0, NULL);
-	const char *s;
 
 	if (!first)
 		return ax_diag_set(n->diag, AXERR_BAD_CONFIG, "%s: compatible: missing", n->path);
-	for (int i = 0; (s = fdt_stringlist_get(n->fdt, n->offset, "compatible", i, NULL)); i++) {
-		for (size_t m = 0; m < sizeof(models) / sizeof(models[0]); m++) {
-			if (strcmp(s, models[m].compatible) == 0) {
-				*model = models[m].model;
-				return AX_OK;
-			}
-		}
-	}
+	*model = axdevice_fdt_model(extra, n->fdt, n->offset);
+	if (*model)
+		return AX_OK;
 	return ax_diag_set(n->diag, AXERR_UNSUPPORTED, "%s: compatible: no device model for \"%s\"",
 			   n->path, first);
 }
 
 /* Translates [*base, +size) through one bus's non-empty ranges into the bus parent's space. */
-static int translate_once(const struct fdt_node *n, int bus, const fdt32_t *ranges, int len,
-			  uint64_t *base, uint64_t size)
+static int translate_once(const struct axdevice_fdt_node *n, int bus, const fdt32_t *ranges,
+			  int len, uint64_t *base, uint64_t size)
 {
 	int grandparent = fdt_parent_offset(n->fdt, bus);
 	int cac = fdt_address_cells(n->fdt, bus);
 	int pac = fdt_address_cells(n->fdt, grandparent);
 	int csc = fdt_size_cells(n->fdt, bus);
-	char bus_path[FDT_NODE_PATH_LEN];
+	char bus_path[AXDEVICE_FDT_PATH_LEN];
 	int entry;
 
 	if (fdt_get_path(n->fdt, bus, bus_path, sizeof(bus_path)) != 0)
@@ -130,7 +120,7 @@ static int translate_once(const struct fdt_node *n, int bus, const fdt32_t *rang
 
 /* Maps reg up to the root's address space through every bus's ranges. An empty ranges is the
  * identity; so, leniently, is a missing one (a plain container node in a VM description). */
-static int translate(const struct fdt_node *n, uint64_t *base, uint64_t size)
+static int translate(const struct axdevice_fdt_node *n, uint64_t *base, uint64_t size)
 {
 	for (int bus = fdt_parent_offset(n->fdt, n->offset); bus > 0;
 	     bus = fdt_parent_offset(n->fdt, bus)) {
@@ -151,7 +141,7 @@ static int translate(const struct fdt_node *n, uint64_t *base, uint64_t size)
 }
 
 /* The node's first reg entry, in its parent's address and size cells. */
-static int read_reg(const struct fdt_node *n, uint64_t *base, uint64_t *size)
+static int read_reg(const struct axdevice_fdt_node *n, uint64_t *base, uint64_t *size)
 {
 	int parent = fdt_parent_offset(n->fdt, n->offset);
 	int ac, sc, len;
@@ -210,7 +200,7 @@ static int interrupt_parent(const void *fdt, int node)
 }
 
 /* Decodes an Arm GIC specifier: SPI n is line 32 + n, PPI n is 16 + n. */
-static int decode_gic(const struct fdt_node *n, const fdt32_t *spec, uint32_t *line)
+static int decode_gic(const struct axdevice_fdt_node *n, const fdt32_t *spec, uint32_t *line)
 {
 	uint32_t type = fdt32_ld(&spec[0]);
 	uint32_t num = fdt32_ld(&spec[1]);
@@ -232,7 +222,7 @@ static int decode_gic(const struct fdt_node *n, const fdt32_t *spec, uint32_t *l
 
 /* The line of the node's first interrupts specifier, AXDEVICE_IRQ_NONE without interrupts, and
  * the node of its interrupt parent (-1 without interrupts). */
-static int read_interrupt(const struct fdt_node *n, uint32_t *line, int *parent_out)
+static int read_interrupt(const struct axdevice_fdt_node *n, uint32_t *line, int *parent_out)
 {
 	int len, cells_len, parent;
 	const fdt32_t *spec = fdt_getprop(n->fdt, n->offset, "interrupts", &len);
@@ -272,10 +262,24 @@ static int read_interrupt(const struct fdt_node *n, uint32_t *line, int *parent_
 	return AX_OK;
 }
 
-static int create_ns16550(const struct fdt_node *n, const struct ax_allocator *alloc,
-			  const struct axdevice_uart_host *host, uint32_t line, uint64_t size,
-			  struct axdevice **dev)
+struct axdevice_uart_host axdevice_model_uart_host(const struct axdevice_model_ctx *ctx)
 {
+	struct axdevice_uart_host uart = {0};
+
+	if (ctx->hosts->uart)
+		uart = *ctx->hosts->uart;
+	if (ctx->irq_chip) {
+		uart.set_irq = axdevice_irqchip_input;
+		uart.irq_ctx = ctx->irq_chip;
+	}
+	return uart;
+}
+
+/* reg-shift (default 0) and reg-io-width (default 1: 1, 2 or 4, at most 1 << reg-shift). */
+static int create_ns16550(const struct axdevice_model_ctx *ctx, struct axdevice **dev)
+{
+	const struct axdevice_fdt_node *n = ctx->node;
+	struct axdevice_uart_host host = axdevice_model_uart_host(ctx);
 	uint32_t shift, io_width;
 	int err = axdevice_fdt_read_u32(n, "reg-shift", 0, &shift);
 
@@ -291,34 +295,42 @@ static int create_ns16550(const struct fdt_node *n, const struct ax_allocator *a
 				   "%s: reg-io-width: %u is not 1, 2 or 4 bytes within the %u-byte "
 				   "register stride",
 				   n->path, io_width, 1u << shift);
-	if (size < axdevice_ns16550_size(shift))
+	if (ctx->size < axdevice_ns16550_size(shift))
 		return ax_diag_set(
 		    n->diag, AXERR_BAD_CONFIG,
 		    "%s: reg: size 0x%llx is below the 0x%llx bytes of the registers", n->path,
-		    (unsigned long long)size, (unsigned long long)axdevice_ns16550_size(shift));
-	err = axdevice_ns16550_create(alloc, host, line, shift, dev);
+		    (unsigned long long)ctx->size,
+		    (unsigned long long)axdevice_ns16550_size(shift));
+	err = axdevice_ns16550_create(ctx->alloc, &host, ctx->irq_line, shift, dev);
 	if (err)
 		return ax_diag_set(n->diag, err, "%s: creating the ns16550a: %s", n->path,
 				   ax_strerror(err));
 	return AX_OK;
 }
 
-static int create_pl011(const struct fdt_node *n, const struct ax_allocator *alloc,
-			const struct axdevice_uart_host *host, uint32_t line, uint64_t size,
-			struct axdevice **dev)
+static int create_pl011(const struct axdevice_model_ctx *ctx, struct axdevice **dev)
 {
+	const struct axdevice_fdt_node *n = ctx->node;
+	struct axdevice_uart_host host = axdevice_model_uart_host(ctx);
 	int err;
 
-	if (size < AXDEVICE_PL011_SIZE)
+	if (ctx->size < AXDEVICE_PL011_SIZE)
 		return ax_diag_set(n->diag, AXERR_BAD_CONFIG,
 				   "%s: reg: size 0x%llx is below the 0x%x bytes of the registers",
-				   n->path, (unsigned long long)size, AXDEVICE_PL011_SIZE);
-	err = axdevice_pl011_create(alloc, host, line, dev);
+				   n->path, (unsigned long long)ctx->size, AXDEVICE_PL011_SIZE);
+	err = axdevice_pl011_create(ctx->alloc, &host, ctx->irq_line, dev);
 	if (err)
 		return ax_diag_set(n->diag, err, "%s: creating the pl011: %s", n->path,
 				   ax_strerror(err));
 	return AX_OK;
 }
+
+static const char *const ns16550_compatibles[] = {"ns16550a", "ns16550", NULL};
+static const struct axdevice_model ns16550_model = {ns16550_compatibles, AXDEVICE_ROLE_CONSOLE,
+						    create_ns16550};
+static const char *const pl011_compatibles[] = {"arm,pl011", NULL};
+static const struct axdevice_model pl011_model = {pl011_compatibles, AXDEVICE_ROLE_CONSOLE,
+						  create_pl011};
 
 /* The interrupt controller of set created from node parent, or NULL. */
 static struct axdevice *irqchip_of_node(const struct axdevice_set *set, int parent)
@@ -334,43 +346,38 @@ static struct axdevice *irqchip_of_node(const struct axdevice_set *set, int pare
 	return NULL;
 }
 
-/* Creates the device of model for node n: its line (UARTs), wired to the interrupt controller
- * of set its interrupt parent is, else reported to the UART host; its registers' size checked
- * against reg. */
-static int create_device(const struct fdt_node *n, enum model model, struct axdevice_set *set,
-			 const struct axdevice_fdt_hosts *hosts, uint64_t size,
-			 struct axdevice **dev)
+/* Creates the device of model for node n: a device that is not an interrupt controller gets
+ * its line, and the controller of set its interrupt parent is, if any. */
+static int create_device(const struct axdevice_fdt_node *n, const struct axdevice_model *model,
+			 struct axdevice_set *set, const struct axdevice_fdt_hosts *hosts,
+			 uint64_t size, struct axdevice **dev)
 {
-	struct axdevice_uart_host uart = {0};
-	struct axdevice *chip;
-	uint32_t line;
+	struct axdevice_model_ctx ctx = {.node = n,
+					 .alloc = set->alloc,
+					 .size = size,
+					 .irq_line = AXDEVICE_IRQ_NONE,
+					 .irq_chip = NULL,
+					 .hosts = hosts};
 	int parent;
 	int err;
 
-	if (model == MODEL_PLIC)
-		return axdevice_fdt_create_plic(n, set->alloc, hosts->plic, hosts->cpu, size, dev);
-	err = read_interrupt(n, &line, &parent);
-	if (err)
-		return err;
-	if (hosts->uart)
-		uart = *hosts->uart;
-	chip = irqchip_of_node(set, parent);
-	if (chip) {
-		uart.set_irq = axdevice_irqchip_input;
-		uart.irq_ctx = chip;
+	if (model->role != AXDEVICE_ROLE_IRQCHIP) {
+		err = read_interrupt(n, &ctx.irq_line, &parent);
+		if (err)
+			return err;
+		ctx.irq_chip = irqchip_of_node(set, parent);
 	}
-	if (model == MODEL_NS16550)
-		return create_ns16550(n, set->alloc, &uart, line, size, dev);
-	return create_pl011(n, set->alloc, &uart, line, size, dev);
+	return model->create(&ctx, dev);
 }
 
 int axdevice_set_add_from_fdt_hosts(struct axdevice_set *set, const void *fdt, int node,
 				    const struct axdevice_fdt_hosts *hosts, struct axdevice **out,
 				    struct ax_diag *diag)
 {
-	static const struct axdevice_fdt_hosts no_hosts = {NULL, NULL, NULL};
-	struct fdt_node n;
-	enum model model;
+	static const struct axdevice_fdt_hosts no_hosts = {NULL, NULL, NULL, NULL};
+	const struct axdevice_fdt_hosts *h = hosts ? hosts : &no_hosts;
+	const struct axdevice_model *model;
+	struct axdevice_fdt_node n;
 	uint64_t base, size;
 	struct axdevice *dev;
 	int err;
@@ -383,13 +390,13 @@ int axdevice_set_add_from_fdt_hosts(struct axdevice_set *set, const void *fdt, i
 		return ax_diag_set(diag, AXERR_BAD_CONFIG, "devicetree: no node at offset %d",
 				   node);
 	axdevice_fdt_node_init(&n, fdt, node, diag);
-	err = find_model(&n, &model);
+	err = find_model(&n, h->models, &model);
 	if (!err)
 		err = read_reg(&n, &base, &size);
 	if (!err)
 		err = translate(&n, &base, size);
 	if (!err)
-		err = create_device(&n, model, set, hosts ? hosts : &no_hosts, size, &dev);
+		err = create_device(&n, model, set, h, size, &dev);
 	if (err)
 		return err;
 	dev->fdt_node = node;
@@ -410,7 +417,7 @@ int axdevice_set_add_from_fdt(struct axdevice_set *set, const void *fdt, int nod
 			      const struct axdevice_uart_host *host, struct axdevice **out,
 			      struct ax_diag *diag)
 {
-	struct axdevice_fdt_hosts hosts = {host, NULL, NULL};
+	struct axdevice_fdt_hosts hosts = {host, NULL, NULL, NULL};
 
 	return axdevice_set_add_from_fdt_hosts(set, fdt, node, &hosts, out, diag);
 }

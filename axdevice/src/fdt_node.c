@@ -1,9 +1,10 @@
-#include "fdt_node.h"
+#include <axdevice/fdt_model.h>
 
 #include <axvm/error.h>
 #include <axvm/format.h>
 
-void axdevice_fdt_node_init(struct fdt_node *n, const void *fdt, int offset, struct ax_diag *diag)
+void axdevice_fdt_node_init(struct axdevice_fdt_node *n, const void *fdt, int offset,
+			    struct ax_diag *diag)
 {
 	const char *name;
 
@@ -25,7 +26,7 @@ uint64_t axdevice_fdt_read_cells(const fdt32_t *p, int cells)
 	return v;
 }
 
-int axdevice_fdt_read_u32(const struct fdt_node *n, const char *name, uint32_t fallback,
+int axdevice_fdt_read_u32(const struct axdevice_fdt_node *n, const char *name, uint32_t fallback,
 			  uint32_t *out)
 {
 	int len;

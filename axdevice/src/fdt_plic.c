@@ -6,7 +6,7 @@
 
 /* The number of entries in interrupts-extended: each is a phandle and as many cells as the
  * #interrupt-cells of the controller it names. */
-static int count_contexts(const struct fdt_node *n, uint32_t *contexts)
+static int count_contexts(const struct axdevice_fdt_node *n, uint32_t *contexts)
 {
 	int len;
 	const fdt32_t *p = fdt_getprop(n->fdt, n->offset, "interrupts-extended", &len);
@@ -54,7 +54,7 @@ static int count_contexts(const struct fdt_node *n, uint32_t *contexts)
 	return AX_OK;
 }
 
-static int read_sources(const struct fdt_node *n, uint32_t *sources)
+static int read_sources(const struct axdevice_fdt_node *n, uint32_t *sources)
 {
 	int err;
 
@@ -92,7 +92,7 @@ static bool cpu_of_controller(const void *fdt, int controller, uint64_t *hart)
 
 /* Connects each context whose interrupts-extended entry is a supervisor external interrupt to
  * its hart's external line (entries were checked by count_contexts). */
-static int route_contexts(const struct fdt_node *n, struct axdevice *dev,
+static int route_contexts(const struct axdevice_fdt_node *n, struct axdevice *dev,
 			  const struct axdevice_cpu_host *cpu_host)
 {
 	int len;
@@ -120,11 +120,11 @@ static int route_contexts(const struct fdt_node *n, struct axdevice *dev,
 	return AX_OK;
 }
 
-int axdevice_fdt_create_plic(const struct fdt_node *n, const struct ax_allocator *alloc,
-			     const struct axdevice_plic_host *host,
-			     const struct axdevice_cpu_host *cpu_host, uint64_t reg_size,
-			     struct axdevice **dev)
+static int create_plic(const struct axdevice_model_ctx *ctx, struct axdevice **dev)
 {
+	const struct axdevice_fdt_node *n = ctx->node;
+	const struct axdevice_cpu_host *cpu_host = ctx->hosts->cpu;
+	uint64_t reg_size = ctx->size;
 	uint32_t sources, contexts;
 	int err = read_sources(n, &sources);
 
@@ -138,12 +138,17 @@ int axdevice_fdt_create_plic(const struct fdt_node *n, const struct ax_allocator
 				   "registers",
 				   n->path, (unsigned long long)reg_size,
 				   (unsigned long long)axdevice_plic_size(contexts), contexts);
-	err = axdevice_plic_create(alloc, host, sources, contexts, dev);
+	err = axdevice_plic_create(ctx->alloc, ctx->hosts->plic, sources, contexts, dev);
 	if (err)
 		return ax_diag_set(n->diag, err, "%s: creating the plic: %s", n->path,
 				   ax_strerror(err));
 	err = cpu_host ? route_contexts(n, *dev, cpu_host) : AX_OK;
 	if (err)
-		(*dev)->ops->destroy(*dev, alloc);
+		(*dev)->ops->destroy(*dev, ctx->alloc);
 	return err;
 }
+
+static const char *const plic_compatibles[] = {"sifive,plic-1.0.0", "riscv,plic0", NULL};
+
+const struct axdevice_model axdevice_plic_model = {plic_compatibles, AXDEVICE_ROLE_IRQCHIP,
+						   create_plic};

@@ -7,19 +7,18 @@
 
 #include <axdevice/plic.h>
 
-#include "fdt_node.h"
+#include <axdevice/fdt_model.h>
 
 /*
- * Creates the PLIC node n describes, reporting to host and (its S-mode contexts, see
- * axdevice_set_add_from_fdt_hosts) cpu_host, which may be NULL, from alloc; reg_size is the size
- * of its reg entry. AXERR_BAD_CONFIG, with a message naming the node and property, for a missing
- * or malformed riscv,ndev (1..AXDEVICE_PLIC_MAX_SOURCES) or interrupts-extended (entries whose
- * phandles name controllers with a valid #interrupt-cells, 1..AXDEVICE_PLIC_MAX_CONTEXTS of
- * them), or a reg smaller than the contexts' registers; AXERR_NO_MEMORY.
+ * The PLIC's model ("sifive,plic-1.0.0", "riscv,plic0"), an interrupt controller: a node with
+ * riscv,ndev sources and one context per interrupts-extended entry, reporting to hosts->plic
+ * and driving the external line of the guest CPUs its S-mode contexts name through
+ * hosts->cpu (both may be NULL). AXERR_BAD_CONFIG, with a message naming the node and property,
+ * for a missing or malformed riscv,ndev (1..AXDEVICE_PLIC_MAX_SOURCES) or interrupts-extended
+ * (entries whose phandles name controllers with a valid #interrupt-cells,
+ * 1..AXDEVICE_PLIC_MAX_CONTEXTS of them), or a reg smaller than the contexts' registers;
+ * AXERR_NO_MEMORY.
  */
-int axdevice_fdt_create_plic(const struct fdt_node *n, const struct ax_allocator *alloc,
-			     const struct axdevice_plic_host *host,
-			     const struct axdevice_cpu_host *cpu_host, uint64_t reg_size,
-			     struct axdevice **dev);
+extern const struct axdevice_model axdevice_plic_model;
 
 #endif

@@ -11,7 +11,7 @@ inline const axvm_config_limits &FuzzConfigLimits()
 {
 	static const char *const devices[] = {"ns16550a", "arm,pl011", "sifive,plic-1.0.0",
 					      nullptr};
-	static const axvm_config_limits limits = {8, 4, 39, devices};
+	static const axvm_config_limits limits = {8, 4, 39, nullptr, devices};
 	return limits;
 }
 

@@ -314,6 +314,7 @@ int axvm_config_parse(const void *fdt, const struct axvm_config_limits *limits,
 	if (err)
 		return err;
 	cfg->fdt = fdt;
+	cfg->device_models = limits->device_models;
 	err = parse(&c);
 	if (err)
 		memset(cfg, 0, sizeof(*cfg));

@@ -30,15 +30,15 @@ static int read_enabled(const struct cfg_ctx *c, int node, bool *enabled)
 	return AX_OK;
 }
 
-/* Whether one of node's (checked) compatible strings is a device the host can create: one
- * axdevice has a model for and, if the host names the devices it allows, one of those. */
+/* Whether one of node's (checked) compatible strings is a device the host can create: one a
+ * model answers to and, if the host names the devices it allows, one of those. */
 static bool known(const struct cfg_ctx *c, int node)
 {
 	const char *const *allowed = c->limits->known_devices;
 	const char *s;
 
 	for (int i = 0; (s = fdt_stringlist_get(c->fdt, node, "compatible", i, NULL)); i++) {
-		if (!axdevice_model_known(s, NULL))
+		if (!axdevice_model_find(c->limits->device_models, s))
 			continue;
 		for (const char *const *m = allowed; !allowed || *m; m++) {
 			if (!allowed || strcmp(s, *m) == 0)

@@ -234,24 +234,25 @@ static int build_devices(struct axvm *vm, bool irqchips, struct ax_diag *diag)
 	const struct axvm_config *cfg = &vm->cfg;
 	struct axdevice_uart_host uart = {.tx = uart_tx, .ctx = vm, .rx_idle = uart_rx_idle};
 	struct axdevice_cpu_host cpu = {.set_cpu_line = set_cpu_line, .ctx = vm};
-	struct axdevice_fdt_hosts hosts = {.uart = &uart, .cpu = &cpu};
+	struct axdevice_fdt_hosts hosts = {
+	    .uart = &uart, .cpu = &cpu, .models = cfg->device_models};
 
 	for (size_t i = 0; i < cfg->device_count; i++) {
 		const struct axvm_device *d = &cfg->devices[i];
-		enum axdevice_role role;
-		bool known = axdevice_fdt_model_role(cfg->fdt, d->node, &role);
+		const struct axdevice_model *model =
+		    axdevice_fdt_model(cfg->device_models, cfg->fdt, d->node);
 		struct axdevice *dev;
 		int err;
 
-		if (known && (role == AXDEVICE_ROLE_IRQCHIP) != irqchips)
+		if (model && (model->role == AXDEVICE_ROLE_IRQCHIP) != irqchips)
 			continue;
-		if (!known && irqchips)
+		if (!model && irqchips)
 			continue; /* axdevice_set_add_from_fdt_hosts says what is wrong below */
 		err = axdevice_set_add_from_fdt_hosts(&vm->devices, cfg->fdt, d->node, &hosts, &dev,
 						      diag);
 		if (err)
 			return err;
-		if (!vm->console && role == AXDEVICE_ROLE_CONSOLE)
+		if (!vm->console && model->role == AXDEVICE_ROLE_CONSOLE)
 			vm->console = dev;
 	}
 	return AX_OK;

@@ -10,6 +10,7 @@
 
 extern "C" {
 #include <axaddrspace/pt_format.h>
+#include <axdevice/fdt_model.h>
 #include <axvm/config.h>
 #include <axvm/error.h>
 #include <libfdt.h>
@@ -382,6 +383,28 @@ TEST(ConfigParse, AHostMayAllowFewerModelsThanAxdeviceHas)
 	Result r = Parse(riscv.data(), limits);
 	EXPECT_EQ(r.err, AXERR_BAD_CONFIG);
 	EXPECT_EQ(r.diag, "/devices/uart@10000000: compatible: no device model for \"ns16550a\"");
+}
+
+TEST(ConfigParse, AModelTheHostOffersIsAccepted)
+{
+	static const char *const compatibles[] = {"acme,uart", nullptr};
+	static const axdevice_model model = {compatibles, AXDEVICE_ROLE_CONSOLE, nullptr};
+	static const axdevice_model *const models[] = {&model};
+	const axdevice_model_list list = {models, 1};
+	axvm_config_limits limits = Limits();
+	Builder b;
+
+	limits.known_devices = nullptr;
+	limits.device_models = &list;
+	b.MinimalVm().Begin("devices").U32("#address-cells", 2).U32("#size-cells", 2);
+	b.Begin("dev@10000000").Str("compatible", "acme,uart").Reg(0x10000000, 0x1000).End();
+	std::vector<char> blob = b.End().End().Finish();
+	Result r = Parse(blob.data(), limits);
+	ASSERT_EQ(r.err, AX_OK) << r.diag;
+	EXPECT_EQ(r.cfg.device_models, &list)
+	    << "the VM's devices are created from the same models";
+	limits.device_models = nullptr;
+	EXPECT_EQ(Parse(blob.data(), limits).err, AXERR_BAD_CONFIG);
 }
 
 TEST(ConfigParse, ACompatibleNoModelAnswersToIsRefusedWhateverTheHostAllows)

@@ -59,7 +59,7 @@ TEST(ConfigToGuest, RiscvExampleBootsUnderTheSimBackend)
 	size_t pages = hal.mm.live();
 	std::vector<char> blob = Read("core/tests/configs/riscv64.dtb");
 	static const char *const known[] = {"ns16550a", "arm,pl011", nullptr};
-	axvm_config_limits limits{4, 2, arch_stage2_format()->gpa_bits, known};
+	axvm_config_limits limits{4, 2, arch_stage2_format()->gpa_bits, nullptr, known};
 	axvm_config cfg;
 	ax_diag diag{};
 	ASSERT_EQ(axvm_config_parse(blob.data(), &limits, &cfg, &diag), AX_OK) << diag.msg;

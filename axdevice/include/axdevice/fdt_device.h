@@ -3,41 +3,14 @@
 #define AXDEVICE_FDT_DEVICE_H
 
 #include <axdevice/device_set.h>
-#include <axdevice/plic.h>
-#include <axdevice/uart.h>
+#include <axdevice/fdt_model.h>
 #include <axvm/diag.h>
-
-/* What a device model is to the VM around it. */
-enum axdevice_role {
-	AXDEVICE_ROLE_CONSOLE, /* a UART the VM's console goes through */
-	AXDEVICE_ROLE_IRQCHIP, /* an interrupt controller (axdevice/irqchip.h) */
-};
-
-/* Whether a model answers to compatible (the registry axdevice_set_add_from_fdt picks models
- * from), and its role in *role (role may be NULL). */
-bool axdevice_model_known(const char *compatible, enum axdevice_role *role);
-
-/* Whether one of the compatible strings of node has a model, and the first such model's role
- * in *role (may be NULL): the model axdevice_set_add_from_fdt creates for the node. */
-bool axdevice_fdt_model_role(const void *fdt, int node, enum axdevice_role *role);
-
-/* The host callbacks of the devices axdevice_set_add_from_fdt_hosts creates. Any may be NULL:
- * that kind of device then reports nothing (as a UART or PLIC created with a NULL host). */
-struct axdevice_fdt_hosts {
-	/* UARTs: tx, rx_idle, and set_irq for a line whose interrupt parent is no interrupt
-	 * controller of the set. */
-	const struct axdevice_uart_host *uart;
-	/* PLICs: each context's output. */
-	const struct axdevice_plic_host *plic;
-	/* Interrupt controllers: the guest CPU lines their outputs drive. */
-	const struct axdevice_cpu_host *cpu;
-};
 
 /*
  * Creates the device for the devicetree node at offset node of fdt and adds it to set's MMIO
  * bus at the node's first reg entry, translated to the root's address space through the ranges
  * of the buses above it (an empty or missing ranges is the identity). The model comes from the
- * first compatible string that has one:
+ * first compatible string that has one (axdevice_fdt_model with hosts->models); axdevice's own:
  * - "ns16550a" or "ns16550" (with reg-shift, default 0, and reg-io-width, default 1, which must
  *   be 1, 2 or 4 and at most 1 << reg-shift) or "arm,pl011": the interrupt line is the first
  *   interrupts specifier decoded for the interrupt parent, found as Linux does

@@ -8,6 +8,8 @@
 
 #include <axvm/diag.h>
 
+struct axdevice_model_list;
+
 #define AXVM_MAX_VCPUS 16
 #define AXVM_MAX_MEMORY_REGIONS 8
 #define AXVM_MAX_IMAGES 4
@@ -95,6 +97,9 @@ struct axvm_config {
 	size_t passthrough_count;
 	struct axvm_passthrough passthrough[AXVM_MAX_PASSTHROUGH];
 	const void *fdt; /* the blob parsed; devices refer into it */
+	/* The device models the host offers beyond axdevice's own (the limits'), which the VM's
+	 * devices are created from. */
+	const struct axdevice_model_list *device_models;
 };
 
 /* Limits the parser checks against, from the host and the backend. */
@@ -102,8 +107,11 @@ struct axvm_config_limits {
 	uint32_t max_vcpus; /* at most AXVM_MAX_VCPUS */
 	uint32_t host_cpus; /* affinity values must be below this */
 	uint8_t gpa_bits;   /* guest-physical addresses must fit (stage-2 format) */
-	/* Device compatibles the host allows, NULL-terminated; NULL: every model axdevice has
-	 * (its registry, axdevice_model_known). Others are refused. */
+	/* Device models the host offers beyond axdevice's own, such as the backend's interrupt
+	 * controller (axdevice/fdt_model.h); NULL: none. */
+	const struct axdevice_model_list *device_models;
+	/* Device compatibles the host allows, NULL-terminated; NULL: every one a model answers
+	 * to (device_models, then axdevice's own: axdevice_model_find). Others are refused. */
 	const char *const *known_devices;
 };
 

@@ -127,7 +127,8 @@ enum host_exit vm_board_run(const struct host_boot_info *info)
 	    .max_vcpus = AXVM_MAX_VCPUS,
 	    .host_cpus = (uint32_t)info->cpu_count,
 	    .gpa_bits = arch_stage2_format()->gpa_bits,
-	    .known_devices = NULL, /* every model axdevice has */
+	    .device_models = board->device_models,
+	    .known_devices = NULL, /* every one a model answers to */
 	};
 	uint64_t free_before;
 

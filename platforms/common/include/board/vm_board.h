@@ -24,6 +24,9 @@ struct vm_board {
 	uint32_t (*current_cpu)(void);
 	/* Turns virtualization on for the calling CPU and lets kicks interrupt it. */
 	void (*enable_cpu)(void);
+	/* Device models VMs may have beyond axdevice's own (the backend's interrupt
+	 * controller), or NULL. */
+	const struct axdevice_model_list *device_models;
 };
 
 /* Records the board and what boot found: where the VM bundle is (size 0: none) and the device
