@@ -4,9 +4,12 @@
  * riscv_guest_enter(ctx) saves the host's callee-saved registers and trap CSRs in ctx once,
  * then enters the guest. A trap from the guest lands in riscv_guest_exit, which saves the
  * guest's registers, points stvec back at the host's vector and calls riscv_vcpu_trap(ctx) on
- * the host's stack, with the host's gp and tp. If that returns 0 the guest is entered again
- * straight away: an exit handled in the hypervisor never restores the host's callee-saved
- * registers. Otherwise the host's registers come back and riscv_guest_enter returns.
+ * the host's stack, with the host's gp and tp. If that returns RISCV_TRAP_RESUME the guest is
+ * entered again straight away, its callee-saved registers (s0-s11) still in place: the C side
+ * kept them, as the calling convention has it, and wrote none of their saved copies (it says
+ * RISCV_TRAP_RESUME_ALL when it did). An exit handled in the hypervisor never restores the
+ * host's callee-saved registers. Otherwise the host's registers come back and
+ * riscv_guest_enter returns.
  *
  * The C side runs with sstatus.SIE clear (the trap cleared it) until the host's sstatus is
  * restored, so no host interrupt lands on a half-switched hart.
@@ -88,6 +91,35 @@ riscv_guest_enter:
 	ld	x10, GX(10)(a0)
 	sret
 
+/* a0 = ctx = sscratch, s0-s11 hold the guest's: loads the rest and sret's into the guest. */
+.Lresume_caller_saved:
+	la	t0, riscv_guest_exit
+	csrw	stvec, t0
+	ld	t0, CTX_GUEST_SSTATUS(a0)
+	csrw	sstatus, t0
+	ld	t0, CTX_GUEST_SEPC(a0)
+	csrw	sepc, t0
+	ld	x1, GX(1)(a0)
+	ld	x2, GX(2)(a0)
+	ld	x3, GX(3)(a0)
+	ld	x4, GX(4)(a0)
+	ld	x5, GX(5)(a0)
+	ld	x6, GX(6)(a0)
+	ld	x7, GX(7)(a0)
+	ld	x11, GX(11)(a0)
+	ld	x12, GX(12)(a0)
+	ld	x13, GX(13)(a0)
+	ld	x14, GX(14)(a0)
+	ld	x15, GX(15)(a0)
+	ld	x16, GX(16)(a0)
+	ld	x17, GX(17)(a0)
+	ld	x28, GX(28)(a0)
+	ld	x29, GX(29)(a0)
+	ld	x30, GX(30)(a0)
+	ld	x31, GX(31)(a0)
+	ld	x10, GX(10)(a0)
+	sret
+
 	.balign 4
 	.globl riscv_guest_exit
 riscv_guest_exit:
@@ -136,6 +168,8 @@ riscv_guest_exit:
 	call	riscv_vcpu_trap
 	mv	t0, a0
 	csrr	a0, sscratch
+	beqz	t0, .Lresume_caller_saved
+	addi	t0, t0, -RISCV_TRAP_RESUME_ALL
 	beqz	t0, .Lresume
 
 	ld	t0, CTX_HOST_SSCRATCH(a0)

@@ -13,6 +13,11 @@
 #define CTX_HOST_SSCRATCH (53 * 8)
 #define CTX_SIZE (54 * 8)
 
+/* What riscv_vcpu_trap tells guest_entry.S. */
+#define RISCV_TRAP_RESUME 0	/* enter the guest again; its s0-s11 are still in place */
+#define RISCV_TRAP_LEAVE 1	/* return from riscv_guest_enter */
+#define RISCV_TRAP_RESUME_ALL 2 /* enter the guest again with every register from ctx */
+
 #ifndef __ASSEMBLER__
 #include <stdbool.h>
 #include <stddef.h>
@@ -36,10 +41,12 @@ _Static_assert(offsetof(struct riscv_vcpu_ctx, host_stvec) == CTX_HOST_STVEC, "c
 _Static_assert(sizeof(struct riscv_vcpu_ctx) == CTX_SIZE, "ctx layout");
 
 /* Enters the guest described by ctx. Each trap back to HS-mode calls riscv_vcpu_trap(ctx) on
- * the host's stack: 0 re-enters the guest at once, anything else returns from here. */
+ * the host's stack, which says what follows (RISCV_TRAP_*). */
 void riscv_guest_enter(struct riscv_vcpu_ctx *ctx);
 
-/* The C side of a trap from the guest (vcpu_run.c): whether to leave (nonzero) or re-enter. */
+/* The C side of a trap from the guest (vcpu_run.c): RISCV_TRAP_RESUME, _LEAVE or _RESUME_ALL.
+ * It returns RISCV_TRAP_RESUME only if it changed no saved callee-saved register (s0-s11)
+ * of the guest in ctx. */
 int riscv_vcpu_trap(struct riscv_vcpu_ctx *ctx);
 
 /* True if hstatus exists (the H extension), its value in *out: read under a private trap

@@ -22,6 +22,9 @@
 #define SSTATUS_SPP (1ull << 8)
 #define SSTATUS_SIE (1ull << 1)
 #define HVIP_VSTIP (1ull << 6)
+/* The x registers the calling convention preserves across calls: s0, s1 (x8, x9) and s2-s11
+ * (x18-x27). */
+#define RISCV_CALLEE_SAVED_X 0x0ffc0300u
 
 /* One exception cause's handler. */
 typedef enum axvm_disposition (*exit_handler)(struct arch_vcpu *v, uint64_t cause);
@@ -246,9 +249,13 @@ int riscv_vcpu_trap(struct riscv_vcpu_ctx *ctx)
 	else
 		d = exception_handlers[cause < EXC_HANDLED ? cause : EXC_HANDLED](v, cause);
 	if (d != AXVM_RESUME)
-		return 1;
+		return RISCV_TRAP_LEAVE;
 	prepare_entry(v);
-	return 0;
+	if (__builtin_expect(v->resume_all, 0)) {
+		v->resume_all = false;
+		return RISCV_TRAP_RESUME_ALL;
+	}
+	return RISCV_TRAP_RESUME;
 }
 
 int arch_vcpu_run(struct arch_vcpu *v, struct axvm_exit *exit)
@@ -256,6 +263,7 @@ int arch_vcpu_run(struct arch_vcpu *v, struct axvm_exit *exit)
 	if (!v->bound)
 		return AXERR_BAD_STATE;
 	v->exit = exit;
+	v->resume_all = false; /* riscv_guest_enter loads every register */
 	prepare_entry(v);
 	riscv_guest_enter(&v->ctx);
 	return AX_OK;
@@ -295,8 +303,11 @@ int arch_vcpu_complete(struct arch_vcpu *v, uint64_t value)
 	if (!v->access_pending)
 		return AXERR_BAD_STATE;
 	v->access_pending = false;
-	if (!v->access.store && v->access.reg)
+	if (!v->access.store && v->access.reg) {
 		v->ctx.guest_x[v->access.reg] = riscv_load_value(&v->access, value);
+		if ((RISCV_CALLEE_SAVED_X >> v->access.reg) & 1)
+			v->resume_all = true;
+	}
 	v->ctx.guest_sepc += v->access.insn_len;
 	return AX_OK;
 }

@@ -52,6 +52,9 @@ struct arch_vcpu {
 	struct axvm_exit *exit;		/* where exits go during arch_vcpu_run */
 	struct riscv_mem_access access; /* the access exit arch_vcpu_complete finishes */
 	bool access_pending;
+	/* A callee-saved register of the guest (s0-s11) was written in ctx during this trap:
+	 * the next entry loads every register. */
+	bool resume_all;
 	uint64_t hart_id;
 	uint16_t vmid;
 	uint64_t hgatp;

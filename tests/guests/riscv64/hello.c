@@ -1,6 +1,31 @@
-/* The first guest: console output through the emulated NS16550, an SBI round trip, and a clean
- * power-off through SBI SRST. */
+/* The first guest: console output through the emulated NS16550, an SBI round trip, emulated
+ * loads into registers of every kind, and a clean power-off through SBI SRST. */
 #include "guest.h"
+
+/* The UART's line status (THRE and TEMT: 0x60) loaded into a caller-saved register (a5, t6)
+ * and into callee-saved ones (s1, s11), which the hypervisor's exit path handles apart; s2,
+ * set before, must keep its value. */
+static void mmio_loads(void)
+{
+	unsigned long s1, s11, t6, a5, s2;
+
+	__asm__ volatile(
+	    "li s2, 0x5a5a\n"
+	    "lbu s1, 5(%[uart])\n"
+	    "lbu s11, 5(%[uart])\n"
+	    "lbu t6, 5(%[uart])\n"
+	    "lbu a5, 5(%[uart])\n"
+	    "mv %[s1], s1\n"
+	    "mv %[s11], s11\n"
+	    "mv %[t6], t6\n"
+	    "mv %[a5], a5\n"
+	    "mv %[s2], s2\n"
+	    : [s1] "=&r"(s1), [s11] "=&r"(s11), [t6] "=&r"(t6), [a5] "=&r"(a5), [s2] "=&r"(s2)
+	    : [uart] "r"(0x10000000ul)
+	    : "s1", "s2", "s11", "t6", "a5", "memory");
+	guest_printf("emulated loads: s1 0x%lx, s11 0x%lx, t6 0x%lx, a5 0x%lx; s2 kept 0x%lx\n", s1,
+		     s11, t6, a5, s2);
+}
 
 void guest_main(uint64_t hart, uint64_t dtb)
 {
@@ -9,5 +34,6 @@ void guest_main(uint64_t hart, uint64_t dtb)
 	guest_printf("hello from a guest: hart %lu, dtb 0x%lx\n", (unsigned long)hart,
 		     (unsigned long)dtb);
 	guest_printf("sbi spec version 0x%lx (error %ld)\n", spec.value, spec.error);
+	mmio_loads();
 	sbi_shutdown();
 }
