@@ -49,31 +49,12 @@ riscv_guest_enter:
 	csrw	hstatus, t0
 	csrw	sscratch, a0
 
-/* a0 = ctx = sscratch: loads the guest and sret's into it. hstatus needs no reload: a trap from
- * the guest sets SPV again, and riscv_guest_fetch_insn puts back what its own fault changes. */
+/* a0 = ctx = sscratch: loads the guest and sret's into it, its callee-saved registers first,
+ * then the rest as below. hstatus needs no reload: a trap from the guest sets SPV again, and
+ * riscv_guest_fetch_insn puts back what its own fault changes. */
 .Lresume:
-	la	t0, riscv_guest_exit
-	csrw	stvec, t0
-	ld	t0, CTX_GUEST_SSTATUS(a0)
-	csrw	sstatus, t0
-	ld	t0, CTX_GUEST_SEPC(a0)
-	csrw	sepc, t0
-	ld	x1, GX(1)(a0)
-	ld	x2, GX(2)(a0)
-	ld	x3, GX(3)(a0)
-	ld	x4, GX(4)(a0)
-	ld	x5, GX(5)(a0)
-	ld	x6, GX(6)(a0)
-	ld	x7, GX(7)(a0)
 	ld	x8, GX(8)(a0)
 	ld	x9, GX(9)(a0)
-	ld	x11, GX(11)(a0)
-	ld	x12, GX(12)(a0)
-	ld	x13, GX(13)(a0)
-	ld	x14, GX(14)(a0)
-	ld	x15, GX(15)(a0)
-	ld	x16, GX(16)(a0)
-	ld	x17, GX(17)(a0)
 	ld	x18, GX(18)(a0)
 	ld	x19, GX(19)(a0)
 	ld	x20, GX(20)(a0)
@@ -84,12 +65,6 @@ riscv_guest_enter:
 	ld	x25, GX(25)(a0)
 	ld	x26, GX(26)(a0)
 	ld	x27, GX(27)(a0)
-	ld	x28, GX(28)(a0)
-	ld	x29, GX(29)(a0)
-	ld	x30, GX(30)(a0)
-	ld	x31, GX(31)(a0)
-	ld	x10, GX(10)(a0)
-	sret
 
 /* a0 = ctx = sscratch, s0-s11 hold the guest's: loads the rest and sret's into the guest. */
 .Lresume_caller_saved:
