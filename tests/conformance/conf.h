@@ -10,7 +10,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "conf_arch.h" /* CONF_MAX_CPUS, CONF_LAZY_BASE, CONF_LAZY_SIZE, CONF_HOLE, CONF_UART */
+/* The VM's layout: CONF_MAX_CPUS; memory populated on first touch (CONF_LAZY_BASE,
+ * CONF_LAZY_SIZE), read-only memory (CONF_READONLY) and memory without execute permission
+ * (CONF_NOEXEC); CONF_HOLE, neither memory nor a device; the UART's registers (CONF_UART,
+ * CONF_UART_SIZE bytes). */
+#include "conf_arch.h"
 
 /* The scenario: runs on CPU 0 of its VM. */
 void conf_main(void);
@@ -73,5 +77,9 @@ void conf_stop_cpu(void) __attribute__((noreturn));
  * controller to the calling CPU; the shim's handler takes it (CONF_IRQ_DEVICE), turns the
  * UART's interrupt off and acknowledges it at the controller. */
 void conf_uart_irq_once(void);
+
+/* Turns the UART's transmitter-empty interrupt on or off at the UART alone: its line goes to
+ * the VM's interrupt controller, which is left as it is. */
+void conf_uart_irq(bool on);
 
 #endif

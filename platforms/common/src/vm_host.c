@@ -35,6 +35,7 @@ struct host_vm {
 	atomic_bool stop_seen;
 	atomic_int in_flight;	   /* CPUs in run_entity with one of its vCPUs */
 	atomic_bool cpu_up_logged; /* a refused cpu-up is logged once: a guest could repeat it */
+	atomic_int awake;	   /* its vCPUs that run or wait for a CPU: see vcpu_sleeps */
 };
 
 static const struct vm_host_cpu_ops *cpu_ops;
@@ -43,6 +44,8 @@ static struct host_vm slots[VM_BUNDLE_MAX_VMS];
 static size_t vm_count;
 static size_t not_started;
 static struct sched_entity entities[VM_BUNDLE_MAX_VMS][AXVM_MAX_VCPUS];
+/* Whether each vCPU counts in its VM's awake; written by the CPU the vCPU is on. */
+static bool awake[VM_BUNDLE_MAX_VMS][AXVM_MAX_VCPUS];
 /* The deadline each CPU's timer is armed for, to spare re-arming it to the same value. */
 static uint64_t armed[SCHED_MAX_CPUS];
 /* Host console input for the console VM, read on CONSOLE_CPU every console_period ticks: the
@@ -165,6 +168,9 @@ static bool start_one(size_t idx, const struct vm_bundle_vm *b, const struct axv
 	atomic_init(&slot->stop_seen, false);
 	atomic_init(&slot->in_flight, 0);
 	atomic_init(&slot->cpu_up_logged, false);
+	atomic_init(&slot->awake, 0);
+	for (uint32_t n = 0; n < AXVM_MAX_VCPUS; n++)
+		awake[idx][n] = false;
 	kprintf("vm %u (%s): started, %u vcpu(s), entry 0x%llx\n", axvm_id(vm), axvm_name(vm),
 		axvm_vcpu_count(vm), (unsigned long long)cfg.entry);
 	return true;
@@ -399,6 +405,33 @@ enum leave {
 	LEAVE_PARK,    /* off: stopped itself, its VM stopped or resets */
 };
 
+/* se's vCPU is on a CPU: it counts as awake. */
+static void vcpu_wakes(struct sched_entity *se)
+{
+	size_t idx = slot_of(se);
+	size_t n = (size_t)(se - &entities[idx][0]);
+
+	if (!awake[idx][n]) {
+		awake[idx][n] = true;
+		atomic_fetch_add(&slots[idx].awake, 1);
+	}
+}
+
+/* se's vCPU halts or goes off. When it was the last of its VM awake, the VM waits for
+ * something (input, a timer) and its unfinished line, a prompt, is shown; not before: another
+ * vCPU, descheduled or in an interrupt handler, may be in the middle of that line. */
+static void vcpu_sleeps(struct sched_entity *se)
+{
+	size_t idx = slot_of(se);
+	size_t n = (size_t)(se - &entities[idx][0]);
+
+	if (!awake[idx][n])
+		return;
+	awake[idx][n] = false;
+	if (atomic_fetch_sub(&slots[idx].awake, 1) == 1)
+		console_mux_flush(slots[idx].id);
+}
+
 /* A HALT exit: the vCPU waits, off its CPU, until an interrupt is queued for it or its timer is
  * due. If one arrived meanwhile it runs on, bound again. */
 static enum leave halt(struct sched_entity *se, struct axvm_vcpu *v)
@@ -411,9 +444,10 @@ static enum leave halt(struct sched_entity *se, struct axvm_vcpu *v)
 	if (wake_at <= cpu_ops->counter_now())
 		return STAY;
 	axvm_vcpu_unbind(v);
-	console_mux_flush(axvm_id(axvm_vcpu_vm(v)));
+	vcpu_sleeps(se);
 	if (sched_halt(se, wake_at, no_queued_interrupt))
 		return LEAVE_HALTED;
+	vcpu_wakes(se);
 	return axvm_vcpu_bind(v) == AX_OK ? STAY : LEAVE_PARK;
 }
 
@@ -490,6 +524,7 @@ static void run_entity(uint32_t cpu, struct sched_entity *se)
 
 	/* Holds the VM: it is not destroyed while this CPU uses it. */
 	atomic_fetch_add(&slots[idx].in_flight, 1);
+	vcpu_wakes(se);
 	if (axvm_vcpu_runnable(v) && axvm_vcpu_bind(v) == AX_OK)
 		leave = run_vcpu(cpu, se, v);
 	if (axvm_vcpu_bound_cpu(v) == (int32_t)cpu)
@@ -497,6 +532,7 @@ static void run_entity(uint32_t cpu, struct sched_entity *se)
 	if (leave == LEAVE_REQUEUE) {
 		sched_requeue(se);
 	} else if (leave == LEAVE_PARK) {
+		vcpu_sleeps(se);
 		sched_park(se);
 		/* Started again (or reset) before it was parked: that notification found it
 		 * running, so it is this CPU's to pass on. */

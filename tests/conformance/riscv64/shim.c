@@ -195,7 +195,12 @@ void conf_uart_irq_once(void)
 	*PLIC_PRIORITY(UART_IRQ) = 1;
 	*PLIC_THRESHOLD(plic_context()) = 0;
 	*PLIC_ENABLE(plic_context()) = 1u << UART_IRQ;
-	*UART_IER = UART_IER_THRI; /* THR is empty: the line rises at once */
+	conf_uart_irq(true);
+}
+
+void conf_uart_irq(bool on)
+{
+	*UART_IER = on ? UART_IER_THRI : 0; /* THR is empty: the line rises at once */
 }
 
 void guest_main(uint64_t hart, uint64_t arg)

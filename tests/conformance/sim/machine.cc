@@ -5,6 +5,10 @@
  * core and the host loop (run_scenario.cc) let that vCPU run again. Only one thread runs at a
  * time. The firmware interface is the host's: hypercalls, CPU_UP, SYSTEM_DOWN; interrupts are
  * the vectors core injects (1: IPI, 5: timer) and the external line the VM's PLIC drives.
+ * Guest time passes as the vCPUs work (each exit and each clock read takes a microsecond) and
+ * jumps while they all wait (run_scenario.cc); a vCPU whose time slice is over is preempted by
+ * the host's tick, an external-interrupt exit, as on hardware: a CPU that never exits (it only
+ * reads the clock) does not keep the others from running.
  */
 #include "tests/conformance/sim/machine.h"
 
@@ -26,6 +30,7 @@ namespace
 constexpr uint64_t kUart = 0x10000000, kPlic = 0x0c000000;
 constexpr uint32_t kUartIrq = 10;
 constexpr uint8_t kScratchReg = 1;
+constexpr uint64_t kStepNs = 1000; /* the guest time an exit or a clock read takes */
 
 std::mutex lock;
 std::condition_variable changed;
@@ -40,7 +45,7 @@ uint64_t PlicContext()
 
 /* Hands e to arch_vcpu_run and waits until the vCPU runs again. On teardown the thread ends
  * here. */
-void Post(const axvm_exit &e, sim_dest dest = {})
+void Exchange(const axvm_exit &e, sim_dest dest)
 {
 	std::unique_lock<std::mutex> l(lock);
 
@@ -54,6 +59,25 @@ void Post(const axvm_exit &e, sim_dest dest = {})
 		l.unlock();
 		pthread_exit(nullptr);
 	}
+}
+
+/* Guest time passes; once the vCPU's time slice is over, the host's tick takes the CPU. */
+void Spend()
+{
+	*machine->clock_ns += kStepNs;
+	if (*machine->clock_ns >= self->slice_end) {
+		axvm_exit tick{};
+
+		tick.kind = AXVM_EXIT_EXTERNAL_INTERRUPT;
+		Exchange(tick, {});
+	}
+}
+
+/* One exit of the guest's own, e. */
+void Post(const axvm_exit &e, sim_dest dest = {})
+{
+	Spend();
+	Exchange(e, dest);
 }
 
 /* One access exit; true if core completed it (a device), false if it was guest memory that
@@ -96,14 +120,13 @@ void TakeInterrupts()
 	if (self->in_handler)
 		return;
 	self->in_handler = true;
-	for (; self->injected_seen < s->injected_count; self->injected_seen++) {
-		uint32_t vector = s->injected[self->injected_seen];
-
-		if (vector == kSimIpiVector)
+	for (size_t i = 0; i < s->injected_count; i++) {
+		if (s->injected[i] == kSimIpiVector)
 			self->irqs[CONF_IRQ_IPI]++;
-		if (vector == kSimTimerVector)
+		if (s->injected[i] == kSimTimerVector)
 			self->irqs[CONF_IRQ_TIMER]++;
 	}
+	s->injected_count = 0; /* taken: the sim's record has room for the next ones */
 	while (s->line[AXVM_IRQ_LINE_EXTERNAL]) {
 		uint64_t claim = kPlic + 0x200004 + 0x1000 * PlicContext();
 		uint32_t source = static_cast<uint32_t>(Read(claim, 4));
@@ -240,6 +263,7 @@ void conf_jump(uint64_t addr)
 
 uint64_t conf_now(void)
 {
+	Spend();
 	return *machine->clock_ns;
 }
 
@@ -308,8 +332,13 @@ void conf_uart_irq_once(void)
 	Write(kPlic + 4 * kUartIrq, 4, 1);				 /* priority */
 	Write(kPlic + 0x200000 + 0x1000 * PlicContext(), 4, 0);		 /* threshold */
 	Write(kPlic + 0x2000 + 0x80 * PlicContext(), 4, 1u << kUartIrq); /* enable */
-	Write(kUart + 1, 1, 0x02); /* IER.THRI: THR is empty, the line rises */
+	conf_uart_irq(true);
 	TakeInterrupts();
+}
+
+void conf_uart_irq(bool on)
+{
+	Write(kUart + 1, 1, on ? 0x02 : 0); /* IER.THRI: THR is empty, the line rises */
 }
 
 } // extern "C"

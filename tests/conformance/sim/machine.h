@@ -34,14 +34,14 @@ struct SimCpu {
 	sim_vcpu *s = nullptr;
 	axvm *vm = nullptr;
 	unsigned irqs[CONF_IRQ_KINDS] = {};
-	size_t injected_seen = 0; /* s->injected entries taken */
 	bool in_handler = false;
+	uint64_t slice_end = UINT64_MAX; /* the host's tick preempts the vCPU from this time on */
 };
 
 struct SimMachine {
 	std::map<uint32_t, void (*)(void)> mains; /* VM id -> its scenario's conf_main */
 	std::map<std::pair<uint32_t, uint32_t>, SimCpu> cpus; /* (VM id, vCPU) */
-	const uint64_t *clock_ns = nullptr;		      /* conf_now() */
+	uint64_t *clock_ns = nullptr;			      /* conf_now(); guest time passes */
 	bool stopping = false;
 };
 

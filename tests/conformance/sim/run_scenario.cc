@@ -1,8 +1,9 @@
 /*
  * One conformance scenario on the sim backend: the VMs of its bundle created from their
  * configurations, driven by a host loop in the role of the board's VM host (one host CPU,
- * every vCPU taking turns, halted vCPUs woken by their interrupts or their timer), and the
- * host's console checked against the same patterns as on every other architecture.
+ * every vCPU taking turns for at most a time slice, halted vCPUs woken by their interrupts or
+ * their timer, due timers firing), and the host's console checked against the same patterns
+ * as on every other architecture.
  */
 #include <gtest/gtest.h>
 
@@ -31,6 +32,7 @@ namespace
 {
 
 constexpr int kMaxSteps = 200000;
+constexpr uint64_t kSliceNs = 1000000; /* a vCPU's turn before the host's tick preempts it */
 
 class Host
 {
@@ -81,12 +83,13 @@ class Host
 		for (int step = 0; step < kMaxSteps && !AllStopped(); step++) {
 			bool ran = false;
 
+			FireTimers(false);
 			for (axvm *vm : vms_) {
 				for (uint32_t i = 0; i < axvm_vcpu_count(vm); i++)
 					ran |= RunOnce(vm, i);
 			}
 			Report();
-			if (!ran && !FireTimer())
+			if (!ran && !FireTimers(true))
 				break;
 		}
 		Report();
@@ -118,10 +121,9 @@ class Host
 	bool Wakes(axvm *vm, uint32_t i)
 	{
 		sim_vcpu *s = sim_vcpu_find(axvm_id(vm), i);
-		SimCpu &c = Cpu(vm, i);
 
 		return axvm_vcpu_has_queued_interrupts(axvm_vcpu_at(vm, i)) ||
-		       s->injected_count > c.injected_seen || s->line[AXVM_IRQ_LINE_EXTERNAL];
+		       s->injected_count > 0 || s->line[AXVM_IRQ_LINE_EXTERNAL];
 	}
 
 	bool RunOnce(axvm *vm, uint32_t i)
@@ -132,6 +134,7 @@ class Host
 		if (!axvm_vcpu_runnable(v) || (halted_.count(v) && !Wakes(vm, i)))
 			return false;
 		halted_.erase(v);
+		Cpu(vm, i).slice_end = hal_.now_ns + kSliceNs;
 		EXPECT_EQ(axvm_vcpu_bind(v), AX_OK);
 		if (axvm_vcpu_run(v, &exit) == AX_OK)
 			Handle(vm, v, exit);
@@ -164,35 +167,52 @@ class Host
 		}
 	}
 
-	/* Nothing can run: the earliest armed timer of a halted vCPU fires (the clock jumps). */
-	bool FireTimer()
+	/* Fires every armed timer that is due; with jump (nothing can run), the clock first jumps
+	 * to the earliest deadline. Whether one fired. */
+	bool FireTimers(bool jump)
 	{
-		sim_vcpu *first = nullptr;
-		axvm *first_vm = nullptr;
+		std::vector<sim_vcpu *> armed = ArmedTimers();
+		uint64_t earliest = UINT64_MAX;
+		bool fired = false;
+
+		for (sim_vcpu *s : armed)
+			earliest = std::min(earliest, s->timer_deadline);
+		if (jump && earliest != UINT64_MAX)
+			hal_.now_ns = std::max(hal_.now_ns, earliest);
+		for (sim_vcpu *s : armed) {
+			if (s->timer_deadline > hal_.now_ns)
+				continue;
+			s->timer_deadline = UINT64_MAX;
+			fired |= axvm_inject_interrupt(axvm_find(s->vm_id), 1ull << s->vcpu_id,
+						       kSimTimerVector) == AX_OK;
+		}
+		return fired;
+	}
+
+	/* The vCPUs of running VMs whose timer is armed. */
+	std::vector<sim_vcpu *> ArmedTimers()
+	{
+		std::vector<sim_vcpu *> armed;
 
 		for (axvm *vm : vms_) {
 			for (uint32_t i = 0;
 			     axvm_state(vm) == AXVM_STATE_RUNNING && i < axvm_vcpu_count(vm); i++) {
 				sim_vcpu *s = sim_vcpu_find(axvm_id(vm), i);
 
-				if (s->timer_deadline != UINT64_MAX &&
-				    (!first || s->timer_deadline < first->timer_deadline)) {
-					first = s;
-					first_vm = vm;
-				}
+				if (s->timer_deadline != UINT64_MAX)
+					armed.push_back(s);
 			}
 		}
-		if (!first)
-			return false;
-		hal_.now_ns = std::max(hal_.now_ns, first->timer_deadline);
-		first->timer_deadline = UINT64_MAX;
-		return axvm_inject_interrupt(first_vm, 1ull << first->vcpu_id, kSimTimerVector) ==
-		       AX_OK;
+		return armed;
 	}
 
-	/* The host's console: each VM's complete lines, and each stop once. */
+	/* The host's console, as the board's host shows it: core's log lines, each VM's complete
+	 * lines, and each stop once with the memory the VM held. */
 	void Report()
 	{
+		for (const std::string &line : hal_.log)
+			log.push_back("axvm: " + line);
+		hal_.log.clear();
 		for (axvm *vm : vms_) {
 			uint32_t id = axvm_id(vm);
 			std::string &out = hal_.console[id];
@@ -207,6 +227,10 @@ class Host
 				reported_.insert(id);
 				log.push_back("vm " + std::to_string(id) + " (" + axvm_name(vm) +
 					      "): stopped: " + axvm_stop_reason(vm));
+				log.push_back(
+				    "vm " + std::to_string(id) + " (" + axvm_name(vm) +
+				    "): " + std::to_string(axvm_allocated_bytes(vm) >> 10) +
+				    " KiB of guest memory allocated");
 			}
 		}
 	}
@@ -253,7 +277,8 @@ TEST(Conformance, ScenarioOnTheSimBackend)
 		std::string tag = "[vm" + std::to_string(vm.id) + "] ";
 		std::string report = "vm " + std::to_string(vm.id) + " ";
 		for (const std::string &l : host.log) {
-			if (l.rfind(tag, 0) == 0 || l.rfind(report, 0) == 0)
+			if (l.rfind(tag, 0) == 0 || l.rfind(report, 0) == 0 ||
+			    l.rfind("axvm: " + report, 0) == 0)
 				lines.push_back(l);
 		}
 		ExpectInOrder(lines, vm.expect, "vm " + std::to_string(vm.id));
