@@ -78,6 +78,11 @@ void conf_stop_cpu(void) __attribute__((noreturn));
  * UART's interrupt off and acknowledges it at the controller. */
 void conf_uart_irq_once(void);
 
+/* Gives [addr, addr + size) of the VM's memory back to the host (page-aligned memory the
+ * host allocates for the VM) through the hypervisor's call for it: 0, or the firmware's
+ * negative error. The range then reads as zeroes, on every CPU. */
+int conf_release_memory(uint64_t addr, uint64_t size);
+
 /* Turns the UART's transmitter-empty interrupt on or off at the UART alone: its line goes to
  * the VM's interrupt controller, which is left as it is. */
 void conf_uart_irq(bool on);

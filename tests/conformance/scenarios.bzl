@@ -117,6 +117,16 @@ SCENARIOS = {
             POWERED_OFF,
         ],
     },
+    "memory_release": {
+        "vcpus": 2,
+        "host_cpus": [1, 2],
+        "expect": [
+            "^\\[vm{id}\\] conformance memory-release: released with 0, the other CPU read zero$",
+            "^\\[vm{id}\\] conformance memory-release: the page reads 0x0, 0x0$",
+            "^\\[vm{id}\\] conformance memory-release: refused: unaligned yes, a hole yes, the UART yes$",
+            POWERED_OFF,
+        ],
+    },
     "smp_ipi": {
         "vcpus": 2,
         "host_cpus": [1, 2],

@@ -1,12 +1,14 @@
-/* The riscv64 shim of the conformance suite: conf.h on SBI (v2.0: TIME, sPI, HSM, SRST), the
- * supervisor timer and software interrupts, and the VM's PLIC (QEMU virt's layout: context
- * 2h + 1 is hart h's S-mode). Runs in VS-mode on tests/guests/riscv64's runtime. */
+/* The riscv64 shim of the conformance suite: conf.h on SBI (v2.0: TIME, sPI, HSM, SRST; axvm-c's
+ * AXVM), the supervisor timer and software interrupts, and the VM's PLIC (QEMU virt's layout:
+ * context 2h + 1 is hart h's S-mode). Runs in VS-mode on tests/guests/riscv64's runtime. */
 #include "tests/conformance/conf.h"
 #include "tests/guests/riscv64/guest.h"
 
 #define SBI_EXT_TIME 0x54494d45
 #define SBI_EXT_IPI 0x735049
 #define SBI_EXT_HSM 0x48534d
+#define SBI_EXT_AXVM 0x0a58564d /* axvm-c's own extension */
+#define SBI_AXVM_MEMORY_RELEASE 0
 #define SIE_SSIE (1ul << 1)
 #define SIE_STIE (1ul << 5)
 #define SIE_SEIE (1ul << 9)
@@ -176,6 +178,12 @@ int conf_start_cpu(unsigned cpu, void (*fn)(unsigned cpu))
 		return -3; /* SBI_ERR_INVALID_PARAM */
 	secondary[cpu] = fn;
 	return (int)sbi_call(SBI_EXT_HSM, 0, cpu, (long)_start, 0).error;
+}
+
+int conf_release_memory(uint64_t addr, uint64_t size)
+{
+	return (int)sbi_call(SBI_EXT_AXVM, SBI_AXVM_MEMORY_RELEASE, (long)addr, (long)size, 0)
+	    .error;
 }
 
 void conf_send_ipi(unsigned cpu)

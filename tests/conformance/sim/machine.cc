@@ -240,6 +240,13 @@ long conf_firmware_version(void)
 	return static_cast<long>(self->s->return_value);
 }
 
+/* The backend's call for it, made from the guest's side as a trap handler would. */
+int conf_release_memory(uint64_t addr, uint64_t size)
+{
+	Spend();
+	return sim_vcpu_release_memory(self->s, addr, size);
+}
+
 uint64_t conf_read(uint64_t addr, unsigned width)
 {
 	return Read(addr, static_cast<uint8_t>(width));
