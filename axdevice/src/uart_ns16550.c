@@ -267,38 +267,37 @@ static bool access_supported(const struct ns16550 *u, uint64_t offset, unsigned 
 	       !(offset & (width - 1));
 }
 
-/* Any register but LSR; reading the data, IIR or MSR may clear what raised the interrupt. */
-__attribute__((noinline)) static uint8_t read_other(struct ns16550 *u, unsigned reg)
+/* A read of any register but LSR, at offset (an access ns16550_read checked); reading the
+ * data, IIR or MSR may clear what raised the interrupt. */
+__attribute__((noinline)) static int read_other(struct ns16550 *u, uint64_t offset, uint64_t *value)
 {
-	uint8_t v = read_reg(u, reg);
+	unsigned reg = decode(u, offset);
 
+	if (reg == REG_COUNT)
+		return AX_OK;
+	*value = read_reg(u, reg);
 	if (reg == REG_RBR_THR || reg == REG_IIR_FCR || reg == REG_MSR)
 		update_irq(u);
-	return v;
+	return AX_OK;
 }
 
-/* LSR, the register guests poll: its read changes nothing but the count of idle reads, and
- * the host hears when that reaches AXDEVICE_UART_IDLE_READS. */
+/* LSR, the register guests poll, first: its read changes nothing but the count of idle
+ * reads, and the host hears when that reaches AXDEVICE_UART_IDLE_READS. */
 static int ns16550_read(struct axdevice *dev, uint32_t vcpu, uint64_t offset, unsigned width,
 			uint64_t *value)
 {
 	(void)vcpu;
 	struct ns16550 *u = to_ns16550(dev);
-	unsigned reg;
 
 	*value = 0;
 	if (!access_supported(u, offset, width))
 		return AXERR_UNSUPPORTED;
-	if (offset == (uint64_t)REG_LSR << u->reg_shift) {
-		*value = LSR_THRE | LSR_TEMT | (u->rx.count ? LSR_DR : 0);
-		if (u->rx.count || ++u->idle_reads != AXDEVICE_UART_IDLE_READS)
-			return AX_OK;
-		return axdevice_uart_report_idle(&u->host);
-	}
-	reg = decode(u, offset);
-	if (reg != REG_COUNT)
-		*value = read_other(u, reg);
-	return AX_OK;
+	if (offset != (uint64_t)REG_LSR << u->reg_shift)
+		return read_other(u, offset, value);
+	*value = LSR_THRE | LSR_TEMT | (u->rx.count ? LSR_DR : 0);
+	if (u->rx.count || ++u->idle_reads != AXDEVICE_UART_IDLE_READS)
+		return AX_OK;
+	return axdevice_uart_report_idle(&u->host);
 }
 
 static int ns16550_write(struct axdevice *dev, uint32_t vcpu, uint64_t offset, unsigned width,

@@ -51,7 +51,7 @@ riscv_guest_enter:
 
 /* a0 = ctx = sscratch: loads the guest and sret's into it, its callee-saved registers first,
  * then the rest as below. hstatus needs no reload: a trap from the guest sets SPV again, and
- * riscv_guest_fetch_insn puts back what its own fault changes. */
+ * riscv_guest_fetch_insn (vcpu_ctx.h) puts back what its own fault changes. */
 .Lresume:
 	ld	x8, GX(8)(a0)
 	ld	x9, GX(9)(a0)
@@ -167,40 +167,6 @@ riscv_guest_exit:
 	ld	s9, HR(13)(a0)
 	ld	s10, HR(14)(a0)
 	ld	s11, HR(15)(a0)
-	ret
-
-/*
- * uint64_t riscv_guest_fetch_insn(uint64_t va, uint32_t *out)
- * HLVX with a private trap vector: a fault returns its scause instead of reaching the host's
- * exception handler, and hstatus (whose SPV such a fault clears) is put back. An aligned word
- * never crosses a page, so one HLVX.WU reads it whole.
- */
-	.globl riscv_guest_fetch_insn
-	.balign 4
-riscv_guest_fetch_insn:
-	la	t1, 1f
-	csrrw	t1, stvec, t1
-	csrr	t4, hstatus
-	li	t2, 0
-	andi	t0, a0, 3
-	bnez	t0, 3f
-	.insn r 0x73, 4, 0x34, t0, a0, x3	/* hlvx.wu t0, (a0) */
-	sw	t0, 0(a1)
-	j	2f
-3:	.insn r 0x73, 4, 0x32, t0, a0, x3	/* hlvx.hu t0, (a0) */
-	sh	t0, 0(a1)
-	andi	t0, t0, 3
-	li	t3, 3
-	bne	t0, t3, 2f
-	addi	a0, a0, 2
-	.insn r 0x73, 4, 0x32, t0, a0, x3	/* hlvx.hu t0, (a0) */
-	sh	t0, 2(a1)
-	j	2f
-	.balign 4
-1:	csrr	t2, scause
-	csrw	hstatus, t4
-2:	csrw	stvec, t1
-	mv	a0, t2
 	ret
 
 /*

@@ -45,11 +45,12 @@ static int decode_32(uint32_t insn, unsigned insn_len, struct riscv_mem_access *
 	unsigned opcode = insn & 0x7f;
 	unsigned funct3 = field(insn, 14, 12);
 
-	/* Tested in order of likelihood, loads first: guests poll device registers. */
+	if (riscv_decode_load32(insn, out)) {
+		out->insn_len = (uint8_t)insn_len;
+		return AX_OK;
+	}
 	if (opcode == OPCODE_LOAD)
-		return funct3 == 7 ? AXERR_INVALID
-				   : found(out, false, 1u << (funct3 & 3), field(insn, 11, 7),
-					   funct3 < 3, insn_len);
+		return AXERR_INVALID; /* funct3 7 */
 	if (opcode == OPCODE_STORE)
 		return funct3 > 3
 			   ? AXERR_INVALID

@@ -57,10 +57,44 @@ bool riscv_probe_hstatus(uint64_t *out);
 bool riscv_probe_vstimecmp(void);
 
 /* Reads the guest instruction at guest-virtual address va as a fetch would (HLVX, as the
- * privilege in hstatus.SPVP): one HLVX.WU when va is 4-byte aligned, else HLVX.HU and, for a
- * 32-bit instruction, a second one. Bits 31:16 of a compressed instruction's *out are
- * unspecified. Returns 0, or the scause of the fault that prevented it. Interrupts off. */
-uint64_t riscv_guest_fetch_insn(uint64_t va, uint32_t *out);
+ * privilege in hstatus.SPVP): one HLVX.WU when va is 4-byte aligned (an aligned word never
+ * crosses a page), else HLVX.HU and, for a 32-bit instruction, a second one. Bits 31:16 of a
+ * compressed instruction's *out are unspecified. Returns 0, or the scause of the fault that
+ * prevented it: a private trap vector catches the fault instead of the host's handler, and
+ * hstatus (whose SPV such a fault clears) is put back. Interrupts off. Inline: it is on the
+ * path of every emulated access. */
+static inline uint64_t riscv_guest_fetch_insn(uint64_t va, uint32_t *out)
+{
+	uint64_t vec, hs, lo, hi, fault;
+
+	__asm__ volatile("	la	%[vec], 3f\n"
+			 "	csrrw	%[vec], stvec, %[vec]\n"
+			 "	csrr	%[hs], hstatus\n"
+			 "	li	%[fault], 0\n"
+			 "	andi	%[lo], %[va], 3\n"
+			 "	bnez	%[lo], 1f\n"
+			 "	.insn r 0x73, 4, 0x34, %[lo], %[va], x3\n" /* hlvx.wu */
+			 "	j	4f\n"
+			 "1:	.insn r 0x73, 4, 0x32, %[lo], %[va], x3\n" /* hlvx.hu */
+			 "	andi	%[hi], %[lo], 3\n"
+			 "	addi	%[hi], %[hi], -3\n"
+			 "	bnez	%[hi], 4f\n"
+			 "	addi	%[hi], %[va], 2\n"
+			 "	.insn r 0x73, 4, 0x32, %[hi], %[hi], x3\n" /* hlvx.hu */
+			 "	slli	%[hi], %[hi], 16\n"
+			 "	or	%[lo], %[lo], %[hi]\n"
+			 "	j	4f\n"
+			 "	.balign	4\n"
+			 "3:	csrr	%[fault], scause\n"
+			 "	csrw	hstatus, %[hs]\n"
+			 "4:	csrw	stvec, %[vec]\n"
+			 : [vec] "=&r"(vec), [hs] "=&r"(hs), [lo] "=&r"(lo), [hi] "=&r"(hi),
+			   [fault] "=&r"(fault)
+			 : [va] "r"(va)
+			 : "memory");
+	*out = (uint32_t)lo;
+	return fault;
+}
 #endif
 
 #endif

@@ -26,6 +26,23 @@ struct riscv_mem_access {
 	uint8_t insn_len; /* 2 (compressed) or 4: how far to advance sepc */
 };
 
+/* Whether insn is a 32-bit integer load (LOAD opcode, funct3 not 7); if so fills *out: width
+ * 1 << funct3[1:0], sign-extended for LB/LH/LW, rd. Inline: the commonest access to a device
+ * register, which riscv_decode_mem_insn decodes the same way. */
+static inline bool riscv_decode_load32(uint32_t insn, struct riscv_mem_access *out)
+{
+	unsigned funct3 = (insn >> 12) & 7;
+
+	if ((insn & 0x7f) != 0x03 || funct3 == 7)
+		return false;
+	out->store = false;
+	out->width = (uint8_t)(1u << (funct3 & 3));
+	out->reg = (uint8_t)((insn >> 7) & 31);
+	out->sign_extend = funct3 < 3;
+	out->insn_len = 4;
+	return true;
+}
+
 /* Decodes the instruction at the faulting pc, as fetched with HLVX.HU: the low 16 bits first,
  * and a 32-bit instruction when bits 1:0 are 0b11 (for a compressed one bits 31:16 are
  * ignored). Returns 0 and fills *out; AXERR_INVALID for anything that is not an integer load or
