@@ -109,37 +109,10 @@ __attribute__((noinline)) static enum axvm_disposition mmio_elsewhere(struct axv
 	return err ? mmio_failed(v, e, err) : AXVM_RESUME;
 }
 
-/* A decoded MMIO read: the device's value completes the guest's load. The range the vCPU
- * reached last is tried first (AXERR_NOT_FOUND: the address is not in it). */
-static inline enum axvm_disposition mmio_read(struct axvm_vcpu *v, struct axvm_exit *e)
-{
-	uint64_t value;
-	int err =
-	    axdevice_range_read(v->mmio_last, v->id, e->mmio_read.addr, e->mmio_read.width, &value);
-
-	if (__builtin_expect(err == AXERR_NOT_FOUND, 0))
-		return mmio_elsewhere(v, e);
-	if (__builtin_expect(!err, 1))
-		err = arch_vcpu_complete(v->arch, value);
-	return __builtin_expect(!err, 1) ? AXVM_RESUME : mmio_failed(v, e, err);
-}
-
-/* A decoded MMIO write, as mmio_read. */
-static inline enum axvm_disposition mmio_write(struct axvm_vcpu *v, struct axvm_exit *e)
-{
-	int err = axdevice_range_write(v->mmio_last, v->id, e->mmio_write.addr, e->mmio_write.width,
-				       e->mmio_write.data);
-
-	if (__builtin_expect(err == AXERR_NOT_FOUND, 0))
-		return mmio_elsewhere(v, e);
-	if (__builtin_expect(!err, 1))
-		err = arch_vcpu_complete(v->arch, 0);
-	return __builtin_expect(!err, 1) ? AXVM_RESUME : mmio_failed(v, e, err);
-}
-
+/* A decoded MMIO access, through the bus: what stage2_fault decodes. */
 static enum axvm_disposition mmio(struct axvm_vcpu *v, struct axvm_exit *e)
 {
-	return e->kind == AXVM_EXIT_MMIO_WRITE ? mmio_write(v, e) : mmio_read(v, e);
+	return mmio_elsewhere(v, e);
 }
 
 /* A stage-2 fault the backend did not decode. Outside guest memory it is an MMIO access the
@@ -281,19 +254,61 @@ __attribute__((noinline)) static enum axvm_disposition other_exit(struct axvm_vc
 	return d == AXVM_RESUME ? ready_to_enter(v, e) : AXVM_LEAVE;
 }
 
+/* An MMIO access the fast path in vcpu_handle_exit did not complete (err): one to another
+ * range than the vCPU's last, or a failure; counted as what it turned out to be. */
+__attribute__((noinline)) static enum axvm_disposition mmio_slow(struct axvm_vcpu *v,
+								 struct axvm_exit *e, int err)
+{
+	enum axvm_disposition d =
+	    err == AXERR_NOT_FOUND ? mmio_elsewhere(v, e) : mmio_failed(v, e, err);
+
+	v->exits[e->kind]++;
+	return d == AXVM_RESUME ? ready_to_enter(v, e) : AXVM_LEAVE;
+}
+
+/* A decoded MMIO read to the range the vCPU reached last, completed with the device's value
+ * through the backend; err: it was not (mmio_slow). */
+static inline int mmio_read(struct axvm_vcpu *v, const struct axvm_exit *e)
+{
+	uint64_t value;
+	int err =
+	    axdevice_range_read(v->mmio_last, v->id, e->mmio_read.addr, e->mmio_read.width, &value);
+
+	return err ? err : arch_vcpu_complete(v->arch, value);
+}
+
+/* A decoded MMIO write, as mmio_read. */
+static inline int mmio_write(struct axvm_vcpu *v, const struct axvm_exit *e)
+{
+	int err = axdevice_range_write(v->mmio_last, v->id, e->mmio_write.addr, e->mmio_write.width,
+				       e->mmio_write.data);
+
+	return err ? err : arch_vcpu_complete(v->arch, 0);
+}
+
+/* MMIO first, inline: an access to the range the vCPU reached last completes here; anything
+ * else goes out of line. */
 enum axvm_disposition vcpu_handle_exit(void *ctx, struct axvm_exit *e)
 {
 	struct axvm_vcpu *v = ctx;
-	enum axvm_disposition d;
+	int err;
 
-	if (e->kind == AXVM_EXIT_MMIO_READ)
-		d = mmio_read(v, e);
-	else if (e->kind == AXVM_EXIT_MMIO_WRITE)
-		d = mmio_write(v, e);
-	else
+	if (e->kind == AXVM_EXIT_MMIO_READ) {
+		err = mmio_read(v, e);
+		if (__builtin_expect(!err, 1)) {
+			v->exits[AXVM_EXIT_MMIO_READ]++;
+			return ready_to_enter(v, e);
+		}
+	} else if (e->kind == AXVM_EXIT_MMIO_WRITE) {
+		err = mmio_write(v, e);
+		if (__builtin_expect(!err, 1)) {
+			v->exits[AXVM_EXIT_MMIO_WRITE]++;
+			return ready_to_enter(v, e);
+		}
+	} else {
 		return other_exit(v, e);
-	v->exits[e->kind]++; /* an MMIO access, or the stage-2 fault it turned out to be */
-	return d == AXVM_RESUME ? ready_to_enter(v, e) : AXVM_LEAVE;
+	}
+	return mmio_slow(v, e, err);
 }
 
 int axvm_vcpu_run(struct axvm_vcpu *v, struct axvm_exit *exit)
