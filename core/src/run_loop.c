@@ -92,7 +92,8 @@ mmio_failed(struct axvm_vcpu *v, struct axvm_exit *e, int err)
 	return access_failed(v, AXDEVICE_MMIO, write, addr, width, err);
 }
 
-/* A decoded MMIO access to no address of the range the vCPU reached last: through the bus. */
+/* A decoded MMIO access through the bus: one to no address of the range the vCPU reached
+ * last, or one stage2_fault decoded. */
 __attribute__((noinline)) static enum axvm_disposition mmio_elsewhere(struct axvm_vcpu *v,
 								      struct axvm_exit *e)
 {
@@ -107,12 +108,6 @@ __attribute__((noinline)) static enum axvm_disposition mmio_elsewhere(struct axv
 	if (!err)
 		err = arch_vcpu_complete(v->arch, value);
 	return err ? mmio_failed(v, e, err) : AXVM_RESUME;
-}
-
-/* A decoded MMIO access, through the bus: what stage2_fault decodes. */
-static enum axvm_disposition mmio(struct axvm_vcpu *v, struct axvm_exit *e)
-{
-	return mmio_elsewhere(v, e);
 }
 
 /* A stage-2 fault the backend did not decode. Outside guest memory it is an MMIO access the
@@ -152,7 +147,7 @@ static enum axvm_disposition stage2_fault(struct axvm_vcpu *v, struct axvm_exit 
 					    access_name(access), (unsigned long long)addr);
 		return AXVM_LEAVE;
 	}
-	return mmio(v, e);
+	return mmio_elsewhere(v, e);
 }
 
 /* A wait for an interrupt ends at once if one is pending; otherwise the host parks the vCPU
@@ -183,9 +178,6 @@ static enum axvm_disposition send_ipi(struct axvm_vcpu *v, const struct axvm_exi
 static enum axvm_disposition handle_other_exit(struct axvm_vcpu *v, struct axvm_exit *e)
 {
 	switch (e->kind) {
-	case AXVM_EXIT_MMIO_READ:
-	case AXVM_EXIT_MMIO_WRITE:
-		return mmio(v, e);
 	case AXVM_EXIT_IO_READ:
 		return device(v, AXDEVICE_PORT_IO, false, e->io_read.port, e->io_read.width, 0);
 	case AXVM_EXIT_IO_WRITE:
