@@ -175,6 +175,7 @@ static enum axvm_disposition send_ipi(struct axvm_vcpu *v, const struct axvm_exi
 	return AXVM_RESUME;
 }
 
+/* Every exit but MMIO, which vcpu_handle_exit handles itself. */
 static enum axvm_disposition handle_other_exit(struct axvm_vcpu *v, struct axvm_exit *e)
 {
 	switch (e->kind) {
