@@ -212,6 +212,19 @@ vm_bundle = rule(
     },
 )
 
+def vm_image_edited(name, config, sed, **kwargs):
+    """A vm_image `name` of the VM configuration `config` edited by the sed script `sed` (a
+    placement, another CPU affinity); the edited configuration is `name`.dts. Other arguments
+    are vm_image's."""
+    native.genrule(
+        name = name + "_dts",
+        testonly = kwargs.get("testonly", False),
+        srcs = [config],
+        outs = [name + ".dts"],
+        cmd = "sed -e %s $< > $@" % _shell_quote(_literal(sed)),
+    )
+    vm_image(name = name, config = ":%s.dts" % name, **kwargs)
+
 def _literal(s):
     # sh_test args go through "Make" variable expansion: a user's $ stays a $.
     return s.replace("$", "$$")
