@@ -56,6 +56,14 @@ static uint64_t console_next;
 static uint8_t console_pending[16];
 static size_t console_pending_len, console_pending_off;
 
+/* us microseconds in ticks of a counter_hz counter; at least one, however slow the counter. */
+static uint64_t counter_ticks(uint64_t counter_hz, uint64_t us)
+{
+	uint64_t ticks = counter_hz * us / 1000000;
+
+	return ticks ? ticks : 1;
+}
+
 /* The config blob, copied to memory aligned as libfdt requires. */
 static void *aligned_copy(const void *data, size_t size)
 {
@@ -194,8 +202,8 @@ size_t vm_host_start(const void *bundle, size_t size, const struct axvm_config_l
 	host_cpus = limits->host_cpus;
 	for (uint32_t cpu = 0; cpu < SCHED_MAX_CPUS; cpu++)
 		armed[cpu] = 0;
-	sched_init(host_cpus, counter_hz / 1000000 * VM_HOST_SLICE_US, &sched_board);
-	console_period = counter_hz / 1000000 * VM_HOST_CONSOLE_POLL_US;
+	sched_init(host_cpus, counter_ticks(counter_hz, VM_HOST_SLICE_US), &sched_board);
+	console_period = counter_ticks(counter_hz, VM_HOST_CONSOLE_POLL_US);
 	console_next = 0;
 	console_pending_len = console_pending_off = 0;
 	if (vm_bundle_parse(bundle, size, list, &count, &diag) != AX_OK) {
