@@ -67,31 +67,31 @@ static inline uint64_t riscv_guest_fetch_insn(uint64_t va, uint32_t *out)
 {
 	uint64_t vec, hs, lo, hi, fault;
 
-	__asm__ volatile("	la	%[vec], 3f\n"
-			 "	csrrw	%[vec], stvec, %[vec]\n"
-			 "	csrr	%[hs], hstatus\n"
-			 "	li	%[fault], 0\n"
-			 "	andi	%[lo], %[va], 3\n"
-			 "	bnez	%[lo], 1f\n"
-			 "	.insn r 0x73, 4, 0x34, %[lo], %[va], x3\n" /* hlvx.wu */
-			 "	j	4f\n"
-			 "1:	.insn r 0x73, 4, 0x32, %[lo], %[va], x3\n" /* hlvx.hu */
-			 "	andi	%[hi], %[lo], 3\n"
-			 "	addi	%[hi], %[hi], -3\n"
-			 "	bnez	%[hi], 4f\n"
-			 "	addi	%[hi], %[va], 2\n"
-			 "	.insn r 0x73, 4, 0x32, %[hi], %[hi], x3\n" /* hlvx.hu */
-			 "	slli	%[hi], %[hi], 16\n"
-			 "	or	%[lo], %[lo], %[hi]\n"
-			 "	j	4f\n"
-			 "	.balign	4\n"
-			 "3:	csrr	%[fault], scause\n"
-			 "	csrw	hstatus, %[hs]\n"
-			 "4:	csrw	stvec, %[vec]\n"
-			 : [vec] "=&r"(vec), [hs] "=&r"(hs), [lo] "=&r"(lo), [hi] "=&r"(hi),
-			   [fault] "=&r"(fault)
-			 : [va] "r"(va)
-			 : "memory");
+	__asm__ volatile(
+	    "	la	%[vec], 3f\n"
+	    "	csrrw	%[vec], stvec, %[vec]\n"
+	    "	csrr	%[hs], hstatus\n"
+	    "	li	%[fault], 0\n"
+	    "	andi	%[lo], %[va], 3\n"
+	    "	bnez	%[lo], 1f\n"
+	    "	.insn r 0x73, 4, 0x34, %[lo], %[va], x3\n" /* hlvx.wu */
+	    "	j	4f\n"
+	    "1:	.insn r 0x73, 4, 0x32, %[lo], %[va], x3\n" /* hlvx.hu */
+	    "	andi	%[hi], %[lo], 3\n"
+	    "	addi	%[hi], %[hi], -3\n"
+	    "	bnez	%[hi], 4f\n"
+	    "	addi	%[hi], %[va], 2\n"
+	    "	.insn r 0x73, 4, 0x32, %[hi], %[hi], x3\n" /* hlvx.hu */
+	    "	slli	%[hi], %[hi], 16\n"
+	    "	or	%[lo], %[lo], %[hi]\n"
+	    "	j	4f\n"
+	    "	.balign	4\n"
+	    "3:	csrr	%[fault], scause\n"
+	    "	csrw	hstatus, %[hs]\n"
+	    "4:	csrw	stvec, %[vec]\n"
+	    : [vec] "=&r"(vec), [hs] "=&r"(hs), [lo] "=&r"(lo), [hi] "=&r"(hi), [fault] "=&r"(fault)
+	    : [va] "r"(va)
+	    : "memory");
 	*out = (uint32_t)lo;
 	return fault;
 }
