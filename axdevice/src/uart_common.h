@@ -42,12 +42,11 @@ __attribute__((cold, noinline)) int
 axdevice_uart_report_idle(const struct axdevice_uart_host *host);
 
 /* The guest read the empty receiver: counts it in *idle_reads and tells the host once it
- * waits for input (AXDEVICE_UART_IDLE_READS in a row). */
-static inline void axdevice_uart_idle_read(const struct axdevice_uart_host *host,
-					   uint32_t *idle_reads)
+ * waits for input (AXDEVICE_UART_IDLE_READS in a row). Returns 0, a read's result. */
+static inline int axdevice_uart_idle_read(const struct axdevice_uart_host *host,
+					  uint32_t *idle_reads)
 {
-	if (++*idle_reads == AXDEVICE_UART_IDLE_READS)
-		(void)axdevice_uart_report_idle(host);
+	return ++*idle_reads == AXDEVICE_UART_IDLE_READS ? axdevice_uart_report_idle(host) : 0;
 }
 
 /* True when dev is an NS16550 created by axdevice_ns16550_create. */

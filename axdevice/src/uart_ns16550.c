@@ -157,7 +157,7 @@ static uint8_t read_reg(struct ns16550 *u, unsigned reg)
 	uint8_t v;
 
 	if (reg == REG_RBR_THR && !u->rx.count)
-		axdevice_uart_idle_read(&u->host, &u->idle_reads);
+		(void)axdevice_uart_idle_read(&u->host, &u->idle_reads);
 	switch (reg) {
 	case REG_RBR_THR:
 		if (u->lcr & LCR_DLAB)
@@ -295,9 +295,7 @@ static int ns16550_read(struct axdevice *dev, uint32_t vcpu, uint64_t offset, un
 	if (offset != (uint64_t)REG_LSR << u->reg_shift)
 		return read_other(u, offset, value);
 	*value = LSR_THRE | LSR_TEMT | (u->rx.count ? LSR_DR : 0);
-	if (u->rx.count || ++u->idle_reads != AXDEVICE_UART_IDLE_READS)
-		return AX_OK;
-	return axdevice_uart_report_idle(&u->host);
+	return u->rx.count ? AX_OK : axdevice_uart_idle_read(&u->host, &u->idle_reads);
 }
 
 static int ns16550_write(struct axdevice *dev, uint32_t vcpu, uint64_t offset, unsigned width,

@@ -166,7 +166,7 @@ static uint32_t read_reg(struct pl011 *p, uint64_t offset)
 	if (offset >= REG_ID)
 		return pl011_id[(offset - REG_ID) / 4];
 	if ((offset == REG_DR || offset == REG_FR) && !p->rx.count)
-		axdevice_uart_idle_read(&p->host, &p->idle_reads);
+		(void)axdevice_uart_idle_read(&p->host, &p->idle_reads);
 	switch (offset) {
 	case REG_DR:
 		return rx_pop(p);

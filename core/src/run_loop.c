@@ -92,21 +92,37 @@ mmio_failed(struct axvm_vcpu *v, struct axvm_exit *e, int err)
 	return access_failed(v, AXDEVICE_MMIO, write, addr, width, err);
 }
 
+/* A decoded MMIO read through range r (AXERR_NOT_FOUND: the address is not in it), completed
+ * with the device's value through the backend. */
+static inline int mmio_read(struct axvm_vcpu *v, const struct axdevice_range *r,
+			    const struct axvm_exit *e)
+{
+	uint64_t value;
+	int err = axdevice_range_read(r, v->id, e->mmio_read.addr, e->mmio_read.width, &value);
+
+	return err ? err : arch_vcpu_complete(v->arch, value);
+}
+
+/* A decoded MMIO write, as mmio_read. */
+static inline int mmio_write(struct axvm_vcpu *v, const struct axdevice_range *r,
+			     const struct axvm_exit *e)
+{
+	int err = axdevice_range_write(r, v->id, e->mmio_write.addr, e->mmio_write.width,
+				       e->mmio_write.data);
+
+	return err ? err : arch_vcpu_complete(v->arch, 0);
+}
+
 /* A decoded MMIO access through the bus: one to no address of the range the vCPU reached
  * last, or one stage2_fault decoded. */
 __attribute__((noinline)) static enum axvm_disposition mmio_elsewhere(struct axvm_vcpu *v,
 								      struct axvm_exit *e)
 {
 	bool write = e->kind == AXVM_EXIT_MMIO_WRITE;
-	uint64_t addr = write ? e->mmio_write.addr : e->mmio_read.addr;
-	const struct axdevice_range *r = mmio_lookup(v, addr);
-	uint64_t value = 0;
-	int err =
-	    write ? axdevice_range_write(r, v->id, addr, e->mmio_write.width, e->mmio_write.data)
-		  : axdevice_range_read(r, v->id, addr, e->mmio_read.width, &value);
+	const struct axdevice_range *r =
+	    mmio_lookup(v, write ? e->mmio_write.addr : e->mmio_read.addr);
+	int err = write ? mmio_write(v, r, e) : mmio_read(v, r, e);
 
-	if (!err)
-		err = arch_vcpu_complete(v->arch, value);
 	return err ? mmio_failed(v, e, err) : AXVM_RESUME;
 }
 
@@ -259,26 +275,6 @@ __attribute__((noinline)) static enum axvm_disposition mmio_slow(struct axvm_vcp
 	return d == AXVM_RESUME ? ready_to_enter(v, e) : AXVM_LEAVE;
 }
 
-/* A decoded MMIO read to the range the vCPU reached last, completed with the device's value
- * through the backend; err: it was not (mmio_slow). */
-static inline int mmio_read(struct axvm_vcpu *v, const struct axvm_exit *e)
-{
-	uint64_t value;
-	int err =
-	    axdevice_range_read(v->mmio_last, v->id, e->mmio_read.addr, e->mmio_read.width, &value);
-
-	return err ? err : arch_vcpu_complete(v->arch, value);
-}
-
-/* A decoded MMIO write, as mmio_read. */
-static inline int mmio_write(struct axvm_vcpu *v, const struct axvm_exit *e)
-{
-	int err = axdevice_range_write(v->mmio_last, v->id, e->mmio_write.addr, e->mmio_write.width,
-				       e->mmio_write.data);
-
-	return err ? err : arch_vcpu_complete(v->arch, 0);
-}
-
 /* MMIO first, inline: an access to the range the vCPU reached last completes here; anything
  * else goes out of line. */
 enum axvm_disposition vcpu_handle_exit(void *ctx, struct axvm_exit *e)
@@ -287,13 +283,13 @@ enum axvm_disposition vcpu_handle_exit(void *ctx, struct axvm_exit *e)
 	int err;
 
 	if (e->kind == AXVM_EXIT_MMIO_READ) {
-		err = mmio_read(v, e);
+		err = mmio_read(v, v->mmio_last, e);
 		if (__builtin_expect(!err, 1)) {
 			v->exits[AXVM_EXIT_MMIO_READ]++;
 			return ready_to_enter(v, e);
 		}
 	} else if (e->kind == AXVM_EXIT_MMIO_WRITE) {
-		err = mmio_write(v, e);
+		err = mmio_write(v, v->mmio_last, e);
 		if (__builtin_expect(!err, 1)) {
 			v->exits[AXVM_EXIT_MMIO_WRITE]++;
 			return ready_to_enter(v, e);

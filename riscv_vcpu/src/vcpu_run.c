@@ -75,13 +75,19 @@ static int decode_access(uint64_t sepc, uint64_t htinst, struct riscv_mem_access
 	return riscv_decode_mem_insn(insn, a);
 }
 
-/* Hands core the access exit for v->access at the fault's address, which
+/* Fills exit with the access exit for v->access at the fault's address, which
  * arch_vcpu_complete finishes. */
-static enum axvm_disposition access_exit(struct arch_vcpu *v)
+static void access_ready(struct arch_vcpu *v, struct axvm_exit *exit)
 {
-	riscv_mem_access_exit(&v->access, v->fault.gpa, v->ctx.guest_x[v->access.reg], v->exit);
+	riscv_mem_access_exit(&v->access, v->fault.gpa, v->ctx.guest_x[v->access.reg], exit);
 	v->access_pending = true;
 	v->fault.valid = false;
+}
+
+/* Hands core the access exit for v->access. */
+static enum axvm_disposition access_exit(struct arch_vcpu *v)
+{
+	access_ready(v, v->exit);
 	return riscv_to_core(v);
 }
 
@@ -286,7 +292,6 @@ int arch_vcpu_run(struct arch_vcpu *v, struct axvm_exit *exit)
 
 int arch_vcpu_decode_mmio(struct arch_vcpu *v, struct axvm_exit *exit)
 {
-	struct riscv_mem_access a;
 	int err;
 
 	if (!v->fault.valid || exit != v->exit)
@@ -301,15 +306,12 @@ int arch_vcpu_decode_mmio(struct arch_vcpu *v, struct axvm_exit *exit)
 	}
 	if (v->fault.cause == EXC_INSN_GUEST_PAGE_FAULT)
 		return AXERR_INVALID; /* a fetch from outside memory: nothing to emulate */
-	err = decode_access(v->ctx.guest_sepc, v->fault.htinst, &a);
+	err = decode_access(v->ctx.guest_sepc, v->fault.htinst, &v->access);
 	if (err)
 		return err;
-	if (a.store != v->fault.store)
+	if (v->access.store != v->fault.store)
 		return AXERR_INVALID;
-	v->access = a;
-	riscv_mem_access_exit(&a, v->fault.gpa, v->ctx.guest_x[a.reg], exit);
-	v->access_pending = true;
-	v->fault.valid = false;
+	access_ready(v, exit);
 	return AX_OK;
 }
 
