@@ -118,18 +118,19 @@ static int range_offset(const struct axdevice_range *r, uint64_t addr, unsigned 
 int axdevice_range_read(const struct axdevice_range *r, uint32_t vcpu, uint64_t addr,
 			unsigned width, uint64_t *value)
 {
-	uint64_t offset, v = 0;
+	struct axdevice *dev;
+	uint64_t offset;
 	int err;
 
 	if (!value)
 		return AXERR_INVALID;
 	err = range_offset(r, addr, width, &offset);
-	if (!err) {
-		spin_lock(&r->dev->lock);
-		err = r->dev->ops->read(r->dev, vcpu, offset, width, &v);
-		spin_unlock(&r->dev->lock);
-	}
-	*value = err ? 0 : v & axdevice_width_mask(width);
+	if (err)
+		return err;
+	dev = r->dev;
+	spin_lock(&dev->lock);
+	err = dev->ops->read(dev, vcpu, offset, width, value);
+	spin_unlock(&dev->lock);
 	return err;
 }
 
@@ -150,12 +151,17 @@ int axdevice_range_write(const struct axdevice_range *r, uint32_t vcpu, uint64_t
 int axdevice_set_read(struct axdevice_set *set, enum axdevice_space space, uint32_t vcpu,
 		      uint64_t addr, unsigned width, uint64_t *value)
 {
+	int err;
+
 	if (!space_valid(space)) {
 		if (value)
 			*value = 0;
 		return AXERR_INVALID;
 	}
-	return axdevice_range_read(axdevice_set_lookup(set, space, addr), vcpu, addr, width, value);
+	err = axdevice_range_read(axdevice_set_lookup(set, space, addr), vcpu, addr, width, value);
+	if (value)
+		*value = err ? 0 : *value & axdevice_width_mask(width);
+	return err;
 }
 
 int axdevice_set_write(struct axdevice_set *set, enum axdevice_space space, uint32_t vcpu,

@@ -63,6 +63,8 @@ struct ns16550 {
 	struct axdevice_uart_host host;
 	uint32_t irq_line;
 	unsigned reg_shift;
+	uint64_t lsr_offset; /* REG_LSR << reg_shift */
+	uint32_t widths;     /* bit w set: a w-byte access is answered (see access_supported) */
 	struct uart_fifo rx;
 	uint8_t ier;
 	uint8_t lcr;
@@ -258,21 +260,34 @@ static unsigned decode(const struct ns16550 *u, uint64_t offset)
 	return (unsigned)(offset >> u->reg_shift);
 }
 
+/* The widths access_supported allows with register slots 1 << reg_shift bytes apart: the
+ * powers of two from 1 to the slot size, as a mask of bit numbers. */
+static uint32_t supported_widths(unsigned reg_shift)
+{
+	uint32_t widths = 0;
+
+	for (unsigned w = 1; w <= 1u << reg_shift && w <= 8; w <<= 1)
+		widths |= 1u << w;
+	return widths;
+}
+
 /* Accesses the UART answers: naturally aligned and no wider than one register slot (1 <<
  * reg_shift bytes), so that no access spans two registers. A bus would not complete others. */
 static bool access_supported(const struct ns16550 *u, uint64_t offset, unsigned width)
 {
-	/* A power of two from 1 to the slot size, at a multiple of itself. */
-	return width - 1 < (1u << u->reg_shift) && !(width & (width - 1)) &&
-	       !(offset & (width - 1));
+	return width <= 8 && (u->widths >> width) & 1 && !(offset & (width - 1));
 }
 
-/* A read of any register but LSR, at offset (an access ns16550_read checked); reading the
- * data, IIR or MSR may clear what raised the interrupt. */
-__attribute__((noinline)) static int read_other(struct ns16550 *u, uint64_t offset, uint64_t *value)
+/* A read of any register but LSR; reading the data, IIR or MSR may clear what raised the
+ * interrupt. */
+__attribute__((noinline)) static int read_other(struct ns16550 *u, uint64_t offset, unsigned width,
+						uint64_t *value)
 {
 	unsigned reg = decode(u, offset);
 
+	*value = 0;
+	if (!access_supported(u, offset, width))
+		return AXERR_UNSUPPORTED;
 	if (reg == REG_COUNT)
 		return AX_OK;
 	*value = read_reg(u, reg);
@@ -282,18 +297,16 @@ __attribute__((noinline)) static int read_other(struct ns16550 *u, uint64_t offs
 }
 
 /* LSR, the register guests poll, first: its read changes nothing but the count of idle
- * reads, and the host hears when that reaches AXDEVICE_UART_IDLE_READS. */
+ * reads, and the host hears when that reaches AXDEVICE_UART_IDLE_READS. Every width the slot
+ * allows is aligned at LSR's offset, a multiple of the slot size. */
 static int ns16550_read(struct axdevice *dev, uint32_t vcpu, uint64_t offset, unsigned width,
 			uint64_t *value)
 {
 	(void)vcpu;
 	struct ns16550 *u = to_ns16550(dev);
 
-	*value = 0;
-	if (!access_supported(u, offset, width))
-		return AXERR_UNSUPPORTED;
-	if (offset != (uint64_t)REG_LSR << u->reg_shift)
-		return read_other(u, offset, value);
+	if (offset != u->lsr_offset || width > 8 || !((u->widths >> width) & 1))
+		return read_other(u, offset, width, value);
 	*value = LSR_THRE | LSR_TEMT | (u->rx.count ? LSR_DR : 0);
 	return u->rx.count ? AX_OK : axdevice_uart_idle_read(&u->host, &u->idle_reads);
 }
@@ -343,6 +356,8 @@ int axdevice_ns16550_create(const struct ax_allocator *alloc, const struct axdev
 		u->host = *host;
 	u->irq_line = irq_line;
 	u->reg_shift = reg_shift;
+	u->lsr_offset = (uint64_t)REG_LSR << reg_shift;
+	u->widths = supported_widths(reg_shift);
 	u->msr = modem_lines(u);
 	*out = &u->dev;
 	return AX_OK;

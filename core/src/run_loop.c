@@ -36,6 +36,41 @@ static enum axvm_disposition device(struct axvm_vcpu *v, enum axdevice_space spa
 	return device_done(v, space, write, addr, width, value, err);
 }
 
+/* ready_to_enter when the vCPU has requests. The state request is cleared before the state is
+ * read, so a change made meanwhile sets it again; it stays while the VM does not run. */
+__attribute__((noinline)) static enum axvm_disposition handle_requests(struct axvm_vcpu *v,
+								       struct axvm_exit *e)
+{
+	if (atomic_fetch_and(&v->requests, ~VCPU_REQUEST_STATE) & VCPU_REQUEST_STATE &&
+	    vm_state(v->vm) != AXVM_STATE_RUNNING) {
+		atomic_fetch_or(&v->requests, VCPU_REQUEST_STATE);
+		e->kind = AXVM_EXIT_NOTHING;
+		return AXVM_LEAVE;
+	}
+	vcpu_deliver_pending(v);
+	return AXVM_RESUME;
+}
+
+/* Whether the vCPU may enter the guest (again): its VM runs; what was queued for it is
+ * delivered. Otherwise the exit becomes NOTHING: paused or stopped by someone else. One
+ * relaxed load when nothing changed: whoever changes either sets a request first and then
+ * notifies the vCPU, which takes it out of the guest if this load missed it. */
+static inline enum axvm_disposition ready_to_enter(struct axvm_vcpu *v, struct axvm_exit *e)
+{
+	if (__builtin_expect(atomic_load_explicit(&v->requests, memory_order_relaxed) != 0, 0))
+		return handle_requests(v, e);
+	return AXVM_RESUME;
+}
+
+/* Counts exit e as what it turned out to be, then says whether the vCPU re-enters (d). */
+static enum axvm_disposition counted(struct axvm_vcpu *v, struct axvm_exit *e,
+				     enum axvm_disposition d)
+{
+	if ((unsigned)e->kind < AXVM_EXIT_KINDS)
+		v->exits[e->kind]++;
+	return d == AXVM_RESUME ? ready_to_enter(v, e) : AXVM_LEAVE;
+}
+
 static const char *access_name(enum axaddr_access access)
 {
 	return access == AXADDR_ACCESS_WRITE  ? "write"
@@ -63,8 +98,7 @@ static enum axvm_disposition memory_fault(struct axvm_vcpu *v, uint64_t addr,
 
 /* The device range at MMIO address addr, from the bus, kept as the vCPU's last for the
  * accesses that follow (NULL: none there). */
-__attribute__((noinline)) static const struct axdevice_range *mmio_lookup(struct axvm_vcpu *v,
-									  uint64_t addr)
+static const struct axdevice_range *mmio_lookup(struct axvm_vcpu *v, uint64_t addr)
 {
 	const struct axdevice_range *r = axdevice_set_lookup(&v->vm->devices, AXDEVICE_MMIO, addr);
 
@@ -73,62 +107,124 @@ __attribute__((noinline)) static const struct axdevice_range *mmio_lookup(struct
 	return r;
 }
 
-/* A decoded MMIO access that did not complete with err: no device there but guest memory (a
- * stage-2 fault the guest retries once core has handled it; then counted as one), or a
- * failure that stops the VM. */
-__attribute__((noinline, cold)) static enum axvm_disposition
-mmio_failed(struct axvm_vcpu *v, struct axvm_exit *e, int err)
+/* What a completed access tells the backend: re-enter, unless the VM no longer runs. */
+static inline enum axvm_mmio_result access_done(struct axvm_vcpu *v)
 {
-	bool write = e->kind == AXVM_EXIT_MMIO_WRITE;
+	return ready_to_enter(v, v->exit) == AXVM_RESUME ? AXVM_MMIO_DONE : AXVM_MMIO_DONE_LEAVE;
+}
+
+/* Records a width-byte MMIO access at addr in e before it is made: the exit the vCPU leaves on
+ * if the access stops it, and what mmio_slow works from. */
+static inline void mmio_note(struct axvm_exit *e, bool write, uint64_t addr, unsigned width)
+{
+	if (write) {
+		e->kind = AXVM_EXIT_MMIO_WRITE;
+		e->mmio_write.addr = addr;
+		e->mmio_write.width = width;
+	} else {
+		e->kind = AXVM_EXIT_MMIO_READ;
+		e->mmio_read.addr = addr;
+		e->mmio_read.width = width;
+	}
+}
+
+/* An MMIO access (recorded in the vCPU's exit) that missed the range the vCPU reached last
+ * (err): through the range the bus finds; else, when no device is there but guest memory, a
+ * stage-2 fault the guest retries once core has handled it; else a failure that stops the VM.
+ * Counted once, as what it turned out to be; the vCPU's exit says it when the backend leaves. */
+__attribute__((noinline)) static enum axvm_mmio_result mmio_slow(struct axvm_vcpu *v, bool write,
+								 uint64_t *value, int err)
+{
+	struct axvm_exit *e = v->exit;
 	uint64_t addr = write ? e->mmio_write.addr : e->mmio_read.addr;
 	unsigned width = write ? e->mmio_write.width : e->mmio_read.width;
+	enum axvm_disposition d;
 
+	if (err == AXERR_NOT_FOUND) {
+		const struct axdevice_range *r = mmio_lookup(v, addr);
+
+		err = write ? axdevice_range_write(r, v->id, addr, width, *value)
+			    : axdevice_range_read(r, v->id, addr, width, value);
+	}
 	if (err == AXERR_NOT_FOUND && axaddrspace_find_region(&v->vm->as, gpa(addr))) {
 		e->kind = AXVM_EXIT_NESTED_PAGE_FAULT;
 		e->nested_page_fault.addr = addr;
 		e->nested_page_fault.access = write ? AXVM_ACCESS_WRITE : AXVM_ACCESS_READ;
-		return memory_fault(v, addr, write ? AXADDR_ACCESS_WRITE : AXADDR_ACCESS_READ);
+		v->exits[e->kind]++;
+		d = memory_fault(v, addr, write ? AXADDR_ACCESS_WRITE : AXADDR_ACCESS_READ);
+		if (d == AXVM_RESUME)
+			d = ready_to_enter(v, e);
+		return d == AXVM_RESUME ? AXVM_MMIO_RETRY : AXVM_MMIO_LEAVE;
 	}
-	return access_failed(v, AXDEVICE_MMIO, write, addr, width, err);
+	v->exits[e->kind]++;
+	if (err) {
+		access_failed(v, AXDEVICE_MMIO, write, addr, width, err);
+		return AXVM_MMIO_LEAVE;
+	}
+	return access_done(v);
 }
 
-/* A decoded MMIO read through range r (AXERR_NOT_FOUND: the address is not in it), completed
- * with the device's value through the backend. */
-static inline int mmio_read(struct axvm_vcpu *v, const struct axdevice_range *r,
-			    const struct axvm_exit *e)
+/* Core's side of arch_vcpu_vm_ops.mmio_read (ctx: the struct axvm_vcpu): inline, an access to
+ * the range the vCPU reached last; anything else out of line. */
+struct axvm_mmio_value vcpu_mmio_read(void *ctx, uint64_t addr, unsigned width)
 {
-	uint64_t value;
-	int err = axdevice_range_read(r, v->id, e->mmio_read.addr, e->mmio_read.width, &value);
+	struct axvm_vcpu *v = ctx;
+	struct axvm_mmio_value r;
+	int err;
 
-	return err ? err : arch_vcpu_complete(v->arch, value);
+	mmio_note(v->exit, false, addr, width);
+	err = axdevice_range_read(v->mmio_last, v->id, addr, width, &r.value);
+	if (__builtin_expect(err != 0, 0)) {
+		r.result = mmio_slow(v, false, &r.value, err);
+		return r;
+	}
+	v->exits[AXVM_EXIT_MMIO_READ]++;
+	r.result = access_done(v);
+	return r;
 }
 
-/* A decoded MMIO write, as mmio_read. */
-static inline int mmio_write(struct axvm_vcpu *v, const struct axdevice_range *r,
-			     const struct axvm_exit *e)
+/* Core's side of arch_vcpu_vm_ops.mmio_write, as vcpu_mmio_read. */
+enum axvm_mmio_result vcpu_mmio_write(void *ctx, uint64_t addr, unsigned width, uint64_t value)
 {
-	int err = axdevice_range_write(r, v->id, e->mmio_write.addr, e->mmio_write.width,
-				       e->mmio_write.data);
+	struct axvm_vcpu *v = ctx;
+	int err;
 
-	return err ? err : arch_vcpu_complete(v->arch, 0);
+	mmio_note(v->exit, true, addr, width);
+	v->exit->mmio_write.data = value;
+	err = axdevice_range_write(v->mmio_last, v->id, addr, width, value);
+	if (__builtin_expect(err != 0, 0))
+		return mmio_slow(v, true, &v->exit->mmio_write.data, err);
+	v->exits[AXVM_EXIT_MMIO_WRITE]++;
+	return access_done(v);
 }
 
-/* A decoded MMIO access through the bus: one to no address of the range the vCPU reached
- * last, or one stage2_fault decoded. */
-__attribute__((noinline)) static enum axvm_disposition mmio_elsewhere(struct axvm_vcpu *v,
-								      struct axvm_exit *e)
+/* An MMIO_READ or MMIO_WRITE exit: the access as the backend would make it directly, then the
+ * backend's completion. */
+static enum axvm_disposition mmio_exit(struct axvm_vcpu *v, struct axvm_exit *e)
 {
 	bool write = e->kind == AXVM_EXIT_MMIO_WRITE;
-	const struct axdevice_range *r =
-	    mmio_lookup(v, write ? e->mmio_write.addr : e->mmio_read.addr);
-	int err = write ? mmio_write(v, r, e) : mmio_read(v, r, e);
+	uint64_t addr = write ? e->mmio_write.addr : e->mmio_read.addr;
+	unsigned width = write ? e->mmio_write.width : e->mmio_read.width;
+	struct axvm_mmio_value r = {0, AXVM_MMIO_RETRY};
+	int err;
 
-	return err ? mmio_failed(v, e, err) : AXVM_RESUME;
+	if (write)
+		r.result = vcpu_mmio_write(v, addr, width, e->mmio_write.data);
+	else
+		r = vcpu_mmio_read(v, addr, width);
+	if (r.result & AXVM_MMIO_DONE) {
+		err = arch_vcpu_complete(v->arch, r.value);
+		if (err)
+			return access_failed(v, AXDEVICE_MMIO, write, addr, width, err);
+	}
+	return r.result & AXVM_MMIO_LEAVE ? AXVM_LEAVE : AXVM_RESUME;
 }
 
-/* A stage-2 fault the backend did not decode. Outside guest memory it is an MMIO access the
- * backend decodes now, or a fault of the guest's own translation it reflects. */
-static enum axvm_disposition stage2_fault(struct axvm_vcpu *v, struct axvm_exit *e)
+/* A stage-2 fault the backend did not decode, counted as what it turned out to be. Outside
+ * guest memory it is an MMIO access the backend decodes now, or a fault of the guest's own
+ * translation it reflects. Out of line: the MMIO path stays short. */
+__attribute__((noinline)) static enum axvm_disposition stage2_fault(struct axvm_vcpu *v,
+								    struct axvm_exit *e)
 {
 	uint32_t a = e->nested_page_fault.access;
 	enum axaddr_access access = (a & AXVM_ACCESS_WRITE)  ? AXADDR_ACCESS_WRITE
@@ -138,32 +234,32 @@ static enum axvm_disposition stage2_fault(struct axvm_vcpu *v, struct axvm_exit 
 	int err;
 
 	if (axaddrspace_find_region(&v->vm->as, gpa(addr)))
-		return memory_fault(v, addr, access);
+		return counted(v, e, memory_fault(v, addr, access));
 	err = arch_vcpu_decode_mmio(v->arch, e);
 	if (!err && e->kind == AXVM_EXIT_NOTHING) {
 		e->kind = AXVM_EXIT_NESTED_PAGE_FAULT; /* reflected: counted as what it was */
-		return AXVM_RESUME;
+		return counted(v, e, AXVM_RESUME);
 	}
 	if (access == AXADDR_ACCESS_EXEC) {
 		v->run_err = vm_guest_error(v->vm, v, AXERR_NOT_MAPPED,
 					    "instruction fetch at guest-physical 0x%llx",
 					    (unsigned long long)addr);
-		return AXVM_LEAVE;
+		return counted(v, e, AXVM_LEAVE);
 	}
 	if (!err && e->kind != AXVM_EXIT_MMIO_READ && e->kind != AXVM_EXIT_MMIO_WRITE) {
 		v->run_err = vm_guest_error(v->vm, v, AXERR_INVALID,
 					    "backend decoded a fault into a %s exit",
 					    axvm_exit_name(e->kind));
-		return AXVM_LEAVE;
+		return counted(v, e, AXVM_LEAVE);
 	}
 	if (err) {
 		v->run_err = vm_guest_error(v->vm, v, err,
 					    "%s at guest-physical 0x%llx outside memory by an "
 					    "instruction that cannot be emulated",
 					    access_name(access), (unsigned long long)addr);
-		return AXVM_LEAVE;
+		return counted(v, e, AXVM_LEAVE);
 	}
-	return mmio_elsewhere(v, e);
+	return mmio_exit(v, e);
 }
 
 /* A wait for an interrupt ends at once if one is pending; otherwise the host parks the vCPU
@@ -191,7 +287,7 @@ static enum axvm_disposition send_ipi(struct axvm_vcpu *v, const struct axvm_exi
 	return AXVM_RESUME;
 }
 
-/* Every exit but MMIO, which vcpu_handle_exit handles itself. */
+/* Every exit but MMIO and stage-2 faults, which vcpu_handle_exit handles itself. */
 static enum axvm_disposition handle_other_exit(struct axvm_vcpu *v, struct axvm_exit *e)
 {
 	switch (e->kind) {
@@ -205,8 +301,6 @@ static enum axvm_disposition handle_other_exit(struct axvm_vcpu *v, struct axvm_
 	case AXVM_EXIT_SYSREG_WRITE:
 		return device(v, AXDEVICE_SYSREG, true, e->sysreg_write.addr, 8,
 			      e->sysreg_write.value);
-	case AXVM_EXIT_NESTED_PAGE_FAULT:
-		return stage2_fault(v, e);
 	case AXVM_EXIT_NOTHING:
 		return AXVM_RESUME;
 	case AXVM_EXIT_HALT:
@@ -239,65 +333,23 @@ static enum axvm_disposition handle_other_exit(struct axvm_vcpu *v, struct axvm_
 	}
 }
 
-/* Whether the vCPU may enter the guest (again): its VM runs; what was queued for it is
- * delivered. Otherwise the exit becomes NOTHING: paused or stopped by someone else. */
-static enum axvm_disposition ready_to_enter(struct axvm_vcpu *v, struct axvm_exit *e)
-{
-	if (vm_state(v->vm) != AXVM_STATE_RUNNING) {
-		e->kind = AXVM_EXIT_NOTHING;
-		return AXVM_LEAVE;
-	}
-	vcpu_deliver_pending(v);
-	return AXVM_RESUME;
-}
-
-/* Every exit but MMIO, counted as what it turned out to be; out of line: the MMIO path stays
- * short. */
+/* Every exit but MMIO and stage-2 faults, counted as what it turned out to be; out of line:
+ * the MMIO path stays short. */
 __attribute__((noinline)) static enum axvm_disposition other_exit(struct axvm_vcpu *v,
 								  struct axvm_exit *e)
 {
-	enum axvm_disposition d = handle_other_exit(v, e);
-
-	if ((unsigned)e->kind < AXVM_EXIT_KINDS)
-		v->exits[e->kind]++;
-	return d == AXVM_RESUME ? ready_to_enter(v, e) : AXVM_LEAVE;
+	return counted(v, e, handle_other_exit(v, e));
 }
 
-/* An MMIO access the fast path in vcpu_handle_exit did not complete (err): one to another
- * range than the vCPU's last, or a failure; counted as what it turned out to be. */
-__attribute__((noinline)) static enum axvm_disposition mmio_slow(struct axvm_vcpu *v,
-								 struct axvm_exit *e, int err)
-{
-	enum axvm_disposition d =
-	    err == AXERR_NOT_FOUND ? mmio_elsewhere(v, e) : mmio_failed(v, e, err);
-
-	v->exits[e->kind]++;
-	return d == AXVM_RESUME ? ready_to_enter(v, e) : AXVM_LEAVE;
-}
-
-/* MMIO first, inline: an access to the range the vCPU reached last completes here; anything
- * else goes out of line. */
 enum axvm_disposition vcpu_handle_exit(void *ctx, struct axvm_exit *e)
 {
 	struct axvm_vcpu *v = ctx;
-	int err;
 
-	if (e->kind == AXVM_EXIT_MMIO_READ) {
-		err = mmio_read(v, v->mmio_last, e);
-		if (__builtin_expect(!err, 1)) {
-			v->exits[AXVM_EXIT_MMIO_READ]++;
-			return ready_to_enter(v, e);
-		}
-	} else if (e->kind == AXVM_EXIT_MMIO_WRITE) {
-		err = mmio_write(v, v->mmio_last, e);
-		if (__builtin_expect(!err, 1)) {
-			v->exits[AXVM_EXIT_MMIO_WRITE]++;
-			return ready_to_enter(v, e);
-		}
-	} else {
-		return other_exit(v, e);
-	}
-	return mmio_slow(v, e, err);
+	if (e->kind == AXVM_EXIT_MMIO_READ || e->kind == AXVM_EXIT_MMIO_WRITE)
+		return mmio_exit(v, e);
+	if (e->kind == AXVM_EXIT_NESTED_PAGE_FAULT)
+		return stage2_fault(v, e);
+	return other_exit(v, e);
 }
 
 int axvm_vcpu_run(struct axvm_vcpu *v, struct axvm_exit *exit)
@@ -315,6 +367,7 @@ int axvm_vcpu_run(struct axvm_vcpu *v, struct axvm_exit *exit)
 	vcpu_power_transition(v, AXVM_VCPU_START_PENDING, AXVM_VCPU_ON);
 	vcpu_power_transition(v, AXVM_VCPU_SUSPENDED, AXVM_VCPU_ON);
 	v->run_err = AX_OK;
+	v->exit = exit;
 	if (ready_to_enter(v, exit) == AXVM_RESUME) {
 		err = arch_vcpu_run(v->arch, exit);
 		if (err)

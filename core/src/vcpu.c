@@ -111,7 +111,7 @@ static void clear_interrupts(struct axvm_vcpu *vcpu)
 	for (uint32_t w = 0; w < AXVM_VECTOR_WORDS; w++)
 		atomic_store(&vcpu->pending[w], 0);
 	vcpu->lines_applied = 0;
-	atomic_store(&vcpu->irq_changed, 1);
+	atomic_fetch_or(&vcpu->requests, VCPU_REQUEST_IRQ);
 }
 
 int vcpu_power_on(struct axvm_vcpu *vcpu, uint64_t entry, uint64_t arg)
@@ -188,7 +188,7 @@ int axvm_vcpu_unbind(struct axvm_vcpu *vcpu)
 
 bool axvm_vcpu_has_queued_interrupts(const struct axvm_vcpu *vcpu)
 {
-	return atomic_load(&vcpu->irq_changed) != 0;
+	return (atomic_load(&vcpu->requests) & VCPU_REQUEST_IRQ) != 0;
 }
 
 uint64_t axvm_vcpu_timer_deadline(const struct axvm_vcpu *vcpu, bool *soft)
@@ -236,7 +236,7 @@ static void deliver_lines(struct axvm_vcpu *vcpu)
 void vcpu_deliver_changes(struct axvm_vcpu *vcpu)
 {
 	/* Cleared before the scan: a change made during it sets the flag again. */
-	if (!atomic_exchange(&vcpu->irq_changed, 0))
+	if (!(atomic_fetch_and(&vcpu->requests, ~VCPU_REQUEST_IRQ) & VCPU_REQUEST_IRQ))
 		return;
 	deliver_lines(vcpu);
 	for (uint32_t w = 0; w < AXVM_VECTOR_WORDS; w++) {
@@ -264,7 +264,7 @@ int axvm_set_irq_line(struct axvm *vm, uint32_t vcpu, enum axvm_irq_line line, b
 		atomic_fetch_or(&v->lines, bit);
 	else
 		atomic_fetch_and(&v->lines, ~bit);
-	atomic_store(&v->irq_changed, 1);
+	atomic_fetch_or(&v->requests, VCPU_REQUEST_IRQ);
 	vcpu_notify(v);
 	return AX_OK;
 }
@@ -281,7 +281,7 @@ int axvm_inject_interrupt(struct axvm *vm, uint64_t vcpu_mask, uint32_t vector)
 		if (!(vcpu_mask & (1ull << i)))
 			continue;
 		atomic_fetch_or(&v->pending[vector / 64], 1ull << (vector % 64));
-		atomic_store(&v->irq_changed, 1);
+		atomic_fetch_or(&v->requests, VCPU_REQUEST_IRQ);
 		vcpu_notify(v);
 	}
 	return AX_OK;

@@ -436,7 +436,9 @@ static int build_vcpus(struct axvm *vm, const struct axvm_config *cfg, struct ax
 			       .vcpu_power = vm_vcpu_power,
 			       .vcpu_start = vm_vcpu_start,
 			       .release_memory = vm_release_memory,
-			       .handle_exit = vcpu_handle_exit},
+			       .handle_exit = vcpu_handle_exit,
+			       .mmio_read = vcpu_mmio_read,
+			       .mmio_write = vcpu_mmio_write},
 		    .vcpu_id = i,
 		    .guest_id = cfg->vcpu_guest_id[i],
 		    .vmid = vm->vmid,
@@ -556,6 +558,8 @@ int axvm_boot(struct axvm *vm)
 		  ? vcpu_power_on(v0, vm->cfg.entry, vm->boot_arg)
 		  : AXERR_BAD_STATE;
 	spin_unlock(&vm->power_lock);
+	if (expected == AXVM_STATE_CREATED)
+		vm_state_changed(vm);
 	if (err) {
 		if (expected == AXVM_STATE_CREATED)
 			vm_stop(vm, "vcpu 0 could not be started", true);
@@ -571,7 +575,10 @@ static int change_state(struct axvm *vm, enum axvm_state from, enum axvm_state t
 {
 	int expected = from;
 
-	return atomic_compare_exchange_strong(&vm->state, &expected, to) ? AX_OK : AXERR_BAD_STATE;
+	if (!atomic_compare_exchange_strong(&vm->state, &expected, to))
+		return AXERR_BAD_STATE;
+	vm_state_changed(vm);
+	return AX_OK;
 }
 
 int axvm_pause(struct axvm *vm)
@@ -602,6 +609,8 @@ void vm_stop(struct axvm *vm, const char *reason, bool error)
 		atomic_store(&vm->state, AXVM_STATE_STOPPED);
 	}
 	spin_unlock(&vm->stop_lock);
+	if (first)
+		vm_state_changed(vm);
 	/* Every vCPU leaves its CPU: the host reports the stop once they have. */
 	for (uint32_t i = 0; first && i < vm->vcpu_count; i++)
 		vcpu_notify(&vm->vcpus[i]);

@@ -13,6 +13,8 @@
 #define AXVM_MAX_VECTORS 1024
 #define AXVM_VECTOR_WORDS (AXVM_MAX_VECTORS / 64)
 #define VM_CONSOLE_IN_SIZE 64 /* bytes of firmware console input a VM holds */
+#define VCPU_REQUEST_IRQ 1u   /* pending interrupts or line levels changed since delivery */
+#define VCPU_REQUEST_STATE 2u /* the VM's state changed since the vCPU last looked */
 
 struct axvm_vcpu {
 	struct axvm *vm;
@@ -26,9 +28,10 @@ struct axvm_vcpu {
 	void *host_data;
 	_Atomic uint64_t pending[AXVM_VECTOR_WORDS]; /* interrupts to inject before entry */
 	_Atomic uint32_t lines; /* interrupt lines held high, by enum axvm_irq_line */
-	/* Pending or levels changed since the last delivery (a word: not every architecture swaps
-	 * single bytes). */
-	_Atomic uint32_t irq_changed;
+	/* What the vCPU must look at before it enters the guest again (VCPU_REQUEST_*), so that
+	 * the way back in reads one word: set by whoever queues an interrupt or changes the VM's
+	 * state, before it notifies the vCPU. */
+	_Atomic uint32_t requests;
 	uint32_t lines_applied; /* as the backend last saw them */
 	bool
 	    refusal_logged; /* a refused interrupt or IPI is logged once: a guest could repeat it */
@@ -36,7 +39,8 @@ struct axvm_vcpu {
 	/* The MMIO range this vCPU reached last (NULL: none): the next access to it skips the
 	 * bus search. Cleared when the VM's devices are rebuilt. */
 	const struct axdevice_range *mmio_last;
-	int run_err; /* why the exit being handled stopped the VM, for axvm_vcpu_run */
+	int run_err;		/* why the exit being handled stopped the VM, for axvm_vcpu_run */
+	struct axvm_exit *exit; /* the exit axvm_vcpu_run fills, while it runs */
 };
 
 struct axvm {
@@ -93,11 +97,19 @@ void vcpu_deliver_changes(struct axvm_vcpu *vcpu);
 /* Injects every queued interrupt into the backend (on the vCPU's own CPU), if any changed. */
 static inline void vcpu_deliver_pending(struct axvm_vcpu *vcpu)
 {
-	if (atomic_load_explicit(&vcpu->irq_changed, memory_order_relaxed))
+	if (atomic_load_explicit(&vcpu->requests, memory_order_relaxed) & VCPU_REQUEST_IRQ)
 		vcpu_deliver_changes(vcpu);
 }
 
-/* The VM's state, read on the exit path: whoever changes it notifies the vCPUs after. */
+/* Tells every vCPU of vm that its state changed (VCPU_REQUEST_STATE): called after the change,
+ * before any notification. */
+static inline void vm_state_changed(struct axvm *vm)
+{
+	for (uint32_t i = 0; i < vm->vcpu_count; i++)
+		atomic_fetch_or(&vm->vcpus[i].requests, VCPU_REQUEST_STATE);
+}
+
+/* The VM's state: whoever changes it calls vm_state_changed, then notifies the vCPUs. */
 static inline enum axvm_state vm_state(const struct axvm *vm)
 {
 	return (enum axvm_state)atomic_load_explicit(&vm->state, memory_order_acquire);
@@ -105,6 +117,10 @@ static inline enum axvm_state vm_state(const struct axvm *vm)
 
 /* Core's side of arch_vcpu_vm_ops.handle_exit (ctx: the struct axvm_vcpu). */
 enum axvm_disposition vcpu_handle_exit(void *ctx, struct axvm_exit *e);
+
+/* Core's side of arch_vcpu_vm_ops.mmio_read and mmio_write (ctx: the struct axvm_vcpu). */
+struct axvm_mmio_value vcpu_mmio_read(void *ctx, uint64_t addr, unsigned width);
+enum axvm_mmio_result vcpu_mmio_write(void *ctx, uint64_t addr, unsigned width, uint64_t value);
 
 /* Tells the host that vcpu has something new to act on. */
 void vcpu_notify(struct axvm_vcpu *vcpu);

@@ -16,6 +16,7 @@ void vm_request_reset(struct axvm_vcpu *vcpu)
 	}
 	if (!atomic_compare_exchange_strong(&vm->state, &expected, AXVM_STATE_RESETTING))
 		return; /* stopped, paused or already resetting: nothing to restart */
+	vm_state_changed(vm);
 	for (uint32_t i = 0; i < vm->vcpu_count; i++)
 		vcpu_notify(&vm->vcpus[i]);
 }
@@ -79,6 +80,7 @@ int axvm_reset(struct axvm *vm)
 	atomic_store(&vm->reset_claimed, false);
 	if (!atomic_compare_exchange_strong(&vm->state, &expected, AXVM_STATE_RUNNING))
 		return AXERR_BAD_STATE; /* the host stopped it meanwhile */
+	vm_state_changed(vm);
 	axvm_logf("vm %u (%s): reset, booting again at 0x%llx", vm->id, vm->name,
 		  (unsigned long long)vm->cfg.entry);
 	vcpu_notify(&vm->vcpus[0]);

@@ -3,13 +3,21 @@
  *
  * riscv_guest_enter(ctx) saves the host's callee-saved registers and trap CSRs in ctx once,
  * then enters the guest. A trap from the guest lands in riscv_guest_exit, which saves the
- * guest's registers, points stvec back at the host's vector and calls riscv_vcpu_trap(ctx) on
- * the host's stack, with the host's gp and tp. If that returns RISCV_TRAP_RESUME the guest is
- * entered again straight away, its callee-saved registers (s0-s11) still in place: the C side
- * kept them, as the calling convention has it, and wrote none of their saved copies (it says
- * RISCV_TRAP_RESUME_ALL when it did). An exit handled in the hypervisor never restores the
- * host's callee-saved registers. Otherwise the host's registers come back and
- * riscv_guest_enter returns.
+ * guest's caller-saved registers, points stvec back at the host's vector and calls the
+ * cause's handler (vcpu_state.h: riscv_exception_handlers by cause, riscv_host_interrupt) with
+ * ctx and scause on the host's stack, with the host's gp and tp. When it says resume and the
+ * vCPU has entry work or wrote an s register, riscv_vcpu_before_entry says how.
+ *
+ * The guest's callee-saved registers (s0-s11) stay where they are: the C side keeps them, as
+ * the calling convention has it. Only a store guest-page fault, the one trap whose handling
+ * reads an arbitrary register of the guest (the value stored), has them saved in ctx first.
+ * Whatever the C side says, they hold the guest's values again afterwards:
+ *   RISCV_TRAP_RESUME: the guest is entered again straight away, s0-s11 untouched;
+ *   RISCV_TRAP_RESUME_ALL: the C side wrote one of them in ctx (a load's destination, at byte
+ *     offset ctx->written_slot): the others are saved around it and every register is loaded;
+ *   RISCV_TRAP_LEAVE: s0-s11 are saved, the host's registers come back and riscv_guest_enter
+ *     returns.
+ * An exit handled in the hypervisor never restores the host's callee-saved registers.
  *
  * The C side runs with sstatus.SIE clear (the trap cleared it) until the host's sstatus is
  * restored, so no host interrupt lands on a half-switched hart.
@@ -18,6 +26,22 @@
 
 #define GX(n) (CTX_GUEST_X + (n) * 8)
 #define HR(n) (CTX_HOST_REGS + (n) * 8)
+
+/* Saves the guest's s0-s11 in the ctx at a0. */
+.macro save_guest_callee_saved
+	sd	x8, GX(8)(a0)
+	sd	x9, GX(9)(a0)
+	sd	x18, GX(18)(a0)
+	sd	x19, GX(19)(a0)
+	sd	x20, GX(20)(a0)
+	sd	x21, GX(21)(a0)
+	sd	x22, GX(22)(a0)
+	sd	x23, GX(23)(a0)
+	sd	x24, GX(24)(a0)
+	sd	x25, GX(25)(a0)
+	sd	x26, GX(26)(a0)
+	sd	x27, GX(27)(a0)
+.endm
 
 	.text
 	.globl riscv_guest_enter
@@ -106,8 +130,6 @@ riscv_guest_exit:
 	sd	x5, GX(5)(a0)
 	sd	x6, GX(6)(a0)
 	sd	x7, GX(7)(a0)
-	sd	x8, GX(8)(a0)
-	sd	x9, GX(9)(a0)
 	sd	x11, GX(11)(a0)
 	sd	x12, GX(12)(a0)
 	sd	x13, GX(13)(a0)
@@ -115,16 +137,6 @@ riscv_guest_exit:
 	sd	x15, GX(15)(a0)
 	sd	x16, GX(16)(a0)
 	sd	x17, GX(17)(a0)
-	sd	x18, GX(18)(a0)
-	sd	x19, GX(19)(a0)
-	sd	x20, GX(20)(a0)
-	sd	x21, GX(21)(a0)
-	sd	x22, GX(22)(a0)
-	sd	x23, GX(23)(a0)
-	sd	x24, GX(24)(a0)
-	sd	x25, GX(25)(a0)
-	sd	x26, GX(26)(a0)
-	sd	x27, GX(27)(a0)
 	sd	x28, GX(28)(a0)
 	sd	x29, GX(29)(a0)
 	sd	x30, GX(30)(a0)
@@ -140,13 +152,43 @@ riscv_guest_exit:
 	ld	sp, HR(1)(a0)
 	ld	gp, HR(2)(a0)
 	ld	tp, HR(3)(a0)
-	call	riscv_vcpu_trap
+	csrr	a1, scause
+	li	t0, RISCV_EXC_STORE_GUEST_PAGE_FAULT
+	bne	a1, t0, 1f
+	save_guest_callee_saved
+1:	bltz	a1, .Linterrupt
+	mv	t0, a1			/* riscv_exception_handlers[min(cause, SLOTS - 1)] */
+	li	t1, RISCV_EXC_SLOTS - 1
+	bleu	t0, t1, 2f
+	mv	t0, t1
+2:	slli	t0, t0, 3
+	la	t1, riscv_exception_handlers
+	add	t0, t0, t1
+	ld	t0, 0(t0)
+	jalr	t0
+.Lhandled:
+	mv	t0, a0
+	csrr	a0, sscratch
+	bnez	t0, .Lleave
+	lhu	t1, CTX_ENTRY_CHECKS(a0)	/* entry_work, resume_all */
+	beqz	t1, .Lresume_caller_saved
+	call	riscv_vcpu_before_entry
 	mv	t0, a0
 	csrr	a0, sscratch
 	beqz	t0, .Lresume_caller_saved
-	addi	t0, t0, -RISCV_TRAP_RESUME_ALL
-	beqz	t0, .Lresume
+	ld	t1, CTX_WRITTEN_SLOT(a0)	/* the register the C side wrote, kept across */
+	add	t1, t1, a0
+	ld	t2, 0(t1)
+	save_guest_callee_saved
+	sd	t2, 0(t1)
+	j	.Lresume
 
+.Linterrupt:
+	call	riscv_host_interrupt
+	j	.Lhandled
+
+.Lleave:
+	save_guest_callee_saved
 	ld	t0, CTX_HOST_SSCRATCH(a0)
 	csrw	sscratch, t0
 	ld	t0, CTX_HOST_SSTATUS(a0)

@@ -167,8 +167,7 @@ void riscv_mem_access_exit(const struct riscv_mem_access *a, uint64_t gpa, uint6
 		exit->kind = AXVM_EXIT_MMIO_WRITE;
 		exit->mmio_write.addr = gpa;
 		exit->mmio_write.width = a->width;
-		exit->mmio_write.data =
-		    a->width < 8 ? store_value & ((1ull << (a->width * 8)) - 1) : store_value;
+		exit->mmio_write.data = riscv_store_value(a, store_value);
 		return;
 	}
 	exit->kind = AXVM_EXIT_MMIO_READ;

@@ -133,7 +133,7 @@ int arch_vcpu_set_entry(struct arch_vcpu *v, gpa_t entry, uint64_t arg)
 	v->timer_deadline = UINT64_MAX;
 	v->timer_moved = false;
 	v->resume.pending = false;
-	v->entry_work = false;
+	v->ctx.entry_work = false;
 	v->fault.valid = false;
 	v->access_pending = false;
 	memset(v->fp, 0, sizeof(v->fp));

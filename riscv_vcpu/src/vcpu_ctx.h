@@ -11,12 +11,24 @@
 #define CTX_HOST_SSTATUS (51 * 8)
 #define CTX_HOST_STVEC (52 * 8)
 #define CTX_HOST_SSCRATCH (53 * 8)
-#define CTX_SIZE (54 * 8)
+#define CTX_WRITTEN_SLOT (54 * 8)
+#define CTX_ENTRY_CHECKS (55 * 8) /* entry_work and resume_all: one halfword for the assembly */
+#define CTX_SIZE (56 * 8)
 
-/* What riscv_vcpu_trap tells guest_entry.S. */
-#define RISCV_TRAP_RESUME 0	/* enter the guest again; its s0-s11 are still in place */
-#define RISCV_TRAP_LEAVE 1	/* return from riscv_guest_enter */
-#define RISCV_TRAP_RESUME_ALL 2 /* enter the guest again with every register from ctx */
+/* What a trap handler (riscv_exception_handlers, riscv_host_interrupt: an enum
+ * axvm_disposition) and riscv_vcpu_before_entry tell guest_entry.S. */
+#define RISCV_TRAP_RESUME 0 /* enter the guest again; its s0-s11 are still in place */
+#define RISCV_TRAP_LEAVE 1  /* return from riscv_guest_enter */
+/* Enter the guest again with every register from ctx: the trap wrote the s register at byte
+ * offset written_slot of ctx. */
+#define RISCV_TRAP_RESUME_ALL 2
+
+/* The exception causes riscv_exception_handlers has a slot for: 0..23, and one for the rest. */
+#define RISCV_EXC_SLOTS 25
+
+/* The one trap cause for which guest_entry.S saves the guest's s0-s11 in ctx before calling
+ * its handler: a store guest-page fault, whose emulation reads the register stored. */
+#define RISCV_EXC_STORE_GUEST_PAGE_FAULT 23
 
 #ifndef __ASSEMBLER__
 #include <stdbool.h>
@@ -32,22 +44,27 @@ struct riscv_vcpu_ctx {
 	uint64_t host_sstatus;
 	uint64_t host_stvec;
 	uint64_t host_sscratch;
+	uint64_t written_slot; /* RISCV_TRAP_RESUME_ALL: the offset of the s register written */
+	/* Work before the next entry: a resume is pending or the soft timer is armed. */
+	bool entry_work;
+	/* A callee-saved register of the guest (s0-s11) was written in ctx during this trap (at
+	 * written_slot): the next entry loads every register. */
+	bool resume_all;
 };
 
 _Static_assert(offsetof(struct riscv_vcpu_ctx, guest_sepc) == CTX_GUEST_SEPC, "ctx layout");
 _Static_assert(offsetof(struct riscv_vcpu_ctx, host_regs) == CTX_HOST_REGS, "ctx layout");
 _Static_assert(offsetof(struct riscv_vcpu_ctx, host_sscratch) == CTX_HOST_SSCRATCH, "ctx layout");
 _Static_assert(offsetof(struct riscv_vcpu_ctx, host_stvec) == CTX_HOST_STVEC, "ctx layout");
+_Static_assert(offsetof(struct riscv_vcpu_ctx, written_slot) == CTX_WRITTEN_SLOT, "ctx layout");
+_Static_assert(offsetof(struct riscv_vcpu_ctx, entry_work) == CTX_ENTRY_CHECKS &&
+		   offsetof(struct riscv_vcpu_ctx, resume_all) == CTX_ENTRY_CHECKS + 1,
+	       "ctx layout");
 _Static_assert(sizeof(struct riscv_vcpu_ctx) == CTX_SIZE, "ctx layout");
 
-/* Enters the guest described by ctx. Each trap back to HS-mode calls riscv_vcpu_trap(ctx) on
- * the host's stack, which says what follows (RISCV_TRAP_*). */
+/* Enters the guest described by ctx. Each trap back to HS-mode calls its handler on the
+ * host's stack, which says what follows (RISCV_TRAP_*). */
 void riscv_guest_enter(struct riscv_vcpu_ctx *ctx);
-
-/* The C side of a trap from the guest (vcpu_run.c): RISCV_TRAP_RESUME, _LEAVE or _RESUME_ALL.
- * It returns RISCV_TRAP_RESUME only if it changed no saved callee-saved register (s0-s11)
- * of the guest in ctx. */
-int riscv_vcpu_trap(struct riscv_vcpu_ctx *ctx);
 
 /* True if hstatus exists (the H extension), its value in *out: read under a private trap
  * vector. */

@@ -16,8 +16,7 @@
 #define EXC_INSN_GUEST_PAGE_FAULT 20
 #define EXC_LOAD_GUEST_PAGE_FAULT 21
 #define EXC_VIRTUAL_INSTRUCTION 22
-#define EXC_STORE_GUEST_PAGE_FAULT 23
-#define EXC_HANDLED 24 /* the exception causes the table has a slot for */
+#define EXC_STORE_GUEST_PAGE_FAULT RISCV_EXC_STORE_GUEST_PAGE_FAULT
 #define INSN_WFI 0x10500073u
 #define SSTATUS_SPP (1ull << 8)
 #define SSTATUS_SIE (1ull << 1)
@@ -25,9 +24,6 @@
 /* The x registers the calling convention preserves across calls: s0, s1 (x8, x9) and s2-s11
  * (x18-x27). */
 #define RISCV_CALLEE_SAVED_X 0x0ffc0300u
-
-/* One exception cause's handler. */
-typedef enum axvm_disposition (*exit_handler)(struct arch_vcpu *v, uint64_t cause);
 
 /* Makes the guest take trap cause with value tval in VS-mode, as the hardware does a delegated
  * trap: it resumes at its stvec's base with vsepc, vscause, vstval and vsstatus set. */
@@ -76,19 +72,51 @@ static int decode_access(uint64_t sepc, uint64_t htinst, struct riscv_mem_access
 }
 
 /* Fills exit with the access exit for v->access at the fault's address, which
- * arch_vcpu_complete finishes. */
+ * arch_vcpu_complete finishes. A store's register is in ctx: guest_entry.S saved every
+ * register for a store guest-page fault. */
 static void access_ready(struct arch_vcpu *v, struct axvm_exit *exit)
 {
-	riscv_mem_access_exit(&v->access, v->fault.gpa, v->ctx.guest_x[v->access.reg], exit);
+	uint64_t stored = v->access.store ? v->ctx.guest_x[v->access.reg] : 0;
+
+	riscv_mem_access_exit(&v->access, v->fault.gpa, stored, exit);
 	v->access_pending = true;
 	v->fault.valid = false;
 }
 
-/* Hands core the access exit for v->access. */
-static enum axvm_disposition access_exit(struct arch_vcpu *v)
+/* Completes load a, which read value: its destination register (none for x0) and the pc. */
+static inline void load_complete(struct arch_vcpu *v, const struct riscv_mem_access *a,
+				 uint64_t value)
 {
-	access_ready(v, v->exit);
-	return riscv_to_core(v);
+	unsigned reg = a->reg;
+
+	if (reg) {
+		v->ctx.guest_x[reg] = riscv_load_value(a, value);
+		if ((RISCV_CALLEE_SAVED_X >> reg) & 1) {
+			v->ctx.written_slot = offsetof(struct riscv_vcpu_ctx, guest_x) + reg * 8;
+			v->ctx.resume_all = true;
+		}
+	}
+	v->ctx.guest_sepc += a->insn_len;
+}
+
+/* The decoded access a at gpa, through core's device path and completed here, as KVM's
+ * architectures call its I/O bus: no exit record, one call. */
+static inline enum axvm_disposition access_direct(struct arch_vcpu *v,
+						  const struct riscv_mem_access *a, uint64_t gpa)
+{
+	struct axvm_mmio_value r;
+
+	if (a->store) {
+		r.result = v->vm_ops.mmio_write(v->vm_ops.ctx, gpa, a->width,
+						riscv_store_value(a, v->ctx.guest_x[a->reg]));
+		if (r.result & AXVM_MMIO_DONE)
+			v->ctx.guest_sepc += a->insn_len;
+	} else {
+		r = v->vm_ops.mmio_read(v->vm_ops.ctx, gpa, a->width);
+		if (r.result & AXVM_MMIO_DONE)
+			load_complete(v, a, r.value);
+	}
+	return r.result & AXVM_MMIO_LEAVE ? AXVM_LEAVE : AXVM_RESUME;
 }
 
 /* The guest-page fault in v->fault, as a nested page fault core must look at: a fetch, or an
@@ -125,31 +153,70 @@ static inline void record_fault(struct arch_vcpu *v, uint64_t cause, uint64_t st
 __attribute__((noinline)) static enum axvm_disposition decoded_access(struct arch_vcpu *v,
 								      uint64_t cause)
 {
-	if (!decode_access(v->ctx.guest_sepc, v->fault.htinst, &v->access) &&
-	    v->access.store == (cause == EXC_STORE_GUEST_PAGE_FAULT))
-		return access_exit(v);
+	struct riscv_mem_access a;
+
+	if (!decode_access(v->ctx.guest_sepc, v->fault.htinst, &a) &&
+	    a.store == (cause == EXC_STORE_GUEST_PAGE_FAULT))
+		return access_direct(v, &a, v->fault.gpa);
 	return nested_fault(v);
 }
 
-/* A load or store guest-page fault: an access the guest made itself goes to core decoded (an
- * MMIO access, or a fault in lazily populated memory the guest retries); anything else as a
- * nested page fault. The commonest case is decoded here, inline: a 32-bit load the hart left
- * no htinst for (QEMU 7.2 never writes it). */
-static enum axvm_disposition access_fault(struct arch_vcpu *v, uint64_t cause)
+/* A load or store guest-page fault at gpa: an access the guest made itself goes to core
+ * decoded (an MMIO access, or a fault in lazily populated memory the guest retries); anything
+ * else as a nested page fault. */
+__attribute__((noinline)) static enum axvm_disposition
+access_fault(struct arch_vcpu *v, uint64_t cause, uint64_t stval, uint64_t htinst, uint64_t gpa)
+{
+	record_fault(v, cause, stval, htinst, gpa);
+	if (!riscv_fault_is_explicit(htinst, stval, gpa))
+		return nested_fault(v);
+	return decoded_access(v, cause);
+}
+
+/* The 32-bit load insn at gpa that load_fault found: a device read, completed here. Only v
+ * and insn live across the call; the rest is decoded again from insn. */
+__attribute__((noinline)) static enum axvm_disposition load32_direct(struct arch_vcpu *v,
+								     uint64_t insn, uint64_t gpa)
+{
+	unsigned width = riscv_load32_width(insn);
+	struct axvm_mmio_value r = v->vm_ops.mmio_read(v->vm_ops.ctx, gpa, width);
+
+	if (r.result & AXVM_MMIO_DONE) {
+		/* As riscv_load32_fields, but sign-extending by funct3 bit 2 alone: clear for
+		 * LB/LH/LW and for LD, whose full width riscv_load_value leaves as it is. */
+		struct riscv_mem_access a = {.width = (uint8_t)width,
+					     .reg = (uint8_t)((insn >> 7) & 31),
+					     .sign_extend = !(insn & 0x4000),
+					     .insn_len = 4};
+
+		load_complete(v, &a, r.value);
+	}
+	return r.result & AXVM_MMIO_LEAVE ? AXVM_LEAVE : AXVM_RESUME;
+}
+
+/* A load guest-page fault. The commonest exit of all is recognised here, inline, and goes
+ * straight to a device read: a 32-bit load the hart left no htinst for (QEMU 7.2 never writes
+ * it) at the page offset the guest used itself. Anything else goes to access_fault. */
+static enum axvm_disposition load_fault(struct arch_vcpu *v, uint64_t cause)
 {
 	uint64_t stval = csr_read(stval);
 	uint64_t htinst = csr_read(htinst);
 	uint64_t gpa = riscv_fault_gpa(csr_read(htval), stval);
 	uint32_t insn;
 
-	record_fault(v, cause, stval, htinst, gpa);
-	if (!riscv_fault_is_explicit(htinst, stval, gpa))
-		return nested_fault(v);
-	if (!htinst && cause == EXC_LOAD_GUEST_PAGE_FAULT &&
-	    !riscv_guest_fetch_insn(v->ctx.guest_sepc, &insn) &&
-	    riscv_decode_load32(insn, &v->access))
-		return access_exit(v);
-	return decoded_access(v, cause);
+	if (__builtin_expect(!htinst, 1) && riscv_fault_is_explicit(0, stval, gpa) &&
+	    !riscv_guest_fetch_insn(v->ctx.guest_sepc, &insn) && riscv_is_load32(insn))
+		return load32_direct(v, insn, gpa);
+	return access_fault(v, cause, stval, htinst, gpa);
+}
+
+/* A store guest-page fault: guest_entry.S saved every register, the one stored among them. */
+static enum axvm_disposition store_fault(struct arch_vcpu *v, uint64_t cause)
+{
+	uint64_t stval = csr_read(stval);
+	uint64_t htinst = csr_read(htinst);
+
+	return access_fault(v, cause, stval, htinst, riscv_fault_gpa(csr_read(htval), stval));
 }
 
 /* An instruction guest-page fault: a nested page fault for core. */
@@ -180,7 +247,7 @@ static enum axvm_disposition virtual_instruction(struct arch_vcpu *v, uint64_t c
 }
 
 /* By exception cause; the last entry serves every cause above 23. */
-static const exit_handler exception_handlers[EXC_HANDLED + 1] = {
+const riscv_trap_handler riscv_exception_handlers[RISCV_EXC_SLOTS] = {
     unexpected,		 /* 0 instruction address misaligned */
     unexpected,		 /* 1 instruction access fault */
     unexpected,		 /* 2 illegal instruction */
@@ -202,9 +269,9 @@ static const exit_handler exception_handlers[EXC_HANDLED + 1] = {
     unexpected,		 /* 18 software check */
     unexpected,		 /* 19 hardware error */
     fetch_fault,	 /* 20 instruction guest-page fault */
-    access_fault,	 /* 21 load guest-page fault */
+    load_fault,		 /* 21 load guest-page fault */
     virtual_instruction, /* 22 virtual instruction */
-    access_fault,	 /* 23 store/AMO guest-page fault */
+    store_fault,	 /* 23 store/AMO guest-page fault */
     unexpected,		 /* 24 and above: reserved or custom */
 };
 
@@ -237,7 +304,8 @@ static void resume_after_suspend(struct arch_vcpu *v)
 	csr_write(vsatp, 0);
 }
 
-/* What has to happen before an entry into the guest (v->entry_work says if anything does). */
+/* What has to happen before an entry into the guest (v->ctx.entry_work says if anything
+ * does). */
 static void do_entry_work(struct arch_vcpu *v)
 {
 	if (v->resume.pending)
@@ -247,33 +315,23 @@ static void do_entry_work(struct arch_vcpu *v)
 
 static inline void prepare_entry(struct arch_vcpu *v)
 {
-	if (v->entry_work)
+	if (v->ctx.entry_work)
 		do_entry_work(v);
 }
 
 /* The host's own interrupt (its timer, an IPI; the guest's are delegated by hideleg). */
-static enum axvm_disposition host_interrupt(struct arch_vcpu *v, uint64_t cause)
+enum axvm_disposition riscv_host_interrupt(struct arch_vcpu *v, uint64_t cause)
 {
 	v->exit->kind = AXVM_EXIT_EXTERNAL_INTERRUPT;
 	v->exit->external_interrupt.vector = cause & ~SCAUSE_INTERRUPT;
 	return riscv_to_core(v);
 }
 
-int riscv_vcpu_trap(struct riscv_vcpu_ctx *ctx)
+int riscv_vcpu_before_entry(struct arch_vcpu *v)
 {
-	struct arch_vcpu *v = (struct arch_vcpu *)(void *)ctx;
-	uint64_t cause = csr_read(scause);
-	enum axvm_disposition d;
-
-	if (cause & SCAUSE_INTERRUPT)
-		d = host_interrupt(v, cause);
-	else
-		d = exception_handlers[cause < EXC_HANDLED ? cause : EXC_HANDLED](v, cause);
-	if (d != AXVM_RESUME)
-		return RISCV_TRAP_LEAVE;
 	prepare_entry(v);
-	if (__builtin_expect(v->resume_all, 0)) {
-		v->resume_all = false;
+	if (v->ctx.resume_all) {
+		v->ctx.resume_all = false;
 		return RISCV_TRAP_RESUME_ALL;
 	}
 	return RISCV_TRAP_RESUME;
@@ -284,7 +342,7 @@ int arch_vcpu_run(struct arch_vcpu *v, struct axvm_exit *exit)
 	if (!v->bound)
 		return AXERR_BAD_STATE;
 	v->exit = exit;
-	v->resume_all = false; /* riscv_guest_enter loads every register */
+	v->ctx.resume_all = false; /* riscv_guest_enter loads every register */
 	prepare_entry(v);
 	riscv_guest_enter(&v->ctx);
 	return AX_OK;
@@ -320,11 +378,9 @@ int arch_vcpu_complete(struct arch_vcpu *v, uint64_t value)
 	if (!v->access_pending)
 		return AXERR_BAD_STATE;
 	v->access_pending = false;
-	if (!v->access.store && v->access.reg) {
-		v->ctx.guest_x[v->access.reg] = riscv_load_value(&v->access, value);
-		if ((RISCV_CALLEE_SAVED_X >> v->access.reg) & 1)
-			v->resume_all = true;
-	}
-	v->ctx.guest_sepc += v->access.insn_len;
+	if (v->access.store)
+		v->ctx.guest_sepc += v->access.insn_len;
+	else
+		load_complete(v, &v->access, value);
 	return AX_OK;
 }

@@ -94,7 +94,7 @@ static void resume_at(void *ctx, uint64_t addr, uint64_t opaque)
 	struct arch_vcpu *v = ctx;
 
 	v->resume = (struct riscv_resume){.pending = true, .addr = addr, .opaque = opaque};
-	v->entry_work = true;
+	v->ctx.entry_work = true;
 }
 
 /* HFENCE.VVMA acts on the VMID in hgatp: this VM's guest-virtual translations. */

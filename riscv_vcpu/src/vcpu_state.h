@@ -42,7 +42,7 @@ struct riscv_resume {
 };
 
 struct arch_vcpu {
-	struct riscv_vcpu_ctx ctx; /* first: guest_entry.S hands riscv_vcpu_trap its address */
+	struct riscv_vcpu_ctx ctx; /* first: guest_entry.S hands the trap handlers its address */
 	uint32_t vm_id;
 	uint32_t vcpu_count;
 	uint32_t vcpu_id; /* its index in the VM */
@@ -52,9 +52,6 @@ struct arch_vcpu {
 	struct axvm_exit *exit;		/* where exits go during arch_vcpu_run */
 	struct riscv_mem_access access; /* the access exit arch_vcpu_complete finishes */
 	bool access_pending;
-	/* A callee-saved register of the guest (s0-s11) was written in ctx during this trap:
-	 * the next entry loads every register. */
-	bool resume_all;
 	uint64_t hart_id;
 	uint16_t vmid;
 	uint64_t hgatp;
@@ -66,8 +63,6 @@ struct arch_vcpu {
 	uint64_t timer_deadline;
 	bool timer_moved;
 	struct riscv_resume resume;
-	/* Work before the next entry: a resume is pending or the soft timer is armed. */
-	bool entry_work;
 	int32_t last_hart; /* the hart it was last bound to, or -1 */
 	int32_t fp_hart;   /* the hart whose f registers hold its FP state, or -1 */
 	uint64_t fp[33];   /* f0..f31 and fcsr while not in the hart's registers */
@@ -90,11 +85,27 @@ extern unsigned riscv_vmid_bits;
 /* Whether the harts have Sstc, found by arch_hardware_enable. */
 extern bool riscv_has_sstc;
 
-/* Recomputes v->entry_work after a change to v->resume or v->timer_deadline. */
+/* Recomputes v->ctx.entry_work after a change to v->resume or v->timer_deadline. */
 static inline void riscv_note_entry_work(struct arch_vcpu *v)
 {
-	v->entry_work = v->resume.pending || v->timer_deadline != UINT64_MAX;
+	v->ctx.entry_work = v->resume.pending || v->timer_deadline != UINT64_MAX;
 }
+
+/* The C side of a trap from the guest (vcpu_run.c), which guest_entry.S calls with the vCPU
+ * (its ctx) and scause: the handler of an exception, by cause (the last slot for causes above
+ * 23), or of the host's own interrupts. AXVM_RESUME and AXVM_LEAVE are RISCV_TRAP_RESUME and
+ * RISCV_TRAP_LEAVE. The guest's s0-s11 are in ctx only for RISCV_EXC_STORE_GUEST_PAGE_FAULT;
+ * otherwise ctx's copies are stale and must not be read, and a handler that writes one sets
+ * ctx.resume_all. */
+typedef enum axvm_disposition (*riscv_trap_handler)(struct arch_vcpu *v, uint64_t scause);
+extern const riscv_trap_handler riscv_exception_handlers[RISCV_EXC_SLOTS];
+enum axvm_disposition riscv_host_interrupt(struct arch_vcpu *v, uint64_t scause);
+_Static_assert(AXVM_RESUME == RISCV_TRAP_RESUME && AXVM_LEAVE == RISCV_TRAP_LEAVE,
+	       "trap handlers answer guest_entry.S directly");
+
+/* Before the guest is entered again after a handler said AXVM_RESUME with ctx.entry_work or
+ * ctx.resume_all set: RISCV_TRAP_RESUME or RISCV_TRAP_RESUME_ALL. */
+int riscv_vcpu_before_entry(struct arch_vcpu *v);
 
 /* Hands core the exit the backend filled in v->exit; core says whether to re-enter. */
 static inline enum axvm_disposition riscv_to_core(struct arch_vcpu *v)

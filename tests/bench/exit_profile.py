@@ -21,19 +21,24 @@ import tempfile
 
 # Each phase and the hypervisor functions in it; what is in none is "other", listed by name.
 PHASES = [
+    # The switch, the save of the caller-saved registers and the dispatch by cause.
     ("entry/exit assembly", {"riscv_guest_enter", "riscv_guest_exit"}),
-    ("trap dispatch", {"riscv_vcpu_trap", "arch_vcpu_run", "prepare_entry",
-                       "riscv_vcpu_timer_check", "unexpected"}),
+    ("before entry", {"riscv_vcpu_before_entry", "riscv_host_interrupt", "arch_vcpu_run",
+                      "prepare_entry", "riscv_vcpu_timer_check", "unexpected"}),
     ("SBI", {"riscv_vcpu_sbi", "sbi_handle_call", "sbi_find_extension"}),
-    ("fault decode", {"access_fault", "fetch_fault", "nested_fault", "access_exit",
-                      "decode_access", "riscv_decode_htinst", "riscv_decode_mem_insn",
-                      "riscv_guest_fetch_insn", "riscv_mem_access_exit"}),
-    # Core's exit handling: the MMIO path (device range, its lock, the call, the backend's
-    # completion, inlined), the exit count and the checks before re-entry.
-    ("core exit handling", {"vcpu_handle_exit", "other_exit", "mmio_elsewhere", "mmio_lookup",
-                            "mmio_failed", "ready_to_enter", "vcpu_deliver_pending",
-                            "arch_vcpu_complete", "riscv_load_value", "axdevice_range_read",
-                            "axdevice_range_write", "spin_lock", "spin_unlock"}),
+    # The CSRs, the fetch and decode of the instruction, the call into core and the
+    # completion of the load.
+    ("fault decode and completion", {"load_fault", "load32_direct", "store_fault",
+                                     "access_fault", "fetch_fault", "nested_fault",
+                                     "decoded_access", "riscv_decode_htinst",
+                                     "riscv_decode_mem_insn", "riscv_guest_fetch_insn",
+                                     "riscv_mem_access_exit", "riscv_load_value"}),
+    # Core's MMIO path: the device range, its lock, the call, the exit count and the checks
+    # before re-entry.
+    ("core MMIO", {"vcpu_mmio_read", "vcpu_mmio_write", "mmio_slow", "mmio_lookup",
+                   "handle_requests", "vcpu_deliver_changes", "vcpu_handle_exit", "mmio_exit",
+                   "other_exit", "arch_vcpu_complete", "axdevice_range_read",
+                   "axdevice_range_write", "spin_lock", "spin_unlock"}),
 ]
 PREFIX_PHASES = [("sbi_", "SBI"), ("get_", "SBI"), ("probe_", "SBI"), ("ns16550_", "device"),
                  ("pl011_", "device"), ("uart_", "device"), ("axdevice_uart", "device"),
@@ -134,7 +139,7 @@ def main():
             phases["guest" if name == "<guest>" else phase_of(name)] += c
         print("%s: %.0f instructions per round (%d rounds)" % (marker, total, n))
         for phase, c in phases.most_common():
-            print("  %-22s %6.0f" % (phase, c / n))
+            print("  %-28s %6.0f" % (phase, c / n))
         print("  by function:")
         for name, c in counts.most_common():
             print("    %-30s %6.1f  %s" % (name, c / n,

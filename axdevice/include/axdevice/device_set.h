@@ -96,7 +96,10 @@ const struct axdevice_range *axdevice_set_lookup(const struct axdevice_set *set,
 						 enum axdevice_space space, uint64_t addr);
 
 /* axdevice_set_read and axdevice_set_write through a range axdevice_set_lookup found: r may be
- * NULL or another range than addr's (AXERR_NOT_FOUND), the other errors are theirs. */
+ * NULL or another range than addr's (AXERR_NOT_FOUND), the other errors are theirs. A read's
+ * *value is the device's as it returned it, not masked to width again, and undefined after an
+ * error: the fast path of an MMIO exit, whose completion in the backend cuts it to the access's
+ * width anyway and which completes nothing that failed. */
 int axdevice_range_read(const struct axdevice_range *r, uint32_t vcpu, uint64_t addr,
 			unsigned width, uint64_t *value);
 int axdevice_range_write(const struct axdevice_range *r, uint32_t vcpu, uint64_t addr,

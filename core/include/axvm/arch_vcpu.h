@@ -15,13 +15,16 @@
  * the same CPU, which answers AXVM_RESUME (the backend re-enters the guest at once) or
  * AXVM_LEAVE (arch_vcpu_run returns). One exit crosses the seam once each way.
  *
- * Guest accesses that trap into the hypervisor: a backend reports a load or store it decoded
- * (from the syndrome the hardware reports, or the trapped instruction) as an MMIO_READ/WRITE exit
- * without moving the pc; core either emulates the device access and calls arch_vcpu_complete,
- * or, when the address is guest memory populated lazily, fixes the mapping and resumes, so that
- * the guest retries the instruction. A stage-2 fault the backend did not decode arrives as
- * AXVM_EXIT_NESTED_PAGE_FAULT; when core finds it outside guest memory it asks
- * arch_vcpu_decode_mmio, once.
+ * Guest accesses that trap into the hypervisor: a backend that decoded a load or store (from
+ * the syndrome the hardware reports, or the trapped instruction) hands it to core's
+ * vm_ops.mmio_read/mmio_write from its exit handler, the way KVM's architectures call its I/O
+ * bus: core reaches the device, or, when the address is guest memory populated lazily, fixes
+ * the mapping so that the guest retries the instruction, and the backend completes the
+ * instruction itself. A backend may instead report the access as an MMIO_READ/WRITE exit
+ * without moving the pc; core then does the same and calls arch_vcpu_complete. A stage-2 fault
+ * the backend did not decode arrives as AXVM_EXIT_NESTED_PAGE_FAULT; when core finds it
+ * outside guest memory it asks arch_vcpu_decode_mmio, once. Either way each access is counted
+ * once, as what it turned out to be.
  */
 #ifndef AXVM_ARCH_VCPU_H
 #define AXVM_ARCH_VCPU_H
@@ -73,6 +76,13 @@ struct arch_vcpu_vm_ops {
 	 * again (core has delivered what was queued for it); AXVM_LEAVE: return from
 	 * arch_vcpu_run with this exit. */
 	enum axvm_disposition (*handle_exit)(void *ctx, struct axvm_exit *exit);
+	/* A width-byte MMIO read or write at guest-physical addr that the backend decoded, from
+	 * inside arch_vcpu_run on the vCPU's CPU, before the pc moves: what it came to (enum
+	 * axvm_mmio_result), with a read's value. When it says leave, the exit given to
+	 * arch_vcpu_run holds what it left on. */
+	struct axvm_mmio_value (*mmio_read)(void *ctx, uint64_t addr, unsigned width);
+	enum axvm_mmio_result (*mmio_write)(void *ctx, uint64_t addr, unsigned width,
+					    uint64_t value);
 };
 
 /* What a backend needs to create a vCPU. */

@@ -42,6 +42,26 @@ enum axvm_disposition {
 	AXVM_LEAVE,
 };
 
+/* What a device access a backend made directly (arch_vcpu_vm_ops.mmio_read/mmio_write) came
+ * to: two flags. AXVM_MMIO_DONE: the device completed it, and the backend completes the
+ * instruction (a read's destination, the pc); AXVM_MMIO_LEAVE: the backend leaves
+ * arch_vcpu_run afterwards (the VM stops or pauses) instead of re-entering the guest. With
+ * neither (AXVM_MMIO_RETRY) the address was guest memory core has now mapped: the guest
+ * re-executes the instruction. */
+enum axvm_mmio_result {
+	AXVM_MMIO_RETRY = 0,
+	AXVM_MMIO_DONE = 1,
+	AXVM_MMIO_LEAVE = 2,
+	AXVM_MMIO_DONE_LEAVE = AXVM_MMIO_DONE | AXVM_MMIO_LEAVE,
+};
+
+/* What a direct MMIO read came to, and with AXVM_MMIO_DONE the value read: two words, which
+ * the calling conventions of every architecture here return in registers. */
+struct axvm_mmio_value {
+	uint64_t value;
+	enum axvm_mmio_result result;
+};
+
 struct axvm_exit {
 	enum axvm_exit_kind kind;
 	union {

@@ -26,20 +26,39 @@ struct riscv_mem_access {
 	uint8_t insn_len; /* 2 (compressed) or 4: how far to advance sepc */
 };
 
-/* Whether insn is a 32-bit integer load (LOAD opcode, funct3 not 7); if so fills *out: width
- * 1 << funct3[1:0], sign-extended for LB/LH/LW, rd. Inline: the commonest access to a device
- * register, which riscv_decode_mem_insn decodes the same way. */
+/* Whether insn is a 32-bit integer load: LOAD opcode, funct3 not 7. */
+static inline bool riscv_is_load32(uint32_t insn)
+{
+	if ((insn & 0x7f) != 0x03)
+		return false;
+	return (insn & 0x7000) != 0x7000;
+}
+
+/* The width in bytes of the 32-bit load insn (riscv_is_load32): 1 << funct3[1:0]. */
+static inline unsigned riscv_load32_width(uint32_t insn)
+{
+	return 1u << ((insn >> 12) & 3);
+}
+
+/* Fills *out for the 32-bit load insn (riscv_is_load32): width 1 << funct3[1:0],
+ * sign-extended for LB/LH/LW, rd. */
+static inline void riscv_load32_fields(uint32_t insn, struct riscv_mem_access *out)
+{
+	out->store = false;
+	out->width = (uint8_t)riscv_load32_width(insn);
+	out->reg = (uint8_t)((insn >> 7) & 31);
+	out->sign_extend = ((insn >> 12) & 7) < 3;
+	out->insn_len = 4;
+}
+
+/* Whether insn is a 32-bit integer load (riscv_is_load32); if so fills *out
+ * (riscv_load32_fields). Inline: the commonest access to a device register, which
+ * riscv_decode_mem_insn decodes the same way. */
 static inline bool riscv_decode_load32(uint32_t insn, struct riscv_mem_access *out)
 {
-	unsigned funct3 = (insn >> 12) & 7;
-
-	if ((insn & 0x7f) != 0x03 || funct3 == 7)
+	if (!riscv_is_load32(insn))
 		return false;
-	out->store = false;
-	out->width = (uint8_t)(1u << (funct3 & 3));
-	out->reg = (uint8_t)((insn >> 7) & 31);
-	out->sign_extend = funct3 < 3;
-	out->insn_len = 4;
+	riscv_load32_fields(insn, out);
 	return true;
 }
 
@@ -80,7 +99,7 @@ static inline bool riscv_fault_is_explicit(uint64_t htinst, uint64_t stval, uint
 {
 	if (__builtin_expect(htinst != 0, 0) && !(htinst >> 32) && (htinst & 3) == 0)
 		return false;
-	return ((stval ^ gpa) & 0xfff) == 0;
+	return ((stval ^ gpa) << 52) == 0; /* bits 11:0 equal */
 }
 
 /* The access-fault cause a guest kernel takes for a guest-page-fault cause when nothing is at
@@ -93,6 +112,12 @@ uint64_t riscv_access_fault_cause(uint64_t guest_page_fault_cause);
  * a->width bytes are kept. */
 void riscv_mem_access_exit(const struct riscv_mem_access *a, uint64_t gpa, uint64_t store_value,
 			   struct axvm_exit *exit);
+
+/* What store a writes for register value x: its low a->width bytes. */
+static inline uint64_t riscv_store_value(const struct riscv_mem_access *a, uint64_t x)
+{
+	return a->width < 8 ? x & ((1ull << (a->width * 8)) - 1) : x;
+}
 
 /* What load a writes to its 64-bit destination register for value read: the low a->width
  * bytes, sign-extended (LB, LH, LW and their compressed forms) or zero-extended (LBU, LHU,
