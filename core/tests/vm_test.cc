@@ -122,6 +122,7 @@ class VmTest : public ::testing::Test
 		for (axvm *vm : vms_)
 			axvm_destroy(vm);
 		sim_set_guest(nullptr, nullptr);
+		sim_set_direct_mmio(false);
 		EXPECT_EQ(hal_.heap.live, 0) << "objects leaked";
 		EXPECT_EQ(hal_.mm.live(), base_pages_) << "pages leaked";
 	}
@@ -278,6 +279,90 @@ TEST_F(VmTest, MmioGoesToTheDeviceAndResultsToTheRegister)
 	EXPECT_EQ(s->gpr[13], 0x80u) << "zero-extended";
 	EXPECT_EQ(axvm_vcpu_exit_count(v, AXVM_EXIT_MMIO_WRITE), 3u);
 	EXPECT_EQ(axvm_vcpu_exit_count(v, AXVM_EXIT_MMIO_READ), 4u);
+}
+
+/* The same accesses made as a backend that decodes them makes them, straight through
+ * vm_ops.mmio_read/mmio_write: the device answers, the backend completes, each is counted
+ * once. */
+TEST_F(VmTest, DirectAccessesReachTheDeviceAndAreCountedOnce)
+{
+	sim_set_direct_mmio(true);
+	steps_ = {
+	    [](sim_vcpu *s, axvm_exit *e) { Return(s, e, MmioRead(kUart + 5, 1, 10)); },
+	    [](sim_vcpu *, axvm_exit *e) { *e = MmioWrite(kUart, 1, 'h'); },
+	    [](sim_vcpu *, axvm_exit *e) { *e = MmioWrite(kUart, 1, 'i'); },
+	    [](sim_vcpu *, axvm_exit *e) { *e = MmioWrite(kUart + 7, 1, 0x80); },
+	    [](sim_vcpu *s, axvm_exit *e) { Return(s, e, MmioRead(kUart + 7, 1, 11, true)); },
+	    [](sim_vcpu *s, axvm_exit *e) { Return(s, e, MmioRead(kUart + 7, 1, 13, false)); },
+	};
+	axvm *vm = Create(Config(30));
+	axvm_vcpu *v = BootAndBind(vm);
+	axvm_exit exit;
+	ASSERT_EQ(axvm_vcpu_run(v, &exit), AX_OK);
+	EXPECT_EQ(exit.kind, AXVM_EXIT_HALT);
+	sim_vcpu *s = sim_vcpu_find(30, 0);
+	EXPECT_EQ(s->direct_accesses, 6u) << "none went through handle_exit";
+	EXPECT_EQ(s->pc_advances, 6u);
+	EXPECT_EQ(s->gpr[10] & 0x60, 0x60u) << "LSR: THRE and TEMT";
+	EXPECT_EQ(hal_.console[30], "hi");
+	EXPECT_EQ(s->gpr[11], 0xffffffffffffff80ull) << "sign-extended byte";
+	EXPECT_EQ(s->gpr[13], 0x80u) << "zero-extended";
+	EXPECT_EQ(axvm_vcpu_exit_count(v, AXVM_EXIT_MMIO_WRITE), 3u);
+	EXPECT_EQ(axvm_vcpu_exit_count(v, AXVM_EXIT_MMIO_READ), 3u);
+}
+
+/* A direct access that fails stops the VM, which leaves on the access, not completed. */
+TEST_F(VmTest, ADirectAccessThatFailsStopsTheVmOnTheAccess)
+{
+	sim_set_direct_mmio(true);
+	steps_ = {[](sim_vcpu *s, axvm_exit *e) { Return(s, e, MmioRead(0x20000000, 4, 1)); }};
+	axvm *vm = Create(Config(31));
+	axvm_vcpu *v = BootAndBind(vm);
+	axvm_exit exit;
+	EXPECT_EQ(axvm_vcpu_run(v, &exit), AXERR_NOT_FOUND);
+	EXPECT_EQ(axvm_state(vm), AXVM_STATE_STOPPED);
+	EXPECT_NE(std::string(axvm_stop_reason(vm)).find("MMIO read of 4 bytes at 0x20000000"),
+		  std::string::npos)
+	    << axvm_stop_reason(vm);
+	EXPECT_EQ(exit.kind, AXVM_EXIT_MMIO_READ);
+	EXPECT_EQ(exit.mmio_read.addr, 0x20000000u);
+	EXPECT_EQ(exit.mmio_read.width, 4u);
+	EXPECT_EQ(sim_vcpu_find(31, 0)->pc_advances, 0u);
+	EXPECT_EQ(axvm_vcpu_exit_count(v, AXVM_EXIT_MMIO_READ), 1u);
+}
+
+/* An access the device completed is completed by the backend even when the VM was paused
+ * meanwhile; the vCPU then leaves, and goes on after the resume. Both ways of handing core an
+ * access. */
+TEST_F(VmTest, AnAccessCompletesWhenTheVmPausesMeanwhileAndTheVcpuThenLeaves)
+{
+	for (bool direct : {false, true}) {
+		uint32_t id = direct ? 33 : 32;
+		axvm *vm = nullptr;
+
+		sim_set_direct_mmio(direct);
+		steps_ = {
+		    [&vm](sim_vcpu *s, axvm_exit *e) {
+			    EXPECT_EQ(axvm_pause(vm), AX_OK);
+			    Return(s, e, MmioRead(kUart + 5, 1, 4));
+		    },
+		    [](sim_vcpu *, axvm_exit *e) { e->kind = AXVM_EXIT_HYPERCALL; },
+		};
+		vm = Create(Config(id));
+		axvm_vcpu *v = BootAndBind(vm);
+		axvm_exit exit;
+		ASSERT_EQ(axvm_vcpu_run(v, &exit), AX_OK);
+		sim_vcpu *s = sim_vcpu_find(id, 0);
+		EXPECT_EQ(exit.kind, AXVM_EXIT_NOTHING) << "direct " << direct;
+		EXPECT_EQ(s->pc_advances, 1u) << "completed before it left; direct " << direct;
+		EXPECT_EQ(s->gpr[4] & 0x60, 0x60u);
+		EXPECT_EQ(s->direct_accesses, direct ? 1u : 0u);
+		EXPECT_EQ(axvm_vcpu_run(v, &exit), AXERR_BAD_STATE) << "paused";
+		ASSERT_EQ(axvm_resume(vm), AX_OK);
+		ASSERT_EQ(axvm_vcpu_run(v, &exit), AX_OK);
+		EXPECT_EQ(exit.kind, AXVM_EXIT_HYPERCALL) << "the next exit; direct " << direct;
+		EXPECT_EQ(axvm_vcpu_unbind(v), AX_OK);
+	}
 }
 
 TEST_F(VmTest, ConsoleInputReachesTheGuest)
@@ -495,6 +580,27 @@ TEST_F(VmTest, DecodedAccessesToLazyMemoryArePageFaultsTheGuestRetries)
 	EXPECT_EQ(exit.kind, AXVM_EXIT_HALT);
 	EXPECT_EQ(axvm_allocated_bytes(vm), 2 * 4096u) << "both pages populated";
 	EXPECT_EQ(sim_vcpu_find(6, 0)->pc_advances, 0u) << "never completed: the guest retries";
+	EXPECT_EQ(axvm_vcpu_exit_count(v, AXVM_EXIT_NESTED_PAGE_FAULT), 2u);
+	EXPECT_EQ(axvm_vcpu_exit_count(v, AXVM_EXIT_MMIO_READ), 0u);
+	EXPECT_EQ(axvm_vcpu_exit_count(v, AXVM_EXIT_MMIO_WRITE), 0u);
+}
+
+TEST_F(VmTest, DirectAccessesToLazyMemoryArePageFaultsTheGuestRetries)
+{
+	sim_set_direct_mmio(true);
+	steps_ = {
+	    [](sim_vcpu *s, axvm_exit *e) { Return(s, e, MmioRead(kRam + 0x9004, 4, 3)); },
+	    [](sim_vcpu *, axvm_exit *e) { *e = MmioWrite(kRam + 0xa000, 8, 7); },
+	};
+	axvm *vm = Create(Config(34, 1, false, true));
+	axvm_vcpu *v = BootAndBind(vm);
+	axvm_exit exit;
+	ASSERT_EQ(axvm_vcpu_run(v, &exit), AX_OK);
+	EXPECT_EQ(exit.kind, AXVM_EXIT_HALT);
+	EXPECT_EQ(axvm_allocated_bytes(vm), 2 * 4096u) << "both pages populated";
+	sim_vcpu *s = sim_vcpu_find(34, 0);
+	EXPECT_EQ(s->direct_accesses, 2u);
+	EXPECT_EQ(s->pc_advances, 0u) << "never completed: the guest retries";
 	EXPECT_EQ(axvm_vcpu_exit_count(v, AXVM_EXIT_NESTED_PAGE_FAULT), 2u);
 	EXPECT_EQ(axvm_vcpu_exit_count(v, AXVM_EXIT_MMIO_READ), 0u);
 	EXPECT_EQ(axvm_vcpu_exit_count(v, AXVM_EXIT_MMIO_WRITE), 0u);

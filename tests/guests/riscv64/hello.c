@@ -34,6 +34,35 @@ static void mmio_loads(void)
 	    s1, s11, t6, a5, t5, s2);
 }
 
+/* The hypervisor keeps the guest's s0-s11 in the registers through most exits and saves them
+ * only for a store fault: a store from s3 of a value that changes (read back from the UART's
+ * scratch register) and s4, s10 across an SBI call must see the guest's current values. */
+static void callee_saved_across_exits(void)
+{
+	unsigned long first, second, s4, s10;
+
+	__asm__ volatile(
+	    "li s3, 0x3c\n"
+	    "sb s3, 7(%[uart])\n"
+	    "lbu %[first], 7(%[uart])\n"
+	    "li s3, 0xc3\n"
+	    "sb s3, 7(%[uart])\n"
+	    "lbu %[second], 7(%[uart])\n"
+	    "li s4, 0x1234\n"
+	    "li s10, 0x5678\n"
+	    "li a7, 0x10\n" /* base extension: get_spec_version */
+	    "li a6, 0\n"
+	    "ecall\n"
+	    "mv %[s4], s4\n"
+	    "mv %[s10], s10\n"
+	    : [first] "=&r"(first), [second] "=&r"(second), [s4] "=&r"(s4), [s10] "=&r"(s10)
+	    : [uart] "r"(0x10000000ul)
+	    : "s3", "s4", "s10", "a0", "a1", "a6", "a7", "memory");
+	guest_printf(
+	    "s registers across exits: stored 0x%lx 0x%lx, after an SBI call 0x%lx 0x%lx\n", first,
+	    second, s4, s10);
+}
+
 void guest_main(uint64_t hart, uint64_t dtb)
 {
 	struct sbiret spec = sbi_call(SBI_EXT_BASE, 0, 0, 0, 0);
@@ -42,5 +71,6 @@ void guest_main(uint64_t hart, uint64_t dtb)
 		     (unsigned long)dtb);
 	guest_printf("sbi spec version 0x%lx (error %ld)\n", spec.value, spec.error);
 	mmio_loads();
+	callee_saved_across_exits();
 	sbi_shutdown();
 }

@@ -61,12 +61,18 @@ struct sim_vcpu {
 	bool irq_pending;	 /* what arch_vcpu_interrupt_pending reports */
 	uint64_t timer_deadline; /* what arch_vcpu_timer_deadline reports (0 at create: none) */
 	bool timer_soft;
-	uint32_t entry_resets; /* arch_vcpu_set_entry calls */
+	uint32_t entry_resets;	  /* arch_vcpu_set_entry calls */
+	uint64_t direct_accesses; /* MMIO accesses made through vm_ops.mmio_read/mmio_write */
 };
 
 /* Produces the vCPU's next exit; arch_vcpu_run passes it to core and runs the program again
  * while core answers AXVM_RESUME. Returning an error makes arch_vcpu_run fail. */
 typedef int (*sim_guest_fn)(void *ctx, struct sim_vcpu *v, struct axvm_exit *exit);
+
+/* Whether the guest program's MMIO exits are made as a backend that decodes them makes them,
+ * through vm_ops.mmio_read/mmio_write, and completed in the sim (default: handed to core as
+ * exits). */
+void sim_set_direct_mmio(bool on);
 
 /* The guest program of every vCPU created from now on (NULL: each run exits with HALT). */
 void sim_set_guest(sim_guest_fn fn, void *ctx);
