@@ -1,16 +1,24 @@
 /* The aarch64 QEMU virt hypervisor host: an arm64 Image entered at EL2. */
 #include <arm_vcpu/el2_features.h>
 #include <axvm/format.h>
+#include <board/bootargs.h>
 #include <board/console.h>
 #include <board/fdt_info.h>
 #include <board/host.h>
+#include <board/vm_board.h>
 #include <stdatomic.h>
 
 #include "asm_defs.h"
 #include "exception.h"
+#include "gic_host.h"
+#include "irq_host.h"
+#include "irq_test.h"
 #include "psci.h"
 #include "semihosting.h"
+#include "sysreg.h"
+#include "timer_host.h"
 #include "uart_pl011.h"
+#include "vm_hal.h"
 
 _Static_assert(ASM_STACK_SIZE == HOST_STACK_SIZE, "start.S stack size");
 _Static_assert(ASM_MAX_CPUS == HOST_MAX_CPUS, "start.S cpu limit");
@@ -18,17 +26,18 @@ _Static_assert(ASM_MAX_CPUS == HOST_MAX_CPUS, "start.S cpu limit");
 /* The affinity fields of MPIDR_EL1 (Aff3, Aff2..Aff0): what a /cpus reg holds. */
 #define MPIDR_AFFINITY_MASK 0xff00ffffffull
 
-#define read_sysreg(var, name) __asm__ volatile("mrs %0, " #name : "=r"(var))
-
 extern char __image_start[], __image_end[];
 extern char _secondary_start[];
 
 void board_main(const void *blob);
+void board_secondary_main(size_t index);
 
 static struct fdt_info fdt;
 static atomic_bool exiting;
 static uint64_t bad_access_addr;
 static char firmware[64];
+static bool irq_ready;		     /* the distributor is set up */
+static atomic_size_t cpus_with_irqs; /* CPUs whose interrupts are set up */
 
 /* Stops QEMU through semihosting with the status. Should that return, or trap back here through
  * the exception report (no semihosting: HLT is undefined), a success powers off through PSCI
@@ -96,7 +105,18 @@ static void a64_cpu_relax(void)
 	__asm__ volatile("yield");
 }
 
-static const struct board_ops aarch64_qemu_virt = {
+/* The irqtest boot mode's run: every CPU must have its interrupts. */
+static enum host_exit a64_irq_test(const struct host_boot_info *info)
+{
+	if (atomic_load(&cpus_with_irqs) != info->cpu_count) {
+		kprintf("irq test: interrupts set up on %zu of %zu cpus\n",
+			atomic_load(&cpus_with_irqs), info->cpu_count);
+		return HOST_EXIT_FAILURE;
+	}
+	return irq_test_run(info);
+}
+
+static struct board_ops aarch64_qemu_virt = {
     .name = "aarch64_qemu_virt",
     .arch = "aarch64",
     .virt_detect = a64_virt_detect,
@@ -104,7 +124,15 @@ static const struct board_ops aarch64_qemu_virt = {
     .bad_access = a64_bad_access,
     .exit = board_exit,
     .cpu_relax = a64_cpu_relax,
+    .run = vm_board_run,
+    .secondary_run = vm_board_run_secondary,
 };
+
+/* The host's devices VMs may have for their own (pass-through): only ones that cannot reach
+ * memory by DMA, since nothing here (no SMMU) would keep their DMA inside the VM. The host's
+ * console, interrupt controller, timers, power control and buses stay the host's. */
+static const char *const vm_device_models[] = {"arm,pl031", "cfi-flash", NULL};
+static struct mem_ranges vm_devices;
 
 static struct host_boot_info boot;
 
@@ -116,14 +144,63 @@ static void reserve(uint64_t base, uint64_t size)
 	}
 }
 
+static uint64_t current_mpidr(void)
+{
+	uint64_t mpidr;
+
+	read_sysreg(mpidr, mpidr_el1);
+	return mpidr & MPIDR_AFFINITY_MASK;
+}
+
+/* The calling CPU's redistributor, CPU interface and timer: a kick or its timer wakes it. */
+static void cpu_interrupts(size_t index)
+{
+	int err;
+
+	if (!irq_ready)
+		return;
+	err = irq_host_init_cpu(current_mpidr());
+	if (err)
+		kprintf("cpu %zu: no interrupts: %s\n", index, gic_host_strerror(err));
+	else
+		atomic_fetch_add(&cpus_with_irqs, 1);
+}
+
+/* The GIC's distributor, the host timer's interrupt, and the boot CPU's interrupts. */
+static void interrupts_init(const void *blob)
+{
+	const struct gic_host_info *gic = gic_host_info();
+	int err = irq_host_init(blob);
+
+	if (err) {
+		kprintf("interrupts: none: %s\n", gic_host_strerror(err));
+		return;
+	}
+	irq_ready = true;
+	kprintf("interrupts: GICv3 distributor at 0x%llx, redistributors at 0x%llx (%zu "
+		"region(s)), %u lines, %s; host timer INTID %u%s, %llu Hz\n",
+		(unsigned long long)gic->gicd_base, (unsigned long long)gic->gicr_base,
+		gic->gicr_regions, gic->lines,
+		gic->single_security ? "one security state" : "two security states",
+		irq_host_timer_intid(), irq_host_timer_from_fdt() ? "" : " (default)",
+		(unsigned long long)timer_host_freq());
+	cpu_interrupts(0);
+}
+
+/* Called by start.S on each secondary CPU with its logical index. */
+void board_secondary_main(size_t index)
+{
+	if (current_el() == 2)
+		cpu_interrupts(index);
+	host_secondary_main(index);
+}
+
 /* The boot CPU first (matched by MPIDR_EL1 affinity), then every other CPU of /cpus. */
 static void list_cpus(void)
 {
-	uint64_t mpidr;
+	uint64_t mpidr = current_mpidr();
 	bool found = false;
 
-	read_sysreg(mpidr, mpidr_el1);
-	mpidr &= MPIDR_AFFINITY_MASK;
 	boot.cpu_ids[boot.cpu_count++] = mpidr;
 	for (size_t i = 0; i < fdt.cpu_count && boot.cpu_count < HOST_MAX_CPUS; i++) {
 		if ((fdt.cpu_ids[i] & MPIDR_AFFINITY_MASK) == mpidr)
@@ -151,6 +228,8 @@ void board_main(const void *blob)
 	boot.reserved = fdt.reserved;
 	reserve((uint64_t)(uintptr_t)__image_start, (uint64_t)(__image_end - __image_start));
 	reserve((uint64_t)(uintptr_t)blob, fdt.fdt_size);
+	if (fdt.initrd_end > fdt.initrd_start)
+		reserve(fdt.initrd_start, fdt.initrd_end - fdt.initrd_start);
 	boot.bootargs = fdt.bootargs;
 	ax_snprintf(firmware, sizeof(firmware), "the arm64 Image protocol (devicetree at %p)",
 		    blob);
@@ -160,5 +239,14 @@ void board_main(const void *blob)
 		kprintf("psci: %s; secondary cpus cannot be started\n", why);
 	bad_access_addr = fdt.memory.r[fdt.memory.count - 1].end;
 	exception_vectors_install();
+	interrupts_init(blob);
+	mem_ranges_init(&vm_devices);
+	if (fdt_compatible_ranges(blob, vm_device_models, &vm_devices) != FDT_INFO_OK)
+		kprintf("devicetree: device windows for VMs unreadable: none offered\n");
+	vm_hal_setup(&boot, fdt.initrd_start, fdt.initrd_end - fdt.initrd_start, &vm_devices);
+	if (bootargs_has(boot.bootargs, "irqtest")) {
+		aarch64_qemu_virt.run = a64_irq_test;
+		aarch64_qemu_virt.secondary_run = irq_test_secondary;
+	}
 	host_main(&aarch64_qemu_virt, &boot);
 }

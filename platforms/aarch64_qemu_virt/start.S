@@ -2,7 +2,8 @@
  * Entry points of the aarch64 hypervisor host, at EL2 with the MMU off.
  *   _start:           the arm64 Image entry (Linux boot protocol) on the boot CPU,
  *                     x0 = physical address of the devicetree.
- *   _secondary_start: from PSCI CPU_ON, x0 = context_id = logical CPU index.
+ *   _secondary_start: from PSCI CPU_ON, x0 = context_id = logical CPU index; on to
+ *                     board_secondary_main(index).
  */
 #include "asm_defs.h"
 
@@ -59,7 +60,8 @@ primary_entry:
 	b.hs	2f
 	stp	xzr, xzr, [x9], #16
 	b	1b
-2:	mov	x0, x19
+2:	msr	tpidr_el2, xzr		/* the CPU index (vm_hal.c): 0 */
+	mov	x0, x19
 	bl	board_main
 3:	wfi
 	b	3b
@@ -86,6 +88,7 @@ _secondary_start:
 	cmp	x9, #ASM_CURRENT_EL_EL2
 	b.ne	1f
 	el2_setup el2_vectors
+	msr	tpidr_el2, x0		/* the CPU index (vm_hal.c) */
 1:	cmp	x0, #ASM_MAX_CPUS
 	b.hs	3f
 	/* Stack of logical CPU x0: host_cpu_stacks + (x0 + 1) * ASM_STACK_SIZE. */
@@ -95,7 +98,7 @@ _secondary_start:
 	mov	x11, #ASM_STACK_SIZE
 	madd	x9, x10, x11, x9
 	mov	sp, x9
-	bl	host_secondary_main
+	bl	board_secondary_main
 3:	wfi
 	b	3b
 	.ltorg

@@ -10,4 +10,7 @@ void pl011_init(uint64_t base);
 /* Writes one character, waiting while the transmit FIFO is full. */
 void pl011_putc(char c);
 
+/* The next byte received, or -1 when the receive FIFO is empty (never waits). */
+int pl011_getc(void);
+
 #endif
