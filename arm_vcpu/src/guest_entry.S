@@ -4,10 +4,15 @@
  * arm_guest_enter(ctx) saves the host's callee-saved registers, sp, VBAR_EL2 and TPIDR_EL2 in
  * ctx, points TPIDR_EL2 at ctx and VBAR_EL2 at arm_guest_vectors, and erets into the guest.
  * An exception from the guest lands in a lower-EL entry of that table: it saves the guest's
- * x0..x30, pc (ELR_EL2) and PSTATE (SPSR_EL2) in ctx, puts the host's vector table back and
- * calls arm_vcpu_trap(ctx, kind) on the host's stack (SP_EL2, which the guest cannot touch).
- * ARM_TRAP_RESUME enters the guest again at once; ARM_TRAP_LEAVE restores the host's
- * registers and returns from arm_guest_enter.
+ * x0..x30, pc (ELR_EL2) and PSTATE (SPSR_EL2) in ctx and calls arm_vcpu_trap(ctx, kind) on the
+ * host's stack (SP_EL2, which the guest cannot touch). ARM_TRAP_RESUME enters the guest again
+ * at once; ARM_TRAP_LEAVE restores the host's registers and vector table and returns from
+ * arm_guest_enter.
+ *
+ * The table stays in VBAR_EL2 while the C side runs. An exception of the hypervisor's own
+ * there (a bug: the host runs with interrupts masked) lands in a current-EL entry, which puts
+ * the host's table back and returns to the instruction that took it: it takes the same
+ * exception again, now reported by the host with every register as it was.
  *
  * The C side runs with every exception masked (PSTATE.DAIF, set by the exception), so no host
  * interrupt lands on a half-switched CPU.
@@ -34,11 +39,11 @@ arm_guest_enter:
 	mrs	x1, tpidr_el2
 	str	x1, [x0, #CTX_HOST_TPIDR]
 	msr	tpidr_el2, x0
+	adr	x1, arm_guest_vectors
+	msr	vbar_el2, x1
 
 /* x0 = ctx: loads the guest and erets into it (ERET synchronizes the VBAR_EL2 write). */
 .Lresume:
-	adr	x1, arm_guest_vectors
-	msr	vbar_el2, x1
 	ldp	x1, x2, [x0, #CTX_PC]
 	msr	elr_el2, x1
 	msr	spsr_el2, x2
@@ -69,11 +74,17 @@ arm_guest_enter:
 	b	.Lguest_exit
 .endm
 
-/* The current-EL entries are never taken: the host's table is back before any C code runs. */
+/* An exception of the hypervisor's own while a vCPU is loaded: back to the host's table, and
+ * again from the instruction that took it. */
 .macro host_fault
 	.balign	128
-1:	wfe
-	b	1b
+	stp	x0, x1, [sp, #-16]!
+	mrs	x0, tpidr_el2
+	ldr	x0, [x0, #CTX_HOST_VBAR]
+	msr	vbar_el2, x0
+	isb
+	ldp	x0, x1, [sp], #16
+	eret
 .endm
 
 	.balign	2048
@@ -113,14 +124,14 @@ arm_guest_vectors:
 	mrs	x2, elr_el2
 	mrs	x3, spsr_el2
 	stp	x2, x3, [x0, #CTX_PC]
-	ldr	x2, [x0, #CTX_HOST_VBAR]
-	msr	vbar_el2, x2
-	isb
 	bl	arm_vcpu_trap
 	mov	x1, x0
 	mrs	x0, tpidr_el2
 	cbz	x1, .Lresume
 
+	ldr	x1, [x0, #CTX_HOST_VBAR]
+	msr	vbar_el2, x1
+	isb
 	ldr	x1, [x0, #CTX_HOST_TPIDR]
 	msr	tpidr_el2, x1
 	ldp	x19, x20, [x0, #HR(0)]

@@ -51,11 +51,16 @@ void arm_vcpu_psci_init(struct arch_vcpu *v)
 enum axvm_disposition arm_vcpu_psci(struct arch_vcpu *v)
 {
 	struct psci_result res;
+	enum axvm_disposition d;
 
 	psci_handle_call(&v->psci_env, v->ctx.x, &res);
 	v->ctx.x[0] = res.x0;
 	if (res.action == PSCI_ACTION_RESUME)
 		return AXVM_RESUME;
 	*v->exit = res.exit;
-	return arm_to_core(v);
+	d = arm_to_core(v);
+	/* A powerdown suspend ends when the vCPU next runs: here, if the halt ended at once. */
+	if (d == AXVM_RESUME && v->resume_pending)
+		arm_vcpu_resume_after_suspend(v);
+	return d;
 }

@@ -248,8 +248,7 @@ static enum axvm_disposition serror(struct arch_vcpu *v)
 	return arm_to_core(v);
 }
 
-/* A powerdown suspend that ended: the vCPU wakes at its resume address in its boot state. */
-static void resume_after_suspend(struct arch_vcpu *v)
+void arm_vcpu_resume_after_suspend(struct arch_vcpu *v)
 {
 	v->resume_pending = false;
 	v->ctx.pc = v->resume_entry;
@@ -264,7 +263,7 @@ int arm_vcpu_trap(struct arm_vcpu_ctx *ctx, uint64_t kind)
 	struct arch_vcpu *v = (struct arch_vcpu *)(void *)ctx;
 	enum axvm_disposition d;
 
-	if (kind == ARM_EXIT_SYNC) {
+	if (__builtin_expect(kind == ARM_EXIT_SYNC, 1)) {
 		uint64_t esr = sysreg_read(esr_el2);
 		exit_handler h = exit_handlers[esr_ec(esr)];
 
@@ -274,11 +273,7 @@ int arm_vcpu_trap(struct arm_vcpu_ctx *ctx, uint64_t kind)
 	} else {
 		d = host_interrupt(v);
 	}
-	if (d != AXVM_RESUME)
-		return ARM_TRAP_LEAVE;
-	if (v->resume_pending)
-		resume_after_suspend(v);
-	return ARM_TRAP_RESUME;
+	return d == AXVM_RESUME ? ARM_TRAP_RESUME : ARM_TRAP_LEAVE;
 }
 
 int arch_vcpu_run(struct arch_vcpu *v, struct axvm_exit *exit)
@@ -287,7 +282,7 @@ int arch_vcpu_run(struct arch_vcpu *v, struct axvm_exit *exit)
 		return AXERR_BAD_STATE;
 	v->exit = exit;
 	if (v->resume_pending)
-		resume_after_suspend(v);
+		arm_vcpu_resume_after_suspend(v);
 	arm_guest_enter(&v->ctx);
 	return AX_OK;
 }

@@ -57,6 +57,10 @@ void arm_vcpu_psci_init(struct arch_vcpu *v);
 /* An HVC or trapped SMC: the SMCCC/PSCI call in x0..x3 (vcpu_psci.c). */
 enum axvm_disposition arm_vcpu_psci(struct arch_vcpu *v);
 
+/* A powerdown suspend that ended: the vCPU wakes at its resume address in its boot state
+ * (vcpu_run.c); called before it enters the guest again. */
+void arm_vcpu_resume_after_suspend(struct arch_vcpu *v);
+
 /* Saves/restores the FP/SIMD registers (fp_switch.S). */
 void arm_fp_save(uint64_t regs[66]);
 void arm_fp_restore(const uint64_t regs[66]);

@@ -262,12 +262,19 @@ static bool access_supported(uint64_t offset, unsigned width)
 	return axdevice_width_valid(width) && width <= 4 && !(offset & (width - 1));
 }
 
+/* FR, the register guests poll, first: its read changes nothing but the count of idle reads,
+ * and the host hears when that reaches AXDEVICE_UART_IDLE_READS. Every width the PL011 answers
+ * (1, 2, 4) is aligned at its offset. */
 static int pl011_read(struct axdevice *dev, uint32_t vcpu, uint64_t offset, unsigned width,
 		      uint64_t *value)
 {
 	(void)vcpu;
 	struct pl011 *p = to_pl011(dev);
 
+	if (offset == REG_FR && (width == 4 || width == 1 || width == 2)) {
+		*value = read_fr(p);
+		return p->rx.count ? AX_OK : axdevice_uart_idle_read(&p->host, &p->idle_reads);
+	}
 	*value = 0;
 	if (!access_supported(offset, width))
 		return AXERR_UNSUPPORTED;
