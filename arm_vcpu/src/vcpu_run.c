@@ -62,11 +62,14 @@ static enum axvm_disposition wait(struct arch_vcpu *v, uint64_t esr)
 	return arm_to_core(v);
 }
 
-/* HVC #0: SMCCC and PSCI, the pc already past it. Any other immediate is no call at all. */
+/* HVC #0: SMCCC and PSCI, the pc already past it. Any other immediate is no call at all: an
+ * undefined instruction at the HVC itself. */
 static enum axvm_disposition hvc(struct arch_vcpu *v, uint64_t esr)
 {
-	if (esr_iss(esr) & 0xffff)
+	if (esr_iss(esr) & 0xffff) {
+		v->ctx.pc -= 4;
 		return undefined(v, esr);
+	}
 	return arm_vcpu_psci(v);
 }
 
