@@ -1,12 +1,13 @@
 /* What only this board gives the shared VM host (board/vm_board.h): CPUs kicked by SGIs through
- * the GICv3, the EL2 physical timer, wfi, the PL011 console. The CPU index lives in TPIDR_EL2,
- * which the backend saves and restores around each guest. */
+ * the GICv3, the EL2 physical timer, wfi, the PL011 console, guest devicetrees. The CPU index
+ * lives in TPIDR_EL2, which the backend saves and restores around each guest. */
 #include "vm_hal.h"
 
 #include <axvm/arch_vcpu.h>
 #include <board/console.h>
 #include <board/vm_board.h>
 
+#include "guest_dtb.h"
 #include "irq_host.h"
 #include "sysreg.h"
 #include "timer_host.h"
@@ -42,12 +43,22 @@ static void enable_cpu(void)
 		kprintf("cpu %u: virtualization not enabled (%d)\n", cpu, err);
 }
 
+/* Guest devicetrees describe the CPUs' counter at the host's rate. */
+static int make_guest_dtb(const struct axvm_config *cfg, size_t initrd_size, void *buf, size_t size)
+{
+	const struct guest_dtb_params p = {.timer_hz = (uint32_t)timer_host_freq(),
+					   .initrd_size = initrd_size};
+
+	return arm_guest_dtb(cfg, &p, buf, size);
+}
+
 static const struct vm_host_cpu_ops cpu_ops = {
     .wait_for_interrupt = irq_host_wait,
     .ack_interrupt = irq_host_ack,
     .counter_now = timer_host_now,
     .timer_arm = timer_host_arm,
     .kick = kick_cpu,
+    .guest_dtb = make_guest_dtb,
     .console_getc = pl011_getc,
 };
 
