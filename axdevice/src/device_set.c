@@ -42,18 +42,45 @@ int axdevice_set_init(struct axdevice_set *set, const struct ax_allocator *alloc
 	return AX_OK;
 }
 
-int axdevice_set_add(struct axdevice_set *set, enum axdevice_space space, uint64_t base,
-		     uint64_t size, struct axdevice *dev)
+static int add_range(struct axdevice_set *set, enum axdevice_space space, uint64_t base,
+		     uint64_t size, struct axdevice *dev, uint64_t offset)
 {
-	struct axdevice_range r = {.base = base, .size = size, .dev = dev};
+	struct axdevice_range r = {.base = base, .size = size, .dev = dev, .offset = offset};
 
 	if (!space_valid(space) || !dev || !dev->ops || !dev->ops->read || !dev->ops->write)
 		return AXERR_INVALID;
 	if (size == 0 || size - 1 > UINT64_MAX - base)
 		return AXERR_INVALID;
-	if (registered(set, dev))
-		return AXERR_BUSY;
 	return axdevice_bus_insert(&set->bus[space], set->alloc, &r);
+}
+
+int axdevice_set_add(struct axdevice_set *set, enum axdevice_space space, uint64_t base,
+		     uint64_t size, struct axdevice *dev)
+{
+	if (dev && registered(set, dev))
+		return AXERR_BUSY;
+	return add_range(set, space, base, size, dev, 0);
+}
+
+int axdevice_set_add_window(struct axdevice_set *set, enum axdevice_space space, uint64_t base,
+			    uint64_t size, struct axdevice *dev, uint64_t offset)
+{
+	if (dev && !registered(set, dev))
+		return AXERR_NOT_FOUND;
+	return add_range(set, space, base, size, dev, offset);
+}
+
+/* Unregisters every range of dev. */
+static void unregister(struct axdevice_set *set, const struct axdevice *dev)
+{
+	for (int s = 0; s < AXDEVICE_SPACES; s++) {
+		struct axdevice_bus *bus = &set->bus[s];
+
+		for (size_t i = bus->count; i-- > 0;) {
+			if (bus->ranges[i].dev == dev)
+				axdevice_bus_remove_at(bus, i);
+		}
+	}
 }
 
 int axdevice_set_remove(struct axdevice_set *set, enum axdevice_space space, uint64_t base)
@@ -69,7 +96,7 @@ int axdevice_set_remove(struct axdevice_set *set, enum axdevice_space space, uin
 	if (i == bus->count || bus->ranges[i].base != base)
 		return AXERR_NOT_FOUND;
 	dev = bus->ranges[i].dev;
-	axdevice_bus_remove_at(bus, i);
+	unregister(set, dev);
 	destroy_device(set, dev);
 	return AX_OK;
 }
@@ -80,7 +107,7 @@ struct axdevice *axdevice_set_find(const struct axdevice_set *set, enum axdevice
 	const struct axdevice_range *r = axdevice_set_lookup(set, space, addr);
 
 	if (r && offset)
-		*offset = addr - r->base;
+		*offset = r->offset + (addr - r->base);
 	return r ? r->dev : NULL;
 }
 
@@ -109,10 +136,13 @@ static int range_offset(const struct axdevice_range *r, uint64_t addr, unsigned 
 {
 	if (!axdevice_width_valid(width))
 		return AXERR_INVALID;
+	uint64_t in;
+
 	if (!r || addr - r->base >= r->size)
 		return AXERR_NOT_FOUND;
-	*offset = addr - r->base;
-	return width > r->size - *offset ? AXERR_INVALID : AX_OK;
+	in = addr - r->base;
+	*offset = r->offset + in;
+	return width > r->size - in ? AXERR_INVALID : AX_OK;
 }
 
 int axdevice_range_read(const struct axdevice_range *r, uint32_t vcpu, uint64_t addr,
@@ -173,13 +203,19 @@ int axdevice_set_write(struct axdevice_set *set, enum axdevice_space space, uint
 				    value);
 }
 
+/* Each device once, however many windows it has: its ranges go before it does. */
 void axdevice_set_destroy(struct axdevice_set *set)
 {
 	for (int s = 0; s < AXDEVICE_SPACES; s++) {
 		struct axdevice_bus *bus = &set->bus[s];
 
-		for (size_t i = 0; i < bus->count; i++)
-			destroy_device(set, bus->ranges[i].dev);
-		axdevice_bus_release(bus, set->alloc);
+		while (bus->count) {
+			struct axdevice *dev = bus->ranges[bus->count - 1].dev;
+
+			unregister(set, dev);
+			destroy_device(set, dev);
+		}
 	}
+	for (int s = 0; s < AXDEVICE_SPACES; s++)
+		axdevice_bus_release(&set->bus[s], set->alloc);
 }

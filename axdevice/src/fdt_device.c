@@ -140,8 +140,15 @@ static int translate(const struct axdevice_fdt_node *n, uint64_t *base, uint64_t
 	return AX_OK;
 }
 
-/* The node's first reg entry, in its parent's address and size cells. */
-static int read_reg(const struct axdevice_fdt_node *n, uint64_t *base, uint64_t *size)
+/* A device's register windows: the node's reg entries, in its parent's address and size
+ * cells, at most AXDEVICE_MAX_WINDOWS. */
+struct windows {
+	unsigned count;
+	uint64_t base[AXDEVICE_MAX_WINDOWS];
+	uint64_t size[AXDEVICE_MAX_WINDOWS];
+};
+
+static int read_reg(const struct axdevice_fdt_node *n, struct windows *w)
 {
 	int parent = fdt_parent_offset(n->fdt, n->offset);
 	int ac, sc, len;
@@ -163,16 +170,23 @@ static int read_reg(const struct axdevice_fdt_node *n, uint64_t *base, uint64_t 
 	reg = fdt_getprop(n->fdt, n->offset, "reg", &len);
 	if (!reg)
 		return ax_diag_set(n->diag, AXERR_BAD_CONFIG, "%s: reg: missing", n->path);
-	if (len < 4 * (ac + sc))
+	if (len < 4 * (ac + sc) || len % (4 * (ac + sc)))
 		return ax_diag_set(n->diag, AXERR_BAD_CONFIG,
-				   "%s: reg: %d bytes, need %d for an address and a size", n->path,
-				   len, 4 * (ac + sc));
-	*base = axdevice_fdt_read_cells(reg, ac);
-	*size = axdevice_fdt_read_cells(reg + ac, sc);
-	if (*size == 0 || *size - 1 > UINT64_MAX - *base)
-		return ax_diag_set(n->diag, AXERR_BAD_CONFIG,
-				   "%s: reg: size 0x%llx at 0x%llx is empty or wraps", n->path,
-				   (unsigned long long)*size, (unsigned long long)*base);
+				   "%s: reg: %d bytes, not whole entries of an address and a size",
+				   n->path, len);
+	if (len / (4 * (ac + sc)) > AXDEVICE_MAX_WINDOWS)
+		return ax_diag_set(n->diag, AXERR_UNSUPPORTED, "%s: reg: more than %d entries",
+				   n->path, AXDEVICE_MAX_WINDOWS);
+	w->count = (unsigned)(len / (4 * (ac + sc)));
+	for (unsigned i = 0; i < w->count; i++, reg += ac + sc) {
+		w->base[i] = axdevice_fdt_read_cells(reg, ac);
+		w->size[i] = axdevice_fdt_read_cells(reg + ac, sc);
+		if (w->size[i] == 0 || w->size[i] - 1 > UINT64_MAX - w->base[i])
+			return ax_diag_set(n->diag, AXERR_BAD_CONFIG,
+					   "%s: reg: size 0x%llx at 0x%llx is empty or wraps",
+					   n->path, (unsigned long long)w->size[i],
+					   (unsigned long long)w->base[i]);
+	}
 	return AX_OK;
 }
 
@@ -350,17 +364,20 @@ static struct axdevice *irqchip_of_node(const struct axdevice_set *set, int pare
  * its line, and the controller of set its interrupt parent is, if any. */
 static int create_device(const struct axdevice_fdt_node *n, const struct axdevice_model *model,
 			 struct axdevice_set *set, const struct axdevice_fdt_hosts *hosts,
-			 uint64_t size, struct axdevice **dev)
+			 const struct windows *w, struct axdevice **dev)
 {
 	struct axdevice_model_ctx ctx = {.node = n,
 					 .alloc = set->alloc,
-					 .size = size,
+					 .size = w->size[0],
+					 .windows = w->count,
 					 .irq_line = AXDEVICE_IRQ_NONE,
 					 .irq_chip = NULL,
 					 .hosts = hosts};
 	int parent;
 	int err;
 
+	for (unsigned i = 0; i < w->count; i++)
+		ctx.window_size[i] = w->size[i];
 	if (model->role != AXDEVICE_ROLE_IRQCHIP) {
 		err = read_interrupt(n, &ctx.irq_line, &parent);
 		if (err)
@@ -368,6 +385,27 @@ static int create_device(const struct axdevice_fdt_node *n, const struct axdevic
 		ctx.irq_chip = irqchip_of_node(set, parent);
 	}
 	return model->create(&ctx, dev);
+}
+
+/* Registers dev at its windows in the MMIO space, window i at axdevice_window_offset(i); on
+ * failure dev is destroyed and nothing stays registered. */
+static int add_windows(struct axdevice_set *set, const struct windows *w, struct axdevice *dev)
+{
+	int err = axdevice_set_add(set, AXDEVICE_MMIO, w->base[0], w->size[0], dev);
+
+	if (err) {
+		dev->ops->destroy(dev, set->alloc);
+		return err;
+	}
+	for (unsigned i = 1; i < w->count; i++) {
+		err = axdevice_set_add_window(set, AXDEVICE_MMIO, w->base[i], w->size[i], dev,
+					      axdevice_window_offset(i));
+		if (err) {
+			axdevice_set_remove(set, AXDEVICE_MMIO, w->base[0]);
+			return err;
+		}
+	}
+	return AX_OK;
 }
 
 int axdevice_set_add_from_fdt_hosts(struct axdevice_set *set, const void *fdt, int node,
@@ -378,7 +416,7 @@ int axdevice_set_add_from_fdt_hosts(struct axdevice_set *set, const void *fdt, i
 	const struct axdevice_fdt_hosts *h = hosts ? hosts : &no_hosts;
 	const struct axdevice_model *model;
 	struct axdevice_fdt_node n;
-	uint64_t base, size;
+	struct windows w;
 	struct axdevice *dev;
 	int err;
 
@@ -392,22 +430,19 @@ int axdevice_set_add_from_fdt_hosts(struct axdevice_set *set, const void *fdt, i
 	axdevice_fdt_node_init(&n, fdt, node, diag);
 	err = find_model(&n, h->models, &model);
 	if (!err)
-		err = read_reg(&n, &base, &size);
+		err = read_reg(&n, &w);
+	for (unsigned i = 0; !err && i < w.count; i++)
+		err = translate(&n, &w.base[i], w.size[i]);
 	if (!err)
-		err = translate(&n, &base, size);
-	if (!err)
-		err = create_device(&n, model, set, h, size, &dev);
+		err = create_device(&n, model, set, h, &w, &dev);
 	if (err)
 		return err;
 	dev->fdt_node = node;
-	err = axdevice_set_add(set, AXDEVICE_MMIO, base, size, dev);
-	if (err) {
-		dev->ops->destroy(dev, set->alloc);
-		return ax_diag_set(diag, err, "%s: reg: [0x%llx, +0x%llx) %s", n.path,
-				   (unsigned long long)base, (unsigned long long)size,
+	err = add_windows(set, &w, dev);
+	if (err)
+		return ax_diag_set(diag, err, "%s: reg: %s", n.path,
 				   err == AXERR_EXISTS ? "overlaps a registered device"
 						       : ax_strerror(err));
-	}
 	if (out)
 		*out = dev;
 	return AX_OK;

@@ -394,6 +394,60 @@ TEST_F(DeviceSetTest, TheDeviceLearnsWhichVcpuAccessesIt)
 	EXPECT_EQ(ToFake(dev)->last_vcpu, AXDEVICE_VCPU_HOST);
 }
 
+/* A device with windows in two spaces: each access reaches it at its window's offsets;
+ * removing it by any window's base removes every window; destroying the set destroys it once. */
+TEST_F(DeviceSetTest, ADeviceMayHaveSeveralWindows)
+{
+	axdevice *d = Add(AXDEVICE_MMIO, 0x1000, 0x100, 4);
+	axdevice *other = NewDevice(5);
+	uint64_t value = 0;
+
+	ASSERT_NE(d, nullptr);
+	EXPECT_EQ(axdevice_set_add_window(&set, AXDEVICE_MMIO, 0x8000, 0x200, d,
+					  axdevice_window_offset(1)),
+		  AX_OK);
+	EXPECT_EQ(axdevice_set_add_window(&set, AXDEVICE_SYSREG, axdevice_sysreg_addr(0xc65d), 8, d,
+					  axdevice_window_offset(2)),
+		  AX_OK);
+	EXPECT_EQ(axdevice_set_add_window(&set, AXDEVICE_MMIO, 0x1080, 0x100, d,
+					  axdevice_window_offset(3)),
+		  AXERR_EXISTS)
+	    << "windows may not overlap";
+	EXPECT_EQ(axdevice_set_add_window(&set, AXDEVICE_MMIO, 0x9000, 0x100, other,
+					  axdevice_window_offset(1)),
+		  AXERR_NOT_FOUND)
+	    << "only a device in the set gets windows";
+	ax_free(&mem.ops, ToFake(other));
+	EXPECT_EQ(axdevice_set_add(&set, AXDEVICE_MMIO, 0x9000, 0x100, d), AXERR_BUSY);
+
+	EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, 0, 0x1010, 4, &value), AX_OK);
+	EXPECT_EQ(ToFake(d)->last_offset, 0x10u);
+	EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, 0, 0x8010, 4, &value), AX_OK);
+	EXPECT_EQ(ToFake(d)->last_offset, axdevice_window_offset(1) + 0x10);
+	EXPECT_EQ(axdevice_set_write(&set, AXDEVICE_SYSREG, 1, axdevice_sysreg_addr(0xc65d), 8, 7),
+		  AX_OK);
+	EXPECT_EQ(ToFake(d)->last_offset, axdevice_window_offset(2));
+	EXPECT_EQ(axdevice_set_read(&set, AXDEVICE_MMIO, 0, 0x81fe, 4, &value), AXERR_INVALID)
+	    << "past the window's end";
+	uint64_t offset = 0;
+	EXPECT_EQ(axdevice_set_find(&set, AXDEVICE_MMIO, 0x8004, &offset), d);
+	EXPECT_EQ(offset, axdevice_window_offset(1) + 4);
+
+	EXPECT_EQ(axdevice_set_remove(&set, AXDEVICE_MMIO, 0x8000), AX_OK);
+	EXPECT_EQ(destroyed, 1);
+	EXPECT_EQ(axdevice_set_count(&set, AXDEVICE_MMIO), 0u) << "every window went";
+	EXPECT_EQ(axdevice_set_count(&set, AXDEVICE_SYSREG), 0u);
+
+	axdevice *e = Add(AXDEVICE_MMIO, 0x1000, 0x100, 6);
+	ASSERT_NE(e, nullptr);
+	EXPECT_EQ(
+	    axdevice_set_add_window(&set, AXDEVICE_PORT_IO, 0x3f8, 8, e, axdevice_window_offset(1)),
+	    AX_OK);
+	axdevice_set_destroy(&set);
+	EXPECT_EQ(destroyed, 2) << "destroyed once, not once per window";
+	ASSERT_EQ(axdevice_set_init(&set, &mem.ops), AX_OK);
+}
+
 TEST_F(DeviceSetTest, ARangeFoundOnceServesLaterAccesses)
 {
 	axdevice *a = Add(AXDEVICE_MMIO, 0x1000, 0x100, 1);

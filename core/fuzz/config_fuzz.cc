@@ -73,12 +73,24 @@ void CheckAccepted(const axvm_config &c, const axvm_config_limits &l)
 			    (c.memory[j].flags & AXMAP_EXEC);
 	FuzzRequire(entry_ok, "entry in executable memory");
 	for (size_t i = 0; i < c.device_count; i++) {
-		FuzzRequire(Fits(c.devices[i].gpa, c.devices[i].size, l.gpa_bits),
-			    "device in gpa bits");
-		for (size_t j = 0; j < i; j++)
-			FuzzRequire(!Overlap(c.devices[i].gpa, c.devices[i].size, c.devices[j].gpa,
-					     c.devices[j].size),
-				    "devices apart");
+		const axvm_device &d = c.devices[i];
+		FuzzRequire(d.window_count >= 1 && d.window_count <= AXVM_DEVICE_WINDOWS,
+			    "device windows");
+		FuzzRequire(d.gpa == d.window[0].gpa && d.size == d.window[0].size, "first window");
+		for (uint32_t w = 0; w < d.window_count; w++) {
+			FuzzRequire(Fits(d.window[w].gpa, d.window[w].size, l.gpa_bits),
+				    "device window in gpa bits");
+			for (size_t k = 0; k < c.memory_count; k++)
+				FuzzRequire(!Overlap(d.window[w].gpa, d.window[w].size,
+						     c.memory[k].gpa, c.memory[k].size),
+					    "device windows apart from memory");
+			for (size_t j = 0; j < i; j++)
+				for (uint32_t x = 0; x < c.devices[j].window_count; x++)
+					FuzzRequire(!Overlap(d.window[w].gpa, d.window[w].size,
+							     c.devices[j].window[x].gpa,
+							     c.devices[j].window[x].size),
+						    "device windows apart");
+		}
 	}
 	for (size_t i = 0; i < c.passthrough_count; i++) {
 		const axvm_passthrough &p = c.passthrough[i];

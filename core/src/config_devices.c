@@ -83,7 +83,7 @@ static int check_against_memory(const struct cfg_ctx *c, int node, uint64_t gpa,
 	return AX_OK;
 }
 
-/* Rejects node's reg [gpa, gpa+size) where it overlaps a device. */
+/* Rejects node's reg [gpa, gpa+size) where it overlaps a window of a device. */
 static int check_against_devices(const struct cfg_ctx *c, int node, uint64_t gpa, uint64_t size)
 {
 	char other[CFG_PATH_LEN];
@@ -91,13 +91,45 @@ static int check_against_devices(const struct cfg_ctx *c, int node, uint64_t gpa
 	for (size_t i = 0; i < c->cfg->device_count; i++) {
 		const struct axvm_device *d = &c->cfg->devices[i];
 
-		if (!ax_ranges_overlap(gpa, size, d->gpa, d->size))
-			continue;
-		cfg_path(c->fdt, d->node, other);
-		return cfg_fail(c, node, "reg", "[0x%llx, +0x%llx) overlaps %s",
-				(unsigned long long)gpa, (unsigned long long)size, other);
+		for (uint32_t w = 0; w < d->window_count; w++) {
+			if (!ax_ranges_overlap(gpa, size, d->window[w].gpa, d->window[w].size))
+				continue;
+			cfg_path(c->fdt, d->node, other);
+			return cfg_fail(c, node, "reg", "[0x%llx, +0x%llx) overlaps %s",
+					(unsigned long long)gpa, (unsigned long long)size, other);
+		}
 	}
 	return AX_OK;
+}
+
+/* Reads node's windows into dev, each checked against memory, the devices before it and its
+ * own windows before it. */
+static int read_windows(const struct cfg_ctx *c, int node, const struct cfg_cells *cells,
+			struct axvm_device *dev)
+{
+	uint64_t base[AXVM_DEVICE_WINDOWS], size[AXVM_DEVICE_WINDOWS];
+	int err =
+	    cfg_reg_entries(c, node, cells, base, size, AXVM_DEVICE_WINDOWS, &dev->window_count);
+
+	for (uint32_t i = 0; !err && i < dev->window_count; i++) {
+		err = cfg_check_guest_range(c, node, "reg", base[i], size[i], false);
+		if (!err)
+			err = check_against_memory(c, node, base[i], size[i]);
+		if (!err)
+			err = check_against_devices(c, node, base[i], size[i]);
+		for (uint32_t j = 0; !err && j < i; j++) {
+			if (ax_ranges_overlap(base[i], size[i], base[j], size[j]))
+				err = cfg_fail(c, node, "reg", "entries %u and %u overlap",
+					       (unsigned)j, (unsigned)i);
+		}
+		dev->window[i].gpa = base[i];
+		dev->window[i].size = size[i];
+	}
+	if (!err) {
+		dev->gpa = base[0];
+		dev->size = size[0];
+	}
+	return err;
 }
 
 static int add_device(struct cfg_ctx *c, int node, const struct cfg_cells *cells)
@@ -110,13 +142,7 @@ static int add_device(struct cfg_ctx *c, int node, const struct cfg_cells *cells
 		return cfg_fail(c, node, NULL, "too many devices, at most %d", AXVM_MAX_DEVICES);
 	err = read_compatible(c, node, &dev);
 	if (!err)
-		err = cfg_reg(c, node, cells, &dev.gpa, &dev.size);
-	if (!err)
-		err = cfg_check_guest_range(c, node, "reg", dev.gpa, dev.size, false);
-	if (!err)
-		err = check_against_memory(c, node, dev.gpa, dev.size);
-	if (!err)
-		err = check_against_devices(c, node, dev.gpa, dev.size);
+		err = read_windows(c, node, cells, &dev);
 	if (err)
 		return err;
 	cfg->devices[cfg->device_count++] = dev;

@@ -78,6 +78,11 @@ int cfg_flag(const struct cfg_ctx *c, int node, const char *name);
 int cfg_cells(const struct cfg_ctx *c, int node, struct cfg_cells *cells);
 
 /* Reads node's reg: exactly one address and size in cells. */
+/* Node's reg as 1 to max entries of an address and a size, into base[] and size[], their
+ * number in *count. */
+int cfg_reg_entries(const struct cfg_ctx *c, int node, const struct cfg_cells *cells,
+		    uint64_t *base, uint64_t *size, uint32_t max, uint32_t *count);
+
 int cfg_reg(const struct cfg_ctx *c, int node, const struct cfg_cells *cells, uint64_t *base,
 	    uint64_t *size);
 

@@ -212,6 +212,29 @@ int cfg_reg(const struct cfg_ctx *c, int node, const struct cfg_cells *cells, ui
 	return AX_OK;
 }
 
+int cfg_reg_entries(const struct cfg_ctx *c, int node, const struct cfg_cells *cells,
+		    uint64_t *base, uint64_t *size, uint32_t max, uint32_t *count)
+{
+	const void *val;
+	int len;
+	int entry = 4 * (cells->address + cells->size);
+	int err = cfg_get(c, node, "reg", &val, &len);
+
+	if (err)
+		return err;
+	if (len < entry || len % entry || len / entry > (int)max)
+		return cfg_fail(c, node, "reg", "%d bytes, need 1 to %u entries of %d", len,
+				(unsigned)max, entry);
+	*count = (uint32_t)(len / entry);
+	for (uint32_t i = 0; i < *count; i++) {
+		const fdt32_t *p = (const fdt32_t *)val + i * (cells->address + cells->size);
+
+		base[i] = read_cells(p, cells->address);
+		size[i] = read_cells(p + cells->address, cells->size);
+	}
+	return AX_OK;
+}
+
 static bool page_aligned(uint64_t v)
 {
 	return (v & (AXADDR_PAGE_SIZE - 1)) == 0;

@@ -297,10 +297,11 @@ static enum axvm_disposition handle_other_exit(struct axvm_vcpu *v, struct axvm_
 		return device(v, AXDEVICE_PORT_IO, true, e->io_write.port, e->io_write.width,
 			      e->io_write.data);
 	case AXVM_EXIT_SYSREG_READ:
-		return device(v, AXDEVICE_SYSREG, false, e->sysreg_read.addr, 8, 0);
+		return device(v, AXDEVICE_SYSREG, false, axdevice_sysreg_addr(e->sysreg_read.addr),
+			      8, 0);
 	case AXVM_EXIT_SYSREG_WRITE:
-		return device(v, AXDEVICE_SYSREG, true, e->sysreg_write.addr, 8,
-			      e->sysreg_write.value);
+		return device(v, AXDEVICE_SYSREG, true, axdevice_sysreg_addr(e->sysreg_write.addr),
+			      8, e->sysreg_write.value);
 	case AXVM_EXIT_NOTHING:
 		return AXVM_RESUME;
 	case AXVM_EXIT_HALT:

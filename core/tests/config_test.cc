@@ -203,6 +203,23 @@ TEST(ConfigParse, Riscv64Example)
 	EXPECT_EQ(r.cfg.passthrough[0].size, 0x2000000u);
 }
 
+TEST(ConfigParse, ADeviceMayHaveSeveralWindows)
+{
+	std::vector<char> blob = ReadBlob("ok_device_windows");
+	Result r = Parse(blob.data());
+
+	ASSERT_EQ(r.err, AX_OK) << r.diag;
+	ASSERT_EQ(r.cfg.device_count, 1u);
+	const axvm_device &d = r.cfg.devices[0];
+	ASSERT_EQ(d.window_count, 2u);
+	EXPECT_EQ(d.window[0].gpa, 0x10000000u);
+	EXPECT_EQ(d.window[0].size, 0x100u);
+	EXPECT_EQ(d.window[1].gpa, 0x10100000u);
+	EXPECT_EQ(d.window[1].size, 0x1000u);
+	EXPECT_EQ(d.gpa, d.window[0].gpa) << "gpa and size are the first window";
+	EXPECT_EQ(d.size, d.window[0].size);
+}
+
 TEST(ConfigParse, Aarch64Example)
 {
 	std::vector<char> blob = ReadBlob("aarch64");
@@ -554,7 +571,10 @@ const BadCase kBadCases[] = {
      "/devices/uart@10000000: compatible: an empty string in the list"},
     {"bad_device_reg_missing", "/devices/uart@10000000: reg: missing"},
     {"bad_device_reg_short",
-     "/devices/uart@10000000: reg: 12 bytes, need 16 (one address and size)"},
+     "/devices/uart@10000000: reg: 12 bytes, need 1 to 4 entries of 16"},
+    {"bad_device_windows_overlap", "/devices/uart@10000000: reg: entries 0 and 1 overlap"},
+    {"bad_device_window_on_memory",
+     "/devices/uart@10000000: reg: [0x80001000, +0x1000) overlaps /memory/ram@80000000"},
     {"bad_device_size_zero", "/devices/uart@10000000: reg: size 0"},
     {"bad_device_beyond_gpa_bits", "/devices/uart@10000000: reg: [0x10000000000, +0x100) is beyond "
 				   "the 40-bit guest-physical space"},

@@ -10,8 +10,8 @@
 
 /*
  * The address spaces a guest reaches devices through. Addresses are guest-physical for MMIO,
- * port numbers for port I/O, and the architecture backend's system-register encoding for
- * SYSREG.
+ * port numbers for port I/O, and for SYSREG eight times the architecture backend's
+ * system-register encoding (axdevice_sysreg_addr): each register is 8 bytes wide there.
  */
 enum axdevice_space {
 	AXDEVICE_MMIO,
@@ -20,12 +20,30 @@ enum axdevice_space {
 	AXDEVICE_SPACES,
 };
 
-/* One registered range [base, base + size). Private: use the functions below. */
+/* The SYSREG address of the system register the backend encodes as encoding. */
+static inline uint64_t axdevice_sysreg_addr(uint32_t encoding)
+{
+	return (uint64_t)encoding * 8;
+}
+
+/* One registered range [base, base + size), where the device sees offsets from offset (0, or
+ * a window's axdevice_window_offset). Private: use the functions below. */
 struct axdevice_range {
 	uint64_t base;
 	uint64_t size;
 	struct axdevice *dev;
+	uint64_t offset;
 };
+
+/* Register windows a device may have (a devicetree node's reg entries): the device sees window
+ * i's offsets from axdevice_window_offset(i), so one device answers for, say, a GIC's
+ * distributor and its redistributors. */
+#define AXDEVICE_MAX_WINDOWS 4
+
+static inline uint64_t axdevice_window_offset(unsigned window)
+{
+	return (uint64_t)window << 48;
+}
 
 /* One space's ranges, sorted by base and disjoint, in an array that grows by doubling.
  * Private: use the functions below. */
@@ -63,8 +81,14 @@ int axdevice_set_init(struct axdevice_set *set, const struct ax_allocator *alloc
 int axdevice_set_add(struct axdevice_set *set, enum axdevice_space space, uint64_t base,
 		     uint64_t size, struct axdevice *dev);
 
-/* Unregisters and destroys the device registered at exactly base. AXERR_NOT_FOUND when no
- * range starts there, AXERR_INVALID for an unknown space. */
+/* Registers one more window of dev, which axdevice_set_add registered already, at
+ * [base, base + size) in space, where dev sees offsets from offset. AXERR_NOT_FOUND when dev is
+ * not in the set; otherwise as axdevice_set_add. */
+int axdevice_set_add_window(struct axdevice_set *set, enum axdevice_space space, uint64_t base,
+			    uint64_t size, struct axdevice *dev, uint64_t offset);
+
+/* Unregisters the device registered at exactly base, every window of it, and destroys it.
+ * AXERR_NOT_FOUND when no range starts there, AXERR_INVALID for an unknown space. */
 int axdevice_set_remove(struct axdevice_set *set, enum axdevice_space space, uint64_t base);
 
 /* The device whose range contains addr, and addr's offset in it (offset may be NULL); NULL when

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include <axdevice/device.h>
+#include <axdevice/device_set.h>
 #include <axdevice/irqchip.h>
 #include <axdevice/plic.h>
 #include <axdevice/uart.h>
@@ -67,6 +68,10 @@ struct axdevice_model_ctx {
 	const struct axdevice_fdt_node *node;
 	const struct ax_allocator *alloc;
 	uint64_t size; /* of the node's first reg entry, where the device will be */
+	/* Every reg entry is a window of the device (axdevice_window_offset): how many, and
+	 * their sizes (window_size[0] is size). */
+	unsigned windows;
+	uint64_t window_size[AXDEVICE_MAX_WINDOWS];
 	/* For a model that is not an interrupt controller: the line of the node's first
 	 * interrupts specifier as its parent decodes it (AXDEVICE_IRQ_NONE without interrupts),
 	 * and that parent when it is an interrupt controller already created (else NULL: the

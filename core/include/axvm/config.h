@@ -54,13 +54,22 @@ struct axvm_image {
 	uint64_t size; /* 0: the size of whatever the host supplies */
 };
 
+/* Register windows a device may have: its reg entries (a GICv3: distributor, redistributors). */
+#define AXVM_DEVICE_WINDOWS 4
+
 /* An emulated device: the node in the config blob (compatible, reg, interrupts), which
  * axdevice_set_add_from_fdt reads. */
 struct axvm_device {
 	int node;			/* offset in axvm_config.fdt */
 	char compatible[AXVM_NAME_LEN]; /* first compatible string, for messages */
-	uint64_t gpa;
+	uint64_t gpa;			/* the first window */
 	uint64_t size;
+	/* Every reg entry, each apart from memory and from every other device's windows. */
+	uint32_t window_count;
+	struct {
+		uint64_t gpa;
+		uint64_t size;
+	} window[AXVM_DEVICE_WINDOWS];
 };
 
 /* A host-physical range mapped straight into the guest (a pass-through device). */
