@@ -2,12 +2,12 @@
  * D19: registers HCR_EL2, CPTR_EL2, CNTHCTL_EL2, MDCR_EL2, VMPIDR_EL2, SCTLR_EL1, SPSR_EL2). */
 #include <arm_vcpu/el2_controls.h>
 
-/* HCR_EL2. Left clear: TWE (a WFE spins in the guest), TID3 and the other ID groups (no
- * system-register emulation yet), TSW, TACR, TIDCP, TLOR (KVM traps these: set/way cache
- * maintenance, ACTLR_EL1, implementation defined and LORegion registers; each trap needs an
- * exit handler, and EL1 DC ISW is already upgraded to DC CISW with VM set), PTW, TVM, TRVM,
- * DC, E2H, TGE, API and APK (pointer authentication traps; setting them asks the backend to
- * switch the keys). */
+/* HCR_EL2. TID3: the feature ID registers trap, so that a guest sees only what the hypervisor
+ * gives it (id_regs.h). Left clear: TWE (a WFE spins in the guest), the other ID groups, TSW, TACR,
+ * TIDCP, TLOR (KVM traps these: set/way cache maintenance, ACTLR_EL1, implementation defined and
+ * LORegion registers; each trap needs an exit handler, and EL1 DC ISW is already upgraded to DC
+ * CISW with VM set), PTW, TVM, TRVM, DC, E2H, TGE, API and APK (pointer authentication traps;
+ * setting them asks the backend to switch the keys). */
 #define HCR_EL2_VM (1ull << 0)	    /* stage 2 translation for EL1&0 */
 #define HCR_EL2_SWIO (1ull << 1)    /* EL1 DC ISW cleans too */
 #define HCR_EL2_FMO (1ull << 3)	    /* physical FIQs to EL2, virtual FIQs on */
@@ -16,6 +16,7 @@
 #define HCR_EL2_FB (1ull << 9)	    /* EL1 TLB and I-cache maintenance broadcast */
 #define HCR_EL2_BSU_IS (1ull << 10) /* BSU = 0b01: barriers upgraded to inner shareable */
 #define HCR_EL2_TWI (1ull << 13)    /* WFI traps */
+#define HCR_EL2_TID3 (1ull << 18)   /* feature ID registers trap */
 #define HCR_EL2_TSC (1ull << 19)    /* SMC traps */
 #define HCR_EL2_RW (1ull << 31)	    /* EL1 is AArch64 */
 
@@ -64,7 +65,7 @@
 uint64_t arm_hcr_el2_guest(void)
 {
 	return HCR_EL2_VM | HCR_EL2_SWIO | HCR_EL2_FMO | HCR_EL2_IMO | HCR_EL2_AMO | HCR_EL2_FB |
-	       HCR_EL2_BSU_IS | HCR_EL2_TWI | HCR_EL2_TSC | HCR_EL2_RW;
+	       HCR_EL2_BSU_IS | HCR_EL2_TWI | HCR_EL2_TID3 | HCR_EL2_TSC | HCR_EL2_RW;
 }
 
 uint64_t arm_cptr_el2_guest(void)

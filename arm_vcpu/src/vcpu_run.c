@@ -5,8 +5,10 @@
  * device path; either way it says whether the guest is entered again. */
 #include <arm_vcpu/el2_controls.h>
 #include <arm_vcpu/esr.h>
+#include <arm_vcpu/id_regs.h>
 #include <arm_vcpu/inject.h>
 #include <arm_vcpu/insn_decode.h>
+#include <arm_vcpu/sysreg_trap.h>
 #include <axvm/error.h>
 
 #include "sysreg.h"
@@ -80,6 +82,21 @@ static enum axvm_disposition smc(struct arch_vcpu *v, uint64_t esr)
 		return undefined(v, esr);
 	v->ctx.pc += 4;
 	return arm_vcpu_psci(v);
+}
+
+/* A trapped MSR or MRS (EC 0x18): a read of a feature ID register (HCR_EL2.TID3) gets the
+ * host's value less what guests are not given; anything else is no register the guest may
+ * use here. */
+static enum axvm_disposition sysreg(struct arch_vcpu *v, uint64_t esr)
+{
+	struct arm_sysreg_access a;
+
+	if (arm_decode_sysreg(esr, &a) || !a.read || !arm_sysreg_is_id_reg(a.reg))
+		return undefined(v, esr);
+	if (a.rt < 31)
+		v->ctx.x[a.rt] = arm_guest_id_reg(a.reg, arm_host_id_reg(a.reg));
+	v->ctx.pc += 4;
+	return AXVM_RESUME;
 }
 
 /* The guest-physical address of a stage-2 abort: HPFAR_EL2.FIPA (bits 47:12 of it, held in
@@ -229,6 +246,7 @@ static const exit_handler exit_handlers[EC_COUNT] = {
     [EC_WFX] = wait,
     [EC_HVC64] = hvc,
     [EC_SMC64] = smc,
+    [EC_SYSREG] = sysreg,
     [EC_IABT_LOWER] = instruction_abort,
     [EC_DABT_LOWER] = data_abort,
 };

@@ -61,6 +61,10 @@ enum axvm_disposition arm_vcpu_psci(struct arch_vcpu *v);
  * (vcpu_run.c); called before it enters the guest again. */
 void arm_vcpu_resume_after_suspend(struct arch_vcpu *v);
 
+/* The host CPU's value of feature ID register reg (arm_sysreg_is_id_reg; id_read.c), 0 for
+ * any other encoding. */
+uint64_t arm_host_id_reg(uint32_t reg);
+
 /* Saves/restores the FP/SIMD registers (fp_switch.S). */
 void arm_fp_save(uint64_t regs[66]);
 void arm_fp_restore(const uint64_t regs[66]);

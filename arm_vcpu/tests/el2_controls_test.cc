@@ -30,6 +30,7 @@ TEST(El2Controls, HcrSetBits)
 	ExpectSet(hcr, 0, "VM");
 	ExpectSet(hcr, 1, "SWIO");
 	ExpectSet(hcr, 3, "FMO");
+	ExpectSet(hcr, 18, "TID3");
 	ExpectSet(hcr, 4, "IMO");
 	ExpectSet(hcr, 5, "AMO");
 	ExpectSet(hcr, 9, "FB");
@@ -51,7 +52,6 @@ TEST(El2Controls, HcrClearBits)
 	ExpectClear(hcr, 15, "TID0");
 	ExpectClear(hcr, 16, "TID1");
 	ExpectClear(hcr, 17, "TID2");
-	ExpectClear(hcr, 18, "TID3");
 	ExpectClear(hcr, 20, "TIDCP");
 	ExpectClear(hcr, 21, "TACR");
 	ExpectClear(hcr, 22, "TSW");
@@ -67,7 +67,7 @@ TEST(El2Controls, HcrClearBits)
 
 TEST(El2Controls, HcrWholeValue)
 {
-	EXPECT_EQ(arm_hcr_el2_guest(), 0x8008263bull);
+	EXPECT_EQ(arm_hcr_el2_guest(), 0x800c263bull);
 }
 
 TEST(El2Controls, CptrRes1)

@@ -24,6 +24,25 @@ static void mmio_loads(void)
 		     (unsigned long long)(base - GUEST_UART));
 }
 
+/* What the feature ID registers tell a guest (they trap to the hypervisor: HCR_EL2.TID3): no
+ * EL2, SVE, SME, MTE or pointer authentication, which it does not switch for guests, and the
+ * GIC system-register interface. */
+static void id_registers(void)
+{
+	uint64_t pfr0, pfr1, isar1;
+
+	__asm__ volatile("mrs %0, id_aa64pfr0_el1" : "=r"(pfr0));
+	__asm__ volatile("mrs %0, id_aa64pfr1_el1" : "=r"(pfr1));
+	__asm__ volatile("mrs %0, id_aa64isar1_el1" : "=r"(isar1));
+	guest_printf(
+	    "id registers: EL2 %llu, SVE %llu, GIC %llu, SME %llu, MTE %llu, APA %llu, API "
+	    "%llu\n",
+	    (unsigned long long)(pfr0 >> 8) & 0xf, (unsigned long long)(pfr0 >> 32) & 0xf,
+	    (unsigned long long)(pfr0 >> 24) & 0xf, (unsigned long long)(pfr1 >> 24) & 0xf,
+	    (unsigned long long)(pfr1 >> 8) & 0xf, (unsigned long long)(isar1 >> 4) & 0xf,
+	    (unsigned long long)(isar1 >> 8) & 0xf);
+}
+
 void guest_main(uint64_t cpu, uint64_t x0)
 {
 	guest_printf("hello from an aarch64 guest: cpu %llu, x0 0x%llx\n", (unsigned long long)cpu,
@@ -35,5 +54,6 @@ void guest_main(uint64_t cpu, uint64_t x0)
 	    (long long)hvc_call(PSCI_FEATURES, SMCCC_VERSION, 0, 0));
 	guest_printf("unknown call 0x%llx\n", (unsigned long long)hvc_call(0xc2000042ul, 0, 0, 0));
 	mmio_loads();
+	id_registers();
 	psci_system_off();
 }
