@@ -2,6 +2,7 @@
 
 #include <axaddrspace/pt_format.h>
 #include <axvm/error.h>
+#include <board/guest_fdt.h>
 #include <axvm/format.h>
 #include <libfdt.h>
 #include <limits.h>
@@ -184,13 +185,6 @@ static int empty_prop(void *fdt, const char *name)
 	return fdt_property(fdt, name, "", 0);
 }
 
-static int reg_prop(void *fdt, uint64_t base, uint64_t size)
-{
-	fdt64_t reg[2] = {cpu_to_fdt64(base), cpu_to_fdt64(size)};
-
-	return fdt_property(fdt, "reg", reg, sizeof(reg));
-}
-
 /* A GIC interrupt specifier, level-high. */
 static int irq_prop(void *fdt, uint32_t type, uint32_t num)
 {
@@ -262,25 +256,6 @@ static int add_apb_pclk(void *fdt)
 	return err ? err : fdt_end_node(fdt);
 }
 
-static int add_memory(void *fdt, const struct axvm_config *cfg)
-{
-	int err = 0;
-
-	for (size_t i = 0; i < cfg->memory_count && !err; i++) {
-		const struct axvm_mem_region *m = &cfg->memory[i];
-		char name[32];
-
-		if (m->flags & AXMAP_DEVICE)
-			continue;
-		ax_snprintf(name, sizeof(name), "memory@%llx", (unsigned long long)m->gpa);
-		err = fdt_begin_node(fdt, name);
-		err = err ? err : fdt_property_string(fdt, "device_type", "memory");
-		err = err ? err : reg_prop(fdt, m->gpa, m->size);
-		err = err ? err : fdt_end_node(fdt);
-	}
-	return err;
-}
-
 /* The GICv3: distributor, one redistributor region, its maintenance interrupt. */
 static int gic_props(void *fdt, const struct plan *pl)
 {
@@ -330,13 +305,13 @@ static int device_props(void *fdt, const struct axvm_config *cfg, const struct a
 
 	if (kind == DEV_PL011) {
 		err = fdt_property(fdt, "compatible", pl011, sizeof(pl011));
-		err = err ? err : reg_prop(fdt, d->gpa, d->size);
+		err = err ? err : guest_fdt_reg(fdt, d->gpa, d->size);
 		err = err ? err : fdt_property(fdt, "clocks", clocks, sizeof(clocks));
 		return err ? err
 			   : fdt_property(fdt, "clock-names", clock_names, sizeof(clock_names));
 	}
 	err = compatible_prop(fdt, cfg, d);
-	err = err ? err : reg_prop(fdt, d->gpa, d->size);
+	err = err ? err : guest_fdt_reg(fdt, d->gpa, d->size);
 	if (kind == DEV_NS16550) {
 		err = err ? err : fdt_property_u32(fdt, "clock-frequency", NS16550_CLOCK_HZ);
 		err = err ? err : copy_u32(fdt, cfg, d, "reg-shift");
@@ -420,7 +395,7 @@ int arm_guest_dtb(const struct axvm_config *cfg, const struct guest_dtb_params *
 		err = err ? err : add_timer(buf);
 	if (pl.pl011)
 		err = err ? err : add_apb_pclk(buf);
-	err = err ? err : add_memory(buf, cfg);
+	err = err ? err : guest_fdt_memory(buf, cfg);
 	err = err ? err : add_devices(buf, cfg, &pl, stdout, sizeof(stdout));
 	err = err ? err : add_chosen(buf, cfg, p, &pl, stdout);
 	err = err ? err : fdt_end_node(buf);

@@ -2,6 +2,7 @@
 
 #include <axaddrspace/pt_format.h>
 #include <axvm/error.h>
+#include <board/guest_fdt.h>
 #include <axvm/format.h>
 #include <libfdt.h>
 #include <string.h>
@@ -45,13 +46,6 @@ static int empty_prop(void *fdt, const char *name)
 	return fdt_property(fdt, name, "", 0);
 }
 
-static int reg_prop(void *fdt, uint64_t base, uint64_t size)
-{
-	fdt64_t reg[2] = {cpu_to_fdt64(base), cpu_to_fdt64(size)};
-
-	return fdt_property(fdt, "reg", reg, sizeof(reg));
-}
-
 static int add_cpus(void *fdt, const struct axvm_config *cfg, const struct guest_dtb_params *p)
 {
 	char extensions[512];
@@ -83,25 +77,6 @@ static int add_cpus(void *fdt, const struct axvm_config *cfg, const struct guest
 		err = err ? err : fdt_end_node(fdt);
 	}
 	return err ? err : fdt_end_node(fdt);
-}
-
-static int add_memory(void *fdt, const struct axvm_config *cfg)
-{
-	int err = 0;
-
-	for (size_t i = 0; i < cfg->memory_count && !err; i++) {
-		const struct axvm_mem_region *m = &cfg->memory[i];
-		char name[32];
-
-		if (m->flags & AXMAP_DEVICE)
-			continue;
-		ax_snprintf(name, sizeof(name), "memory@%llx", (unsigned long long)m->gpa);
-		err = fdt_begin_node(fdt, name);
-		err = err ? err : fdt_property_string(fdt, "device_type", "memory");
-		err = err ? err : reg_prop(fdt, m->gpa, m->size);
-		err = err ? err : fdt_end_node(fdt);
-	}
-	return err;
 }
 
 static bool is_uart(const char *compatible)
@@ -147,7 +122,7 @@ static int plic_props(void *fdt, const struct axvm_config *cfg, const struct axv
 		ext[4 * h + 3] = cpu_to_fdt32(IRQ_S_EXT);
 	}
 	err = fdt_property(fdt, "compatible", compat, sizeof(compat));
-	err = err ? err : reg_prop(fdt, d->gpa, d->size);
+	err = err ? err : guest_fdt_reg(fdt, d->gpa, d->size);
 	err = err ? err : empty_prop(fdt, "interrupt-controller");
 	err = err ? err : fdt_property_u32(fdt, "#interrupt-cells", 1);
 	err = err ? err : fdt_property_u32(fdt, "#address-cells", 0);
@@ -182,7 +157,7 @@ static int add_soc(void *fdt, const struct axvm_config *cfg, char *stdout, size_
 			err = plic_props(fdt, cfg, d);
 		} else {
 			err = err ? err : fdt_property_string(fdt, "compatible", d->compatible);
-			err = err ? err : reg_prop(fdt, d->gpa, d->size);
+			err = err ? err : guest_fdt_reg(fdt, d->gpa, d->size);
 		}
 		if (!err && is_uart(d->compatible)) {
 			err = fdt_property_u32(fdt, "clock-frequency", UART_CLOCK_HZ);
@@ -235,7 +210,7 @@ int riscv_guest_dtb(const struct axvm_config *cfg, const struct guest_dtb_params
 	err = err ? err : fdt_property_string(buf, "compatible", "axvm,riscv-virt");
 	err = err ? err : fdt_property_string(buf, "model", "axvm-c riscv64 guest");
 	err = err ? err : add_cpus(buf, cfg, p);
-	err = err ? err : add_memory(buf, cfg);
+	err = err ? err : guest_fdt_memory(buf, cfg);
 	err = err ? err : add_soc(buf, cfg, stdout, sizeof(stdout));
 	err = err ? err : add_chosen(buf, cfg, p, stdout);
 	err = err ? err : fdt_end_node(buf);
