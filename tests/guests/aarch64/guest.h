@@ -7,6 +7,9 @@
 #define PSCI_VERSION 0x84000000ul
 #define PSCI_FEATURES 0x8400000aul
 #define PSCI_SYSTEM_OFF 0x84000008ul
+#define PSCI_CPU_OFF 0x84000002ul
+#define PSCI_CPU_ON64 0xc4000003ul
+#define PSCI_AFFINITY_INFO64 0xc4000004ul
 #define SMCCC_VERSION 0x80000000ul
 
 /* The PL011 the VM configurations give the guests. */
@@ -20,6 +23,9 @@ void psci_system_off(void) __attribute__((noreturn));
 
 /* Writes to the PL011 (an MMIO device the hypervisor emulates). */
 void guest_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The image's entry point (start.S): where other CPUs are started. */
+extern char _start[];
 
 /* The test's body, called on every CPU that starts: its MPIDR affinity and its x0 at entry (the
  * DTB, or CPU_ON's context id). */
