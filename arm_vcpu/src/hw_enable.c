@@ -8,6 +8,7 @@
 #include <axvm/assert.h>
 #include <axvm/error.h>
 
+#include "gic_lrs.h"
 #include "sysreg.h"
 #include "vcpu_state.h"
 
@@ -47,6 +48,8 @@ int arch_hardware_enable(uint32_t cpu, uint64_t hw_id)
 	sysreg_write(hstr_el2, 0);
 	sysreg_write(vpidr_el2, sysreg_read(midr_el1));
 	sysreg_write(vttbr_el2, 0);
+	sysreg_write(ich_hcr_el2, 0);
+	arm_gic_probe();
 	isb();
 	/* Nothing cached from before (firmware, an earlier host) may be taken for a VM's. */
 	__asm__ volatile("tlbi alle1\n\tdsb nsh\n\tisb" ::: "memory");

@@ -6,6 +6,7 @@
 #include <axvm/error.h>
 #include <string.h>
 
+#include "gic_lrs.h"
 #include "sysreg.h"
 #include "vcpu_state.h"
 
@@ -34,6 +35,7 @@ int arch_vcpu_create(const struct ax_allocator *alloc, const struct arch_vcpu_cr
 	v->vmid = cfg->vmid;
 	v->cpu = -1;
 	v->hcr = arm_hcr_el2_guest();
+	v->list_registers = cfg->list_registers;
 	arm_vcpu_psci_init(v);
 	arch_vcpu_set_entry(v, gpa(0), 0);
 	*out = v;
@@ -60,8 +62,11 @@ int arch_vcpu_set_entry(struct arch_vcpu *v, gpa_t entry, uint64_t arg)
 	memset(v->fp, 0, sizeof(v->fp));
 	v->hcr &= ~HCR_VI;
 	v->access_pending = false;
+	v->sysreg_pending = false;
 	v->fault.valid = false;
 	v->resume_pending = false;
+	v->ich_vmcr = 0;
+	v->ich_ap1r0 = 0;
 	return AX_OK;
 }
 
@@ -91,6 +96,8 @@ int arch_vcpu_bind(struct arch_vcpu *v, uint32_t cpu)
 	sysreg_write(hcr_el2, v->hcr);
 	arm_el1_load(&v->el1);
 	arm_fp_restore(v->fp);
+	if (v->list_registers)
+		arm_gic_load(v);
 	isb();
 	v->cpu = (int32_t)cpu;
 	v->bound = true;
@@ -103,6 +110,8 @@ int arch_vcpu_unbind(struct arch_vcpu *v)
 		return AXERR_BAD_STATE;
 	arm_fp_save(v->fp);
 	arm_el1_save(&v->el1);
+	if (v->list_registers)
+		arm_gic_put(v);
 	/* Nothing of this guest may stay pending: a virtual IRQ would end the CPU's wfi. */
 	sysreg_write(hcr_el2, 0);
 	sysreg_write(vttbr_el2, 0);

@@ -11,6 +11,7 @@
 #include <arm_vcpu/sysreg_trap.h>
 #include <axvm/error.h>
 
+#include "gic_lrs.h"
 #include "sysreg.h"
 #include "vcpu_state.h"
 
@@ -84,14 +85,30 @@ static enum axvm_disposition smc(struct arch_vcpu *v, uint64_t esr)
 	return arm_vcpu_psci(v);
 }
 
+/* The guest's X register n (31: the zero register for a data transfer). */
+static uint64_t xreg(const struct arch_vcpu *v, unsigned n)
+{
+	return n < 31 ? v->ctx.x[n] : 0;
+}
+
 /* A trapped MSR or MRS (EC 0x18): a read of a feature ID register (HCR_EL2.TID3) gets the
- * host's value less what guests are not given; anything else is no register the guest may
+ * host's value less what guests are not given; a write of ICC_SGI1R_EL1 goes to core as a
+ * system-register exit (the VM's GIC answers it); anything else is no register the guest may
  * use here. */
 static enum axvm_disposition sysreg(struct arch_vcpu *v, uint64_t esr)
 {
 	struct arm_sysreg_access a;
 
-	if (arm_decode_sysreg(esr, &a) || !a.read || !arm_sysreg_is_id_reg(a.reg))
+	if (arm_decode_sysreg(esr, &a))
+		return undefined(v, esr);
+	if (!a.read && a.reg == ARM_SYSREG_ICC_SGI1R_EL1 && v->list_registers) {
+		v->exit->kind = AXVM_EXIT_SYSREG_WRITE;
+		v->exit->sysreg_write.addr = a.reg;
+		v->exit->sysreg_write.value = xreg(v, a.rt);
+		v->sysreg_pending = true;
+		return arm_to_core(v);
+	}
+	if (!a.read || !arm_sysreg_is_id_reg(a.reg))
 		return undefined(v, esr);
 	if (a.rt < 31)
 		v->ctx.x[a.rt] = arm_guest_id_reg(a.reg, arm_host_id_reg(a.reg));
@@ -121,12 +138,6 @@ static enum axvm_disposition nested_fault(struct arch_vcpu *v)
 					 : v->fault.write ? AXVM_ACCESS_WRITE
 							  : AXVM_ACCESS_READ;
 	return arm_to_core(v);
-}
-
-/* The guest's X register n (31: the zero register for a data transfer). */
-static uint64_t xreg(const struct arch_vcpu *v, unsigned n)
-{
-	return n < 31 ? v->ctx.x[n] : 0;
 }
 
 /* The stack pointer the guest's PSTATE selects, live while the vCPU is bound. */
@@ -279,22 +290,36 @@ void arm_vcpu_resume_after_suspend(struct arch_vcpu *v)
 	isb();
 }
 
-int arm_vcpu_trap(struct arm_vcpu_ctx *ctx, uint64_t kind)
+/* One exception from the guest: synchronous ones by class, the host's interrupts, SErrors. */
+static inline enum axvm_disposition handle_exception(struct arch_vcpu *v, uint64_t kind)
 {
-	struct arch_vcpu *v = (struct arch_vcpu *)(void *)ctx;
-	enum axvm_disposition d;
-
 	if (__builtin_expect(kind == ARM_EXIT_SYNC, 1)) {
 		uint64_t esr = sysreg_read(esr_el2);
 		exit_handler h = exit_handlers[esr_ec(esr)];
 
-		d = h ? h(v, esr) : undefined(v, esr);
-	} else if (kind == ARM_EXIT_SERROR) {
-		d = serror(v);
-	} else {
-		d = host_interrupt(v);
+		return h ? h(v, esr) : undefined(v, esr);
 	}
-	return d == AXVM_RESUME ? ARM_TRAP_RESUME : ARM_TRAP_LEAVE;
+	return kind == ARM_EXIT_SERROR ? serror(v) : host_interrupt(v);
+}
+
+/* arm_vcpu_trap for a vCPU whose VM's GIC delivers through the list registers: they go back
+ * to it before the exception is handled and are loaded again before the guest resumes. */
+__attribute__((noinline)) static int trap_with_gic(struct arch_vcpu *v, uint64_t kind)
+{
+	arm_gic_exit(v);
+	if (handle_exception(v, kind) != AXVM_RESUME)
+		return ARM_TRAP_LEAVE;
+	arm_gic_enter(v);
+	return ARM_TRAP_RESUME;
+}
+
+int arm_vcpu_trap(struct arm_vcpu_ctx *ctx, uint64_t kind)
+{
+	struct arch_vcpu *v = (struct arch_vcpu *)(void *)ctx;
+
+	if (v->list_registers)
+		return trap_with_gic(v, kind);
+	return handle_exception(v, kind) == AXVM_RESUME ? ARM_TRAP_RESUME : ARM_TRAP_LEAVE;
 }
 
 int arch_vcpu_run(struct arch_vcpu *v, struct axvm_exit *exit)
@@ -304,6 +329,8 @@ int arch_vcpu_run(struct arch_vcpu *v, struct axvm_exit *exit)
 	v->exit = exit;
 	if (v->resume_pending)
 		arm_vcpu_resume_after_suspend(v);
+	if (v->list_registers)
+		arm_gic_enter(v);
 	arm_guest_enter(&v->ctx);
 	return AX_OK;
 }
@@ -353,6 +380,11 @@ int arch_vcpu_decode_mmio(struct arch_vcpu *v, struct axvm_exit *exit)
 
 int arch_vcpu_complete(struct arch_vcpu *v, uint64_t value)
 {
+	if (v->sysreg_pending) {
+		v->sysreg_pending = false;
+		v->ctx.pc += 4;
+		return AX_OK;
+	}
 	if (!v->access_pending)
 		return AXERR_BAD_STATE;
 	v->access_pending = false;

@@ -32,6 +32,14 @@ struct arch_vcpu {
 	uint16_t vmid;
 	uint64_t vttbr;
 	uint64_t hcr; /* HCR_EL2 while it runs: VI is its interrupt line */
+	/* Its VM's GICv3 delivers through list registers (gic_lrs.c): the virtual CPU
+	 * interface's state while unbound, and how many list registers the last flush filled. */
+	bool list_registers;
+	uint64_t ich_vmcr;
+	uint64_t ich_ap1r0;
+	unsigned lrs_loaded;
+	/* A trapped system-register write handed to core (sysreg_exit), for arch_vcpu_complete. */
+	bool sysreg_pending;
 	bool bound;
 	int32_t cpu; /* the CPU it is bound to, or -1 */
 	struct arm_el1_context el1;

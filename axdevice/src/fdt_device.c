@@ -341,10 +341,10 @@ static int create_pl011(const struct axdevice_model_ctx *ctx, struct axdevice **
 
 static const char *const ns16550_compatibles[] = {"ns16550a", "ns16550", NULL};
 static const struct axdevice_model ns16550_model = {ns16550_compatibles, AXDEVICE_ROLE_CONSOLE,
-						    create_ns16550};
+						    create_ns16550, NULL};
 static const char *const pl011_compatibles[] = {"arm,pl011", NULL};
 static const struct axdevice_model pl011_model = {pl011_compatibles, AXDEVICE_ROLE_CONSOLE,
-						  create_pl011};
+						  create_pl011, NULL};
 
 /* The interrupt controller of set created from node parent, or NULL. */
 static struct axdevice *irqchip_of_node(const struct axdevice_set *set, int parent)
@@ -387,9 +387,10 @@ static int create_device(const struct axdevice_fdt_node *n, const struct axdevic
 	return model->create(&ctx, dev);
 }
 
-/* Registers dev at its windows in the MMIO space, window i at axdevice_window_offset(i); on
- * failure dev is destroyed and nothing stays registered. */
-static int add_windows(struct axdevice_set *set, const struct windows *w, struct axdevice *dev)
+/* Registers dev at its windows in the MMIO space, window i at axdevice_window_offset(i), and at
+ * its model's system registers; on failure dev is destroyed and nothing stays registered. */
+static int add_windows(struct axdevice_set *set, const struct windows *w, const uint32_t *sysregs,
+		       struct axdevice *dev)
 {
 	int err = axdevice_set_add(set, AXDEVICE_MMIO, w->base[0], w->size[0], dev);
 
@@ -397,15 +398,16 @@ static int add_windows(struct axdevice_set *set, const struct windows *w, struct
 		dev->ops->destroy(dev, set->alloc);
 		return err;
 	}
-	for (unsigned i = 1; i < w->count; i++) {
+	for (unsigned i = 1; !err && i < w->count; i++)
 		err = axdevice_set_add_window(set, AXDEVICE_MMIO, w->base[i], w->size[i], dev,
 					      axdevice_window_offset(i));
-		if (err) {
-			axdevice_set_remove(set, AXDEVICE_MMIO, w->base[0]);
-			return err;
-		}
-	}
-	return AX_OK;
+	for (unsigned k = 0; !err && sysregs && sysregs[k]; k++)
+		err = axdevice_set_add_window(set, AXDEVICE_SYSREG,
+					      axdevice_sysreg_addr(sysregs[k]), 8, dev,
+					      axdevice_window_offset(AXDEVICE_MAX_WINDOWS + k));
+	if (err)
+		axdevice_set_remove(set, AXDEVICE_MMIO, w->base[0]);
+	return err;
 }
 
 int axdevice_set_add_from_fdt_hosts(struct axdevice_set *set, const void *fdt, int node,
@@ -438,7 +440,7 @@ int axdevice_set_add_from_fdt_hosts(struct axdevice_set *set, const void *fdt, i
 	if (err)
 		return err;
 	dev->fdt_node = node;
-	err = add_windows(set, &w, dev);
+	err = add_windows(set, &w, model->sysregs, dev);
 	if (err)
 		return ax_diag_set(diag, err, "%s: reg: %s", n.path,
 				   err == AXERR_EXISTS ? "overlaps a registered device"

@@ -151,4 +151,4 @@ static int create_plic(const struct axdevice_model_ctx *ctx, struct axdevice **d
 static const char *const plic_compatibles[] = {"sifive,plic-1.0.0", "riscv,plic0", NULL};
 
 const struct axdevice_model axdevice_plic_model = {plic_compatibles, AXDEVICE_ROLE_IRQCHIP,
-						   create_plic};
+						   create_plic, NULL};

@@ -86,7 +86,7 @@ int SetLine(axdevice *chip, uint32_t line, bool level)
 }
 
 const axdevice_ops kIntcOps = {"acme-intc", NoRead, NoWrite, DestroyIntc};
-const axdevice_irqchip_ops kIntcChip = {SetLine};
+const axdevice_irqchip_ops kIntcChip = {SetLine, nullptr, nullptr, nullptr, nullptr};
 
 int CreateIntc(const axdevice_model_ctx *ctx, axdevice **out)
 {
@@ -98,7 +98,7 @@ int CreateIntc(const axdevice_model_ctx *ctx, axdevice **out)
 }
 
 const char *const kIntcCompatibles[] = {"acme,intc", nullptr};
-const axdevice_model kIntcModel = {kIntcCompatibles, AXDEVICE_ROLE_IRQCHIP, CreateIntc};
+const axdevice_model kIntcModel = {kIntcCompatibles, AXDEVICE_ROLE_IRQCHIP, CreateIntc, nullptr};
 const axdevice_model *const kModels[] = {&kIntcModel};
 const axdevice_model_list kList = {kModels, 1};
 

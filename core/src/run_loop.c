@@ -267,7 +267,7 @@ __attribute__((noinline)) static enum axvm_disposition stage2_fault(struct axvm_
 static enum axvm_disposition halt(struct axvm_vcpu *v, const struct axvm_exit *e)
 {
 	vcpu_deliver_pending(v);
-	if (arch_vcpu_interrupt_pending(v->arch))
+	if (arch_vcpu_interrupt_pending(v->arch) || vcpu_irq_waiting(v))
 		return AXVM_RESUME;
 	if (e->halt.suspend)
 		vcpu_power_transition(v, AXVM_VCPU_ON, AXVM_VCPU_SUSPENDED);

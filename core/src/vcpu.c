@@ -1,4 +1,5 @@
 /* The vCPU state machine, power states, binding to physical CPUs, and queued interrupts. */
+#include <axdevice/irqchip.h>
 #include <axvm/error.h>
 
 #include "vm_internal.h"
@@ -285,4 +286,46 @@ int axvm_inject_interrupt(struct axvm *vm, uint64_t vcpu_mask, uint32_t vector)
 		vcpu_notify(v);
 	}
 	return AX_OK;
+}
+
+/* The VM's list-register controller; NULL when there is none. Its devices do not change while
+ * one of its vCPUs is bound. */
+static struct axdevice *lr_chip(const struct axvm_vcpu *v)
+{
+	return v->vm->lr_chip;
+}
+
+size_t vcpu_irq_flush(void *ctx, uint64_t *lrs, size_t max, bool *underflow)
+{
+	struct axvm_vcpu *v = ctx;
+	struct axdevice *chip = lr_chip(v);
+
+	*underflow = false;
+	return chip ? chip->irqchip->cpu_flush(chip, v->id, lrs, max, underflow) : 0;
+}
+
+void vcpu_irq_sync(void *ctx, const uint64_t *lrs, size_t n)
+{
+	struct axvm_vcpu *v = ctx;
+	struct axdevice *chip = lr_chip(v);
+
+	if (chip)
+		chip->irqchip->cpu_sync(chip, v->id, lrs, n);
+}
+
+int vcpu_irq_set_private(void *ctx, uint32_t line, bool level)
+{
+	struct axvm_vcpu *v = ctx;
+	struct axdevice *chip = lr_chip(v);
+
+	if (!chip || !chip->irqchip->set_private_line)
+		return AXERR_INVALID;
+	return chip->irqchip->set_private_line(chip, v->id, line, level);
+}
+
+bool vcpu_irq_waiting(const struct axvm_vcpu *v)
+{
+	struct axdevice *chip = lr_chip(v);
+
+	return chip && chip->irqchip->cpu_pending && chip->irqchip->cpu_pending(chip, v->id);
 }

@@ -125,6 +125,15 @@ static void set_cpu_line(void *ctx, uint64_t cpu_id, enum axdevice_cpu_line line
 		axvm_set_irq_line(vm, v->id, AXVM_IRQ_LINE_EXTERNAL, level);
 }
 
+/* A list-register controller's news for the guest CPU with index cpu: it looks again. */
+static void kick_cpu(void *ctx, uint64_t cpu)
+{
+	struct axvm *vm = ctx;
+
+	if (cpu < vm->vcpu_count)
+		vcpu_notify(&vm->vcpus[cpu]);
+}
+
 /* Enters vm in the table, if its id is free, there is room, and the host ranges it maps are
  * its to have (checked again here, with the table locked, against every VM in it). */
 static int table_insert(struct axvm *vm, struct ax_diag *diag)
@@ -233,7 +242,8 @@ static int build_devices(struct axvm *vm, bool irqchips, struct ax_diag *diag)
 {
 	const struct axvm_config *cfg = &vm->cfg;
 	struct axdevice_uart_host uart = {.tx = uart_tx, .ctx = vm, .rx_idle = uart_rx_idle};
-	struct axdevice_cpu_host cpu = {.set_cpu_line = set_cpu_line, .ctx = vm};
+	struct axdevice_cpu_host cpu = {
+	    .set_cpu_line = set_cpu_line, .kick_cpu = kick_cpu, .ctx = vm};
 	struct axdevice_fdt_hosts hosts = {
 	    .uart = &uart, .cpu = &cpu, .models = cfg->device_models};
 
@@ -254,6 +264,8 @@ static int build_devices(struct axvm *vm, bool irqchips, struct ax_diag *diag)
 			return err;
 		if (!vm->console && model->role == AXDEVICE_ROLE_CONSOLE)
 			vm->console = dev;
+		if (!vm->lr_chip && dev->irqchip && dev->irqchip->cpu_flush)
+			vm->lr_chip = dev;
 	}
 	return AX_OK;
 }
@@ -281,6 +293,7 @@ int vm_rebuild_devices(struct axvm *vm, struct ax_diag *diag)
 	axdevice_set_destroy(&vm->devices);
 	vm->devices_ready = false;
 	vm->console = NULL;
+	vm->lr_chip = NULL;
 	err = vm_build_devices(vm, diag);
 	spin_unlock(&vm->device_lock);
 	return err;
@@ -438,10 +451,14 @@ static int build_vcpus(struct axvm *vm, const struct axvm_config *cfg, struct ax
 			       .release_memory = vm_release_memory,
 			       .handle_exit = vcpu_handle_exit,
 			       .mmio_read = vcpu_mmio_read,
-			       .mmio_write = vcpu_mmio_write},
+			       .mmio_write = vcpu_mmio_write,
+			       .irq_flush = vcpu_irq_flush,
+			       .irq_sync = vcpu_irq_sync,
+			       .irq_set_private = vcpu_irq_set_private},
 		    .vcpu_id = i,
 		    .guest_id = cfg->vcpu_guest_id[i],
 		    .vmid = vm->vmid,
+		    .list_registers = vm->lr_chip != NULL,
 		};
 		int err;
 

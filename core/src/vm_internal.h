@@ -64,6 +64,8 @@ struct axvm {
 	 * bound, and each device has its own lock. */
 	struct spinlock device_lock;
 	struct axdevice_set devices;
+	/* The interrupt controller that delivers through list registers (cpu_flush), or NULL. */
+	struct axdevice *lr_chip;
 	bool devices_ready;
 	struct axdevice *console;
 	struct {
@@ -117,6 +119,14 @@ static inline enum axvm_state vm_state(const struct axvm *vm)
 
 /* Core's side of arch_vcpu_vm_ops.handle_exit (ctx: the struct axvm_vcpu). */
 enum axvm_disposition vcpu_handle_exit(void *ctx, struct axvm_exit *e);
+
+/* Core's side of arch_vcpu_vm_ops.irq_flush, irq_sync and irq_set_private (ctx: the struct
+ * axvm_vcpu), and whether the vCPU has an interrupt waiting in its VM's list-register
+ * controller. */
+size_t vcpu_irq_flush(void *ctx, uint64_t *lrs, size_t max, bool *underflow);
+void vcpu_irq_sync(void *ctx, const uint64_t *lrs, size_t n);
+int vcpu_irq_set_private(void *ctx, uint32_t line, bool level);
+bool vcpu_irq_waiting(const struct axvm_vcpu *v);
 
 /* Core's side of arch_vcpu_vm_ops.mmio_read and mmio_write (ctx: the struct axvm_vcpu). */
 struct axvm_mmio_value vcpu_mmio_read(void *ctx, uint64_t addr, unsigned width);

@@ -405,7 +405,7 @@ TEST(ConfigParse, AHostMayAllowFewerModelsThanAxdeviceHas)
 TEST(ConfigParse, AModelTheHostOffersIsAccepted)
 {
 	static const char *const compatibles[] = {"acme,uart", nullptr};
-	static const axdevice_model model = {compatibles, AXDEVICE_ROLE_CONSOLE, nullptr};
+	static const axdevice_model model = {compatibles, AXDEVICE_ROLE_CONSOLE, nullptr, nullptr};
 	static const axdevice_model *const models[] = {&model};
 	const axdevice_model_list list = {models, 1};
 	axvm_config_limits limits = Limits();
@@ -570,8 +570,7 @@ const BadCase kBadCases[] = {
     {"bad_device_compatible_empty_string",
      "/devices/uart@10000000: compatible: an empty string in the list"},
     {"bad_device_reg_missing", "/devices/uart@10000000: reg: missing"},
-    {"bad_device_reg_short",
-     "/devices/uart@10000000: reg: 12 bytes, need 1 to 4 entries of 16"},
+    {"bad_device_reg_short", "/devices/uart@10000000: reg: 12 bytes, need 1 to 4 entries of 16"},
     {"bad_device_windows_overlap", "/devices/uart@10000000: reg: entries 0 and 1 overlap"},
     {"bad_device_window_on_memory",
      "/devices/uart@10000000: reg: [0x80001000, +0x1000) overlaps /memory/ram@80000000"},

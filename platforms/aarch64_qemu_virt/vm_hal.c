@@ -3,6 +3,7 @@
  * lives in TPIDR_EL2, which the backend saves and restores around each guest. */
 #include "vm_hal.h"
 
+#include <arm_vgic/vgic_device.h>
 #include <axvm/arch_vcpu.h>
 #include <board/console.h>
 #include <board/vm_board.h>
@@ -62,10 +63,15 @@ static const struct vm_host_cpu_ops cpu_ops = {
     .console_getc = pl011_getc,
 };
 
+/* The emulated GICv3 VMs may have, beside axdevice's own models. */
+static const struct axdevice_model *const vm_models[] = {&arm_vgic_model};
+static const struct axdevice_model_list vm_model_list = {vm_models, 1};
+
 static struct vm_board board = {
     .cpu_ops = &cpu_ops,
     .current_cpu = current_cpu,
     .enable_cpu = enable_cpu,
+    .device_models = &vm_model_list,
 };
 
 void vm_hal_setup(const struct host_boot_info *info, uint64_t bundle, uint64_t size,

@@ -89,6 +89,10 @@ struct axdevice_model {
 	 * error set with ax_diag_set on ctx->node->diag, naming the node's path and the property
 	 * at fault. */
 	int (*create)(const struct axdevice_model_ctx *ctx, struct axdevice **out);
+	/* System registers the device also answers (the backend's encodings, 0-terminated; NULL:
+	 * none): system register k is its window AXDEVICE_MAX_WINDOWS + k, in the SYSREG space
+	 * (a GICv3's ICC_SGI1R_EL1, which the CPU traps to the hypervisor). */
+	const uint32_t *sysregs;
 };
 
 /* Models offered besides axdevice's own. */

@@ -27,6 +27,10 @@ struct axdevice_cpu_host {
 	 * called only on a change, with the controller's lock held. It must not call back into
 	 * the controller. */
 	void (*set_cpu_line)(void *ctx, uint64_t cpu_id, enum axdevice_cpu_line line, bool level);
+	/* Guest CPU cpu_id (its index in the VM, for a list-register controller) has news: an
+	 * interrupt it may now take, or one in its list registers changed. The host makes it
+	 * leave the guest and flush again. Optional; called without the controller's lock. */
+	void (*kick_cpu)(void *ctx, uint64_t cpu_id);
 	void *ctx;
 };
 
@@ -35,6 +39,21 @@ struct axdevice_irqchip_ops {
 	/* Drives input line to level (called with the controller's lock held). Returns 0,
 	 * AXERR_INVALID for a line the controller does not have. */
 	int (*set_line)(struct axdevice *chip, uint32_t line, bool level);
+	/*
+	 * Delivery through the guest CPU's list registers, for a controller whose CPU interface
+	 * the hardware virtualizes (GICv3): all NULL otherwise. cpu is the guest CPU's index in
+	 * the VM; entries are in the hardware's list-register format; the controller serializes
+	 * these itself (they are called without the device's lock).
+	 *   cpu_flush: up to max entries for what cpu should see now, *underflow when more wait;
+	 *   cpu_sync: the n entries of the last flush back, as the CPU left them;
+	 *   cpu_pending: whether cpu has an interrupt it could take (ends its wait);
+	 *   set_private_line: cpu's own input line (a PPI: its timer) to level.
+	 */
+	size_t (*cpu_flush)(struct axdevice *chip, uint32_t cpu, uint64_t *lrs, size_t max,
+			    bool *underflow);
+	void (*cpu_sync)(struct axdevice *chip, uint32_t cpu, const uint64_t *lrs, size_t n);
+	bool (*cpu_pending)(struct axdevice *chip, uint32_t cpu);
+	int (*set_private_line)(struct axdevice *chip, uint32_t cpu, uint32_t line, bool level);
 };
 
 /* Takes chip's lock and drives its input line to level: what a device wired to chip calls,

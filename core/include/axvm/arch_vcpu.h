@@ -83,6 +83,14 @@ struct arch_vcpu_vm_ops {
 	struct axvm_mmio_value (*mmio_read)(void *ctx, uint64_t addr, unsigned width);
 	enum axvm_mmio_result (*mmio_write)(void *ctx, uint64_t addr, unsigned width,
 					    uint64_t value);
+	/* Delivery through the CPU's list registers, when the VM's interrupt controller works
+	 * that way (arch_vcpu_create_config.list_registers; axdevice/irqchip.h): before each
+	 * entry the backend loads what irq_flush gives (up to max entries, *underflow when more
+	 * wait) and after each exit hands the entries back with irq_sync; irq_set_private drives
+	 * the vCPU's own input line (its timer's PPI). On the vCPU's CPU. */
+	size_t (*irq_flush)(void *ctx, uint64_t *lrs, size_t max, bool *underflow);
+	void (*irq_sync)(void *ctx, const uint64_t *lrs, size_t n);
+	int (*irq_set_private)(void *ctx, uint32_t line, bool level);
 };
 
 /* What a backend needs to create a vCPU. */
@@ -93,6 +101,8 @@ struct arch_vcpu_create_config {
 	uint32_t vcpu_id;  /* index in the VM */
 	uint64_t guest_id; /* what the guest calls this CPU: the id its firmware interface uses */
 	uint16_t vmid;	   /* the stage-2 tag the hardware keeps translations apart by */
+	/* The VM's interrupt controller delivers through list registers (vm_ops.irq_flush). */
+	bool list_registers;
 };
 
 /* True if this physical CPU has the virtualization extension. */

@@ -10,6 +10,7 @@
 
 extern char guest_vectors[];
 void guest_trap(uint64_t esr, uint64_t elr);
+void guest_irq(void);
 
 static volatile int traps;
 
@@ -35,4 +36,11 @@ void guest_main(uint64_t cpu, uint64_t x0)
 	__asm__ volatile("wfe\n\tsev\n\twfe" ::: "memory");
 	guest_printf("%d traps, all handled by the guest\n", traps);
 	psci_system_off();
+}
+
+/* No interrupt is enabled here: one that came would park this vCPU. */
+void guest_irq(void)
+{
+	for (;;)
+		__asm__ volatile("wfi");
 }

@@ -1,0 +1,28 @@
+/* List-register delivery for a VM with an emulated GICv3 (arch_vcpu_create_config.
+ * list_registers): the backend's side of axdevice/irqchip.h's cpu_flush/cpu_sync. */
+#ifndef ARM_VCPU_SRC_GIC_LRS_H
+#define ARM_VCPU_SRC_GIC_LRS_H
+
+#include "vcpu_state.h"
+
+#define ARM_MAX_LRS 16
+
+/* The list registers every CPU enabled so far has (ICH_VTR_EL2.ListRegs + 1). */
+extern unsigned arm_nr_lrs;
+
+/* Reads this CPU's ICH_VTR_EL2 (arch_hardware_enable). */
+void arm_gic_probe(void);
+
+/* Before an entry: the virtual timer's level to the controller, then what the controller
+ * gives into the list registers (the rest cleared), the maintenance interrupt on underflow. */
+void arm_gic_enter(struct arch_vcpu *v);
+
+/* After an exit: the list registers back to the controller, and the timer's level. */
+void arm_gic_exit(struct arch_vcpu *v);
+
+/* At bind and unbind: the virtual CPU interface's state (ICH_VMCR_EL2, ICH_AP1R0_EL2) in and
+ * out, the interface on while the vCPU is loaded. */
+void arm_gic_load(struct arch_vcpu *v);
+void arm_gic_put(struct arch_vcpu *v);
+
+#endif
