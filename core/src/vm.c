@@ -125,13 +125,17 @@ static void set_cpu_line(void *ctx, uint64_t cpu_id, enum axdevice_cpu_line line
 		axvm_set_irq_line(vm, v->id, AXVM_IRQ_LINE_EXTERNAL, level);
 }
 
-/* A list-register controller's news for the guest CPU with index cpu: it looks again. */
+/* A list-register controller's news for the guest CPU with index cpu: it looks again. The
+ * request is set before the notification, as for a queued interrupt, so that a vCPU about to
+ * wait for one sees it (axvm_vcpu_has_queued_interrupts) and the wake-up is not lost. */
 static void kick_cpu(void *ctx, uint64_t cpu)
 {
 	struct axvm *vm = ctx;
 
-	if (cpu < vm->vcpu_count)
-		vcpu_notify(&vm->vcpus[cpu]);
+	if (cpu >= vm->vcpu_count)
+		return;
+	atomic_fetch_or(&vm->vcpus[cpu].requests, VCPU_REQUEST_IRQ);
+	vcpu_notify(&vm->vcpus[cpu]);
 }
 
 /* Enters vm in the table, if its id is free, there is room, and the host ranges it maps are
