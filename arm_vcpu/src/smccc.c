@@ -12,6 +12,7 @@
 
 #define SMCCC_OWNER_ARCH 0
 #define SMCCC_OWNER_STANDARD 4
+#define SMCCC_OWNER_VENDOR_HYP 6
 
 static unsigned owner(uint32_t fid)
 {
@@ -37,6 +38,9 @@ const struct smccc_function *smccc_find(uint32_t fid)
 		break;
 	case SMCCC_OWNER_STANDARD:
 		service = &psci_service;
+		break;
+	case SMCCC_OWNER_VENDOR_HYP:
+		service = &axvm_service;
 		break;
 	default:
 		return NULL;

@@ -37,6 +37,7 @@ struct smccc_service {
 
 extern const struct smccc_service smccc_arch_service; /* owning entity 0 */
 extern const struct smccc_service psci_service;	      /* owning entity 4 (standard) */
+extern const struct smccc_service axvm_service;	      /* owning entity 6 (vendor hypervisor) */
 
 /* True if fid is an Arm Architecture call (owning entity 0). */
 bool smccc_is_arch_call(uint32_t fid);

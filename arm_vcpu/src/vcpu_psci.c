@@ -39,13 +39,21 @@ static void psci_resume_at(void *ctx, uint64_t entry, uint64_t context_id)
 	v->resume_context = context_id;
 }
 
+static int psci_release_memory(void *ctx, uint64_t gpa, uint64_t size)
+{
+	struct arch_vcpu *v = ctx;
+
+	return v->vm_ops.release_memory(v->vm_ops.ctx, gpa, size);
+}
+
 void arm_vcpu_psci_init(struct arch_vcpu *v)
 {
 	v->psci_env = (struct psci_env){.ctx = v,
 					.read_guest = psci_read_guest,
 					.vcpu_power = psci_vcpu_power,
 					.vcpu_start = psci_vcpu_start,
-					.resume_at = psci_resume_at};
+					.resume_at = psci_resume_at,
+					.release_memory = psci_release_memory};
 }
 
 enum axvm_disposition arm_vcpu_psci(struct arch_vcpu *v)

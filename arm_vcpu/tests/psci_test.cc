@@ -44,6 +44,7 @@ struct FakePsciEnv {
 	};
 	std::vector<Start> starts;  /* vcpu_start calls that succeeded */
 	std::vector<Start> resumes; /* resume_at calls (mpidr: the caller) */
+	std::vector<std::pair<uint64_t, uint64_t>> releases; /* release_memory calls */
 	bool vm_running = true;
 	/* Another vCPU's call that changes the target's state just before vcpu_start. */
 	std::optional<axvm_vcpu_power> race;
@@ -96,6 +97,14 @@ struct FakePsciEnv {
 			auto *self = Self(ctx);
 			self->callbacks++;
 			self->resumes.push_back({kSelf, entry, context_id});
+		};
+		env.release_memory = [](void *ctx, uint64_t gpa, uint64_t size) {
+			auto *self = Self(ctx);
+			self->callbacks++;
+			self->releases.push_back({gpa, size});
+			if (gpa < kMemBase || size > kMemSize || gpa - kMemBase > kMemSize - size)
+				return (int)AXERR_NOT_MAPPED;
+			return (int)AX_OK;
 		};
 	}
 
@@ -633,6 +642,38 @@ TEST(PsciResult, ErrorsAreSignExtended)
 
 	EXPECT_EQ(f.Call(PSCI_FN_AFFINITY_INFO, {kCpu1, 1}).x0, 0xfffffffffffffffeull);
 	EXPECT_EQ(f.Call(PSCI_FN_CPU_ON, {kCpu1, 1, 0}).x0, 0xfffffffffffffff7ull);
+}
+
+} // namespace
+
+namespace
+{
+
+TEST(AxvmCall, MemoryReleaseGoesToTheHostWhenWellFormed)
+{
+	FakePsciEnv f;
+
+	EXPECT_EQ(f.Call(AXVM_FN64_MEMORY_RELEASE, {kMemBase, 0x2000}).x0, 0u);
+	ASSERT_EQ(f.releases.size(), 1u);
+	EXPECT_EQ(f.releases[0], std::make_pair(uint64_t{kMemBase}, uint64_t{0x2000}));
+	EXPECT_EQ(f.Call(AXVM_FN64_MEMORY_RELEASE, {kMemBase + 8, 0x1000}).x0,
+		  (uint64_t)PSCI_RET_INVALID_PARAMETERS)
+	    << "unaligned";
+	EXPECT_EQ(f.Call(AXVM_FN64_MEMORY_RELEASE, {kMemBase, 0}).x0,
+		  (uint64_t)PSCI_RET_INVALID_PARAMETERS)
+	    << "empty";
+	EXPECT_EQ(f.Call(AXVM_FN64_MEMORY_RELEASE, {0xfffffffffffff000ull, 0x2000}).x0,
+		  (uint64_t)PSCI_RET_INVALID_PARAMETERS)
+	    << "wrapping";
+	EXPECT_EQ(f.releases.size(), 1u) << "malformed calls never reach the host";
+	EXPECT_EQ(f.Call(AXVM_FN64_MEMORY_RELEASE, {0x1000, 0x1000}).x0,
+		  (uint64_t)PSCI_RET_INVALID_PARAMETERS)
+	    << "not the VM's memory: the host refuses";
+	EXPECT_EQ(
+	    f.Call(AXVM_FN64_MEMORY_RELEASE & ~(1u << 30), {(1ull << 32) | kMemBase, 0x1000}).x0,
+	    0u)
+	    << "SMC32: 32-bit arguments";
+	EXPECT_EQ(f.releases.back(), std::make_pair(uint64_t{kMemBase}, uint64_t{0x1000}));
 }
 
 } // namespace

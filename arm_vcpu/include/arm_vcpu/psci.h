@@ -42,6 +42,9 @@
  *   SYSTEM_RESET2 (32/64) SYSTEM_WARM_RESET: AXVM_EXIT_SYSTEM_DOWN, reset; no vendor resets
  *   PSCI_FEATURES        SUCCESS (0: no feature flags) for each PSCI function above and for
  *                        SMCCC_VERSION (how a guest learns that SMCCC 1.1 is there)
+ *   AXVM_MEMORY_RELEASE  axvm-c's own, a vendor-specific hypervisor service call (owning
+ *   (32/64)              entity 6): x1 = base, x2 = size, page-aligned guest memory the VM
+ *                        gives back (env->release_memory); SUCCESS, or INVALID_PARAMETERS
  *
  * CPUs are named by their MPIDR affinity, Aff3 in bits 39:32 and Aff2..Aff0 in bits 23:0: what
  * core calls a vCPU's guest id on Arm.
@@ -61,6 +64,12 @@
 #define SMCCC_FN_ARCH_WORKAROUND_1 0x80008000u
 #define SMCCC_FN_ARCH_WORKAROUND_2 0x80007fffu
 #define SMCCC_FN_ARCH_WORKAROUND_3 0x80003fffu
+
+/* axvm-c's own call (vendor-specific hypervisor service, owning entity 6; its SMC32 id,
+ * bit 30 clear, takes 32-bit arguments): memory release, as the riscv backend's SBI AXVM
+ * extension. */
+#define AXVM_FN64_MEMORY_RELEASE 0xc6000010u
+#define AXVM_PAGE_SIZE 4096u
 
 /* PSCI function ids (standard secure service calls, owning entity 4): SMC32 and SMC64. */
 #define PSCI_FN_VERSION 0x84000000u
@@ -143,6 +152,10 @@ struct psci_env {
 	 * ends, resume at entry with x0 = context_id in its boot state (MMU off, interrupts
 	 * masked) instead of returning from the call. */
 	void (*resume_at)(void *ctx, uint64_t entry, uint64_t context_id);
+	/* Frees the VM's memory behind [gpa, gpa + size) (page-aligned, nonzero), which reads as
+	 * zeroes when touched again, on every CPU before it returns (core's
+	 * vm_ops.release_memory). Returns 0 or a negative axerr. */
+	int (*release_memory)(void *ctx, uint64_t gpa, uint64_t size);
 };
 
 /* What the backend does after the call (see the top of this file). */
