@@ -15,6 +15,7 @@ packages=(
   googletest libgtest-dev
   linux-source-6.1
   gcc make bc flex bison gcc-riscv64-linux-gnu libc6-dev-riscv64-cross
+  gcc-aarch64-linux-gnu libc6-dev-arm64-cross
   u-boot-qemu
   xz-utils
 )
