@@ -1,7 +1,11 @@
 /* The GICv3 virtual CPU interface's list registers by index, and delivery around each guest
  * entry: the VM's list-register controller (vm_ops.irq_flush/irq_sync) decides what goes in;
- * the virtual timer's level is its private line PPI 27. */
+ * the virtual timer's level is its private line PPI 27, which is hardware-mapped
+ * (arm_vcpu/vtimer_lr.h): the physical PPI 27 taken at an exit stays active until the guest
+ * deactivates its copy or the vCPU leaves the CPU. */
 #include "gic_lrs.h"
+
+#include <arm_vcpu/vtimer_lr.h>
 
 #include "sysreg.h"
 
@@ -10,7 +14,8 @@
 #define CNTV_CTL_ENABLE (1ull << 0)
 #define CNTV_CTL_IMASK (1ull << 1)
 #define CNTV_CTL_ISTATUS (1ull << 2)
-#define VTIMER_PPI 27
+#define ICC_INTID_MASK 0xffffffu
+#define ICC_FIRST_SPECIAL 1020u
 
 unsigned arm_nr_lrs = ARM_MAX_LRS;
 
@@ -65,14 +70,45 @@ static bool vtimer_level(void)
 	       (CNTV_CTL_ENABLE | CNTV_CTL_ISTATUS);
 }
 
+/* Deactivates the physical timer interrupt the backend took (its priority already dropped). */
+static void vtimer_deactivate(struct arch_vcpu *v)
+{
+	sysreg_write(icc_dir_el1, ARM_VTIMER_PPI);
+	v->vtimer_taken = false;
+}
+
+bool arm_gic_take_vtimer(struct arch_vcpu *v)
+{
+	uint32_t intid;
+
+	if ((sysreg_read(icc_hppir1_el1) & ICC_INTID_MASK) != ARM_VTIMER_PPI)
+		return false;
+	intid = (uint32_t)sysreg_read(icc_iar1_el1) & ICC_INTID_MASK;
+	if (intid >= ICC_FIRST_SPECIAL)
+		return true; /* gone meanwhile: nothing to do */
+	sysreg_write(icc_eoir1_el1, intid);
+	if (intid != ARM_VTIMER_PPI) {
+		/* Another interrupt came first: the host's. Ended here; the host looks at what its
+		 * interrupts may announce (the scheduler's slice, a kick's request) all the same,
+		 * and its timer, level-triggered, is pending again while it is due. */
+		sysreg_write(icc_dir_el1, intid);
+		return false;
+	}
+	v->vtimer_taken = true;
+	return true;
+}
+
 void arm_gic_enter(struct arch_vcpu *v)
 {
 	uint64_t lrs[ARM_MAX_LRS];
+	bool level = vtimer_level();
 	bool underflow;
 	size_t n;
 
-	v->vm_ops.irq_set_private(v->vm_ops.ctx, VTIMER_PPI, vtimer_level());
+	v->vm_ops.irq_set_private(v->vm_ops.ctx, ARM_VTIMER_PPI, level);
 	n = v->vm_ops.irq_flush(v->vm_ops.ctx, lrs, arm_nr_lrs, &underflow);
+	if (v->vtimer_taken && arm_vtimer_map_lrs(lrs, n, level) == ARM_VTIMER_DEACTIVATE)
+		vtimer_deactivate(v);
 	for (unsigned i = 0; i < arm_nr_lrs && (i < n || i < v->lrs_loaded); i++)
 		lr_access(i, true, i < n ? lrs[i] : 0);
 	v->lrs_loaded = (unsigned)n;
@@ -85,8 +121,10 @@ void arm_gic_exit(struct arch_vcpu *v)
 
 	for (unsigned i = 0; i < v->lrs_loaded; i++)
 		lrs[i] = lr_access(i, false, 0);
+	if (v->vtimer_taken && arm_vtimer_deactivated(lrs, v->lrs_loaded))
+		v->vtimer_taken = false;
 	v->vm_ops.irq_sync(v->vm_ops.ctx, lrs, v->lrs_loaded);
-	v->vm_ops.irq_set_private(v->vm_ops.ctx, VTIMER_PPI, vtimer_level());
+	v->vm_ops.irq_set_private(v->vm_ops.ctx, ARM_VTIMER_PPI, vtimer_level());
 }
 
 void arm_gic_load(struct arch_vcpu *v)
@@ -104,4 +142,10 @@ void arm_gic_put(struct arch_vcpu *v)
 		lr_access(i, true, 0);
 	v->lrs_loaded = 0;
 	sysreg_write(ich_hcr_el2, 0);
+}
+
+void arm_gic_release_vtimer(struct arch_vcpu *v)
+{
+	if (v->vtimer_taken)
+		vtimer_deactivate(v);
 }

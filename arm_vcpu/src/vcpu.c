@@ -112,6 +112,7 @@ int arch_vcpu_unbind(struct arch_vcpu *v)
 	arm_el1_save(&v->el1);
 	if (v->list_registers)
 		arm_gic_put(v);
+	arm_gic_release_vtimer(v);
 	/* Nothing of this guest may stay pending: a virtual IRQ would end the CPU's wfi. */
 	sysreg_write(hcr_el2, 0);
 	sysreg_write(vttbr_el2, 0);

@@ -262,9 +262,12 @@ static const exit_handler exit_handlers[EC_COUNT] = {
     [EC_DABT_LOWER] = data_abort,
 };
 
-/* The host's own interrupt (its timer, a kick): the board acknowledges it. */
+/* A physical interrupt: the guest's own timer, taken for it here, or the host's (its timer, a
+ * kick), which the board acknowledges. */
 static enum axvm_disposition host_interrupt(struct arch_vcpu *v)
 {
+	if (arm_gic_take_vtimer(v))
+		return AXVM_RESUME;
 	v->exit->kind = AXVM_EXIT_EXTERNAL_INTERRUPT;
 	v->exit->external_interrupt.vector = 0;
 	return arm_to_core(v);

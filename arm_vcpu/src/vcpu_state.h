@@ -38,6 +38,8 @@ struct arch_vcpu {
 	uint64_t ich_vmcr;
 	uint64_t ich_ap1r0;
 	unsigned lrs_loaded;
+	/* It holds the physical virtual-timer interrupt active (gic_lrs.c; only while bound). */
+	bool vtimer_taken;
 	/* A trapped system-register write handed to core (sysreg_exit), for arch_vcpu_complete. */
 	bool sysreg_pending;
 	bool bound;

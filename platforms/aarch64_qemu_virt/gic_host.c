@@ -315,7 +315,7 @@ static bool setup_cpu_interface(void)
 	write_sysreg(icc_pmr_el1, 0xff);
 	write_sysreg(icc_bpr1_el1, 0);
 	read_sysreg(v, icc_ctlr_el1);
-	write_sysreg(icc_ctlr_el1, v & ~ICC_CTLR_EL1_EOIMODE);
+	write_sysreg(icc_ctlr_el1, v | ICC_CTLR_EL1_EOIMODE);
 	write_sysreg(icc_igrpen1_el1, ICC_IGRPEN1_EL1_ENABLE);
 	isb();
 	return true;
@@ -350,6 +350,7 @@ uint32_t gic_host_ack(void)
 void gic_host_eoi(uint32_t intid)
 {
 	write_sysreg(icc_eoir1_el1, intid);
+	write_sysreg(icc_dir_el1, intid);
 	isb();
 }
 

@@ -1,7 +1,9 @@
 /* The physical GICv3 (Arm IHI 0069) as the hypervisor host drives it at EL2: the distributor
  * and the redistributors found in the host devicetree, every interrupt in group 1 (non-secure
  * group 1 when the GIC has two security states), the CPU interface through the ICC_* system
- * registers with EOImode 0 (an EOI drops the priority and deactivates). The host runs with
+ * registers with EOImode 1 (an EOI only drops the priority, a write to ICC_DIR_EL1 deactivates:
+ * arm_vcpu leaves the guests' virtual-timer interrupt active for the guest to deactivate through
+ * a hardware-mapped list register). The host runs with
  * interrupts masked (PSTATE.I): it never takes an IRQ exception, it wakes from wfi and reads
  * the acknowledge register itself. */
 #ifndef AARCH64_QEMU_VIRT_GIC_HOST_H
@@ -62,7 +64,7 @@ const struct gic_host_info *gic_host_info(void);
  * affinity, wakes it, puts its SGIs and PPIs in group 1 at the default priority, inactive,
  * enables exactly those of enable_mask (bit n: INTID n, n < 32), then turns on the system
  * register CPU interface (also for EL1: ICC_SRE_EL2.Enable), priority mask 0xff, binary point
- * 0, EOImode 0, group 1 on. Pending interrupts stay pending: calling it again on a CPU loses no
+ * 0, EOImode 1, group 1 on. Pending interrupts stay pending: calling it again on a CPU loses no
  * SGI sent to it meanwhile. Refuses a CPU SGIs cannot target. Returns GIC_HOST_OK or an
  * error. */
 int gic_host_init_cpu(uint64_t mpidr, uint32_t enable_mask);
@@ -71,7 +73,8 @@ int gic_host_init_cpu(uint64_t mpidr, uint32_t enable_mask);
  * its INTID, now active; GIC_HOST_SPURIOUS when none is pending. */
 uint32_t gic_host_ack(void);
 
-/* Ends an acknowledged interrupt (ICC_EOIR1_EL1): drops the priority and deactivates it. A
+/* Ends an acknowledged interrupt: drops the priority and deactivates it (ICC_EOIR1_EL1, then
+ * ICC_DIR_EL1). A
  * level-triggered one still asserted becomes pending again. */
 void gic_host_eoi(uint32_t intid);
 

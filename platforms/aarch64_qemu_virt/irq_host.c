@@ -1,6 +1,7 @@
 #include "irq_host.h"
 
 #include "gic_host.h"
+#include "sysreg.h"
 #include "timer_host.h"
 
 /* Interrupts one acknowledgement round takes at most (a stream of kicks cannot hold it). */
@@ -28,7 +29,10 @@ bool irq_host_timer_from_fdt(void)
 int irq_host_init_cpu(uint64_t mpidr)
 {
 	timer_host_disarm();
-	return gic_host_init_cpu(mpidr, 1u << IRQ_HOST_KICK_SGI | 1u << timer_intid);
+	/* The virtual timer's reset state is unknown: off until a vCPU loads its own. */
+	write_sysreg(cntv_ctl_el0, 0);
+	return gic_host_init_cpu(mpidr, 1u << IRQ_HOST_KICK_SGI | 1u << timer_intid |
+					    1u << IRQ_HOST_GUEST_VTIMER_PPI);
 }
 
 /* Ends the acknowledged interrupt intid and says what it was. The timer is disarmed before

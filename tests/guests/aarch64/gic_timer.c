@@ -2,8 +2,9 @@
  * Interrupts through the emulated GICv3: the guest sets up its distributor and redistributor,
  * enables the virtual timer's PPI 27 and SGI 1, and takes three timer interrupts (acknowledged
  * and ended through the virtual CPU interface, ICC_IAR1_EL1/ICC_EOIR1_EL1, which the
- * hypervisor backs with list registers), waiting in WFI in between; then an SGI it sends itself
- * through ICC_SGI1R_EL1 (trapped, emulated).
+ * hypervisor backs with list registers), waiting in WFI in between; three more while it spins
+ * without ever trapping (the hypervisor must take the timer's physical interrupt for it); then
+ * an SGI it sends itself through ICC_SGI1R_EL1 (trapped, emulated).
  */
 #include "guest.h"
 
@@ -40,14 +41,26 @@ static uint32_t r32(uint64_t addr)
 	return *(volatile uint32_t *)(uintptr_t)addr;
 }
 
+static uint64_t counter(void)
+{
+	uint64_t now;
+
+	__asm__ volatile("isb\n\tmrs %0, cntvct_el0" : "=r"(now));
+	return now;
+}
+
+static uint64_t counter_hz(void)
+{
+	uint64_t freq;
+
+	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(freq));
+	return freq;
+}
+
 /* The virtual timer 1 ms ahead (or off). */
 static void timer_arm(bool on)
 {
-	uint64_t freq, now;
-
-	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(freq));
-	__asm__ volatile("isb\n\tmrs %0, cntvct_el0" : "=r"(now));
-	__asm__ volatile("msr cntv_cval_el0, %0" ::"r"(now + freq / 1000));
+	__asm__ volatile("msr cntv_cval_el0, %0" ::"r"(counter() + counter_hz() / 1000));
 	__asm__ volatile("msr cntv_ctl_el0, %0\n\tisb" ::"r"((uint64_t)(on ? 1 : 0)));
 }
 
@@ -95,6 +108,14 @@ void guest_main(uint64_t cpu, uint64_t x0)
 	while (ticks < TICKS)
 		__asm__ volatile("wfi");
 	guest_printf("timer interrupts: %d (intid %u)\n", ticks, (unsigned)last_intid);
+	/* Spinning on the counter traps nothing: only the timer itself can end it early. */
+	ticks = 0;
+	last_intid = 0;
+	timer_arm(true);
+	for (uint64_t end = counter() + counter_hz() / 2; ticks < TICKS && counter() < end;)
+		;
+	guest_printf("timer interrupts while spinning: %d (intid %u)\n", ticks,
+		     (unsigned)last_intid);
 	__asm__ volatile("msr icc_sgi1r_el1, %0\n\tisb" ::"r"((uint64_t)SGI << 24 | 1));
 	while (!sgis)
 		__asm__ volatile("wfi");
