@@ -36,15 +36,40 @@ if ((${#missing[@]})); then
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# libfdt sources, extracted once from Debian's linux-source package so that Bazel can build
-# libfdt for every target platform.
+# Debian's arm64 Linux and busybox for the aarch64 guests: the packages are another
+# architecture's, so they are downloaded and unpacked here rather than installed.
+arm64_dir="$repo_root/third_party/debian_arm64/root"
+if ! compgen -G "$arm64_dir/boot/vmlinuz-*" >/dev/null || [ ! -x "$arm64_dir/bin/busybox" ]; then
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+    echo "setup: adding the arm64 architecture to apt" >&2
+    "${sudo_cmd[@]}" dpkg --add-architecture arm64
+    "${sudo_cmd[@]}" apt-get update -qq
+  fi
+  kernel=$(apt-cache depends linux-image-arm64:arm64 | sed -n 's/^ *Depends: \(linux-image-[0-9][^:]*\).*/\1/p' | head -n 1)
+  [ -n "$kernel" ] || { echo "setup: apt knows no linux-image-arm64:arm64" >&2; exit 1; }
+  echo "setup: downloading $kernel:arm64 and busybox-static:arm64" >&2
+  tmp=$(mktemp -d)
+  chmod 0755 "$tmp"
+  (cd "$tmp" && apt-get download -qq "$kernel:arm64" busybox-static:arm64 2>/dev/null)
+  rm -rf "$arm64_dir"
+  mkdir -p "$arm64_dir"
+  for deb in "$tmp"/*.deb; do dpkg-deb -x "$deb" "$arm64_dir"; done
+  rm -rf "$tmp"
+fi
+
+# libfdt and usr/gen_init_cpio.c (which packs the guests' initramfs images), extracted once
+# from Debian's linux-source package so that Bazel can build them.
 libfdt_dir="$repo_root/third_party/libfdt/src"
-if [ ! -f "$libfdt_dir/fdt.c" ]; then
+cpio_dir="$repo_root/third_party/gen_init_cpio/src"
+if [ ! -f "$libfdt_dir/fdt.c" ] || [ ! -f "$cpio_dir/gen_init_cpio.c" ]; then
   tarball=$(ls /usr/src/linux-source-*.tar.xz | sort -V | tail -n 1)
   tmp=$(mktemp -d)
   top=$(basename "$tarball" .tar.xz)
-  tar -xJf "$tarball" -C "$tmp" "$top/scripts/dtc/libfdt"
-  mkdir -p "$libfdt_dir"
+  tar -xJf "$tarball" -C "$tmp" "$top/scripts/dtc/libfdt" "$top/usr/gen_init_cpio.c"
+  mkdir -p "$libfdt_dir" "$cpio_dir"
   cp "$tmp/$top/scripts/dtc/libfdt/"*.[ch] "$libfdt_dir/"
+  cp "$tmp/$top/usr/gen_init_cpio.c" "$cpio_dir/"
   rm -rf "$tmp"
 fi
