@@ -4,20 +4,22 @@
 # VM without the initrd it needs, which must fail with a message naming it and a non-zero exit
 # status, in interactive mode as in test mode.
 #
-#   axvm_run_test.sh AXVM_RUN HYPERVISOR CONFIG IMAGE INITRAMFS
+#   axvm_run_test.sh ARCH CONSOLE AXVM_RUN HYPERVISOR CONFIG IMAGE INITRAMFS
+#
+# ARCH is axvm-run's --arch, CONSOLE the guest's console device (ttyS0, ttyAMA0).
 set -uo pipefail
-axvm_run=$1 hv=$2 config=$3 image=$4 initramfs=$5
+arch=$1 console=$2 axvm_run=$3 hv=$4 config=$5 image=$6 initramfs=$7
 fail() { echo "FAIL: $*"; exit 1; }
 
-"$axvm_run" --hypervisor "$hv" --vm "$config" "$image" --initrd "$initramfs" \
-	--append 'console=ttyS0 axvm.test=axvm-run quoted="a \ b"' -- --timeout=45 \
+"$axvm_run" --arch "$arch" --hypervisor "$hv" --vm "$config" "$image" --initrd "$initramfs" \
+	--append "console=$console axvm.test=axvm-run quoted=\"a \\ b\"" -- --timeout=45 \
 	'--expect=^\[vm1\] init: 2 cpus online' \
-	'--expect=^\[vm1\] init: cmdline: console=ttyS0 axvm.test=axvm-run quoted="a \\ b"$' \
+	"--expect=^\[vm1\] init: cmdline: console=$console axvm.test=axvm-run quoted=\"a \\\\ b\"\$" \
 	'--expect=^vm 1 \(linux\): stopped: the guest powered off' \
 	'--expect=^all VMs stopped \(0 by an error\)' || fail "Linux with --initrd and --append"
 
 out=$(mktemp)
-"$axvm_run" --hypervisor "$hv" --vm "$config" "$image" </dev/null >"$out" 2>&1
+"$axvm_run" --arch "$arch" --hypervisor "$hv" --vm "$config" "$image" </dev/null >"$out" 2>&1
 rc=$?
 grep -q "not started: vm 1: /images/initrd is configured but no initrd was supplied" "$out" ||
 	{ cat "$out"; fail "the missing initrd is not named"; }
