@@ -98,6 +98,16 @@ bool arm_gic_take_vtimer(struct arch_vcpu *v)
 	return true;
 }
 
+/* The timer's level to the controller, when it is news. */
+static void report_vtimer(struct arch_vcpu *v, bool level)
+{
+	if (v->vtimer_line_known && v->vtimer_line == level)
+		return;
+	v->vm_ops.irq_set_private(v->vm_ops.ctx, ARM_VTIMER_PPI, level);
+	v->vtimer_line = level;
+	v->vtimer_line_known = true;
+}
+
 void arm_gic_enter(struct arch_vcpu *v)
 {
 	uint64_t lrs[ARM_MAX_LRS];
@@ -105,7 +115,7 @@ void arm_gic_enter(struct arch_vcpu *v)
 	bool underflow;
 	size_t n;
 
-	v->vm_ops.irq_set_private(v->vm_ops.ctx, ARM_VTIMER_PPI, level);
+	report_vtimer(v, level);
 	n = v->vm_ops.irq_flush(v->vm_ops.ctx, lrs, arm_nr_lrs, &underflow);
 	if (v->vtimer_taken && arm_vtimer_map_lrs(lrs, n, level) == ARM_VTIMER_DEACTIVATE)
 		vtimer_deactivate(v);
@@ -119,16 +129,20 @@ void arm_gic_exit(struct arch_vcpu *v)
 {
 	uint64_t lrs[ARM_MAX_LRS];
 
-	for (unsigned i = 0; i < v->lrs_loaded; i++)
-		lrs[i] = lr_access(i, false, 0);
-	if (v->vtimer_taken && arm_vtimer_deactivated(lrs, v->lrs_loaded))
-		v->vtimer_taken = false;
-	v->vm_ops.irq_sync(v->vm_ops.ctx, lrs, v->lrs_loaded);
-	v->vm_ops.irq_set_private(v->vm_ops.ctx, ARM_VTIMER_PPI, vtimer_level());
+	if (v->lrs_loaded) {
+		for (unsigned i = 0; i < v->lrs_loaded; i++)
+			lrs[i] = lr_access(i, false, 0);
+		if (v->vtimer_taken && arm_vtimer_deactivated(lrs, v->lrs_loaded))
+			v->vtimer_taken = false;
+		v->vm_ops.irq_sync(v->vm_ops.ctx, lrs, v->lrs_loaded);
+	}
+	report_vtimer(v, vtimer_level());
 }
 
 void arm_gic_load(struct arch_vcpu *v)
 {
+	/* Its controller may have been reset meanwhile (a VM reset): the level is news again. */
+	v->vtimer_line_known = false;
 	sysreg_write(ich_vmcr_el2, v->ich_vmcr);
 	sysreg_write(ich_ap1r0_el2, v->ich_ap1r0);
 	sysreg_write(ich_hcr_el2, ICH_HCR_EN);

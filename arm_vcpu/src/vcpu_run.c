@@ -320,9 +320,18 @@ int arm_vcpu_trap(struct arm_vcpu_ctx *ctx, uint64_t kind)
 {
 	struct arch_vcpu *v = (struct arch_vcpu *)(void *)ctx;
 
-	if (v->list_registers)
+	/* The list registers need no round trip for a synchronous exception while they hold
+	 * nothing and the physical timer interrupt is not taken: the guest changed nothing of its
+	 * interrupts' state, and its timer's level changes only with a physical interrupt. What
+	 * the exception changed for them (a device access that raised a line, say) is news from
+	 * the controller (vm_ops.irq_news). */
+	if (v->list_registers && (kind != ARM_EXIT_SYNC || v->lrs_loaded || v->vtimer_taken))
 		return trap_with_gic(v, kind);
-	return handle_exception(v, kind) == AXVM_RESUME ? ARM_TRAP_RESUME : ARM_TRAP_LEAVE;
+	if (handle_exception(v, kind) != AXVM_RESUME)
+		return ARM_TRAP_LEAVE;
+	if (v->list_registers && v->vm_ops.irq_news(v->vm_ops.ctx))
+		arm_gic_enter(v);
+	return ARM_TRAP_RESUME;
 }
 
 int arch_vcpu_run(struct arch_vcpu *v, struct axvm_exit *exit)

@@ -40,6 +40,9 @@ struct arch_vcpu {
 	unsigned lrs_loaded;
 	/* It holds the physical virtual-timer interrupt active (gic_lrs.c; only while bound). */
 	bool vtimer_taken;
+	/* The timer level the controller was last told, if it was told since the bind. */
+	bool vtimer_line;
+	bool vtimer_line_known;
 	/* A trapped system-register write handed to core (sysreg_exit), for arch_vcpu_complete. */
 	bool sysreg_pending;
 	bool bound;

@@ -130,19 +130,30 @@ static void release(struct vgic *g, uint32_t vcpu, const uint64_t *lrs, size_t n
 	cpu->lr_count = 0;
 }
 
-size_t vgic_flush(struct vgic *g, uint32_t vcpu, uint64_t *lrs, size_t nr_lrs, bool *underflow)
+/* Whether vcpu may have anything to flush, read without the lock (the common case at an entry
+ * is nothing). A change after these reads kicks the vCPU it concerns once it is made, and the
+ * kick makes that vCPU exit and flush again. */
+static bool may_flush(const struct vgic *g, const struct vgic_cpu *cpu)
+{
+	if (cpu->lr_count || __atomic_load_n(&cpu->live, __ATOMIC_ACQUIRE))
+		return true;
+	for (uint32_t w = 0; w < g->spi_count / 32; w++) {
+		if (__atomic_load_n(&g->spi_live[w], __ATOMIC_ACQUIRE))
+			return true;
+	}
+	return false;
+}
+
+/* vgic_flush when vcpu may have something to flush. */
+__attribute__((noinline)) static size_t flush(struct vgic *g, uint32_t vcpu, uint64_t *lrs,
+					      size_t nr_lrs, bool *underflow)
 {
 	struct vgic_kicks kicks;
 	struct pick p = {.count = 0, .room = 0, .total = 0};
-	struct vgic_cpu *cpu;
+	struct vgic_cpu *cpu = &g->cpus[vcpu];
 	uint32_t bits;
 
-	if (underflow)
-		*underflow = false;
-	if (!g || vcpu >= g->vcpu_count)
-		return 0;
 	p.room = lrs ? (nr_lrs < VGIC_MAX_LRS ? nr_lrs : VGIC_MAX_LRS) : 0;
-	cpu = &g->cpus[vcpu];
 	vgic_lock(g, &kicks);
 	if (cpu->lr_count)
 		release(g, vcpu, NULL, 0, &kicks);
@@ -170,6 +181,15 @@ size_t vgic_flush(struct vgic *g, uint32_t vcpu, uint64_t *lrs, size_t nr_lrs, b
 		*underflow = p.total > p.count;
 	vgic_unlock(g, &kicks);
 	return p.count;
+}
+
+size_t vgic_flush(struct vgic *g, uint32_t vcpu, uint64_t *lrs, size_t nr_lrs, bool *underflow)
+{
+	if (underflow)
+		*underflow = false;
+	if (!g || vcpu >= g->vcpu_count || !may_flush(g, &g->cpus[vcpu]))
+		return 0;
+	return flush(g, vcpu, lrs, nr_lrs, underflow);
 }
 
 void vgic_sync(struct vgic *g, uint32_t vcpu, const uint64_t *lrs, size_t n)

@@ -196,10 +196,11 @@ void vgic_update_live(struct vgic *g, const struct vgic_irq *irq)
 		word = &g->spi_live[i / 32];
 		bit = 1u << (i % 32);
 	}
+	/* Under the lock; atomic for vgic_flush's look without it. */
 	if (live)
-		*word |= bit;
+		__atomic_fetch_or(word, bit, __ATOMIC_RELEASE);
 	else
-		*word &= ~bit;
+		__atomic_fetch_and(word, ~bit, __ATOMIC_RELEASE);
 }
 
 struct vgic_change vgic_change_begin(const struct vgic *g, const struct vgic_irq *irq)

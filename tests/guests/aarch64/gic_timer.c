@@ -3,78 +3,46 @@
  * enables the virtual timer's PPI 27 and SGI 1, and takes three timer interrupts (acknowledged
  * and ended through the virtual CPU interface, ICC_IAR1_EL1/ICC_EOIR1_EL1, which the
  * hypervisor backs with list registers), waiting in WFI in between; three more while it spins
- * without ever trapping (the hypervisor must take the timer's physical interrupt for it); then
- * an SGI it sends itself through ICC_SGI1R_EL1 (trapped, emulated).
+ * without ever trapping (the hypervisor must take the timer's physical interrupt for it); the
+ * PL011's transmit interrupt (SPI 1), which its own register write raises, while it spins
+ * again (the hypervisor must see that news of the write before it resumes the guest); then an
+ * SGI it sends itself through ICC_SGI1R_EL1 (trapped, emulated).
  */
 #include "guest.h"
+#include "guest_gic.h"
 
-#include <stdbool.h>
-
-#define GICD 0x08000000ul
-#define GICR 0x080a0000ul
-#define GICR_SGI (GICR + 0x10000ul)
-#define GICD_CTLR 0x0
-#define GICD_CTLR_GRP1 (1u << 1)
-#define GICD_CTLR_ARE (1u << 4)
-#define GICR_WAKER 0x14
-#define GICR_WAKER_SLEEP (1u << 1)
-#define GICR_WAKER_ASLEEP (1u << 2)
-#define GICR_ISENABLER0 0x100
-#define VTIMER_PPI 27
+#define GICD_TYPER 0x4
+#define GICD_IIDR 0x8
+#define GICD_ISENABLER1 0x104
+#define UART_IMSC ((volatile uint32_t *)(GUEST_UART + 0x38))
+#define UART_TXI (1u << 5)
+#define UART_INTID 33u /* SPI 1 */
 #define SGI 1
 #define TICKS 3
 
-extern char guest_vectors[];
-void guest_irq(void);
 void guest_trap(uint64_t esr, uint64_t elr);
 
-static volatile int ticks, sgis;
+static volatile int ticks, sgis, uart_irqs;
 static volatile uint32_t last_intid;
-
-static void w32(uint64_t addr, uint32_t v)
-{
-	*(volatile uint32_t *)(uintptr_t)addr = v;
-}
-
-static uint32_t r32(uint64_t addr)
-{
-	return *(volatile uint32_t *)(uintptr_t)addr;
-}
-
-static uint64_t counter(void)
-{
-	uint64_t now;
-
-	__asm__ volatile("isb\n\tmrs %0, cntvct_el0" : "=r"(now));
-	return now;
-}
-
-static uint64_t counter_hz(void)
-{
-	uint64_t freq;
-
-	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(freq));
-	return freq;
-}
 
 /* The virtual timer 1 ms ahead (or off). */
 static void timer_arm(bool on)
 {
-	__asm__ volatile("msr cntv_cval_el0, %0" ::"r"(counter() + counter_hz() / 1000));
-	__asm__ volatile("msr cntv_ctl_el0, %0\n\tisb" ::"r"((uint64_t)(on ? 1 : 0)));
+	guest_timer_at(guest_counter() + guest_counter_hz() / 1000, on);
 }
 
 void guest_irq(void)
 {
-	uint64_t iar;
+	uint32_t intid = guest_gic_ack();
 
-	__asm__ volatile("mrs %0, icc_iar1_el1" : "=r"(iar));
-	last_intid = (uint32_t)iar;
-	if (iar == VTIMER_PPI)
+	last_intid = intid;
+	if (intid == GUEST_VTIMER_PPI)
 		timer_arm(++ticks < TICKS);
-	else if (iar == SGI)
+	else if (intid == SGI)
 		sgis++;
-	__asm__ volatile("msr icc_eoir1_el1, %0\n\tisb" ::"r"(iar));
+	else if (intid == UART_INTID && ++uart_irqs)
+		*UART_IMSC = 0;
+	guest_gic_eoi(intid);
 }
 
 void guest_trap(uint64_t esr, uint64_t elr)
@@ -84,27 +52,15 @@ void guest_trap(uint64_t esr, uint64_t elr)
 	psci_system_off();
 }
 
-static void gic_init(void)
-{
-	w32(GICD + GICD_CTLR, GICD_CTLR_GRP1 | GICD_CTLR_ARE);
-	w32(GICR + GICR_WAKER, r32(GICR + GICR_WAKER) & ~GICR_WAKER_SLEEP);
-	while (r32(GICR + GICR_WAKER) & GICR_WAKER_ASLEEP)
-		;
-	w32(GICR_SGI + GICR_ISENABLER0, (1u << VTIMER_PPI) | (1u << SGI));
-	__asm__ volatile("msr icc_sre_el1, %0\n\tisb" ::"r"((uint64_t)1));
-	__asm__ volatile("msr icc_pmr_el1, %0" ::"r"((uint64_t)0xff));
-	__asm__ volatile("msr icc_igrpen1_el1, %0\n\tisb" ::"r"((uint64_t)1));
-}
-
 void guest_main(uint64_t cpu, uint64_t x0)
 {
-	(void)cpu;
 	(void)x0;
-	__asm__ volatile("msr vbar_el1, %0\n\tisb" ::"r"(guest_vectors));
-	gic_init();
-	guest_printf("gic: TYPER 0x%x, IIDR 0x%x\n", r32(GICD + 0x4), r32(GICD + 0x8));
+	guest_gic_enable();
+	guest_gic_init_cpu(cpu, (1u << GUEST_VTIMER_PPI) | (1u << SGI));
+	guest_printf("gic: TYPER 0x%x, IIDR 0x%x\n",
+		     *(volatile uint32_t *)(GUEST_GICD + GICD_TYPER),
+		     *(volatile uint32_t *)(GUEST_GICD + GICD_IIDR));
 	timer_arm(true);
-	__asm__ volatile("msr daifclr, #2");
 	while (ticks < TICKS)
 		__asm__ volatile("wfi");
 	guest_printf("timer interrupts: %d (intid %u)\n", ticks, (unsigned)last_intid);
@@ -112,11 +68,20 @@ void guest_main(uint64_t cpu, uint64_t x0)
 	ticks = 0;
 	last_intid = 0;
 	timer_arm(true);
-	for (uint64_t end = counter() + counter_hz() / 2; ticks < TICKS && counter() < end;)
+	for (uint64_t end = guest_counter() + guest_counter_hz() / 2;
+	     ticks < TICKS && guest_counter() < end;)
 		;
 	guest_printf("timer interrupts while spinning: %d (intid %u)\n", ticks,
 		     (unsigned)last_intid);
-	__asm__ volatile("msr icc_sgi1r_el1, %0\n\tisb" ::"r"((uint64_t)SGI << 24 | 1));
+	last_intid = 0;
+	*(volatile uint32_t *)(GUEST_GICD + GICD_ISENABLER1) = 1u << (UART_INTID - 32);
+	*UART_IMSC = UART_TXI;
+	for (uint64_t end = guest_counter() + guest_counter_hz() / 2;
+	     !uart_irqs && guest_counter() < end;)
+		;
+	guest_printf("device interrupt while spinning: %d (intid %u)\n", uart_irqs,
+		     (unsigned)last_intid);
+	guest_gic_send_sgi(SGI, 0);
 	while (!sgis)
 		__asm__ volatile("wfi");
 	guest_printf("sgi to itself: %d (intid %u)\n", sgis, (unsigned)last_intid);
