@@ -25,6 +25,7 @@
  * and TCPAC (CPACR_EL1 is the guest's). */
 #define CPTR_EL2_RES1 ((1ull << 13) | (1ull << 9) | 0xffull)
 #define CPTR_EL2_TZ (1ull << 8)	  /* SVE traps */
+#define CPTR_EL2_TFP (1ull << 10) /* FP/SIMD traps */
 #define CPTR_EL2_TSM (1ull << 12) /* SME traps */
 #define CPTR_EL2_TTA (1ull << 20) /* trace register accesses trap */
 /* Activity monitor accesses trap. RES0 without FEAT_AMUv1: set anyway, as KVM does. */
@@ -68,9 +69,10 @@ uint64_t arm_hcr_el2_guest(void)
 	       HCR_EL2_BSU_IS | HCR_EL2_TWI | HCR_EL2_TID3 | HCR_EL2_TSC | HCR_EL2_RW;
 }
 
-uint64_t arm_cptr_el2_guest(void)
+uint64_t arm_cptr_el2_guest(bool trap_fp)
 {
-	return CPTR_EL2_RES1 | CPTR_EL2_TZ | CPTR_EL2_TSM | CPTR_EL2_TTA | CPTR_EL2_TAM;
+	return CPTR_EL2_RES1 | CPTR_EL2_TZ | CPTR_EL2_TSM | CPTR_EL2_TTA | CPTR_EL2_TAM |
+	       (trap_fp ? CPTR_EL2_TFP : 0);
 }
 
 uint64_t arm_cnthctl_el2_guest(void)

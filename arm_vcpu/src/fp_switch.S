@@ -1,6 +1,6 @@
 /* The guest's FP/SIMD registers: q0..q31, then FPSR and FPCR, in a 66-word array. The
- * hypervisor (-mgeneral-regs-only) never uses them, so they are switched only at bind and
- * unbind. */
+ * hypervisor (-mgeneral-regs-only) never uses them: a vCPU's are loaded at its first FP/SIMD
+ * access after its bind (CPTR_EL2.TFP) and saved at its unbind. */
 	.arch_extension fp
 	.arch_extension simd
 

@@ -15,6 +15,7 @@
 #define CNTV_CTL_IMASK (1ull << 1)
 #define CNTV_CTL_ISTATUS (1ull << 2)
 #define ICC_INTID_MASK 0xffffffu
+#define ARM_MAINTENANCE_PPI 25u /* the GIC's maintenance interrupt (QEMU virt, SBSA) */
 #define ICC_FIRST_SPECIAL 1020u
 
 unsigned arm_nr_lrs = ARM_MAX_LRS;
@@ -77,25 +78,28 @@ static void vtimer_deactivate(struct arch_vcpu *v)
 	v->vtimer_taken = false;
 }
 
-bool arm_gic_take_vtimer(struct arch_vcpu *v)
+bool arm_gic_take_guest_interrupt(struct arch_vcpu *v)
 {
+	uint32_t pending = (uint32_t)sysreg_read(icc_hppir1_el1) & ICC_INTID_MASK;
 	uint32_t intid;
 
-	if ((sysreg_read(icc_hppir1_el1) & ICC_INTID_MASK) != ARM_VTIMER_PPI)
+	if (pending != ARM_VTIMER_PPI && pending != ARM_MAINTENANCE_PPI)
 		return false;
 	intid = (uint32_t)sysreg_read(icc_iar1_el1) & ICC_INTID_MASK;
 	if (intid >= ICC_FIRST_SPECIAL)
 		return true; /* gone meanwhile: nothing to do */
 	sysreg_write(icc_eoir1_el1, intid);
-	if (intid != ARM_VTIMER_PPI) {
-		/* Another interrupt came first: the host's. Ended here; the host looks at what its
-		 * interrupts may announce (the scheduler's slice, a kick's request) all the same,
-		 * and its timer, level-triggered, is pending again while it is due. */
-		sysreg_write(icc_dir_el1, intid);
-		return false;
+	if (intid == ARM_VTIMER_PPI) {
+		v->vtimer_taken = true;
+		return true;
 	}
-	v->vtimer_taken = true;
-	return true;
+	/* The maintenance interrupt (the list registers ran low while more waited: the entry
+	 * refills them, and its level drops), or another interrupt that came first: the host's.
+	 * Ended here; the host looks at what its interrupts may announce (the scheduler's slice,
+	 * a kick's request) all the same, and its timer, level-triggered, is pending again while
+	 * it is due. */
+	sysreg_write(icc_dir_el1, intid);
+	return intid == ARM_MAINTENANCE_PPI;
 }
 
 /* The timer's level to the controller, when it is news. */

@@ -20,13 +20,15 @@ void arm_gic_enter(struct arch_vcpu *v);
 /* After an exit: the list registers back to the controller, and the timer's level. */
 void arm_gic_exit(struct arch_vcpu *v);
 
-/* At an IRQ exit: when the physical interrupt pending is the virtual timer's PPI 27 (the
- * guest's timer is due), takes it (acknowledged, its priority dropped, left active) for the
- * next entry to deliver, and returns true: the guest is entered again at once. False when the
- * interrupt is the host's (left pending for the host, or ended here when it overtook the
- * timer's between the two reads). For any vCPU, with list registers or not: without them the
- * timer is not connected, and stays taken until the vCPU leaves. */
-bool arm_gic_take_vtimer(struct arch_vcpu *v);
+/* At an IRQ exit: when the physical interrupt pending is the guest's, takes it and returns
+ * true: the guest is entered again at once (through the list registers' round trip). The
+ * virtual timer's PPI 27 (the guest's timer is due) is acknowledged, its priority dropped and
+ * left active, for the next entry to deliver; the maintenance interrupt (PPI 25: the list
+ * registers ran low while more interrupts waited, ICH_HCR_EL2.UIE) is ended, the entry
+ * refills them. False when the interrupt is the host's (left pending for the host, or ended
+ * here when it overtook the guest's between the two reads). For any vCPU, with list registers
+ * or not: without them the timer is not connected, and stays taken until the vCPU leaves. */
+bool arm_gic_take_guest_interrupt(struct arch_vcpu *v);
 
 /* At unbind, once the virtual timer is saved and disarmed: deactivates the physical timer
  * interrupt if the vCPU holds it, so that the next vCPU's timer can fire on this CPU. */

@@ -41,7 +41,7 @@ int arch_hardware_enable(uint32_t cpu, uint64_t hw_id)
 	if (f.vmid_bits < vmid_bits)
 		vmid_bits = f.vmid_bits;
 	sysreg_write(vtcr_el2, arm_vtcr(arch_stage2_format(), PARANGE_40_BITS, vmid_bits == 16));
-	sysreg_write(cptr_el2, arm_cptr_el2_guest());
+	sysreg_write(cptr_el2, arm_cptr_el2_guest(true));
 	sysreg_write(cnthctl_el2, arm_cnthctl_el2_guest());
 	sysreg_write(cntvoff_el2, 0);
 	sysreg_write(mdcr_el2, arm_mdcr_el2_guest(sysreg_read(pmcr_el0)));

@@ -95,7 +95,8 @@ int arch_vcpu_bind(struct arch_vcpu *v, uint32_t cpu)
 	sysreg_write(vmpidr_el2, arm_vmpidr_el2(v->vcpu_id));
 	sysreg_write(hcr_el2, v->hcr);
 	arm_el1_load(&v->el1);
-	arm_fp_restore(v->fp);
+	/* FP/SIMD registers are loaded at the guest's first use of them (vcpu_run.c). */
+	sysreg_write(cptr_el2, arm_cptr_el2_guest(true));
 	if (v->list_registers)
 		arm_gic_load(v);
 	isb();
@@ -108,7 +109,9 @@ int arch_vcpu_unbind(struct arch_vcpu *v)
 {
 	if (!v->bound)
 		return AXERR_BAD_STATE;
-	arm_fp_save(v->fp);
+	if (v->fp_loaded)
+		arm_fp_save(v->fp);
+	v->fp_loaded = false;
 	arm_el1_save(&v->el1);
 	if (v->list_registers)
 		arm_gic_put(v);

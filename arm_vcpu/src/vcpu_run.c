@@ -16,6 +16,7 @@
 #include "vcpu_state.h"
 
 #define EC_WFX 0x01
+#define EC_FP 0x07
 #define EC_HVC64 0x16
 #define EC_SMC64 0x17
 #define EC_SYSREG 0x18
@@ -63,6 +64,19 @@ static enum axvm_disposition wait(struct arch_vcpu *v, uint64_t esr)
 	v->exit->kind = AXVM_EXIT_HALT;
 	v->exit->halt.suspend = false;
 	return arm_to_core(v);
+}
+
+/* The guest's first FP/SIMD access since its vCPU was bound (CPTR_EL2.TFP): its registers
+ * are loaded, the trap turned off, and the access made again. */
+static enum axvm_disposition fp_access(struct arch_vcpu *v, uint64_t esr)
+{
+	(void)esr;
+	/* The trap covers EL2's own FP/SIMD accesses too: off before the load. */
+	sysreg_write(cptr_el2, arm_cptr_el2_guest(false));
+	isb();
+	arm_fp_restore(v->fp);
+	v->fp_loaded = true;
+	return AXVM_RESUME;
 }
 
 /* HVC #0: SMCCC and PSCI, the pc already past it. Any other immediate is no call at all: an
@@ -255,6 +269,7 @@ static enum axvm_disposition instruction_abort(struct arch_vcpu *v, uint64_t esr
  * guest. */
 static const exit_handler exit_handlers[EC_COUNT] = {
     [EC_WFX] = wait,
+    [EC_FP] = fp_access,
     [EC_HVC64] = hvc,
     [EC_SMC64] = smc,
     [EC_SYSREG] = sysreg,
@@ -262,11 +277,11 @@ static const exit_handler exit_handlers[EC_COUNT] = {
     [EC_DABT_LOWER] = data_abort,
 };
 
-/* A physical interrupt: the guest's own timer, taken for it here, or the host's (its timer, a
- * kick), which the board acknowledges. */
+/* A physical interrupt: the guest's own (its timer, the list registers' maintenance), taken
+ * here, or the host's (its timer, a kick), which the board acknowledges. */
 static enum axvm_disposition host_interrupt(struct arch_vcpu *v)
 {
-	if (arm_gic_take_vtimer(v))
+	if (arm_gic_take_guest_interrupt(v))
 		return AXVM_RESUME;
 	v->exit->kind = AXVM_EXIT_EXTERNAL_INTERRUPT;
 	v->exit->external_interrupt.vector = 0;

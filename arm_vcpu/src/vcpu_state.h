@@ -49,6 +49,7 @@ struct arch_vcpu {
 	int32_t cpu; /* the CPU it is bound to, or -1 */
 	struct arm_el1_context el1;
 	_Alignas(16) uint64_t fp[66]; /* q0..q31 (two words each), fpsr, fpcr */
+	bool fp_loaded; /* fp is in the CPU's registers (bound, since its first FP access) */
 	struct arm_mem_access access; /* the access arch_vcpu_complete finishes */
 	bool access_pending;
 	struct arm_pending_fault fault;

@@ -73,7 +73,7 @@ TEST(El2Controls, HcrWholeValue)
 TEST(El2Controls, CptrRes1)
 {
 	/* E2H = 0: bits 7:0, 9, 12 (without FEAT_SME) and 13 are RES1. */
-	uint64_t cptr = arm_cptr_el2_guest();
+	uint64_t cptr = arm_cptr_el2_guest(false);
 	EXPECT_EQ(cptr & 0xff, 0xffu);
 	ExpectSet(cptr, 9, "RES1");
 	ExpectSet(cptr, 12, "TSM/RES1");
@@ -82,7 +82,7 @@ TEST(El2Controls, CptrRes1)
 
 TEST(El2Controls, CptrTraps)
 {
-	uint64_t cptr = arm_cptr_el2_guest();
+	uint64_t cptr = arm_cptr_el2_guest(false);
 	ExpectSet(cptr, 8, "TZ");
 	ExpectClear(cptr, 10, "TFP");
 	ExpectSet(cptr, 20, "TTA");
@@ -91,6 +91,14 @@ TEST(El2Controls, CptrTraps)
 	EXPECT_EQ(cptr & ~(0xffull | Bit(8) | Bit(9) | Bit(12) | Bit(13) | Bit(20) | Bit(30)), 0u)
 	    << "RES0 bits clear";
 	EXPECT_EQ(cptr, 0x401033ffull);
+}
+
+TEST(El2Controls, CptrTrapsFpUntilTheRegistersAreLoaded)
+{
+	uint64_t lazy = arm_cptr_el2_guest(true);
+
+	ExpectSet(lazy, 10, "TFP");
+	EXPECT_EQ(lazy, arm_cptr_el2_guest(false) | Bit(10)) << "nothing else changes";
 }
 
 TEST(El2Controls, Cnthctl)

@@ -32,7 +32,8 @@ int irq_host_init_cpu(uint64_t mpidr)
 	/* The virtual timer's reset state is unknown: off until a vCPU loads its own. */
 	write_sysreg(cntv_ctl_el0, 0);
 	return gic_host_init_cpu(mpidr, 1u << IRQ_HOST_KICK_SGI | 1u << timer_intid |
-					    1u << IRQ_HOST_GUEST_VTIMER_PPI);
+					    1u << IRQ_HOST_GUEST_VTIMER_PPI |
+					    1u << IRQ_HOST_GIC_MAINTENANCE_PPI);
 }
 
 /* Ends the acknowledged interrupt intid and says what it was. The timer is disarmed before

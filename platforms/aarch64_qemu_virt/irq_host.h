@@ -1,7 +1,8 @@
 /* The host's interrupts, as the shared VM host (board/vm_host.h, struct vm_host_cpu_ops) uses
  * them: a kick is SGI 0, the host's timer is the EL2 physical timer's PPI. The virtual timer's
- * PPI 27 is enabled too: it fires while a guest's timer is due, and arm_vcpu takes it for the
- * guest at that exit (arm_vcpu/vtimer_lr.h); one acknowledged here is ended like any other.
+ * PPI 27 and the GIC's maintenance interrupt (25) are enabled too: they fire while a guest runs
+ * (its timer is due; its list registers ran low), and arm_vcpu takes them for the guest at
+ * that exit (arm_vcpu/vtimer_lr.h); one acknowledged here is ended like any other.
  * Nothing else is enabled. The host always runs with interrupts masked (PSTATE.I): it sleeps in
  * wfi, which an interrupt pending at the GIC ends even so, and acknowledges through ICC_IAR1_EL1
  * itself.
@@ -21,8 +22,10 @@
 /* The SGI that kicks a CPU. */
 #define IRQ_HOST_KICK_SGI 0u
 
-/* The guests' virtual timer PPI (the architected timer's, as in QEMU virt's devicetree). */
+/* The guests' virtual timer PPI (the architected timer's, as in QEMU virt's devicetree), and
+ * the GIC's maintenance interrupt (PPI 9, INTID 25, as there). */
 #define IRQ_HOST_GUEST_VTIMER_PPI 27u
+#define IRQ_HOST_GIC_MAINTENANCE_PPI 25u
 
 /* What one acknowledgement round found (a mask). */
 enum irq_host_event {
@@ -41,9 +44,10 @@ uint32_t irq_host_timer_intid(void);
 bool irq_host_timer_from_fdt(void);
 
 /* On each CPU, for itself (mpidr: its MPIDR_EL1): disarms its timer and the virtual timer, then
- * sets up its redistributor and CPU interface with the kick, the timer and the guests' timer
- * enabled. board.c does it for every CPU at boot; doing it again (before the CPU arms its timer) is
- * harmless, a pending kick stays pending. Returns a gic_host_err. */
+ * sets up its redistributor and CPU interface with the kick, the timer, the guests' timer and
+ * the maintenance interrupt enabled. board.c does it for every CPU at boot; doing it again
+ * (before the CPU arms its timer) is harmless, a pending kick stays pending. Returns a
+ * gic_host_err. */
 int irq_host_init_cpu(uint64_t mpidr);
 
 /* Acknowledges and ends what is pending on this CPU (up to a few interrupts, without

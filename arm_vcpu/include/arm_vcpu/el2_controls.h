@@ -19,6 +19,7 @@
 #ifndef ARM_VCPU_EL2_CONTROLS_H
 #define ARM_VCPU_EL2_CONTROLS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* HCR_EL2 while a guest runs: VM (stage 2 on), SWIO, FMO, IMO, AMO (physical FIQ/IRQ/SError to
@@ -27,11 +28,12 @@
  * RW (EL1 is AArch64). Not TID3 (see the top of this file), not E2H, not TGE. */
 uint64_t arm_hcr_el2_guest(void);
 
-/* CPTR_EL2 (E2H = 0): its RES1 bits; TFP clear (the guest uses FP/SIMD; the hypervisor, built
- * with -mgeneral-regs-only, never does); TZ, TSM and TAM set (SVE, SME and activity monitor
+/* CPTR_EL2 (E2H = 0): its RES1 bits; TFP as trap_fp says (FP/SIMD accesses trap until the
+ * vCPU's registers are loaded: they are switched lazily; the hypervisor, built with
+ * -mgeneral-regs-only, never uses them); TZ, TSM and TAM set (SVE, SME and activity monitor
  * accesses trap: the hypervisor switches none of their state); TTA set (trace registers trap);
  * TCPAC clear (the guest owns CPACR_EL1). */
-uint64_t arm_cptr_el2_guest(void);
+uint64_t arm_cptr_el2_guest(bool trap_fp);
 
 /* CNTHCTL_EL2 (E2H = 0): EL1PCTEN set (the guest reads the physical counter), EL1PCEN clear
  * (its physical timer registers trap: guests use the virtual timer); no event stream. */
