@@ -125,7 +125,7 @@ void arm_gic_enter(struct arch_vcpu *v)
 		vtimer_deactivate(v);
 	for (unsigned i = 0; i < arm_nr_lrs && (i < n || i < v->lrs_loaded); i++)
 		lr_access(i, true, i < n ? lrs[i] : 0);
-	v->lrs_loaded = (unsigned)n;
+	v->lrs_loaded = (uint8_t)n;
 	sysreg_write(ich_hcr_el2, ICH_HCR_EN | (underflow ? ICH_HCR_UIE : 0));
 }
 

@@ -41,28 +41,29 @@ arm_guest_enter:
 	msr	tpidr_el2, x0
 	adr	x1, arm_guest_vectors
 	msr	vbar_el2, x1
+	mov	x1, x0
 
-/* x0 = ctx: loads the guest and erets into it (ERET synchronizes the VBAR_EL2 write). */
+/* x1 = ctx: loads the guest and erets into it (ERET synchronizes the VBAR_EL2 write). */
 .Lresume:
-	ldp	x1, x2, [x0, #CTX_PC]
-	msr	elr_el2, x1
-	msr	spsr_el2, x2
-	ldp	x2, x3, [x0, #X(2)]
-	ldp	x4, x5, [x0, #X(4)]
-	ldp	x6, x7, [x0, #X(6)]
-	ldp	x8, x9, [x0, #X(8)]
-	ldp	x10, x11, [x0, #X(10)]
-	ldp	x12, x13, [x0, #X(12)]
-	ldp	x14, x15, [x0, #X(14)]
-	ldp	x16, x17, [x0, #X(16)]
-	ldp	x18, x19, [x0, #X(18)]
-	ldp	x20, x21, [x0, #X(20)]
-	ldp	x22, x23, [x0, #X(22)]
-	ldp	x24, x25, [x0, #X(24)]
-	ldp	x26, x27, [x0, #X(26)]
-	ldp	x28, x29, [x0, #X(28)]
-	ldr	x30, [x0, #X(30)]
-	ldp	x0, x1, [x0, #X(0)]
+	ldp	x2, x3, [x1, #CTX_PC]
+	msr	elr_el2, x2
+	msr	spsr_el2, x3
+	ldp	x2, x3, [x1, #X(2)]
+	ldp	x4, x5, [x1, #X(4)]
+	ldp	x6, x7, [x1, #X(6)]
+	ldp	x8, x9, [x1, #X(8)]
+	ldp	x10, x11, [x1, #X(10)]
+	ldp	x12, x13, [x1, #X(12)]
+	ldp	x14, x15, [x1, #X(14)]
+	ldp	x16, x17, [x1, #X(16)]
+	ldp	x18, x19, [x1, #X(18)]
+	ldp	x20, x21, [x1, #X(20)]
+	ldp	x22, x23, [x1, #X(22)]
+	ldp	x24, x25, [x1, #X(24)]
+	ldp	x26, x27, [x1, #X(26)]
+	ldp	x28, x29, [x1, #X(28)]
+	ldr	x30, [x1, #X(30)]
+	ldp	x0, x1, [x1, #X(0)]
 	eret
 
 /* An exception from the guest of the given kind: x0 and x1 go to the host's stack first, the
@@ -125,21 +126,20 @@ arm_guest_vectors:
 	mrs	x3, spsr_el2
 	stp	x2, x3, [x0, #CTX_PC]
 	bl	arm_vcpu_trap
-	mov	x1, x0
-	mrs	x0, tpidr_el2
-	cbz	x1, .Lresume
+	mrs	x1, tpidr_el2
+	cbz	x0, .Lresume
 
-	ldr	x1, [x0, #CTX_HOST_VBAR]
-	msr	vbar_el2, x1
+	ldr	x0, [x1, #CTX_HOST_VBAR]
+	msr	vbar_el2, x0
 	isb
-	ldr	x1, [x0, #CTX_HOST_TPIDR]
-	msr	tpidr_el2, x1
-	ldp	x19, x20, [x0, #HR(0)]
-	ldp	x21, x22, [x0, #HR(2)]
-	ldp	x23, x24, [x0, #HR(4)]
-	ldp	x25, x26, [x0, #HR(6)]
-	ldp	x27, x28, [x0, #HR(8)]
-	ldp	x29, x30, [x0, #HR(10)]
-	ldr	x1, [x0, #HR(12)]
-	mov	sp, x1
+	ldr	x0, [x1, #CTX_HOST_TPIDR]
+	msr	tpidr_el2, x0
+	ldp	x19, x20, [x1, #HR(0)]
+	ldp	x21, x22, [x1, #HR(2)]
+	ldp	x23, x24, [x1, #HR(4)]
+	ldp	x25, x26, [x1, #HR(6)]
+	ldp	x27, x28, [x1, #HR(8)]
+	ldp	x29, x30, [x1, #HR(10)]
+	ldr	x0, [x1, #HR(12)]
+	mov	sp, x0
 	ret

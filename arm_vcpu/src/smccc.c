@@ -24,28 +24,21 @@ bool smccc_is_arch_call(uint32_t fid)
 	return owner(fid) == SMCCC_OWNER_ARCH;
 }
 
+/* The services this dispatcher answers, by owning entity. */
+static const struct smccc_service *const services[SMCCC_OWNER_MASK + 1] = {
+    [SMCCC_OWNER_ARCH] = &smccc_arch_service,
+    [SMCCC_OWNER_STANDARD] = &psci_service,
+    [SMCCC_OWNER_VENDOR_HYP] = &axvm_service,
+};
+
 const struct smccc_function *smccc_find(uint32_t fid)
 {
-	const struct smccc_service *service;
+	const struct smccc_service *service = services[owner(fid)];
 	const struct smccc_function *f;
 	uint32_t number = SMCCC_NUMBER(fid);
 
-	if (!(fid & SMCCC_FAST_CALL) || (fid & SMCCC_RESERVED))
-		return NULL;
-	switch (owner(fid)) {
-	case SMCCC_OWNER_ARCH:
-		service = &smccc_arch_service;
-		break;
-	case SMCCC_OWNER_STANDARD:
-		service = &psci_service;
-		break;
-	case SMCCC_OWNER_VENDOR_HYP:
-		service = &axvm_service;
-		break;
-	default:
-		return NULL;
-	}
-	if (number >= service->count)
+	if (!(fid & SMCCC_FAST_CALL) || (fid & SMCCC_RESERVED) || !service ||
+	    number >= service->count)
 		return NULL;
 	f = &service->fns[number];
 	if (!f->fn || ((fid & SMCCC_64) && !f->smc64))

@@ -320,6 +320,13 @@ static inline enum axvm_disposition handle_exception(struct arch_vcpu *v, uint64
 	return kind == ARM_EXIT_SERROR ? serror(v) : host_interrupt(v);
 }
 
+/* Whether the controller had news for the vCPU since it was last asked; takes them. */
+static inline bool take_irq_news(uint32_t *news)
+{
+	return __builtin_expect(__atomic_load_n(news, __ATOMIC_RELAXED), 0) &&
+	       __atomic_exchange_n(news, 0, __ATOMIC_ACQUIRE);
+}
+
 /* arm_vcpu_trap for a vCPU whose VM's GIC delivers through the list registers: they go back
  * to it before the exception is handled and are loaded again before the guest resumes. */
 __attribute__((noinline)) static int trap_with_gic(struct arch_vcpu *v, uint64_t kind)
@@ -340,11 +347,11 @@ int arm_vcpu_trap(struct arm_vcpu_ctx *ctx, uint64_t kind)
 	 * interrupts' state, and its timer's level changes only with a physical interrupt. What
 	 * the exception changed for them (a device access that raised a line, say) is news from
 	 * the controller (vm_ops.irq_news). */
-	if (v->list_registers && (kind != ARM_EXIT_SYNC || v->lrs_loaded || v->vtimer_taken))
+	if ((kind != ARM_EXIT_SYNC || v->gic_held) && v->list_registers)
 		return trap_with_gic(v, kind);
 	if (handle_exception(v, kind) != AXVM_RESUME)
 		return ARM_TRAP_LEAVE;
-	if (v->list_registers && v->vm_ops.irq_news(v->vm_ops.ctx))
+	if (take_irq_news(v->vm_ops.irq_news) && v->list_registers)
 		arm_gic_enter(v);
 	return ARM_TRAP_RESUME;
 }

@@ -32,14 +32,22 @@ struct arch_vcpu {
 	uint16_t vmid;
 	uint64_t vttbr;
 	uint64_t hcr; /* HCR_EL2 while it runs: VI is its interrupt line */
-	/* Its VM's GICv3 delivers through list registers (gic_lrs.c): the virtual CPU
-	 * interface's state while unbound, and how many list registers the last flush filled. */
+	/* Its VM's GICv3 delivers through list registers (gic_lrs.c), and the virtual CPU
+	 * interface's state while unbound. */
 	bool list_registers;
 	uint64_t ich_vmcr;
 	uint64_t ich_ap1r0;
-	unsigned lrs_loaded;
-	/* It holds the physical virtual-timer interrupt active (gic_lrs.c; only while bound). */
-	bool vtimer_taken;
+	/* What the CPU holds for the guest while bound: how many list registers the last flush
+	 * filled, and whether the vCPU holds the physical virtual-timer interrupt active
+	 * (gic_lrs.c). gic_held, both at once, is zero when a synchronous exit needs no round trip
+	 * of the list registers. */
+	union {
+		struct {
+			uint8_t lrs_loaded;
+			bool vtimer_taken;
+		};
+		uint16_t gic_held;
+	};
 	/* The timer level the controller was last told, if it was told since the bind. */
 	bool vtimer_line;
 	bool vtimer_line_known;

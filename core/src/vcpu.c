@@ -304,15 +304,6 @@ size_t vcpu_irq_flush(void *ctx, uint64_t *lrs, size_t max, bool *underflow)
 	return chip ? chip->irqchip->cpu_flush(chip, v->id, lrs, max, underflow) : 0;
 }
 
-bool vcpu_irq_news(void *ctx)
-{
-	struct axvm_vcpu *v = ctx;
-
-	if (__builtin_expect(!atomic_load_explicit(&v->irq_news, memory_order_relaxed), 1))
-		return false;
-	return atomic_exchange_explicit(&v->irq_news, 0, memory_order_acquire) != 0;
-}
-
 void vcpu_irq_sync(void *ctx, const uint64_t *lrs, size_t n)
 {
 	struct axvm_vcpu *v = ctx;

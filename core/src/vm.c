@@ -134,7 +134,7 @@ static void kick_cpu(void *ctx, uint64_t cpu)
 
 	if (cpu >= vm->vcpu_count)
 		return;
-	atomic_store_explicit(&vm->vcpus[cpu].irq_news, 1, memory_order_release);
+	__atomic_store_n(&vm->vcpus[cpu].irq_news, 1, __ATOMIC_RELEASE);
 	atomic_fetch_or(&vm->vcpus[cpu].requests, VCPU_REQUEST_IRQ);
 	vcpu_notify(&vm->vcpus[cpu]);
 }
@@ -459,8 +459,8 @@ static int build_vcpus(struct axvm *vm, const struct axvm_config *cfg, struct ax
 			       .mmio_write = vcpu_mmio_write,
 			       .irq_flush = vcpu_irq_flush,
 			       .irq_sync = vcpu_irq_sync,
-			       .irq_news = vcpu_irq_news,
-			       .irq_set_private = vcpu_irq_set_private},
+			       .irq_set_private = vcpu_irq_set_private,
+			       .irq_news = &v->irq_news},
 		    .vcpu_id = i,
 		    .guest_id = cfg->vcpu_guest_id[i],
 		    .vmid = vm->vmid,

@@ -32,9 +32,10 @@ struct axvm_vcpu {
 	 * the way back in reads one word: set by whoever queues an interrupt or changes the VM's
 	 * state, before it notifies the vCPU. */
 	_Atomic uint32_t requests;
-	/* The VM's list-register controller has news for the vCPU since the backend last asked
-	 * (vcpu_irq_news): set with the request, before the notification. */
-	_Atomic uint32_t irq_news;
+	/* The VM's list-register controller has news for the vCPU since the backend last took it
+	 * (arch_vcpu_vm_ops.irq_news; __atomic builtins): set with the request, before the
+	 * notification. */
+	uint32_t irq_news;
 	uint32_t lines_applied; /* as the backend last saw them */
 	bool
 	    refusal_logged; /* a refused interrupt or IPI is logged once: a guest could repeat it */
@@ -128,7 +129,6 @@ enum axvm_disposition vcpu_handle_exit(void *ctx, struct axvm_exit *e);
  * controller. */
 size_t vcpu_irq_flush(void *ctx, uint64_t *lrs, size_t max, bool *underflow);
 void vcpu_irq_sync(void *ctx, const uint64_t *lrs, size_t n);
-bool vcpu_irq_news(void *ctx);
 int vcpu_irq_set_private(void *ctx, uint32_t line, bool level);
 bool vcpu_irq_waiting(const struct axvm_vcpu *v);
 

@@ -86,14 +86,17 @@ struct arch_vcpu_vm_ops {
 	/* Delivery through the CPU's list registers, when the VM's interrupt controller works
 	 * that way (arch_vcpu_create_config.list_registers; axdevice/irqchip.h): before each
 	 * entry the backend loads what irq_flush gives (up to max entries, *underflow when more
-	 * wait) and after each exit hands the entries back with irq_sync; irq_news says (once)
-	 * whether the controller had news for the vCPU since it last said so, which a backend
-	 * that skips the flush on some re-entries asks instead; irq_set_private drives the vCPU's
-	 * own input line (its timer's PPI). On the vCPU's CPU. */
+	 * wait) and after each exit hands the entries back with irq_sync; irq_set_private drives
+	 * the vCPU's own input line (its timer's PPI). On the vCPU's CPU. */
 	size_t (*irq_flush)(void *ctx, uint64_t *lrs, size_t max, bool *underflow);
 	void (*irq_sync)(void *ctx, const uint64_t *lrs, size_t n);
-	bool (*irq_news)(void *ctx);
 	int (*irq_set_private)(void *ctx, uint32_t line, bool level);
+	/* The controller's news for the vCPU, for a backend that skips the flush on some
+	 * re-entries: core sets the word (nonzero, a release store) when the controller has
+	 * something new for the vCPU, before it notifies the vCPU; the backend takes it (an
+	 * acquire exchange with 0, __atomic builtins) and flushes when it was set. A word rather
+	 * than a call, so that the way back into the guest reads it inline. */
+	uint32_t *irq_news;
 };
 
 /* What a backend needs to create a vCPU. */
