@@ -36,6 +36,21 @@ BOARDS = {
 }
 
 # target_compatible_with for targets that only build on the host (GoogleTest suites).
+# What the "irqtest" boot mode (platforms/common irq_test) prints on 2 CPUs, for every board.
+IRQ_TEST_EXPECT = [
+    "^cpus: 2 of 2 online",
+    "^boot ok",
+    "^irq test: timer interrupt on cpu 0 after [0-9]+ us",
+    "^irq test: cpu 0's timer interrupt was consumed by its acknowledgement",
+    "^irq test: cpu 0 waits for a kick from cpu 1, its timer disarmed",
+    "^irq test: kick from cpu 1 reached cpu 0",
+    "^irq test: cpu 1 waits for a kick from cpu 0, its timer disarmed",
+    "^irq test: kick from cpu 0 reached cpu 1",
+    "^irq test: timer interrupt on cpu 1 after [0-9]+ us",
+    "^irq test: cpu 1's timer interrupt was consumed by its acknowledgement",
+    "^irq test: ok",
+]
+
 HOST_ONLY = select({
     "//platforms:baremetal": ["//platforms:incompatible"],
     "//conditions:default": [],

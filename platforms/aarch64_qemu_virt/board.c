@@ -5,6 +5,7 @@
 #include <board/console.h>
 #include <board/fdt_info.h>
 #include <board/host.h>
+#include <board/irq_test.h>
 #include <board/vm_board.h>
 #include <stdatomic.h>
 
@@ -12,7 +13,6 @@
 #include "exception.h"
 #include "gic_host.h"
 #include "irq_host.h"
-#include "irq_test.h"
 #include "psci.h"
 #include "semihosting.h"
 #include "sysreg.h"
@@ -105,16 +105,26 @@ static void a64_cpu_relax(void)
 	__asm__ volatile("yield");
 }
 
-/* The irqtest boot mode's run: every CPU must have its interrupts. */
-static enum host_exit a64_irq_test(const struct host_boot_info *info)
+/* The irqtest boot mode's view of the host's interrupts and timer. */
+_Static_assert(IRQ_HOST_KICK == IRQ_TEST_KICK && IRQ_HOST_TIMER == IRQ_TEST_TIMER,
+	       "irq_host events are irq_test's");
+
+static size_t a64_cpus_ready(void)
 {
-	if (atomic_load(&cpus_with_irqs) != info->cpu_count) {
-		kprintf("irq test: interrupts set up on %zu of %zu cpus\n",
-			atomic_load(&cpus_with_irqs), info->cpu_count);
-		return HOST_EXIT_FAILURE;
-	}
-	return irq_test_run(info);
+	return atomic_load(&cpus_with_irqs);
 }
+
+static const struct irq_test_board a64_irq_test_board = {
+    .wait_events = irq_host_wait_events,
+    .ack_pending = irq_host_ack_pending,
+    .kick = irq_host_kick,
+    .now = timer_host_now,
+    .freq = timer_host_freq,
+    .timer_arm = timer_host_arm,
+    .timer_expired = timer_host_expired,
+    .relax = a64_cpu_relax,
+    .cpus_ready = a64_cpus_ready,
+};
 
 static struct board_ops aarch64_qemu_virt = {
     .name = "aarch64_qemu_virt",
@@ -245,7 +255,8 @@ void board_main(const void *blob)
 		kprintf("devicetree: device windows for VMs unreadable: none offered\n");
 	vm_hal_setup(&boot, fdt.initrd_start, fdt.initrd_end - fdt.initrd_start, &vm_devices);
 	if (bootargs_has(boot.bootargs, "irqtest")) {
-		aarch64_qemu_virt.run = a64_irq_test;
+		irq_test_use(&a64_irq_test_board);
+		aarch64_qemu_virt.run = irq_test_run;
 		aarch64_qemu_virt.secondary_run = irq_test_secondary;
 	}
 	host_main(&aarch64_qemu_virt, &boot);

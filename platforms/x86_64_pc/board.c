@@ -1,12 +1,16 @@
 /* The x86_64 PC hypervisor host: started by a multiboot loader (GRUB), CPUs from ACPI. */
 #include <axvm/format.h>
+#include <board/bootargs.h>
 #include <board/console.h>
 #include <board/host.h>
+#include <board/irq_test.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #include "acpi_madt.h"
 #include "cpu_tables.h"
 #include "idt.h"
+#include "irq_host.h"
 #include "lapic.h"
 #include "multiboot.h"
 #include "pc_exit.h"
@@ -53,7 +57,37 @@ static void pc_cpu_relax(void)
 	cpu_pause();
 }
 
-static const struct board_ops x86_64_pc = {
+/* CPUs with their local APIC's interrupts set up (irq_host_init_cpu). */
+static atomic_size_t cpus_with_irqs;
+
+void board_cpu_irqs_init(void)
+{
+	irq_host_init_cpu();
+	atomic_fetch_add(&cpus_with_irqs, 1);
+}
+
+/* The irqtest boot mode's view of the host's interrupts and timer. */
+_Static_assert(IRQ_HOST_KICK == IRQ_TEST_KICK && IRQ_HOST_TIMER == IRQ_TEST_TIMER,
+	       "irq_host events are irq_test's");
+
+static size_t pc_cpus_ready(void)
+{
+	return atomic_load(&cpus_with_irqs);
+}
+
+static const struct irq_test_board pc_irq_test_board = {
+    .wait_events = irq_host_wait_events,
+    .ack_pending = irq_host_ack_pending,
+    .kick = irq_host_kick,
+    .now = timer_host_now,
+    .freq = timer_host_freq,
+    .timer_arm = timer_host_arm,
+    .timer_expired = timer_host_expired,
+    .relax = pc_cpu_relax,
+    .cpus_ready = pc_cpus_ready,
+};
+
+static struct board_ops x86_64_pc = {
     .name = "x86_64_pc",
     .arch = "x86_64",
     .virt_detect = vmx_detect,
@@ -82,10 +116,15 @@ static void find_cpus(struct host_boot_info *b)
 
 	if (!lapic_init()) {
 		kprintf("local APIC disabled, in x2APIC mode or not at the uncached address: "
-			"using the boot cpu only\n");
+			"using the boot cpu only, without interrupts\n");
 		b->cpu_ids[b->cpu_count++] = cpuid(1, 0).ebx >> 24;
 		return;
 	}
+	irq_host_init(bootargs_has(b->bootargs, "lapic-oneshot"));
+	kprintf("interrupts: local APIC timer in %s mode, TSC %llu kHz\n",
+		timer_host_tsc_deadline() ? "TSC-deadline" : "one-shot",
+		(unsigned long long)(timer_host_freq() / 1000));
+	board_cpu_irqs_init();
 	self = lapic_id();
 	b->cpu_ids[b->cpu_count++] = self;
 	err = acpi_find_rsdp(&phys, &rsdp);
@@ -152,5 +191,10 @@ void board_main(uint32_t magic, uint32_t info_pa)
 	boot.bootargs = bootargs;
 	boot.firmware = firmware;
 	find_cpus(&boot);
+	if (bootargs_has(boot.bootargs, "irqtest")) {
+		irq_test_use(&pc_irq_test_board);
+		x86_64_pc.run = irq_test_run;
+		x86_64_pc.secondary_run = irq_test_secondary;
+	}
 	host_main(&x86_64_pc, &boot);
 }

@@ -11,7 +11,8 @@
 #include "pc_exit.h"
 #include "x86.h"
 
-#define VECTORS 32
+#define VECTORS 32 /* the exceptions */
+#define IDT_ENTRIES 256
 #define GATE_INTERRUPT_PRESENT 0x8e /* P=1, DPL=0, 64-bit interrupt gate */
 
 /* One 16-byte IDT entry. */
@@ -28,23 +29,31 @@ struct idt_gate {
 /* The entry stubs of exception_entry.S, one per vector. */
 extern const uint64_t exception_stubs[VECTORS];
 
-static struct idt_gate idt[VECTORS] __attribute__((aligned(16)));
+static struct idt_gate idt[IDT_ENTRIES] __attribute__((aligned(16)));
 /* Set while a CPU reports an exception, so that a fault in the report itself stops at once. */
 static volatile bool reporting[GDT_TSS_SLOTS];
 
+static void set_gate(unsigned vector, uint64_t addr)
+{
+	idt[vector] = (struct idt_gate){
+	    .offset_low = (uint16_t)addr,
+	    .selector = GDT_CODE64,
+	    .type_attr = GATE_INTERRUPT_PRESENT,
+	    .offset_mid = (uint16_t)(addr >> 16),
+	    .offset_high = (uint32_t)(addr >> 32),
+	};
+}
+
 void idt_init(void)
 {
-	for (int v = 0; v < VECTORS; v++) {
-		uint64_t addr = exception_stubs[v];
+	for (unsigned v = 0; v < VECTORS; v++)
+		set_gate(v, exception_stubs[v]);
+}
 
-		idt[v] = (struct idt_gate){
-		    .offset_low = (uint16_t)addr,
-		    .selector = GDT_CODE64,
-		    .type_attr = GATE_INTERRUPT_PRESENT,
-		    .offset_mid = (uint16_t)(addr >> 16),
-		    .offset_high = (uint32_t)(addr >> 32),
-		};
-	}
+void idt_set_interrupt_gate(uint8_t vector, const void *handler)
+{
+	if (vector >= VECTORS)
+		set_gate(vector, (uint64_t)(uintptr_t)handler);
 }
 
 void idt_load(void)

@@ -1,4 +1,5 @@
-/* The host's interrupt descriptor table: the 32 exception vectors, all fatal. */
+/* The host's interrupt descriptor table: the 32 exception vectors, all fatal, and the
+ * interrupt vectors the host installs (irq_host.h); the rest are not present. */
 #ifndef X86_64_PC_IDT_H
 #define X86_64_PC_IDT_H
 
@@ -15,6 +16,10 @@ struct exception_frame {
 
 /* Fills the IDT with the exception stubs; once, on the boot CPU, before any idt_load. */
 void idt_init(void);
+
+/* Points interrupt vector (32..255) at handler, an interrupt gate; before the CPUs that take
+ * it load the IDT, or while none of them can take an interrupt. */
+void idt_set_interrupt_gate(uint8_t vector, const void *handler);
 
 /* Loads the IDT on the calling CPU. */
 void idt_load(void);

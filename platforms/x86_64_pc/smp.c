@@ -42,5 +42,6 @@ bool smp_cpu_start(size_t index, uint64_t apic_id)
 void ap_main(uint64_t index)
 {
 	cpu_tables_load((size_t)index);
+	board_cpu_irqs_init();
 	host_secondary_main((size_t)index);
 }

@@ -10,6 +10,9 @@
  * index, then sends INIT-SIPI-SIPI to the local APIC apic_id. */
 bool smp_cpu_start(size_t index, uint64_t apic_id);
 
+/* On each CPU, once its tables are loaded: its local APIC's interrupts (board.c). */
+void board_cpu_irqs_init(void);
+
 /* Called by the trampoline on the new CPU's stack: loads its TSS and the IDT, then joins the
  * common flow in host_secondary_main. */
 void ap_main(uint64_t index) __attribute__((noreturn));

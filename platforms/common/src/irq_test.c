@@ -1,12 +1,7 @@
-#include "irq_test.h"
-
+/* The "irqtest" boot mode (board/irq_test.h). */
 #include <board/console.h>
+#include <board/irq_test.h>
 #include <stdatomic.h>
-#include <stdbool.h>
-#include <stdint.h>
-
-#include "irq_host.h"
-#include "timer_host.h"
 
 /* How far ahead each CPU arms its timer. */
 #define TIMER_DELAY_US 1000
@@ -26,42 +21,38 @@ enum phase {
 	PHASE_DONE,	  /* CPU 1: kicked, and its timer tested */
 };
 
+static const struct irq_test_board *board;
 static const struct host_boot_info *boot_info;
 static atomic_int phase;
 static atomic_bool kick_sent[2]; /* a kick to CPU n was sent (set before sending it) */
 
 static uint64_t us_to_ticks(uint64_t us)
 {
-	return us * timer_host_freq() / 1000000;
+	return us * board->freq() / 1000000;
 }
 
 static uint64_t ticks_to_us(uint64_t ticks)
 {
-	return ticks * 1000000 / timer_host_freq();
-}
-
-static void relax(void)
-{
-	__asm__ volatile("yield");
+	return ticks * 1000000 / board->freq();
 }
 
 static void delay_us(uint64_t us)
 {
-	uint64_t end = timer_host_now() + us_to_ticks(us);
+	uint64_t end = board->now() + us_to_ticks(us);
 
-	while (timer_host_now() < end)
-		relax();
+	while (board->now() < end)
+		board->relax();
 }
 
 /* CPU 0 waits until phase is p, for at most PEER_TIMEOUT_US. */
 static void await_phase(int p, const char *what)
 {
-	uint64_t limit = timer_host_now() + us_to_ticks(PEER_TIMEOUT_US);
+	uint64_t limit = board->now() + us_to_ticks(PEER_TIMEOUT_US);
 
 	while (atomic_load(&phase) != p) {
-		if (timer_host_now() > limit)
+		if (board->now() > limit)
 			host_panic("irq test: cpu 1 did not %s", what);
-		relax();
+		board->relax();
 	}
 }
 
@@ -69,7 +60,7 @@ static void await_phase(int p, const char *what)
 static void wait_for(size_t cpu, unsigned want, const char *what)
 {
 	for (int wakes = 0; wakes < MAX_WAKES; wakes++) {
-		unsigned events = irq_host_wait_events();
+		unsigned events = board->wait_events();
 
 		if (events & ~want)
 			host_panic("irq test: cpu %zu waiting for %s woke to events 0x%x", cpu,
@@ -84,30 +75,40 @@ static void wait_for(size_t cpu, unsigned want, const char *what)
  * deadline and that it was consumed: the timer disarmed, nothing pending a while later. */
 static void timer_test(size_t cpu)
 {
-	uint64_t start = timer_host_now();
+	uint64_t start = board->now();
 	uint64_t deadline = start + us_to_ticks(TIMER_DELAY_US);
 	uint64_t end;
 	unsigned later;
 
-	timer_host_arm(deadline);
-	wait_for(cpu, IRQ_HOST_TIMER, "its timer");
-	end = timer_host_now();
+	board->timer_arm(deadline);
+	wait_for(cpu, IRQ_TEST_TIMER, "its timer");
+	end = board->now();
 	if (end < deadline)
 		host_panic("irq test: cpu %zu: timer interrupt %llu ticks before its deadline", cpu,
 			   (unsigned long long)(deadline - end));
 	kprintf("irq test: timer interrupt on cpu %zu after %llu us\n", cpu,
 		(unsigned long long)ticks_to_us(end - start));
 	delay_us(TIMER_DELAY_US);
-	later = irq_host_ack_pending();
-	if (later || timer_host_expired())
+	later = board->ack_pending();
+	if (later || board->timer_expired())
 		host_panic("irq test: cpu %zu: after its timer's acknowledgement: events 0x%x, "
 			   "timer %s",
-			   cpu, later, timer_host_expired() ? "still expired" : "disarmed");
+			   cpu, later, board->timer_expired() ? "still expired" : "disarmed");
 	kprintf("irq test: cpu %zu's timer interrupt was consumed by its acknowledgement\n", cpu);
+}
+
+void irq_test_use(const struct irq_test_board *b)
+{
+	board = b;
 }
 
 enum host_exit irq_test_run(const struct host_boot_info *info)
 {
+	if (board->cpus_ready() != info->cpu_count) {
+		kprintf("irq test: interrupts set up on %zu of %zu cpus\n", board->cpus_ready(),
+			info->cpu_count);
+		return HOST_EXIT_FAILURE;
+	}
 	if (info->cpu_count < 2) {
 		kprintf("irq test: needs 2 cpus, has %zu\n", info->cpu_count);
 		return HOST_EXIT_FAILURE;
@@ -115,10 +116,10 @@ enum host_exit irq_test_run(const struct host_boot_info *info)
 	boot_info = info;
 	timer_test(0);
 
-	timer_host_arm(UINT64_MAX);
+	board->timer_arm(UINT64_MAX);
 	kprintf("irq test: cpu 0 waits for a kick from cpu 1, its timer disarmed\n");
 	atomic_store(&phase, PHASE_KICK_CPU0);
-	wait_for(0, IRQ_HOST_KICK, "a kick");
+	wait_for(0, IRQ_TEST_KICK, "a kick");
 	if (!atomic_load(&kick_sent[0]))
 		host_panic("irq test: cpu 0 got a kick cpu 1 had not sent");
 	kprintf("irq test: kick from cpu 1 reached cpu 0\n");
@@ -127,7 +128,7 @@ enum host_exit irq_test_run(const struct host_boot_info *info)
 	await_phase(PHASE_CPU1_WAITS, "wait for its kick");
 	delay_us(KICK_DELAY_US);
 	atomic_store(&kick_sent[1], true);
-	irq_host_kick(info->cpu_ids[1]);
+	board->kick(info->cpu_ids[1]);
 	await_phase(PHASE_DONE, "finish");
 	kprintf("irq test: ok\n");
 	return HOST_EXIT_SUCCESS;
@@ -139,17 +140,17 @@ void irq_test_secondary(size_t index)
 		return;
 	/* CPU 0 either moves the test on or stops the machine. */
 	while (atomic_load(&phase) != PHASE_KICK_CPU0)
-		relax();
+		board->relax();
 	delay_us(KICK_DELAY_US);
 	atomic_store(&kick_sent[0], true);
-	irq_host_kick(boot_info->cpu_ids[0]);
+	board->kick(boot_info->cpu_ids[0]);
 
 	while (atomic_load(&phase) != PHASE_CPU1_TURN)
-		relax();
-	timer_host_arm(UINT64_MAX);
+		board->relax();
+	board->timer_arm(UINT64_MAX);
 	kprintf("irq test: cpu 1 waits for a kick from cpu 0, its timer disarmed\n");
 	atomic_store(&phase, PHASE_CPU1_WAITS);
-	wait_for(1, IRQ_HOST_KICK, "a kick");
+	wait_for(1, IRQ_TEST_KICK, "a kick");
 	if (!atomic_load(&kick_sent[1]))
 		host_panic("irq test: cpu 1 got a kick cpu 0 had not sent");
 	kprintf("irq test: kick from cpu 0 reached cpu 1\n");
