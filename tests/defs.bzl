@@ -89,13 +89,17 @@ def _hv_image_impl(ctx):
     else:
         out = ctx.actions.declare_file(ctx.label.name + ".iso")
         cfg = ctx.actions.declare_file(ctx.label.name + ".grub.cfg")
+        module = ctx.file.module
         ctx.actions.expand_template(
             template = ctx.file._grub_cfg,
             output = cfg,
-            substitutions = {"@CMDLINE@": ctx.attr.cmdline},
+            substitutions = {
+                "@CMDLINE@": ctx.attr.cmdline,
+                "@MODULE@": "  module /boot/vms.bin" if module else "",
+            },
         )
         ctx.actions.run_shell(
-            inputs = [elf, cfg],
+            inputs = [elf, cfg] + ([module] if module else []),
             outputs = [out],
             command = """
                 set -e
@@ -103,10 +107,11 @@ def _hv_image_impl(ctx):
                 mkdir -p "$dir/boot/grub"
                 cp "$1" "$dir/boot/hv.elf"
                 cp "$2" "$dir/boot/grub/grub.cfg"
+                if [ -n "$4" ]; then cp "$4" "$dir/boot/vms.bin"; fi
                 grub-mkrescue -o "$3" "$dir" 2>"$dir.log" || { cat "$dir.log" >&2; exit 1; }
                 rm -rf "$dir" "$dir.log"
             """,
-            arguments = [elf.path, cfg.path, out.path],
+            arguments = [elf.path, cfg.path, out.path, module.path if module else ""],
             mnemonic = "GrubIso",
             progress_message = "Building multiboot ISO %s" % out.short_path,
             use_default_shell_env = True,
@@ -120,6 +125,10 @@ hv_image = rule(
         "binary": attr.label(mandatory = True, cfg = _platform_transition),
         "cmdline": attr.string(default = "", doc = "Boot arguments baked into an ISO's grub.cfg."),
         "format": attr.string(values = ["elf", "raw", "iso"], default = "elf"),
+        "module": attr.label(
+            allow_single_file = True,
+            doc = "An ISO's multiboot module (the VM bundle), loaded by GRUB.",
+        ),
         "platform": attr.label(mandatory = True),
         "_allowlist_function_transition": attr.label(
             default = "@bazel_tools//tools/allowlists/function_transition_allowlist",
@@ -257,6 +266,9 @@ def _board_run(name, board, binary, bootargs, cpus, memory_mb, testonly, initrd 
         binary = binary,
         cmdline = bootargs,
         format = b.image,
+        # An ISO carries the bundle as a multiboot module; the other images get it from the
+        # emulator (-initrd).
+        module = initrd if b.image == "iso" else None,
         platform = b.platform,
         testonly = testonly,
     )
@@ -269,7 +281,7 @@ def _board_run(name, board, binary, bootargs, cpus, memory_mb, testonly, initrd 
     if bootargs and b.image != "iso":
         args.append("--bootargs=" + _literal(bootargs))
     data = [":" + image]
-    if initrd:
+    if initrd and b.image != "iso":
         args.append("--initrd=$(rootpath %s)" % initrd)
         data.append(initrd)
     if emulator_args:

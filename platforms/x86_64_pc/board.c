@@ -190,6 +190,9 @@ void board_main(uint32_t magic, uint32_t info_pa)
 		ax_snprintf(firmware, sizeof(firmware), "multiboot");
 	boot.bootargs = bootargs;
 	boot.firmware = firmware;
+	if (mb.module_size)
+		kprintf("vm bundle: %llu bytes at 0x%llx (multiboot module)\n",
+			(unsigned long long)mb.module_size, (unsigned long long)mb.module_start);
 	find_cpus(&boot);
 	if (bootargs_has(boot.bootargs, "irqtest")) {
 		irq_test_use(&pc_irq_test_board);

@@ -55,7 +55,7 @@ static enum multiboot_err parse_mmap(const struct phys_view *v, const struct mul
 	return MULTIBOOT_OK;
 }
 
-/* Reserves the module list, every module and its string. */
+/* Reserves the module list, every module and its string; the first module is the bundle. */
 static enum multiboot_err reserve_modules(const struct phys_view *v,
 					  const struct multiboot_info *mbi,
 					  struct multiboot_boot *out)
@@ -80,6 +80,10 @@ static enum multiboot_err reserve_modules(const struct phys_view *v,
 			return MULTIBOOT_BAD_INFO;
 		if (!mem_ranges_add(&out->reserved, m.mod_start, m.mod_end - m.mod_start))
 			return MULTIBOOT_TOO_MANY;
+		if (i == 0) {
+			out->module_start = m.mod_start;
+			out->module_size = m.mod_end - m.mod_start;
+		}
 		if (m.string) {
 			err = take_string(v, m.string, &out->reserved, &name);
 			if (err)
@@ -109,6 +113,8 @@ enum multiboot_err multiboot_parse(uint32_t magic, uint64_t info_pa, const struc
 	mem_ranges_init(&out->reserved);
 	out->cmdline = "";
 	out->loader_name = NULL;
+	out->module_start = 0;
+	out->module_size = 0;
 	if (magic != MULTIBOOT_BOOTLOADER_MAGIC)
 		return MULTIBOOT_BAD_MAGIC;
 	if (!p)

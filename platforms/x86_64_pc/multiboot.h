@@ -57,6 +57,8 @@ struct multiboot_boot {
 	struct mem_ranges reserved; /* the information structure, strings, memory map, modules */
 	const char *cmdline;	    /* the kernel command line, "" when none */
 	const char *loader_name;    /* the boot loader's name, NULL when none */
+	uint64_t module_start;	    /* the first module (the VM bundle) ... */
+	uint64_t module_size;	    /* ... and its size, 0 when there is none */
 };
 
 /* Error codes of multiboot_parse, each with a message from multiboot_strerror. */

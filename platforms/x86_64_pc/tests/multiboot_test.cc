@@ -139,6 +139,8 @@ TEST(Multiboot, ParsesMemoryMapCommandLineAndModules)
 	EXPECT_TRUE(has_range(out.reserved, kMmap, kMmap + info.mmap_length));
 	EXPECT_TRUE(has_range(out.reserved, kMods, kMods + sizeof(mod)));
 	EXPECT_TRUE(has_range(out.reserved, 0x8000, 0x9000));
+	EXPECT_EQ(out.module_start, 0x8000u) << "the first module: the VM bundle";
+	EXPECT_EQ(out.module_size, 0x1000u);
 	EXPECT_TRUE(has_range(out.reserved, kModString, kModString + sizeof("guest.bin")));
 	EXPECT_FALSE(has_range(out.reserved, 0x5000, 0x5001));
 }
@@ -162,6 +164,7 @@ TEST(Multiboot, MergesAdjacentAvailableEntries)
 	EXPECT_EQ(out.memory.r[0].end, 0x300000u);
 	EXPECT_STREQ(out.cmdline, "");
 	EXPECT_EQ(out.loader_name, nullptr);
+	EXPECT_EQ(out.module_size, 0u) << "no module: no bundle";
 }
 
 TEST(Multiboot, FallsBackToLowerAndUpperMemory)
