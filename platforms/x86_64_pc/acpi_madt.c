@@ -3,6 +3,8 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "bytes.h"
+
 #define BDA_EBDA_SEGMENT 0x40e
 #define EBDA_SEARCH_BYTES 1024
 #define EBDA_END 0xa0000
@@ -26,57 +28,23 @@
 #define MADT_LOCAL_X2APIC 9
 #define MADT_ENABLED 1u
 
-static uint16_t le16(const uint8_t *p)
-{
-	uint16_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static uint32_t le32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static uint64_t le64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-/* The byte sum of an ACPI structure: 0 when its checksum is right. */
-static uint8_t checksum(const uint8_t *p, uint64_t len)
-{
-	uint8_t s = 0;
-
-	for (uint64_t i = 0; i < len; i++)
-		s = (uint8_t)(s + p[i]);
-	return s;
-}
-
 static bool rsdp_valid(const struct phys_view *v, uint64_t pa)
 {
 	const uint8_t *p = phys_map(v, pa, RSDP_V1_SIZE);
 	uint32_t length;
 
-	if (!p || memcmp(p, "RSD PTR ", 8) != 0 || checksum(p, RSDP_V1_SIZE) != 0)
+	if (!p || memcmp(p, "RSD PTR ", 8) != 0 || byte_sum(p, RSDP_V1_SIZE) != 0)
 		return false;
 	if (p[RSDP_REVISION] < 2)
 		return true;
 	p = phys_map(v, pa, RSDP_V2_SIZE);
 	if (!p)
 		return false;
-	length = le32(p + RSDP_LENGTH);
+	length = (uint32_t)le_get(p + RSDP_LENGTH, 4);
 	if (length < RSDP_V2_SIZE)
 		return false;
 	p = phys_map(v, pa, length);
-	return p && checksum(p, length) == 0;
+	return p && byte_sum(p, length) == 0;
 }
 
 static bool rsdp_scan(const struct phys_view *v, uint64_t base, uint64_t end, uint64_t *rsdp_pa)
@@ -95,7 +63,7 @@ enum acpi_err acpi_find_rsdp(const struct phys_view *v, uint64_t *rsdp_pa)
 	const uint8_t *bda = phys_map(v, BDA_EBDA_SEGMENT, 2);
 
 	if (bda) {
-		uint64_t ebda = (uint64_t)le16(bda) << 4;
+		uint64_t ebda = (uint64_t)(uint16_t)le_get(bda, 2) << 4;
 
 		if (ebda && ebda < EBDA_END &&
 		    rsdp_scan(v, ebda, ebda + EBDA_SEARCH_BYTES, rsdp_pa))
@@ -112,11 +80,11 @@ static const uint8_t *map_table(const struct phys_view *v, uint64_t pa, uint32_t
 
 	if (!t)
 		return NULL;
-	length = le32(t + SDT_LENGTH);
+	length = (uint32_t)le_get(t + SDT_LENGTH, 4);
 	if (length < SDT_HEADER_SIZE || length > SDT_MAX_SIZE)
 		return NULL;
 	t = phys_map(v, pa, length);
-	if (!t || checksum(t, length) != 0)
+	if (!t || byte_sum(t, length) != 0)
 		return NULL;
 	*len = length;
 	return t;
@@ -133,12 +101,12 @@ enum acpi_err acpi_find_table(const struct phys_view *v, uint64_t rsdp_pa, const
 
 	if (!rsdp)
 		return ACPI_NO_RSDP;
-	root = le32(rsdp + RSDP_RSDT);
+	root = (uint32_t)le_get(rsdp + RSDP_RSDT, 4);
 	if (rsdp[RSDP_REVISION] >= 2) {
 		const uint8_t *v2 = phys_map(v, rsdp_pa, RSDP_V2_SIZE);
 
-		if (v2 && le64(v2 + RSDP_XSDT)) {
-			root = le64(v2 + RSDP_XSDT);
+		if (v2 && le_get(v2 + RSDP_XSDT, 8)) {
+			root = le_get(v2 + RSDP_XSDT, 8);
 			entry_size = 8;
 			root_sig = "XSDT";
 		}
@@ -147,7 +115,7 @@ enum acpi_err acpi_find_table(const struct phys_view *v, uint64_t rsdp_pa, const
 	if (!t || memcmp(t, root_sig, 4) != 0)
 		return ACPI_BAD_TABLE;
 	for (uint64_t off = SDT_HEADER_SIZE; off + entry_size <= len; off += entry_size) {
-		uint64_t pa = entry_size == 8 ? le64(t + off) : le32(t + off);
+		uint64_t pa = entry_size == 8 ? le_get(t + off, 8) : (uint32_t)le_get(t + off, 4);
 		const uint8_t *h = phys_map(v, pa, SDT_HEADER_SIZE);
 		uint32_t table_len;
 
@@ -192,13 +160,13 @@ enum acpi_err acpi_madt_parse(const struct phys_view *v, uint64_t madt_pa,
 		if (e[0] == MADT_LOCAL_APIC) {
 			if (elen < 8)
 				return ACPI_BAD_TABLE;
-			if (le32(e + 4) & MADT_ENABLED)
+			if ((uint32_t)le_get(e + 4, 4) & MADT_ENABLED)
 				add_cpu(out, e[3]);
 		} else if (e[0] == MADT_LOCAL_X2APIC) {
 			if (elen < 16)
 				return ACPI_BAD_TABLE;
-			if (le32(e + 8) & MADT_ENABLED)
-				add_cpu(out, le32(e + 4));
+			if ((uint32_t)le_get(e + 8, 4) & MADT_ENABLED)
+				add_cpu(out, (uint32_t)le_get(e + 4, 4));
 		}
 		off += elen;
 	}

@@ -5,6 +5,8 @@
 #include <axvm/error.h>
 #include <string.h>
 
+#include "bytes.h"
+
 /* boot_params. */
 #define BP_EXT_RAMDISK_IMAGE 0x0c0
 #define BP_EXT_RAMDISK_SIZE 0x0c4
@@ -45,21 +47,6 @@
 #define SECTOR 512
 #define FOUR_GIB (1ull << 32)
 
-static uint64_t get_le(const uint8_t *p, size_t n)
-{
-	uint64_t v = 0;
-
-	for (size_t i = 0; i < n; i++)
-		v |= (uint64_t)p[i] << (8 * i);
-	return v;
-}
-
-static void put_le(uint8_t *p, size_t n, uint64_t v)
-{
-	for (size_t i = 0; i < n; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
 /* The offset just past the setup header the image carries. */
 static size_t header_end(const uint8_t *b)
 {
@@ -72,10 +59,10 @@ int linux_x86_parse(const void *image, size_t size, struct linux_x86_image *out)
 	struct linux_x86_image img = {0};
 	size_t sects;
 
-	if (size < HDR_MIN_IMAGE || get_le(b + HDR_BOOT_FLAG, 2) != BOOT_FLAG ||
-	    get_le(b + HDR_MAGIC, 4) != HDRS_MAGIC)
+	if (size < HDR_MIN_IMAGE || le_get(b + HDR_BOOT_FLAG, 2) != BOOT_FLAG ||
+	    le_get(b + HDR_MAGIC, 4) != HDRS_MAGIC)
 		return AXERR_INVALID;
-	img.version = (uint16_t)get_le(b + HDR_VERSION, 2);
+	img.version = (uint16_t)le_get(b + HDR_VERSION, 2);
 	if (img.version < 0x020a)
 		return AXERR_UNSUPPORTED;
 	sects = b[HDR_SETUP_SECTS] ? b[HDR_SETUP_SECTS] : 4;
@@ -85,19 +72,19 @@ int linux_x86_parse(const void *image, size_t size, struct linux_x86_image *out)
 	if (img.setup_size >= size || !(b[HDR_LOADFLAGS] & LOADED_HIGH))
 		return AXERR_INVALID;
 	img.kernel_size = size - img.setup_size;
-	img.load_address = (uint32_t)get_le(b + HDR_CODE32_START, 4);
-	img.pref_address = get_le(b + HDR_PREF_ADDRESS, 8);
-	img.kernel_alignment = (uint32_t)get_le(b + HDR_KERNEL_ALIGNMENT, 4);
+	img.load_address = (uint32_t)le_get(b + HDR_CODE32_START, 4);
+	img.pref_address = le_get(b + HDR_PREF_ADDRESS, 8);
+	img.kernel_alignment = (uint32_t)le_get(b + HDR_KERNEL_ALIGNMENT, 4);
 	img.relocatable = b[HDR_RELOCATABLE] != 0;
 	if (img.version >= 0x020c) {
-		uint16_t xloadflags = (uint16_t)get_le(b + HDR_XLOADFLAGS, 2);
+		uint16_t xloadflags = (uint16_t)le_get(b + HDR_XLOADFLAGS, 2);
 
 		img.entry_64 = xloadflags & XLF_KERNEL_64;
 		img.initrd_above_4g = xloadflags & XLF_CAN_BE_LOADED_ABOVE_4G;
 	}
-	img.init_size = (uint32_t)get_le(b + HDR_INIT_SIZE, 4);
-	img.cmdline_max = (uint32_t)get_le(b + HDR_CMDLINE_SIZE, 4);
-	img.initrd_addr_max = (uint32_t)get_le(b + HDR_INITRD_ADDR_MAX, 4);
+	img.init_size = (uint32_t)le_get(b + HDR_INIT_SIZE, 4);
+	img.cmdline_max = (uint32_t)le_get(b + HDR_CMDLINE_SIZE, 4);
+	img.initrd_addr_max = (uint32_t)le_get(b + HDR_INITRD_ADDR_MAX, 4);
 	*out = img;
 	return AX_OK;
 }
@@ -141,19 +128,19 @@ int linux_x86_boot_params(const void *image, const struct linux_x86_image *img,
 	memset(params, 0, LINUX_BOOT_PARAMS_SIZE);
 	memcpy(params + BP_HDR, b + BP_HDR, end - BP_HDR);
 	params[HDR_TYPE_OF_LOADER] = LOADER_UNDEFINED;
-	put_le(params + HDR_CMD_LINE_PTR, 4, boot->cmdline_gpa);
-	put_le(params + HDR_RAMDISK_IMAGE, 4, boot->initrd_gpa);
-	put_le(params + BP_EXT_RAMDISK_IMAGE, 4, boot->initrd_gpa >> 32);
-	put_le(params + HDR_RAMDISK_SIZE, 4, boot->initrd_size);
-	put_le(params + BP_EXT_RAMDISK_SIZE, 4, boot->initrd_size >> 32);
-	put_le(params + BP_ACPI_RSDP_ADDR, 8, boot->acpi_rsdp);
+	le_put(params + HDR_CMD_LINE_PTR, 4, boot->cmdline_gpa);
+	le_put(params + HDR_RAMDISK_IMAGE, 4, boot->initrd_gpa);
+	le_put(params + BP_EXT_RAMDISK_IMAGE, 4, boot->initrd_gpa >> 32);
+	le_put(params + HDR_RAMDISK_SIZE, 4, boot->initrd_size);
+	le_put(params + BP_EXT_RAMDISK_SIZE, 4, boot->initrd_size >> 32);
+	le_put(params + BP_ACPI_RSDP_ADDR, 8, boot->acpi_rsdp);
 	params[BP_E820_ENTRIES] = (uint8_t)boot->e820_count;
 	for (size_t i = 0; i < boot->e820_count; i++) {
 		uint8_t *e = params + BP_E820_TABLE + i * E820_ENTRY_SIZE;
 
-		put_le(e, 8, boot->e820[i].addr);
-		put_le(e + 8, 8, boot->e820[i].size);
-		put_le(e + 16, 4, boot->e820[i].type);
+		le_put(e, 8, boot->e820[i].addr);
+		le_put(e + 8, 8, boot->e820[i].size);
+		le_put(e + 16, 4, boot->e820[i].type);
 	}
 	return AX_OK;
 }

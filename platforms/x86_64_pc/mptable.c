@@ -4,6 +4,8 @@
 #include <axvm/error.h>
 #include <string.h>
 
+#include "bytes.h"
+
 #define FLOATING_SIZE 16
 #define HEADER_SIZE 44
 #define PROCESSOR_SIZE 20
@@ -36,21 +38,11 @@ size_t mptable_size(uint32_t cpu_count)
 	       (2 + IO_INTERRUPTS + LOCAL_INTERRUPTS) * ENTRY_SIZE;
 }
 
-static void put_le(uint8_t *p, size_t n, uint64_t v)
+/* Makes p[0, len) sum to zero with the checksum byte p[at]. */
+static void set_checksum(uint8_t *p, size_t len, size_t at)
 {
-	for (size_t i = 0; i < n; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-/* The byte that makes p[0, len) sum to zero, in place at p[at]. */
-static void checksum(uint8_t *p, size_t len, size_t at)
-{
-	uint8_t sum = 0;
-
 	p[at] = 0;
-	for (size_t i = 0; i < len; i++)
-		sum = (uint8_t)(sum + p[i]);
-	p[at] = (uint8_t)-sum;
+	p[at] = (uint8_t)-byte_sum(p, len);
 }
 
 /* An interrupt assignment entry: type, interrupt type, flags 0 (the bus's polarity and trigger),
@@ -79,8 +71,8 @@ int mptable_write(const struct mptable_config *c, uint64_t gpa, uint8_t *buf, si
 		p[1] = (uint8_t)i;
 		p[2] = LAPIC_VERSION;
 		p[3] = CPU_ENABLED | (i == 0 ? CPU_BOOTSTRAP : 0);
-		put_le(p + 4, 4, c->cpu_signature);
-		put_le(p + 8, 4, c->cpu_features);
+		le_put(p + 4, 4, c->cpu_signature);
+		le_put(p + 8, 4, c->cpu_features);
 	}
 	memcpy(p, (const uint8_t[ENTRY_SIZE]){ENTRY_BUS, ISA_BUS, 'I', 'S', 'A', ' ', ' ', ' '},
 	       ENTRY_SIZE);
@@ -89,7 +81,7 @@ int mptable_write(const struct mptable_config *c, uint64_t gpa, uint8_t *buf, si
 	p[1] = ioapic_id;
 	p[2] = IOAPIC_VERSION;
 	p[3] = IOAPIC_ENABLED;
-	put_le(p + 4, 4, c->ioapic_addr);
+	le_put(p + 4, 4, c->ioapic_addr);
 	p += ENTRY_SIZE;
 	for (uint8_t irq = 0; irq < ISA_IRQS; irq++) {
 		if (irq == 2)
@@ -101,18 +93,18 @@ int mptable_write(const struct mptable_config *c, uint64_t gpa, uint8_t *buf, si
 	interrupt_entry(p, ENTRY_LOCAL_INTERRUPT, INT_NMI, 0, ALL_LAPICS, 1);
 
 	memcpy(table, "PCMP", 4);
-	put_le(table + 4, 2, size - FLOATING_SIZE);
+	le_put(table + 4, 2, size - FLOATING_SIZE);
 	table[6] = SPEC_REV_1_4;
 	memcpy(table + 8, "AXVM-C  ", 8);
 	memcpy(table + 16, "VIRTUAL PC  ", 12);
-	put_le(table + 34, 2, c->cpu_count + 2 + IO_INTERRUPTS + LOCAL_INTERRUPTS);
-	put_le(table + 36, 4, c->lapic_addr);
-	checksum(table, size - FLOATING_SIZE, 7);
+	le_put(table + 34, 2, c->cpu_count + 2 + IO_INTERRUPTS + LOCAL_INTERRUPTS);
+	le_put(table + 36, 4, c->lapic_addr);
+	set_checksum(table, size - FLOATING_SIZE, 7);
 
 	memcpy(buf, "_MP_", 4);
-	put_le(buf + 4, 4, gpa + FLOATING_SIZE);
+	le_put(buf + 4, 4, gpa + FLOATING_SIZE);
 	buf[8] = 1; /* 16-byte units */
 	buf[9] = SPEC_REV_1_4;
-	checksum(buf, FLOATING_SIZE, 10);
+	set_checksum(buf, FLOATING_SIZE, 10);
 	return AX_OK;
 }

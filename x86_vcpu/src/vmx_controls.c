@@ -99,9 +99,9 @@ int vmx_controls_compute(const struct vmx_control_msrs *msrs, struct vmx_control
 
 	for (size_t i = 0; i < sizeof(policies) / sizeof(policies[0]); i++) {
 		const struct control_policy *p = &policies[i];
+		uint64_t cap = field_cap(msrs, p->field);
 		uint32_t value;
-		int err = vmx_control_value(field_cap(msrs, p->field), p->required | p->dynamic,
-					    p->wanted, &value);
+		int err = vmx_control_value(cap, p->required | p->dynamic, p->wanted, &value);
 
 		if (err) {
 			*field = p->field;
@@ -109,8 +109,7 @@ int vmx_controls_compute(const struct vmx_control_msrs *msrs, struct vmx_control
 			return err;
 		}
 		/* Off to start with, unless the CPU insists. */
-		*field_of(&c, p->field) =
-		    value & ~(p->dynamic & ~(uint32_t)field_cap(msrs, p->field));
+		*field_of(&c, p->field) = value & ~(p->dynamic & ~(uint32_t)cap);
 	}
 	*out = c;
 	return AX_OK;
