@@ -28,8 +28,9 @@ bool arch_has_hardware_support(void)
 	return ((sysreg_read(CurrentEL) >> 2) & 3) == 2;
 }
 
-int arch_hardware_enable(uint32_t cpu, uint64_t hw_id)
+int arch_hardware_enable(uint32_t cpu, uint64_t hw_id, const struct arch_cpu_host *host)
 {
+	(void)host;
 	struct el2_features f =
 	    el2_features_decode(sysreg_read(id_aa64pfr0_el1), sysreg_read(id_aa64mmfr0_el1),
 				sysreg_read(id_aa64mmfr1_el1));

@@ -465,6 +465,7 @@ static int build_vcpus(struct axvm *vm, const struct axvm_config *cfg, struct ax
 		    .guest_id = cfg->vcpu_guest_id[i],
 		    .vmid = vm->vmid,
 		    .list_registers = vm->lr_chip != NULL,
+		    .mm = &axvm_hal_get()->mm,
 		};
 		int err;
 

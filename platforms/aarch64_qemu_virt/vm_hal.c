@@ -33,10 +33,10 @@ static void kick_cpu(uint32_t cpu)
 
 /* Turns EL2's controls on for this CPU and its GIC redistributor, so that kicks and the timer
  * interrupt it. */
-static void enable_cpu(void)
+static void enable_cpu(const struct arch_cpu_host *host)
 {
 	uint32_t cpu = current_cpu();
-	int err = arch_hardware_enable(cpu, mpidrs[cpu]);
+	int err = arch_hardware_enable(cpu, mpidrs[cpu], host);
 
 	if (!err)
 		err = irq_host_init_cpu(mpidrs[cpu]);

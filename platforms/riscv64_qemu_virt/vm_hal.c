@@ -70,11 +70,11 @@ static int make_guest_dtb(const struct axvm_config *cfg, size_t initrd_size, voi
 }
 
 /* Turns the H extension on for this hart and lets IPIs (kicks) pull it out of guests. */
-static void enable_hart(void)
+static void enable_hart(const struct arch_cpu_host *host)
 {
 	uint32_t cpu = current_cpu();
 
-	arch_hardware_enable(cpu, hart_ids[cpu]);
+	arch_hardware_enable(cpu, hart_ids[cpu], host);
 	__asm__ volatile("csrs sie, %0" ::"r"(SIE_SSIE));
 }
 

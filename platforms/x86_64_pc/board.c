@@ -4,6 +4,7 @@
 #include <board/console.h>
 #include <board/host.h>
 #include <board/irq_test.h>
+#include <board/vm_board.h>
 #include <stdatomic.h>
 #include <string.h>
 
@@ -16,6 +17,7 @@
 #include "pc_exit.h"
 #include "smp.h"
 #include "uart_com1.h"
+#include "vm_hal.h"
 #include "vmx_detect.h"
 #include "x86.h"
 
@@ -95,6 +97,8 @@ static struct board_ops x86_64_pc = {
     .bad_access = pc_bad_access,
     .exit = pc_exit,
     .cpu_relax = pc_cpu_relax,
+    .run = vm_board_run,
+    .secondary_run = vm_board_run_secondary,
 };
 
 /* Stops before host_main exists to report it. */
@@ -194,6 +198,7 @@ void board_main(uint32_t magic, uint32_t info_pa)
 		kprintf("vm bundle: %llu bytes at 0x%llx (multiboot module)\n",
 			(unsigned long long)mb.module_size, (unsigned long long)mb.module_start);
 	find_cpus(&boot);
+	vm_hal_setup(&boot, mb.module_start, mb.module_size);
 	if (bootargs_has(boot.bootargs, "irqtest")) {
 		irq_test_use(&pc_irq_test_board);
 		x86_64_pc.run = irq_test_run;

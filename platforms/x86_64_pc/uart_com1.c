@@ -16,6 +16,8 @@
 #define LCR_DLAB 0x80
 #define FCR_ENABLE_CLEAR 0x07 /* FIFOs on, both cleared */
 #define MCR_DTR_RTS 0x03
+#define UART_RBR 0 /* receive buffer (DLAB=0) */
+#define LSR_DR 0x01
 #define LSR_THRE 0x20
 #define LSR_TEMT 0x40
 #define DIVISOR_115200 1 /* 1.8432 MHz / 16 / 115200 */
@@ -42,4 +44,9 @@ void com1_flush(void)
 {
 	while (!(inb(COM1 + UART_LSR) & LSR_TEMT))
 		cpu_pause();
+}
+
+int com1_getc(void)
+{
+	return inb(COM1 + UART_LSR) & LSR_DR ? inb(COM1 + UART_RBR) : -1;
 }

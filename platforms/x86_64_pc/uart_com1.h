@@ -11,4 +11,7 @@ void com1_putc(char c);
 /* Waits until every written character has left the transmitter (LSR.TEMT). */
 void com1_flush(void);
 
+/* The next byte received, or -1 when none waits (never blocks). */
+int com1_getc(void);
+
 #endif

@@ -1,4 +1,5 @@
-/* The VT-x probe each CPU runs on itself: capabilities, then one real VMXON and VMXOFF. */
+/* The VT-x probe each CPU runs on itself: whether it may use VMX, and its capabilities. VMX
+ * operation itself is the backend's (x86_vcpu, arch_hardware_enable). */
 #ifndef X86_64_PC_VMX_DETECT_H
 #define X86_64_PC_VMX_DETECT_H
 
@@ -6,9 +7,8 @@
 #include <stddef.h>
 
 /* board_ops.virt_detect: checks CPUID.1:ECX.VMX and IA32_FEATURE_CONTROL (enabling VMX
- * outside SMX only if the firmware left the MSR unlocked), decodes the capability MSRs, then
- * enters VMX operation on a VMXON region from the page allocator and leaves it again,
- * restoring CR0 and CR4. Describes the outcome in detail. */
+ * outside SMX only if the firmware left the MSR unlocked) and decodes the capability MSRs.
+ * Describes the outcome in detail. */
 bool vmx_detect(char *detail, size_t len);
 
 #endif

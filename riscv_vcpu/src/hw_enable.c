@@ -52,8 +52,9 @@ bool riscv_vcpu_probe_hart(char *detail, size_t len)
 /* The narrowest VMID any hart implements: VMIDs beyond it would alias in the TLBs. */
 unsigned riscv_vmid_bits = 14;
 
-int arch_hardware_enable(uint32_t cpu, uint64_t hw_id)
+int arch_hardware_enable(uint32_t cpu, uint64_t hw_id, const struct arch_cpu_host *host)
 {
+	(void)host;
 	unsigned bits;
 	int err = riscv_hart_set_id(cpu, hw_id);
 

@@ -124,10 +124,11 @@ bool arch_has_hardware_support(void)
 	return true;
 }
 
-int arch_hardware_enable(uint32_t cpu, uint64_t hw_id)
+int arch_hardware_enable(uint32_t cpu, uint64_t hw_id, const struct arch_cpu_host *host)
 {
 	(void)cpu;
 	(void)hw_id;
+	(void)host;
 	if (enabled)
 		return AXERR_BAD_STATE;
 	enabled = true;

@@ -34,6 +34,7 @@
 #include <stdint.h>
 
 #include <axaddrspace/addr.h>
+#include <axaddrspace/mm.h>
 #include <axaddrspace/pt_format.h>
 #include <axvm/alloc.h>
 #include <axvm/exit.h>
@@ -109,16 +110,33 @@ struct arch_vcpu_create_config {
 	uint16_t vmid;	   /* the stage-2 tag the hardware keeps translations apart by */
 	/* The VM's interrupt controller delivers through list registers (vm_ops.irq_flush). */
 	bool list_registers;
+	/* Pages for the vCPU's control structures the hardware reads by physical address (a
+	 * VMCS, I/O and MSR bitmaps): the HAL's. */
+	const struct axaddr_mm *mm;
 };
 
 /* True if this physical CPU has the virtualization extension. */
 bool arch_has_hardware_support(void);
 
+/* What the host gives a backend for its per-CPU work. */
+struct arch_cpu_host {
+	/* Pages for the CPU's own control structures the hardware reads by physical address
+	 * (Intel's VMXON region), kept until arch_hardware_disable. */
+	const struct axaddr_mm *mm;
+	/* Interrupts physical CPU cpu (an IPI) so that it leaves the guest it runs, on any CPU:
+	 * how a backend whose hardware has no broadcast invalidation (x86) reaches the others. */
+	void (*kick_cpu)(uint32_t cpu);
+	/* The rate of the host's time counter (vm_host_cpu_ops.counter_now: the TSC on x86), in
+	 * Hz, for the guests' view of it. */
+	uint64_t counter_hz;
+};
+
 /* Turns virtualization on for the calling physical CPU (the hypervisor mode's controls), whose
  * index is cpu (the HAL's current_cpu) and whose hardware id (what its firmware and interrupt
- * controllers call it) is hw_id, for the firmware calls that name CPUs (remote fences). Returns 0,
- * AXERR_INVALID. */
-int arch_hardware_enable(uint32_t cpu, uint64_t hw_id);
+ * controllers call it) is hw_id, for the firmware calls that name CPUs (remote fences); host
+ * stays valid while the CPU is enabled. Returns 0, AXERR_INVALID, AXERR_UNSUPPORTED (the CPU
+ * cannot run guests), AXERR_NO_MEMORY. */
+int arch_hardware_enable(uint32_t cpu, uint64_t hw_id, const struct arch_cpu_host *host);
 
 /* Turns it off again for the calling physical CPU. */
 int arch_hardware_disable(void);

@@ -89,10 +89,15 @@ static struct axvm_hal hal = {
     .vm_devices = vm_devices,
 };
 
+/* What arch_hardware_enable gets: the HAL's pages and the board's kicks. */
+static struct arch_cpu_host cpu_host = {.mm = &hal.mm};
+
 void vm_board_setup(const struct vm_board *b, uint64_t bundle, uint64_t size,
 		    const struct mem_ranges *devices)
 {
 	board = b;
+	cpu_host.kick_cpu = b->cpu_ops->kick;
+	cpu_host.counter_hz = b->counter_hz;
 	for (size_t i = 0; i < devices->count; i++)
 		vm_devices[i] = (struct axvm_host_range){devices->r[i].base,
 							 devices->r[i].end - devices->r[i].base};
@@ -143,7 +148,7 @@ enum host_exit vm_board_run(const struct host_boot_info *info)
 				    : 1;
 	if (axvm_init(&hal) != AX_OK)
 		return HOST_EXIT_FAILURE;
-	board->enable_cpu();
+	board->enable_cpu(&cpu_host);
 	/* What VMs may use (stage-2 tags, timer features) is known once every CPU is enabled. */
 	while (atomic_load(&cpus_enabled) < info->cpu_count - 1)
 		;
@@ -160,7 +165,7 @@ void vm_board_run_secondary(size_t index)
 {
 	if (!bundle_size)
 		return;
-	board->enable_cpu();
+	board->enable_cpu(&cpu_host);
 	atomic_fetch_add(&cpus_enabled, 1);
 	while (!atomic_load(&vms_ready))
 		;

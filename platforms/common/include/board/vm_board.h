@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <axvm/arch_vcpu.h>
 #include <axvm/hal.h>
 #include <board/host.h>
 #include <board/mem_ranges.h>
@@ -22,8 +23,9 @@ struct vm_board {
 	uint64_t counter_hz;
 	/* The calling CPU's index (the HAL's current_cpu). */
 	uint32_t (*current_cpu)(void);
-	/* Turns virtualization on for the calling CPU and lets kicks interrupt it. */
-	void (*enable_cpu)(void);
+	/* Turns virtualization on for the calling CPU (arch_hardware_enable with host) and lets
+	 * kicks interrupt it. */
+	void (*enable_cpu)(const struct arch_cpu_host *host);
 	/* Device models VMs may have beyond axdevice's own (the backend's interrupt
 	 * controller), or NULL. */
 	const struct axdevice_model_list *device_models;

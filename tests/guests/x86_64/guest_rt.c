@@ -1,0 +1,107 @@
+#include "guest.h"
+
+#include <axvm/format.h>
+
+#define X86_HC_SYSTEM_OFF 3
+#define UART_THR 0
+#define UART_LSR 5
+#define LSR_THRE 0x20
+#define GATE_INTERRUPT 0x8e00 /* present, DPL 0, 64-bit interrupt gate */
+
+volatile struct guest_trap_info guest_traps;
+volatile uint64_t guest_trap_skip;
+
+int64_t guest_vmcall(uint64_t nr, uint64_t a1, uint64_t a2)
+{
+	int64_t ret;
+
+	__asm__ volatile("vmcall" : "=a"(ret) : "a"(nr), "b"(a1), "c"(a2) : "memory");
+	return ret;
+}
+
+void guest_power_off(void)
+{
+	guest_vmcall(X86_HC_SYSTEM_OFF, 0, 0);
+	for (;;)
+		__asm__ volatile("cli; hlt");
+}
+
+static void mmio_putc(void *ctx, char c)
+{
+	(void)ctx;
+	while (!(guest_readb(GUEST_UART + UART_LSR) & LSR_THRE))
+		;
+	guest_writeb(GUEST_UART + UART_THR, (uint8_t)c);
+}
+
+static void com1_putc(void *ctx, char c)
+{
+	(void)ctx;
+	while (!(guest_inb(GUEST_COM1 + UART_LSR) & LSR_THRE))
+		;
+	guest_outb(GUEST_COM1 + UART_THR, (uint8_t)c);
+}
+
+void guest_printf(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	ax_vformat(mmio_putc, 0, fmt, ap);
+	va_end(ap);
+}
+
+void guest_com1_printf(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	ax_vformat(com1_putc, 0, fmt, ap);
+	va_end(ap);
+}
+
+/* What trap_entry.S saves: the scratch registers, then the vector and the CPU's frame. */
+struct trap_frame {
+	uint64_t r11, r10, r9, r8, rdi, rsi, rdx, rcx, rax;
+	uint64_t vector, error;
+	uint64_t rip, cs, rflags, rsp, ss;
+};
+
+void guest_trap(struct trap_frame *f);
+
+void guest_trap(struct trap_frame *f)
+{
+	guest_traps.vector = f->vector;
+	guest_traps.error = f->error;
+	guest_traps.count++;
+	if (!guest_trap_skip) {
+		guest_printf("unexpected exception %llu (error 0x%llx) at 0x%llx\n",
+			     (unsigned long long)f->vector, (unsigned long long)f->error,
+			     (unsigned long long)f->rip);
+		guest_power_off();
+	}
+	f->rip += guest_trap_skip;
+	guest_trap_skip = 0;
+}
+
+struct __attribute__((packed)) idt_pointer {
+	uint16_t limit;
+	uint64_t base;
+};
+
+extern const uint64_t guest_trap_stubs[32];
+static uint64_t idt[32 * 2] __attribute__((aligned(16)));
+
+void guest_idt_load(void)
+{
+	struct idt_pointer p = {sizeof(idt) - 1, (uint64_t)(uintptr_t)idt};
+
+	for (int i = 0; i < 32; i++) {
+		uint64_t h = guest_trap_stubs[i];
+
+		idt[2 * i] = (h & 0xffff) | (uint64_t)0x08 << 16 | (uint64_t)GATE_INTERRUPT << 32 |
+			     (h >> 16 & 0xffff) << 48;
+		idt[2 * i + 1] = h >> 32;
+	}
+	__asm__ volatile("lidt %0" : : "m"(p));
+}
