@@ -1,5 +1,6 @@
-/* Devices from devicetree nodes: compatible picks the model, reg the MMIO range, interrupts the
- * line. Every rejection names the node's path and the property in the diag message. */
+/* Devices from devicetree nodes: compatible picks the model, reg the windows (MMIO, or ports
+ * under an ISA bus), interrupts the line. Every rejection names the node's path and the
+ * property in the diag message. */
 #include <axdevice/fdt_device.h>
 
 #include <libfdt.h>
@@ -23,6 +24,16 @@
 #define GIC_SPI_COUNT 988
 #define GIC_PPI_BASE 16
 #define GIC_PPI_COUNT 16
+
+/* The ISA binding (IEEE 1275): a bus with device_type "isa" whose children's addresses are a
+ * space (0 memory, 1 I/O) and an address in it, their sizes one cell. */
+#define ISA_DEVICE_TYPE "isa"
+#define ISA_ADDRESS_CELLS 2
+#define ISA_SIZE_CELLS 1
+#define ISA_SPACE_MEMORY 0
+#define ISA_SPACE_IO 1
+/* Port numbers are 16 bits. */
+#define PORT_SPACE_SIZE 0x10000
 
 /* Axdevice's own models, defined below (the PLIC's in fdt_plic.c). */
 static const struct axdevice_model ns16550_model, pl011_model;
@@ -140,18 +151,67 @@ static int translate(const struct axdevice_fdt_node *n, uint64_t *base, uint64_t
 	return AX_OK;
 }
 
-/* A device's register windows: the node's reg entries, in its parent's address and size
- * cells, at most AXDEVICE_MAX_WINDOWS. */
+/* A device's register windows: the node's reg entries, at most AXDEVICE_MAX_WINDOWS. */
 struct windows {
 	unsigned count;
-	uint64_t base[AXDEVICE_MAX_WINDOWS];
-	uint64_t size[AXDEVICE_MAX_WINDOWS];
+	struct axdevice_fdt_window win[AXDEVICE_MAX_WINDOWS];
 };
 
+bool axdevice_fdt_is_isa_bus(const void *fdt, int node)
+{
+	int len;
+	const char *type = fdt_getprop(fdt, node, "device_type", &len);
+
+	return type && len == (int)sizeof(ISA_DEVICE_TYPE) &&
+	       memcmp(type, ISA_DEVICE_TYPE, sizeof(ISA_DEVICE_TYPE)) == 0;
+}
+
+/* Rejects an ISA bus whose cells are not the binding's. */
+static int check_isa_cells(const struct axdevice_fdt_node *n, int bus, int ac, int sc)
+{
+	char bus_path[AXDEVICE_FDT_PATH_LEN];
+
+	if (ac == ISA_ADDRESS_CELLS && sc == ISA_SIZE_CELLS)
+		return AX_OK;
+	if (fdt_get_path(n->fdt, bus, bus_path, sizeof(bus_path)) != 0)
+		ax_snprintf(bus_path, sizeof(bus_path), "its bus");
+	return ax_diag_set(n->diag, AXERR_BAD_CONFIG,
+			   "%s: reg: the ISA bus %s has #address-cells = <%d> and #size-cells = "
+			   "<%d>, the ISA binding needs <%d> and <%d>",
+			   n->path, bus_path, ac, sc, ISA_ADDRESS_CELLS, ISA_SIZE_CELLS);
+}
+
+/* Puts the window of reg entry i of an ISA bus's child, read as one 64-bit address (the space
+ * in its high cell), in its space: memory stays MMIO at the address, I/O is the port space,
+ * where every port must be below PORT_SPACE_SIZE. */
+static int isa_window(const struct axdevice_fdt_node *n, unsigned i, struct axdevice_fdt_window *w)
+{
+	uint32_t space = (uint32_t)(w->base >> 32);
+
+	w->base &= UINT32_MAX;
+	if (space == ISA_SPACE_MEMORY)
+		return AX_OK;
+	if (space != ISA_SPACE_IO)
+		return ax_diag_set(n->diag, AXERR_BAD_CONFIG,
+				   "%s: reg: entry %u: ISA space %u is neither memory (%d) nor I/O "
+				   "(%d)",
+				   n->path, i, space, ISA_SPACE_MEMORY, ISA_SPACE_IO);
+	if (w->size > PORT_SPACE_SIZE || w->base > PORT_SPACE_SIZE - w->size)
+		return ax_diag_set(n->diag, AXERR_BAD_CONFIG,
+				   "%s: reg: entry %u: ports 0x%llx+0x%llx run past 0x%x", n->path,
+				   i, (unsigned long long)w->base, (unsigned long long)w->size,
+				   PORT_SPACE_SIZE - 1);
+	w->space = AXDEVICE_PORT_IO;
+	return AX_OK;
+}
+
+/* Reads the node's reg entries in its parent's address and size cells, each an MMIO window
+ * not yet translated, or under an ISA bus a window in the space its entry names. */
 static int read_reg(const struct axdevice_fdt_node *n, struct windows *w)
 {
 	int parent = fdt_parent_offset(n->fdt, n->offset);
-	int ac, sc, len;
+	int ac, sc, len, err;
+	bool isa;
 	const fdt32_t *reg;
 
 	if (parent < 0)
@@ -163,6 +223,10 @@ static int read_reg(const struct axdevice_fdt_node *n, struct windows *w)
 		return ax_diag_set(n->diag, AXERR_BAD_CONFIG,
 				   "%s: reg: parent's #address-cells or #size-cells is malformed",
 				   n->path);
+	isa = axdevice_fdt_is_isa_bus(n->fdt, parent);
+	err = isa ? check_isa_cells(n, parent, ac, sc) : AX_OK;
+	if (err)
+		return err;
 	if (ac < 1 || ac > 2 || sc < 1 || sc > 2)
 		return ax_diag_set(n->diag, AXERR_UNSUPPORTED,
 				   "%s: reg: %d address and %d size cells, need 1 or 2 of each",
@@ -179,14 +243,66 @@ static int read_reg(const struct axdevice_fdt_node *n, struct windows *w)
 				   n->path, AXDEVICE_MAX_WINDOWS);
 	w->count = (unsigned)(len / (4 * (ac + sc)));
 	for (unsigned i = 0; i < w->count; i++, reg += ac + sc) {
-		w->base[i] = axdevice_fdt_read_cells(reg, ac);
-		w->size[i] = axdevice_fdt_read_cells(reg + ac, sc);
-		if (w->size[i] == 0 || w->size[i] - 1 > UINT64_MAX - w->base[i])
+		struct axdevice_fdt_window *win = &w->win[i];
+
+		win->space = AXDEVICE_MMIO;
+		win->base = axdevice_fdt_read_cells(reg, ac);
+		win->size = axdevice_fdt_read_cells(reg + ac, sc);
+		err = isa ? isa_window(n, i, win) : AX_OK;
+		if (err)
+			return err;
+		if (win->size == 0 || win->size - 1 > UINT64_MAX - win->base)
 			return ax_diag_set(n->diag, AXERR_BAD_CONFIG,
 					   "%s: reg: size 0x%llx at 0x%llx is empty or wraps",
-					   n->path, (unsigned long long)w->size[i],
-					   (unsigned long long)w->base[i]);
+					   n->path, (unsigned long long)win->size,
+					   (unsigned long long)win->base);
 	}
+	return AX_OK;
+}
+
+/* The node's windows: its reg entries, MMIO ones translated to the root's address space (port
+ * numbers are not addresses of any bus: no ranges applies to them). */
+static int read_windows(const struct axdevice_fdt_node *n, struct windows *w)
+{
+	int err = read_reg(n, w);
+
+	for (unsigned i = 0; !err && i < w->count; i++) {
+		if (w->win[i].space == AXDEVICE_MMIO)
+			err = translate(n, &w->win[i].base, w->win[i].size);
+	}
+	return err;
+}
+
+/* Rejects a blob that is not a devicetree and an offset that is not a node of it. */
+static int check_node(const void *fdt, int node, struct ax_diag *diag)
+{
+	if (fdt_check_header(fdt) != 0)
+		return ax_diag_set(diag, AXERR_BAD_CONFIG, "devicetree: bad header");
+	if (node < 0 || fdt_get_name(fdt, node, NULL) == NULL)
+		return ax_diag_set(diag, AXERR_BAD_CONFIG, "devicetree: no node at offset %d",
+				   node);
+	return AX_OK;
+}
+
+int axdevice_fdt_windows(const void *fdt, int node,
+			 struct axdevice_fdt_window windows[AXDEVICE_MAX_WINDOWS], unsigned *count,
+			 struct ax_diag *diag)
+{
+	struct axdevice_fdt_node n;
+	struct windows w;
+	int err;
+
+	if (!fdt || !windows || !count)
+		return AXERR_INVALID;
+	err = check_node(fdt, node, diag);
+	if (err)
+		return err;
+	axdevice_fdt_node_init(&n, fdt, node, diag);
+	err = read_windows(&n, &w);
+	if (err)
+		return err;
+	memcpy(windows, w.win, w.count * sizeof(w.win[0]));
+	*count = w.count;
 	return AX_OK;
 }
 
@@ -346,16 +462,18 @@ static const char *const pl011_compatibles[] = {"arm,pl011", NULL};
 static const struct axdevice_model pl011_model = {pl011_compatibles, AXDEVICE_ROLE_CONSOLE,
 						  create_pl011, NULL};
 
-/* The interrupt controller of set created from node parent, or NULL. */
+/* The interrupt controller of set created from node parent, in whichever space, or NULL. */
 static struct axdevice *irqchip_of_node(const struct axdevice_set *set, int parent)
 {
-	const struct axdevice_bus *bus = &set->bus[AXDEVICE_MMIO];
+	for (int s = 0; parent >= 0 && s < AXDEVICE_SPACES; s++) {
+		const struct axdevice_bus *bus = &set->bus[s];
 
-	for (size_t i = 0; parent >= 0 && i < bus->count; i++) {
-		struct axdevice *dev = bus->ranges[i].dev;
+		for (size_t i = 0; i < bus->count; i++) {
+			struct axdevice *dev = bus->ranges[i].dev;
 
-		if (dev->irqchip && dev->fdt_node == parent)
-			return dev;
+			if (dev->irqchip && dev->fdt_node == parent)
+				return dev;
+		}
 	}
 	return NULL;
 }
@@ -368,7 +486,7 @@ static int create_device(const struct axdevice_fdt_node *n, const struct axdevic
 {
 	struct axdevice_model_ctx ctx = {.node = n,
 					 .alloc = set->alloc,
-					 .size = w->size[0],
+					 .size = w->win[0].size,
 					 .windows = w->count,
 					 .irq_line = AXDEVICE_IRQ_NONE,
 					 .irq_chip = NULL,
@@ -377,7 +495,7 @@ static int create_device(const struct axdevice_fdt_node *n, const struct axdevic
 	int err;
 
 	for (unsigned i = 0; i < w->count; i++)
-		ctx.window_size[i] = w->size[i];
+		ctx.window_size[i] = w->win[i].size;
 	if (model->role != AXDEVICE_ROLE_IRQCHIP) {
 		err = read_interrupt(n, &ctx.irq_line, &parent);
 		if (err)
@@ -387,26 +505,27 @@ static int create_device(const struct axdevice_fdt_node *n, const struct axdevic
 	return model->create(&ctx, dev);
 }
 
-/* Registers dev at its windows in the MMIO space, window i at axdevice_window_offset(i), and at
- * its model's system registers; on failure dev is destroyed and nothing stays registered. */
+/* Registers dev at its windows, each in its space, window i at axdevice_window_offset(i), and
+ * at its model's system registers; on failure dev is destroyed and nothing stays registered. */
 static int add_windows(struct axdevice_set *set, const struct windows *w, const uint32_t *sysregs,
 		       struct axdevice *dev)
 {
-	int err = axdevice_set_add(set, AXDEVICE_MMIO, w->base[0], w->size[0], dev);
+	const struct axdevice_fdt_window *first = &w->win[0];
+	int err = axdevice_set_add(set, first->space, first->base, first->size, dev);
 
 	if (err) {
 		dev->ops->destroy(dev, set->alloc);
 		return err;
 	}
 	for (unsigned i = 1; !err && i < w->count; i++)
-		err = axdevice_set_add_window(set, AXDEVICE_MMIO, w->base[i], w->size[i], dev,
-					      axdevice_window_offset(i));
+		err = axdevice_set_add_window(set, w->win[i].space, w->win[i].base, w->win[i].size,
+					      dev, axdevice_window_offset(i));
 	for (unsigned k = 0; !err && sysregs && sysregs[k]; k++)
 		err = axdevice_set_add_window(set, AXDEVICE_SYSREG,
 					      axdevice_sysreg_addr(sysregs[k]), 8, dev,
 					      axdevice_window_offset(AXDEVICE_MAX_WINDOWS + k));
 	if (err)
-		axdevice_set_remove(set, AXDEVICE_MMIO, w->base[0]);
+		axdevice_set_remove(set, first->space, first->base);
 	return err;
 }
 
@@ -424,17 +543,13 @@ int axdevice_set_add_from_fdt_hosts(struct axdevice_set *set, const void *fdt, i
 
 	if (!set || !fdt)
 		return AXERR_INVALID;
-	if (fdt_check_header(fdt) != 0)
-		return ax_diag_set(diag, AXERR_BAD_CONFIG, "devicetree: bad header");
-	if (node < 0 || fdt_get_name(fdt, node, NULL) == NULL)
-		return ax_diag_set(diag, AXERR_BAD_CONFIG, "devicetree: no node at offset %d",
-				   node);
+	err = check_node(fdt, node, diag);
+	if (err)
+		return err;
 	axdevice_fdt_node_init(&n, fdt, node, diag);
 	err = find_model(&n, h->models, &model);
 	if (!err)
-		err = read_reg(&n, &w);
-	for (unsigned i = 0; !err && i < w.count; i++)
-		err = translate(&n, &w.base[i], w.size[i]);
+		err = read_windows(&n, &w);
 	if (!err)
 		err = create_device(&n, model, set, h, &w, &dev);
 	if (err)

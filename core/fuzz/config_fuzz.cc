@@ -25,9 +25,10 @@ extern "C" {
 namespace
 {
 
+/* An empty range (the gpa and size of a device with no MMIO window) overlaps nothing. */
 bool Overlap(uint64_t a, uint64_t a_size, uint64_t b, uint64_t b_size)
 {
-	return a <= b + (b_size - 1) && b <= a + (a_size - 1);
+	return a_size && b_size && a <= b + (b_size - 1) && b <= a + (a_size - 1);
 }
 
 bool Fits(uint64_t base, uint64_t size, unsigned bits)
@@ -74,9 +75,11 @@ void CheckAccepted(const axvm_config &c, const axvm_config_limits &l)
 	FuzzRequire(entry_ok, "entry in executable memory");
 	for (size_t i = 0; i < c.device_count; i++) {
 		const axvm_device &d = c.devices[i];
-		FuzzRequire(d.window_count >= 1 && d.window_count <= AXVM_DEVICE_WINDOWS,
-			    "device windows");
-		FuzzRequire(d.gpa == d.window[0].gpa && d.size == d.window[0].size, "first window");
+		/* None for a device in the port space only (an ISA bus's I/O-space child). */
+		FuzzRequire(d.window_count <= AXVM_DEVICE_WINDOWS, "device windows");
+		FuzzRequire(d.window_count ? d.gpa == d.window[0].gpa && d.size == d.window[0].size
+					   : d.gpa == 0 && d.size == 0,
+			    "first window");
 		for (uint32_t w = 0; w < d.window_count; w++) {
 			FuzzRequire(Fits(d.window[w].gpa, d.window[w].size, l.gpa_bits),
 				    "device window in gpa bits");

@@ -1,5 +1,6 @@
-/* Emulated devices (/devices) and pass-through ranges (/passthrough): their guest ranges must
- * stay clear of memory and of each other. */
+/* Emulated devices (/devices, and the devices of ISA buses in it) and pass-through ranges
+ * (/passthrough): their guest ranges must stay clear of memory and of each other, and the ports
+ * of devices in the port space clear of each other. */
 #include "config_internal.h"
 
 #include <libfdt.h>
@@ -9,8 +10,17 @@
 #include <axvm/error.h>
 #include <axvm/range.h>
 
+/* The ISA binding's cells: a space (0 memory, 1 I/O) and an address in it, and a size. */
+#define ISA_ADDRESS_CELLS 2
+#define ISA_SIZE_CELLS 1
+
+_Static_assert(AXDEVICE_MAX_WINDOWS <= AXVM_DEVICE_WINDOWS,
+	       "the MMIO windows axdevice reads fit in struct axvm_device");
+
 static const char *const devices_props[] = {"#address-cells", "#size-cells", "ranges",
 					    "interrupt-parent", NULL};
+static const char *const isa_props[] = {"#address-cells",   "#size-cells", "ranges",
+					"interrupt-parent", "device_type", NULL};
 static const char *const passthrough_props[] = {"#address-cells", "#size-cells", NULL};
 static const char *const passthrough_entry_props[] = {"reg", "host-addr", "phandle", NULL};
 
@@ -102,32 +112,97 @@ static int check_against_devices(const struct cfg_ctx *c, int node, uint64_t gpa
 	return AX_OK;
 }
 
-/* Reads node's windows into dev, each checked against memory, the devices before it and its
- * own windows before it. */
+/* Rejects node's ports [base, base+size) where they overlap a port window of a device before
+ * it (only ISA buses' devices have them). */
+static int check_against_ports(const struct cfg_ctx *c, int node, uint64_t base, uint64_t size)
+{
+	char other[CFG_PATH_LEN];
+
+	for (size_t i = 0; i < c->cfg->device_count; i++) {
+		const struct axvm_device *d = &c->cfg->devices[i];
+		struct axdevice_fdt_window w[AXDEVICE_MAX_WINDOWS];
+		unsigned count = 0;
+
+		/* Read without fault when d was added: it cannot fail now. */
+		if (axdevice_fdt_windows(c->fdt, d->node, w, &count, NULL) != AX_OK)
+			continue;
+		for (unsigned k = 0; k < count; k++) {
+			if (w[k].space != AXDEVICE_PORT_IO ||
+			    !ax_ranges_overlap(base, size, w[k].base, w[k].size))
+				continue;
+			cfg_path(c->fdt, d->node, other);
+			return cfg_fail(c, node, "reg", "ports [0x%llx, +0x%llx) overlap %s",
+					(unsigned long long)base, (unsigned long long)size, other);
+		}
+	}
+	return AX_OK;
+}
+
+/* Node's windows: with cells (a child of /devices) its reg entries, all MMIO; without (a child
+ * of an ISA bus) as axdevice places them, I/O space in the port space and memory space
+ * translated through the bus's ranges (axdevice_fdt_windows, whose message is kept). */
+static int device_windows(const struct cfg_ctx *c, int node, const struct cfg_cells *cells,
+			  struct axdevice_fdt_window *w, uint32_t *count)
+{
+	uint64_t base[AXVM_DEVICE_WINDOWS], size[AXVM_DEVICE_WINDOWS];
+	unsigned isa_count;
+	int err;
+
+	if (!cells) {
+		if (axdevice_fdt_windows(c->fdt, node, w, &isa_count, c->diag) != AX_OK)
+			return AXERR_BAD_CONFIG;
+		*count = isa_count;
+		return AX_OK;
+	}
+	err = cfg_reg_entries(c, node, cells, base, size, AXVM_DEVICE_WINDOWS, count);
+	for (uint32_t i = 0; !err && i < *count; i++)
+		w[i] = (struct axdevice_fdt_window){AXDEVICE_MMIO, base[i], size[i]};
+	return err;
+}
+
+/* Checks an MMIO window of node: a guest-physical range clear of memory and of the devices
+ * before it. */
+static int check_mmio_window(const struct cfg_ctx *c, int node, uint64_t base, uint64_t size)
+{
+	int err = cfg_check_guest_range(c, node, "reg", base, size, false);
+
+	if (!err)
+		err = check_against_memory(c, node, base, size);
+	if (!err)
+		err = check_against_devices(c, node, base, size);
+	return err;
+}
+
+/* Reads node's windows (cells as for device_windows), each checked in its space: MMIO ones
+ * against memory and the devices before it, port ones against the ports of the devices before
+ * it, and both against its own windows before it. dev keeps the MMIO windows; the port
+ * windows are re-read from the node where they are needed. */
 static int read_windows(const struct cfg_ctx *c, int node, const struct cfg_cells *cells,
 			struct axvm_device *dev)
 {
-	uint64_t base[AXVM_DEVICE_WINDOWS], size[AXVM_DEVICE_WINDOWS];
-	int err =
-	    cfg_reg_entries(c, node, cells, base, size, AXVM_DEVICE_WINDOWS, &dev->window_count);
+	struct axdevice_fdt_window w[AXVM_DEVICE_WINDOWS];
+	uint32_t count = 0;
+	int err = device_windows(c, node, cells, w, &count);
 
-	for (uint32_t i = 0; !err && i < dev->window_count; i++) {
-		err = cfg_check_guest_range(c, node, "reg", base[i], size[i], false);
-		if (!err)
-			err = check_against_memory(c, node, base[i], size[i]);
-		if (!err)
-			err = check_against_devices(c, node, base[i], size[i]);
+	for (uint32_t i = 0; !err && i < count; i++) {
+		if (w[i].space == AXDEVICE_MMIO)
+			err = check_mmio_window(c, node, w[i].base, w[i].size);
+		else
+			err = check_against_ports(c, node, w[i].base, w[i].size);
 		for (uint32_t j = 0; !err && j < i; j++) {
-			if (ax_ranges_overlap(base[i], size[i], base[j], size[j]))
+			if (w[j].space == w[i].space &&
+			    ax_ranges_overlap(w[i].base, w[i].size, w[j].base, w[j].size))
 				err = cfg_fail(c, node, "reg", "entries %u and %u overlap",
 					       (unsigned)j, (unsigned)i);
 		}
-		dev->window[i].gpa = base[i];
-		dev->window[i].size = size[i];
+		if (!err && w[i].space == AXDEVICE_MMIO) {
+			dev->window[dev->window_count].gpa = w[i].base;
+			dev->window[dev->window_count++].size = w[i].size;
+		}
 	}
-	if (!err) {
-		dev->gpa = base[0];
-		dev->size = size[0];
+	if (!err && dev->window_count) {
+		dev->gpa = dev->window[0].gpa;
+		dev->size = dev->window[0].size;
 	}
 	return err;
 }
@@ -166,7 +241,8 @@ static int check_no_translation(const struct cfg_ctx *c)
 	return AX_OK;
 }
 
-/* One node under /devices: skipped when disabled. */
+/* One device node, under /devices (with its cells) or an ISA bus (cells NULL): skipped when
+ * disabled. */
 static int add_device_node(struct cfg_ctx *c, int node, const struct cfg_cells *cells)
 {
 	bool enabled;
@@ -175,6 +251,59 @@ static int add_device_node(struct cfg_ctx *c, int node, const struct cfg_cells *
 	if (err || !enabled)
 		return err;
 	return add_device(c, node, cells);
+}
+
+/* Reads one of node's cell counts, which the ISA binding fixes to want. */
+static int isa_cells(const struct cfg_ctx *c, int node, const char *name, uint32_t want)
+{
+	uint32_t v;
+	int err = cfg_u32(c, node, name, &v);
+
+	if (!err && v != want)
+		err = cfg_fail(c, node, name, "%u; the ISA binding has %u", v, want);
+	return err;
+}
+
+/* An ISA bus's optional ranges: whole entries of a child address (the binding's 2 cells), an
+ * address in /devices' cells and a size (1 cell). axdevice translates memory-space children
+ * through it; I/O-space children are port numbers, which it does not translate. */
+static int check_isa_ranges(const struct cfg_ctx *c, int bus, const struct cfg_cells *parent)
+{
+	int entry = 4 * (ISA_ADDRESS_CELLS + parent->address + ISA_SIZE_CELLS);
+	const void *ranges;
+	int len;
+	int err;
+
+	if (!cfg_has(c, bus, "ranges"))
+		return AX_OK;
+	err = cfg_get(c, bus, "ranges", &ranges, &len);
+	if (!err && len % entry)
+		err = cfg_fail(c, bus, "ranges", "%d bytes, not whole entries of %d", len, entry);
+	return err;
+}
+
+/* An ISA bus under /devices (device_type "isa", the ISA binding): its children are devices, in
+ * the port space (I/O space, reg = <1 port size>) or the MMIO space (memory space, reg =
+ * <0 address size>, through the bus's ranges). */
+static int add_isa_bus(struct cfg_ctx *c, int bus, const struct cfg_cells *parent)
+{
+	int node;
+	int err = cfg_check_props(c, bus, isa_props);
+
+	if (!err)
+		err = isa_cells(c, bus, "#address-cells", ISA_ADDRESS_CELLS);
+	if (!err)
+		err = isa_cells(c, bus, "#size-cells", ISA_SIZE_CELLS);
+	if (!err)
+		err = check_isa_ranges(c, bus, parent);
+	if (err)
+		return err;
+	fdt_for_each_subnode (node, c->fdt, bus) {
+		err = add_device_node(c, node, NULL);
+		if (err)
+			return err;
+	}
+	return cfg_children_end(c, bus, node);
 }
 
 int cfg_parse_devices(struct cfg_ctx *c)
@@ -193,7 +322,10 @@ int cfg_parse_devices(struct cfg_ctx *c)
 	if (err)
 		return err;
 	fdt_for_each_subnode (node, c->fdt, c->devices) {
-		err = add_device_node(c, node, &cells);
+		if (axdevice_fdt_is_isa_bus(c->fdt, node))
+			err = add_isa_bus(c, node, &cells);
+		else
+			err = add_device_node(c, node, &cells);
 		if (err)
 			return err;
 	}

@@ -26,12 +26,18 @@ static enum axvm_disposition device_done(struct axvm_vcpu *v, enum axdevice_spac
 	return err ? access_failed(v, space, write, addr, width, err) : AXVM_RESUME;
 }
 
-/* A port I/O or system-register access. */
+/* A port I/O or system-register access. A port no device claims reads as all ones and
+ * ignores writes, as on an ISA bus, where guests probe for devices that way. */
 static enum axvm_disposition device(struct axvm_vcpu *v, enum axdevice_space space, bool write,
 				    uint64_t addr, unsigned width, uint64_t value)
 {
 	int err = write ? axdevice_set_write(&v->vm->devices, space, v->id, addr, width, value)
 			: axdevice_set_read(&v->vm->devices, space, v->id, addr, width, &value);
+
+	if (err == AXERR_NOT_FOUND && space == AXDEVICE_PORT_IO) {
+		value = ~0ull;
+		err = AX_OK;
+	}
 
 	return device_done(v, space, write, addr, width, value, err);
 }

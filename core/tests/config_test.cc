@@ -326,6 +326,43 @@ TEST(ConfigParse, SkipsDisabledDevices)
 	EXPECT_EQ(r.cfg.devices[0].node, NodeAt(blob, "/devices/uart@10000000"));
 }
 
+/* The index in cfg.devices of the device created from path, or -1. */
+int DeviceAt(const Result &r, const std::vector<char> &blob, const char *path)
+{
+	for (size_t i = 0; i < r.cfg.device_count; i++) {
+		if (r.cfg.devices[i].node == NodeAt(blob, path))
+			return static_cast<int>(i);
+	}
+	return -1;
+}
+
+TEST(ConfigParse, IsaBusDevicesArePortsOrTranslatedMemory)
+{
+	std::vector<char> blob = ReadBlob("ok_isa");
+	Result r = Parse(blob.data());
+
+	ASSERT_EQ(r.err, AX_OK) << r.diag;
+	ASSERT_EQ(r.cfg.device_count, 4u);
+	for (const char *path : {"/devices/isa/serial@i3f8", "/devices/isa/serial@i2f8"}) {
+		SCOPED_TRACE(path);
+		int i = DeviceAt(r, blob, path);
+		ASSERT_GE(i, 0);
+		const axvm_device &d = r.cfg.devices[i];
+		EXPECT_STREQ(d.compatible, "ns16550a");
+		EXPECT_EQ(d.window_count, 0u) << "ports are no guest-physical window";
+		EXPECT_EQ(d.gpa, 0u);
+		EXPECT_EQ(d.size, 0u);
+	}
+	int mem = DeviceAt(r, blob, "/devices/isa/serial@1000");
+	ASSERT_GE(mem, 0);
+	const axvm_device &d = r.cfg.devices[mem];
+	ASSERT_EQ(d.window_count, 1u);
+	EXPECT_EQ(d.window[0].gpa, 0x30001000u) << "through the bus's ranges";
+	EXPECT_EQ(d.window[0].size, 0x100u);
+	EXPECT_EQ(d.gpa, 0x30001000u);
+	EXPECT_EQ(d.size, 0x100u);
+}
+
 TEST(ConfigParse, AcceptsLimitsMetExactly)
 {
 	std::vector<char> blob = ReadBlob("ok_edges");
@@ -587,6 +624,15 @@ const BadCase kBadCases[] = {
     {"bad_devices_cells_missing", "/devices: #address-cells: missing"},
     {"bad_devices_unknown_property", "/devices: #interrupt-cells: unknown property"},
     {"bad_too_many_devices", "/devices/uart@10010000: too many devices, at most 16"},
+    {"bad_isa_address_cells", "/devices/isa: #address-cells: 1; the ISA binding has 2"},
+    {"bad_isa_ports_overlap",
+     "/devices/isa/serial@i3fc: reg: ports [0x3fc, +0x8) overlap /devices/isa/serial@i3f8"},
+    {"bad_isa_ports_past_end",
+     "/devices/isa/serial@ifffc: reg: entry 0: ports 0xfffc+0x8 run past 0xffff"},
+    {"bad_isa_memory_child_on_memory",
+     "/devices/isa/serial@1000: reg: [0x80001000, +0x100) overlaps /memory/ram@80000000"},
+    {"bad_isa_ranges_short", "/devices/isa: ranges: 16 bytes, not whole entries of 20"},
+    {"bad_isa_unknown_property", "/devices/isa: clock-frequency: unknown property"},
     {"bad_passthrough_overlaps_memory",
      "/passthrough/flash@20000000: reg: [0x87000000, +0x2000000) overlaps /memory/ram@80000000"},
     {"bad_passthrough_overlaps_device",

@@ -74,6 +74,23 @@ void Decode(sim_vcpu *s, const Access &a)
 	s->dest = a.dest;
 }
 
+Access IoRead(uint16_t port, uint8_t width, uint8_t reg)
+{
+	Access a{};
+	a.exit.kind = AXVM_EXIT_IO_READ;
+	a.exit.io_read = {port, width};
+	a.dest = {reg, 8, false};
+	return a;
+}
+
+axvm_exit IoWrite(uint16_t port, uint8_t width, uint64_t data)
+{
+	axvm_exit e{};
+	e.kind = AXVM_EXIT_IO_WRITE;
+	e.io_write = {port, width, data};
+	return e;
+}
+
 axvm_exit MmioWrite(uint64_t addr, uint8_t width, uint64_t data)
 {
 	axvm_exit e{};
@@ -279,6 +296,37 @@ TEST_F(VmTest, MmioGoesToTheDeviceAndResultsToTheRegister)
 	EXPECT_EQ(s->gpr[13], 0x80u) << "zero-extended";
 	EXPECT_EQ(axvm_vcpu_exit_count(v, AXVM_EXIT_MMIO_WRITE), 3u);
 	EXPECT_EQ(axvm_vcpu_exit_count(v, AXVM_EXIT_MMIO_READ), 4u);
+}
+
+/* A configured device on an ISA bus is in the port space: port I/O exits reach it, an MMIO access
+ * at the same number does not. */
+TEST_F(VmTest, PortIoGoesToTheIsaDevice)
+{
+	constexpr uint16_t kCom1 = 0x3f8;
+	steps_ = {
+	    [](sim_vcpu *s, axvm_exit *e) {
+		    Return(s, e, IoRead(kCom1 + 5, 1, 10)); /* LSR */
+	    },
+	    [](sim_vcpu *, axvm_exit *e) { *e = IoWrite(kCom1, 1, 'o'); },
+	    [](sim_vcpu *, axvm_exit *e) { *e = IoWrite(kCom1, 1, 'k'); },
+	    [](sim_vcpu *s, axvm_exit *e) { Return(s, e, MmioRead(kCom1, 1, 11)); },
+	};
+	axvm_config cfg = Config(32, 1, false);
+	cfg.device_count = 1;
+	cfg.devices[0].node = fdt_path_offset(blob_.data(), "/isa/serial@i3f8");
+	std::strcpy(cfg.devices[0].compatible, "ns16550a");
+	axvm *vm = Create(cfg);
+	axvm_vcpu *v = BootAndBind(vm);
+	axvm_exit exit;
+	EXPECT_EQ(axvm_vcpu_run(v, &exit), AXERR_NOT_FOUND) << "nothing at MMIO 0x3f8";
+	EXPECT_NE(std::string(axvm_stop_reason(vm)).find("MMIO read of 1 bytes at 0x3f8"),
+		  std::string::npos)
+	    << axvm_stop_reason(vm);
+	sim_vcpu *s = sim_vcpu_find(32, 0);
+	EXPECT_EQ(s->gpr[10], 0x60u) << "LSR: THRE and TEMT";
+	EXPECT_EQ(hal_.console[32], "ok");
+	EXPECT_EQ(axvm_vcpu_exit_count(v, AXVM_EXIT_IO_READ), 1u);
+	EXPECT_EQ(axvm_vcpu_exit_count(v, AXVM_EXIT_IO_WRITE), 2u);
 }
 
 /* The same accesses made as a backend that decodes them makes them, straight through

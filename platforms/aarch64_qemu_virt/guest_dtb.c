@@ -337,6 +337,11 @@ static int add_devices(void *fdt, const struct axvm_config *cfg, const struct pl
 		uint64_t base = kind == DEV_GICV3 ? pl->gicd[0] : d->gpa;
 		char name[48];
 
+		/* A device only in an ISA bus's port space (no MMIO window: size 0) has no place
+		 * in this machine. */
+		if (!d->size)
+			continue;
+
 		ax_snprintf(name, sizeof(name), "%s@%llx", node, (unsigned long long)base);
 		err = fdt_begin_node(fdt, name);
 		if (kind == DEV_GICV3)

@@ -147,6 +147,11 @@ static int add_soc(void *fdt, const struct axvm_config *cfg, char *stdout, size_
 		const struct axvm_device *d = &cfg->devices[i];
 		char name[48];
 
+		/* A device only in an ISA bus's port space (no MMIO window: size 0) has no place
+		 * in this machine. */
+		if (!d->size)
+			continue;
+
 		const char *kind = is_uart(d->compatible)   ? "serial"
 				   : is_plic(d->compatible) ? "plic"
 							    : "device";

@@ -62,9 +62,11 @@ struct axvm_image {
 struct axvm_device {
 	int node;			/* offset in axvm_config.fdt */
 	char compatible[AXVM_NAME_LEN]; /* first compatible string, for messages */
-	uint64_t gpa;			/* the first window */
+	uint64_t gpa; /* the first MMIO window (gpa and size 0, window_count 0, for a device
+		       * only in the port space of an ISA bus) */
 	uint64_t size;
-	/* Every reg entry, each apart from memory and from every other device's windows. */
+	/* Every MMIO reg entry, each apart from memory and from every other device's
+	 * windows. */
 	uint32_t window_count;
 	struct {
 		uint64_t gpa;

@@ -71,6 +71,22 @@ TEST(GuestDtb, DescribesCpusMemoryUartAndChosen)
 	    << "no initrd loaded";
 }
 
+TEST(GuestDtb, LeavesOutDevicesOnlyInAPortSpace)
+{
+	axvm_config cfg = Config();
+	cfg.device_count = 2;
+	std::strcpy(cfg.devices[0].compatible, "ns16550a"); /* an ISA bus's COM1: no MMIO window */
+	cfg.devices[0].gpa = cfg.devices[0].size = 0;
+	std::strcpy(cfg.devices[1].compatible, "ns16550a");
+	cfg.devices[1].gpa = 0x10000000;
+	cfg.devices[1].size = 0x100;
+	guest_dtb_params p{10000000, "rv64imafdc", 0};
+	std::vector<char> buf(8192);
+	ASSERT_EQ(riscv_guest_dtb(&cfg, &p, buf.data(), buf.size()), AX_OK);
+	EXPECT_LT(fdt_path_offset(buf.data(), "/soc/serial@0"), 0);
+	EXPECT_GE(fdt_path_offset(buf.data(), "/soc/serial@10000000"), 0);
+}
+
 TEST(GuestDtb, ChosenSaysWhereTheInitrdIs)
 {
 	axvm_config cfg = Config();

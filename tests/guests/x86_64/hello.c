@@ -2,7 +2,8 @@
  * (control-register and EFER writes the hypervisor follows), prints through the emulated 16550
  * (EPT violations decoded from the instruction), makes hypercalls, reads the CPUID the
  * hypervisor filters, takes the exceptions it reflects for MSRs, control-register and XCR0
- * writes the CPU would refuse, and powers off by hypercall. */
+ * writes the CPU would refuse, prints through COM1 (port I/O), finds nothing at COM2 and
+ * powers off by hypercall. */
 #include "guest.h"
 
 #define X86_HC_VERSION 0
@@ -103,4 +104,5 @@ void guest_main(uint64_t arg)
 	cpuid_view();
 	mmio_loads();
 	refused_writes();
+	guest_com1_printf("hello through COM1: port 0x2fd reads 0x%x\n", guest_inb(0x2fd));
 }
