@@ -8,12 +8,15 @@
 #include <x86_vcpu/guest_regs.h>
 #include <x86_vcpu/guest_walk.h>
 #include <x86_vcpu/insn_decode.h>
+#include <x86_vcpu/string_io.h>
 
 #include "vcpu_exits.h"
 #include "vmcs_fields.h"
 #include "vmx_asm.h"
 
+#define RFLAGS_DF (1ull << 10)
 #define RFLAGS_VM (1ull << 17)
+#define VECTOR_PF 14
 #define CS_AR_L (1u << 13)
 #define CS_AR_D (1u << 14)
 
@@ -35,6 +38,14 @@ static unsigned maxphyaddr(void)
 	return r[0] & 0xff;
 }
 
+/* The guest's paging state, for its linear addresses. */
+static struct x86_paging guest_paging(void)
+{
+	return (struct x86_paging){vmcs_read(VMCS_GUEST_CR0), vmcs_read(VMCS_GUEST_CR3),
+				   vmcs_read(VMCS_GUEST_CR4), vmcs_read(VMCS_GUEST_EFER),
+				   maxphyaddr()};
+}
+
 /* Fetches the instruction at the guest's CS:RIP and decodes it as a memory access. */
 static int decode_access(struct arch_vcpu *v, struct x86_mem_access *a)
 {
@@ -43,8 +54,7 @@ static int decode_access(struct arch_vcpu *v, struct x86_mem_access *a)
 	enum x86_cpu_mode mode =
 	    x86_cpu_mode_of(cr0 & X86_CR0_PE, vmcs_read(VMCS_GUEST_RFLAGS) & RFLAGS_VM,
 			    efer & X86_EFER_LMA, cs_ar & CS_AR_L, cs_ar & CS_AR_D);
-	struct x86_paging p = {cr0, vmcs_read(VMCS_GUEST_CR3), vmcs_read(VMCS_GUEST_CR4), efer,
-			       maxphyaddr()};
+	struct x86_paging p = guest_paging();
 	uint64_t rip = vmcs_read(VMCS_GUEST_RIP);
 	uint64_t linear = mode == X86_MODE_64 ? rip : vmcs_read(VMCS_GUEST_CS_BASE) + rip;
 	unsigned access = X86_ACCESS_FETCH | (x86_guest_cpl() == 3 ? X86_ACCESS_USER : 0);
@@ -137,17 +147,102 @@ int arch_vcpu_decode_mmio(struct arch_vcpu *v, struct axvm_exit *exit)
 	return AX_OK;
 }
 
-/* IN and OUT to core's port devices. String forms (INS, OUTS) stop the VM for now. */
+/* Where the size bytes of a string I/O element at linear lie in guest memory: one or two
+ * pieces (it may cross a page). On a page fault the guest takes it (CR2, error code) and
+ * false is returned; also false, with the VM stopped, for what the CPU would raise #GP for. */
+static bool string_io_target(struct arch_vcpu *v, uint64_t linear, unsigned access)
+{
+	const struct x86_paging p = guest_paging();
+	uint64_t second = (linear | 0xfff) + 1;
+	unsigned first_len =
+	    second - linear < v->io_size ? (unsigned)(second - linear) : v->io_size;
+	struct x86_walk_result w;
+
+	if (x86_guest_translate(&p, linear, access, read_guest, v, &w))
+		return false;
+	if (!w.fault && first_len < v->io_size) {
+		v->io_gpa[0] = w.gpa;
+		if (x86_guest_translate(&p, second, access, read_guest, v, &w))
+			return false;
+		v->io_gpa[1] = w.gpa;
+	} else {
+		v->io_gpa[0] = w.gpa;
+	}
+	v->io_first_len = (uint8_t)first_len;
+	if (w.fault) {
+		v->cr2 = w.linear;
+		x86_inject_exception(v, VECTOR_PF, w.pf_error_code);
+		return false;
+	}
+	return true;
+}
+
+/* Copies an element between buf and guest memory at the pieces string_io_target found. */
+static int string_io_copy(struct arch_vcpu *v, void *buf, bool to_guest)
+{
+	unsigned rest = v->io_size - v->io_first_len;
+	int err = to_guest
+		      ? v->vm_ops.write_guest(v->vm_ops.ctx, v->io_gpa[0], buf, v->io_first_len)
+		      : v->vm_ops.read_guest(v->vm_ops.ctx, v->io_gpa[0], buf, v->io_first_len);
+
+	if (!err && rest)
+		err = to_guest ? v->vm_ops.write_guest(v->vm_ops.ctx, v->io_gpa[1],
+						       (char *)buf + v->io_first_len, rest)
+			       : v->vm_ops.read_guest(v->vm_ops.ctx, v->io_gpa[1],
+						      (char *)buf + v->io_first_len, rest);
+	return err;
+}
+
+/* One element of INS or OUTS (REP repeats the instruction: RIP stays until the count is
+ * done). OUTS reads its element first, INS finds where its element goes first: a page fault
+ * raises before the port is touched. */
+static enum axvm_disposition string_io(struct arch_vcpu *v, const struct vmx_io_exit *io)
+{
+	unsigned addr_size = x86_string_io_addr_size((uint32_t)vmcs_read(VMCS_EXIT_INSN_INFO));
+	unsigned access =
+	    (io->in ? X86_ACCESS_WRITE : 0) | (x86_guest_cpl() == 3 ? X86_ACCESS_USER : 0);
+	uint64_t data = 0;
+
+	if (!addr_size)
+		return x86_stop_vm(v, VMX_EXIT_IO_INSTRUCTION);
+	if (io->rep && !x86_string_io_count(v->regs.r[GPR_RCX], addr_size)) {
+		x86_skip_insn();
+		return AXVM_RESUME;
+	}
+	v->io_string = true;
+	v->io_rep = io->rep;
+	v->io_addr_size = (uint8_t)addr_size;
+	if (!string_io_target(v, vmcs_read(VMCS_GUEST_LINEAR_ADDRESS), access))
+		return v->inject_info ? AXVM_RESUME : x86_stop_vm(v, VMX_EXIT_IO_INSTRUCTION);
+	if (!io->in && string_io_copy(v, &data, false))
+		return x86_stop_vm(v, VMX_EXIT_IO_INSTRUCTION);
+	if (io->in) {
+		v->exit->kind = AXVM_EXIT_IO_READ;
+		v->exit->io_read.port = io->port;
+		v->exit->io_read.width = io->size;
+	} else {
+		v->exit->kind = AXVM_EXIT_IO_WRITE;
+		v->exit->io_write.port = io->port;
+		v->exit->io_write.width = io->size;
+		v->exit->io_write.data = data;
+	}
+	return x86_to_core(v);
+}
+
+/* IN, OUT, INS and OUTS to core's port devices. */
 enum axvm_disposition x86_exit_io(struct arch_vcpu *v)
 {
 	struct vmx_io_exit io;
 
-	if (!vmx_decode_io_exit(vmcs_read(VMCS_EXIT_QUALIFICATION), &io) || io.string)
+	if (!vmx_decode_io_exit(vmcs_read(VMCS_EXIT_QUALIFICATION), &io))
 		return x86_stop_vm(v, VMX_EXIT_IO_INSTRUCTION);
 	v->pending = PENDING_IO;
 	v->io_in = io.in;
 	v->io_size = io.size;
+	v->io_string = false;
 	v->insn_len = (uint8_t)vmcs_read(VMCS_EXIT_INSN_LEN);
+	if (io.string)
+		return string_io(v, &io);
 	if (io.in) {
 		v->exit->kind = AXVM_EXIT_IO_READ;
 		v->exit->io_read.port = io.port;
@@ -162,6 +257,24 @@ enum axvm_disposition x86_exit_io(struct arch_vcpu *v)
 	return x86_to_core(v);
 }
 
+/* The end of a string I/O element: INS's element into memory, the registers moved, and RIP
+ * past the instruction once it is over. */
+static int string_io_complete(struct arch_vcpu *v, uint64_t value)
+{
+	struct x86_string_regs r = {v->regs.r[GPR_RSI], v->regs.r[GPR_RDI], v->regs.r[GPR_RCX]};
+	bool df = vmcs_read(VMCS_GUEST_RFLAGS) & RFLAGS_DF;
+	int err = v->io_in ? string_io_copy(v, &value, true) : AX_OK;
+
+	if (err)
+		return err;
+	if (x86_string_io_step(&r, v->io_in, v->io_rep, df, v->io_size, v->io_addr_size))
+		x86_skip(v->insn_len);
+	v->regs.r[GPR_RSI] = r.rsi;
+	v->regs.r[GPR_RDI] = r.rdi;
+	v->regs.r[GPR_RCX] = r.rcx;
+	return AX_OK;
+}
+
 int arch_vcpu_complete(struct arch_vcpu *v, uint64_t value)
 {
 	enum x86_pending pending = v->pending;
@@ -173,6 +286,8 @@ int arch_vcpu_complete(struct arch_vcpu *v, uint64_t value)
 		access_complete(v, &v->access, value);
 		return AX_OK;
 	case PENDING_IO:
+		if (v->io_string)
+			return string_io_complete(v, value);
 		if (v->io_in) {
 			/* IN AL and AX keep the rest of RAX; IN EAX zeroes bits 63:32. */
 			mask = ~0ull >> (64 - 8 * (unsigned)v->io_size);

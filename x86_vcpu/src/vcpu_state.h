@@ -25,6 +25,7 @@ struct x86_gprs {
 #define GPR_RBX 3
 #define GPR_RSP 4
 #define GPR_RSI 6
+#define GPR_RDI 7
 
 /* MSRs the guest uses without exits that neither the VMCS nor the host switches: swapped when
  * the vCPU is bound and unbound. */
@@ -86,6 +87,11 @@ struct arch_vcpu {
 	struct x86_mem_access access;
 	uint8_t io_size;
 	bool io_in;
+	bool io_string; /* INS or OUTS: one element at a time */
+	bool io_rep;
+	uint8_t io_addr_size;
+	uint8_t io_first_len; /* the element's bytes in its first page */
+	uint64_t io_gpa[2];   /* where they lie in guest memory, and the rest */
 	uint8_t insn_len;
 	/* The EPT violation being handled, for arch_vcpu_decode_mmio. */
 	bool fault_valid;

@@ -93,6 +93,27 @@ static void refused_writes(void)
 	guest_printf("cr4 0x%llx\n", (unsigned long long)cr4);
 }
 
+/* REP OUTSB of a line to COM1's transmitter, then REP INSB of its LSR three times and INSW
+ * from COM2, where nothing answers: one element per exit, RSI, RDI and RCX moved as the CPU
+ * moves them. */
+static void string_io(void)
+{
+	static const char line[] = "string I/O through COM1\n";
+	uint8_t lsr[4] = {0, 0, 0, 0x5a};
+	uint16_t nothing = 0;
+	const char *src = line;
+	uint8_t *dst = lsr;
+	uint16_t *dst16 = &nothing;
+	uint64_t count = sizeof(line) - 1, in_count = 3;
+
+	__asm__ volatile("rep outsb" : "+S"(src), "+c"(count) : "d"(GUEST_COM1) : "memory");
+	__asm__ volatile("rep insb" : "+D"(dst), "+c"(in_count) : "d"(GUEST_COM1 + 5) : "memory");
+	__asm__ volatile("insw" : "+D"(dst16) : "d"(0x2f8) : "memory");
+	guest_printf("string I/O: rsi +%lld, rcx %llu, lsr %x %x %x %x, rdi +%lld, com2 0x%x\n",
+		     (long long)(src - line), (unsigned long long)count, lsr[0], lsr[1], lsr[2],
+		     lsr[3], (long long)(dst - lsr), nothing);
+}
+
 void guest_main(uint64_t arg)
 {
 	uint64_t efer_lo, efer_hi;
@@ -105,4 +126,5 @@ void guest_main(uint64_t arg)
 	mmio_loads();
 	refused_writes();
 	guest_com1_printf("hello through COM1: port 0x2fd reads 0x%x\n", guest_inb(0x2fd));
+	string_io();
 }
