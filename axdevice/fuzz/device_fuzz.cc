@@ -1,9 +1,10 @@
-/* libFuzzer target: one device model (FUZZ_MODEL: 0 NS16550A, 1 PL011, 2 PLIC) on a device set
- * as a VM has it, driven by a random sequence of guest accesses (any address near the window,
- * any width, any value) and host events (received bytes, interrupt levels). Checked on every
- * step: reads come back within their width, errors are the documented ones, and interrupt
- * lines are reported only when they change. The UART models are wired to a PLIC, as on
- * riscv64, so that their interrupts travel. */
+/* libFuzzer target: one device model (FUZZ_MODEL: 0 NS16550A, 1 PL011, 2 PLIC, 3 I/O APIC) on
+ * a device set as a VM has it, driven by a random sequence of guest accesses (any address near
+ * the window, any width, any value) and host events (received bytes, interrupt levels). Checked
+ * on every step: reads come back within their width, errors are the documented ones, interrupt
+ * lines are reported only when they change, and the I/O APIC's messages carry a legal vector to
+ * existing vCPUs. The UART models are wired to a PLIC, as on riscv64, so that their interrupts
+ * travel. */
 #include <cstdint>
 #include <cstdlib>
 #include <vector>
@@ -16,6 +17,7 @@
 
 extern "C" {
 #include <axdevice/device_set.h>
+#include <axdevice/ioapic.h>
 #include <axdevice/irqchip.h>
 #include <axdevice/plic.h>
 #include <axdevice/uart.h>
@@ -26,7 +28,7 @@ namespace
 {
 
 constexpr uint64_t kBase = 0x10000000, kPlicBase = 0x0c000000;
-constexpr uint32_t kLine = 10, kSources = 32, kContexts = 4;
+constexpr uint32_t kLine = 10, kSources = 32, kContexts = 4, kVcpus = 3;
 
 struct Lines {
 	bool uart = false;
@@ -51,6 +53,12 @@ void ContextIrq(void *ctx, uint32_t context, bool level)
 	l->context[context] = level;
 }
 
+void SendVector(void *, uint64_t mask, uint32_t vector)
+{
+	FuzzRequire(mask != 0 && mask >> kVcpus == 0, "a message to existing vCPUs");
+	FuzzRequire(vector >= 16 && vector <= 0xff, "a legal vector");
+}
+
 unsigned Width(FuzzedDataProvider &in)
 {
 	static const unsigned widths[] = {1, 2, 4, 8, 3, 0, 16};
@@ -68,6 +76,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	axdevice *dev = nullptr, *plic = nullptr;
 	const axdevice_plic_host plic_host = {ContextIrq, &lines};
 	const axdevice_uart_host uart_host = {nullptr, UartIrq, &lines, nullptr, nullptr};
+	const axdevice_cpu_host cpu_host = {nullptr, nullptr, nullptr, SendVector, kVcpus};
 	uint64_t window;
 
 	FuzzRequire(axdevice_set_init(&set, &mem.ops) == AX_OK, "set");
@@ -87,6 +96,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FuzzRequire(axdevice_pl011_create(&mem.ops, &uart_host, kLine, &dev) == AX_OK,
 			    "pl011");
 		window = AXDEVICE_PL011_SIZE;
+	} else if (FUZZ_MODEL == 3) {
+		FuzzRequire(axdevice_ioapic_create(&mem.ops, &cpu_host, &dev) == AX_OK, "ioapic");
+		window = AXDEVICE_IOAPIC_SIZE;
 	}
 	uint64_t base = FUZZ_MODEL == 2 ? kPlicBase : kBase;
 	if (FUZZ_MODEL == 2)
@@ -103,6 +115,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 						 4 * in.ConsumeIntegralInRange(0, 1)
 					   : 0x2000 + 0x80 * in.ConsumeIntegralInRange(0, 4) +
 						 4 * in.ConsumeIntegralInRange(0, 1));
+		if (FUZZ_MODEL == 3 && in.ConsumeBool()) /* mostly IOREGSEL, IOWIN and EOI */
+			addr = base + 0x10 * in.PickValueInArray({0, 1, 4});
 		unsigned width = Width(in);
 		uint64_t value = 0x5a5a5a5a5a5a5a5aull;
 		int err;
@@ -122,13 +136,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			std::vector<uint8_t> bytes =
 			    in.ConsumeBytes<uint8_t>(in.ConsumeIntegralInRange(0, 20));
 			err = AX_OK;
-			if (FUZZ_MODEL != 2)
+			if (FUZZ_MODEL < 2)
 				FuzzRequire(axdevice_uart_receive(dev, bytes.data(),
 								  bytes.size()) <= bytes.size(),
 					    "takes no more than offered");
 			break;
 		}
 		default: {
+			if (FUZZ_MODEL == 3) {
+				uint32_t pin = in.ConsumeIntegralInRange<uint32_t>(0, 25);
+				err = axdevice_irqchip_set_line(dev, pin, in.ConsumeBool());
+				FuzzRequire(err == AX_OK || pin >= AXDEVICE_IOAPIC_PINS,
+					    "existing pins take levels");
+				err = AX_OK;
+				break;
+			}
 			uint32_t source = in.ConsumeIntegralInRange<uint32_t>(0, kSources + 1);
 			err = axdevice_plic_set_level(plic, source, in.ConsumeBool());
 			FuzzRequire(err == AX_OK || source == 0 || source > kSources,

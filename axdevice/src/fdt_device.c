@@ -12,6 +12,7 @@
 #include <axdevice/irqchip.h>
 
 #include <axdevice/fdt_model.h>
+#include "fdt_ioapic.h"
 #include "fdt_plic.h"
 
 /* How far the interrupt-parent walk goes before calling the tree malformed (a loop). */
@@ -35,10 +36,11 @@
 /* Port numbers are 16 bits. */
 #define PORT_SPACE_SIZE 0x10000
 
-/* Axdevice's own models, defined below (the PLIC's in fdt_plic.c). */
+/* Axdevice's own models, defined below (the PLIC's in fdt_plic.c, the I/O APIC's in
+ * fdt_ioapic.c). */
 static const struct axdevice_model ns16550_model, pl011_model;
-static const struct axdevice_model *const own_models[] = {&ns16550_model, &pl011_model,
-							  &axdevice_plic_model};
+static const struct axdevice_model *const own_models[] = {
+    &ns16550_model, &pl011_model, &axdevice_plic_model, &axdevice_ioapic_model};
 
 static bool answers(const struct axdevice_model *m, const char *compatible)
 {

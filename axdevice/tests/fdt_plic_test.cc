@@ -79,7 +79,7 @@ class FdtPlicTest : public FdtSetFixture
 	PlicHostRecorder plic_rec;
 	UartHostRecorder uart_rec;
 	std::vector<std::pair<uint64_t, bool>> cpu_lines;
-	axdevice_cpu_host cpu_host = {SetCpuLine, nullptr, this};
+	axdevice_cpu_host cpu_host = {SetCpuLine, nullptr, this, nullptr, 0};
 	axdevice_fdt_hosts hosts = {&uart_rec.host, &plic_rec.host, &cpu_host, nullptr};
 };
 

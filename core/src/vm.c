@@ -125,6 +125,17 @@ static void set_cpu_line(void *ctx, uint64_t cpu_id, enum axdevice_cpu_line line
 		axvm_set_irq_line(vm, v->id, AXVM_IRQ_LINE_EXTERNAL, level);
 }
 
+/* A message-signalled controller's message (an I/O APIC's): vector for each vCPU of vcpu_mask
+ * that the VM has (axvm_inject_interrupt refuses a mask naming any other). */
+static void send_vector(void *ctx, uint64_t vcpu_mask, uint32_t vector)
+{
+	struct axvm *vm = ctx;
+	uint64_t valid = vm->vcpu_count >= 64 ? ~0ull : (1ull << vm->vcpu_count) - 1;
+
+	if (vcpu_mask & valid)
+		(void)axvm_inject_interrupt(vm, vcpu_mask & valid, vector);
+}
+
 /* A list-register controller's news for the guest CPU with index cpu: it looks again. The
  * request is set before the notification, as for a queued interrupt, so that a vCPU about to
  * wait for one sees it (axvm_vcpu_has_queued_interrupts) and the wake-up is not lost. */
@@ -247,8 +258,13 @@ static int build_devices(struct axvm *vm, bool irqchips, struct ax_diag *diag)
 {
 	const struct axvm_config *cfg = &vm->cfg;
 	struct axdevice_uart_host uart = {.tx = uart_tx, .ctx = vm, .rx_idle = uart_rx_idle};
-	struct axdevice_cpu_host cpu = {
-	    .set_cpu_line = set_cpu_line, .kick_cpu = kick_cpu, .ctx = vm};
+	/* The configured vCPU count: vm->vcpu_count only grows as build_vcpus, after the devices,
+	 * creates them. */
+	struct axdevice_cpu_host cpu = {.set_cpu_line = set_cpu_line,
+					.kick_cpu = kick_cpu,
+					.ctx = vm,
+					.send_vector = send_vector,
+					.vcpu_count = cfg->vcpu_count};
 	struct axdevice_fdt_hosts hosts = {
 	    .uart = &uart, .cpu = &cpu, .models = cfg->device_models};
 

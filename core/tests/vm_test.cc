@@ -926,6 +926,60 @@ TEST_F(VmTest, PlicContextsReachTheHartTheirCpuNodeNames)
 	hal_.cpu = 0;
 }
 
+/* COM1's line -> I/O APIC pin 4 -> a message to APIC ID 1 -> vector 0x30 queued for vCPU 1
+ * (through the cpu host's send_vector) and injected when it next enters the guest; vCPU 0,
+ * whose access raised the line, gets nothing. The UART comes first in the configuration: the
+ * interrupt controllers are built first. */
+TEST_F(VmTest, DeviceLinesGoThroughTheIoapicAsVectors)
+{
+	constexpr uint64_t kIoapic = 0xfec00000;
+	constexpr uint16_t kCom1 = 0x3f8;
+	std::ifstream in("core/tests/vm/ioapic_devices.dtb", std::ios::binary);
+	std::vector<char> blob(std::istreambuf_iterator<char>(in), {});
+	/* Both vCPUs run this program; for vCPU 1 it changes nothing. */
+	steps_ = {
+	    [](sim_vcpu *, axvm_exit *e) { *e = MmioWrite(kIoapic, 4, 0x19); }, /* entry 4 high */
+	    [](sim_vcpu *, axvm_exit *e) { *e = MmioWrite(kIoapic + 0x10, 4, 0x01000000); },
+	    [](sim_vcpu *, axvm_exit *e) { *e = MmioWrite(kIoapic, 4, 0x18); }, /* entry 4 low */
+	    [](sim_vcpu *, axvm_exit *e) {
+		    *e = MmioWrite(kIoapic + 0x10, 4, 0x30); /* vector 0x30, edge, unmasked */
+	    },
+	    [](sim_vcpu *, axvm_exit *e) {
+		    *e = IoWrite(kCom1 + 1, 1, 0x02); /* IER.ETBEI: THR empty raises line 4 */
+	    },
+	};
+	axvm_config cfg = Config(19, 2, false);
+	cfg.fdt = blob.data();
+	cfg.device_count = 2;
+	cfg.devices[0].node = fdt_path_offset(blob.data(), "/isa/serial@i3f8");
+	std::strcpy(cfg.devices[0].compatible, "ns16550a");
+	cfg.devices[1].node = fdt_path_offset(blob.data(), "/interrupt-controller@fec00000");
+	std::strcpy(cfg.devices[1].compatible, "intel,ce4100-ioapic");
+	cfg.devices[1].gpa = kIoapic;
+	cfg.devices[1].size = 0x1000;
+	axvm *vm = Create(cfg);
+	axvm_vcpu *v0 = BootAndBind(vm);
+	axvm_vcpu *v1 = axvm_vcpu_at(vm, 1);
+	ASSERT_EQ(axvm_vcpu_start(v1, kRam, 0), AX_OK); /* before: a start clears its queue */
+	axvm_exit exit;
+	hal_.notified.clear();
+	ASSERT_EQ(axvm_vcpu_run(v0, &exit), AX_OK);
+	EXPECT_EQ(exit.kind, AXVM_EXIT_HALT);
+	EXPECT_EQ(sim_vcpu_find(19, 0)->injected_count, 0u) << "not vCPU 0's";
+	EXPECT_TRUE(axvm_vcpu_has_queued_interrupts(v1));
+	EXPECT_NE(std::find(hal_.notified.begin(), hal_.notified.end(), v1), hal_.notified.end())
+	    << "the host hears of vCPU 1";
+	hal_.cpu = 1;
+	ASSERT_EQ(axvm_vcpu_bind(v1), AX_OK);
+	ASSERT_EQ(axvm_vcpu_run(v1, &exit), AX_OK);
+	sim_vcpu *s1 = sim_vcpu_find(19, 1);
+	ASSERT_EQ(s1->injected_count, 1u);
+	EXPECT_EQ(s1->injected[0], 0x30u);
+	EXPECT_EQ(sim_vcpu_find(19, 0)->injected_count, 0u);
+	EXPECT_EQ(axvm_vcpu_unbind(v1), AX_OK);
+	hal_.cpu = 0;
+}
+
 TEST_F(VmTest, ImagesAreLoadedAndTheDtbAddressPassed)
 {
 	axvm_config cfg = Config(9);

@@ -7,6 +7,7 @@
 #include <axvm/arch_vcpu.h>
 #include <board/console.h>
 #include <board/vm_board.h>
+#include <x86_vcpu/exit_info.h>
 
 #include "cpu_tables.h"
 #include "irq_host.h"
@@ -32,10 +33,14 @@ static void wait_for_interrupt(void)
 }
 
 /* The exit acknowledged the interrupt at the local APIC (VM-exit controls): it is recorded
- * and ended as its IDT handler would. */
+ * and ended as its IDT handler would. An exit that acknowledged none (the VMX-preemption
+ * timer's) lets in whatever is pending. */
 static void ack_interrupt(uint64_t vector)
 {
-	irq_host_interrupt(vector);
+	if (vector == X86_EXIT_VECTOR_UNACKNOWLEDGED)
+		(void)irq_host_ack_pending();
+	else
+		irq_host_interrupt(vector);
 }
 
 /* VMX on for this CPU (the backend's VMXON), which already takes kicks and its timer. */

@@ -1,6 +1,6 @@
 /* The VT-x backend's vCPU lifecycle: create (a VMCS and an XSAVE area each), the boot state,
  * the EPT root, binding to a CPU (the VMCS made current there, the guest's extended state and
- * the MSRs the VMCS does not switch loaded), and vectored interrupts. */
+ * the MSRs the VMCS does not switch loaded). */
 #include <axaddrspace/formats.h>
 #include <axvm/error.h>
 #include <string.h>
@@ -100,28 +100,53 @@ static void xsave_reset(void *area)
 	*(uint32_t *)((char *)area + XSAVE_MXCSR_OFFSET) = XSAVE_MXCSR_RESET;
 }
 
-int arch_vcpu_set_entry(struct arch_vcpu *v, gpa_t entry, uint64_t arg)
+/* The registers of the boot state; the VMCS's part is written at the next bind (or now, by
+ * x86_vcpu_restart). */
+static void reset_state(struct arch_vcpu *v, uint64_t entry, uint64_t arg)
 {
-	if (v->bound)
-		return AXERR_BAD_STATE;
 	memset(&v->regs, 0, sizeof(v->regs));
 	v->regs.r[GPR_RSI] = arg;
 	v->cr2 = 0;
-	v->boot_entry = entry.v;
+	v->boot_entry = entry;
 	v->boot_arg = arg;
-	v->rip = entry.v;
-	v->state_pending = true;
+	v->rip = entry;
 	v->xcr0 = XCR0_X87;
 	xsave_reset(v->xsave);
 	memset(v->msrs, 0, sizeof(v->msrs));
 	v->inject_info = 0;
-	memset(v->irq_pending, 0, sizeof(v->irq_pending));
+	v->nmi_pending = false;
 	v->pending = PENDING_NONE;
 	v->fault_valid = false;
 	memset(v->dr, 0, sizeof(v->dr));
 	v->dr6 = DR6_RESET;
-	v->tpr = 0;
+}
+
+int arch_vcpu_set_entry(struct arch_vcpu *v, gpa_t entry, uint64_t arg)
+{
+	if (v->bound)
+		return AXERR_BAD_STATE;
+	reset_state(v, entry.v, arg);
+	/* Core starts only vCPU 0 itself; any other starts through a SIPI (vcpu_lapic.c). */
+	v->boot_real_mode = v->vcpu_id != 0;
+	v->state_pending = true;
+	v->init_pending = false;
+	v->wait_for_sipi = false;
+	v->sipi_pending = false;
+	x86_lapic_reset(&v->lapic, v->vcpu_id, v->vcpu_count);
 	return AX_OK;
+}
+
+void x86_vcpu_restart(struct arch_vcpu *v, uint64_t entry)
+{
+	reset_state(v, entry, 0);
+	v->boot_real_mode = true;
+	/* The extended state and the swapped MSRs are live while bound. */
+	x86_xsetbv(0, x86_vmx.xcr0_supported);
+	x86_xrstor(v->xsave, x86_vmx.xcr0_supported);
+	x86_xsetbv(0, v->xcr0);
+	for (int i = 0; i < SWAP_MSRS; i++)
+		x86_wrmsr(swapped_msrs[i], v->msrs[i]);
+	x86_vmcs_boot_state(v);
 }
 
 int arch_vcpu_set_stage2(struct arch_vcpu *v, hpa_t root, const struct pt_format *fmt)
@@ -203,14 +228,6 @@ void arch_vcpu_set_return_value(struct arch_vcpu *v, uint64_t value)
 	v->regs.r[GPR_RAX] = value;
 }
 
-int arch_vcpu_inject_interrupt(struct arch_vcpu *v, uint32_t vector)
-{
-	if (vector < 32 || vector > 255)
-		return AXERR_INVALID;
-	v->irq_pending[vector / 64] |= 1ull << (vector % 64);
-	return AX_OK;
-}
-
 /* The external interrupt line carries no vector: x86 interrupts are vectored
  * (arch_vcpu_inject_interrupt). */
 int arch_vcpu_set_irq_line(struct arch_vcpu *v, enum axvm_irq_line line, bool level)
@@ -219,20 +236,6 @@ int arch_vcpu_set_irq_line(struct arch_vcpu *v, enum axvm_irq_line line, bool le
 	(void)line;
 	(void)level;
 	return AXERR_INVALID;
-}
-
-bool arch_vcpu_interrupt_pending(const struct arch_vcpu *v)
-{
-	return (v->irq_pending[0] | v->irq_pending[1] | v->irq_pending[2] | v->irq_pending[3]) ||
-	       (v->inject_info & VMX_EVENT_VALID);
-}
-
-/* No timer of its own yet: the guest's timers are its VM's devices. */
-uint64_t arch_vcpu_timer_deadline(const struct arch_vcpu *v, bool *soft)
-{
-	(void)v;
-	*soft = false;
-	return UINT64_MAX;
 }
 
 uint64_t arch_vcpu_pc(const struct arch_vcpu *v)

@@ -11,6 +11,7 @@
 #include <x86_vcpu/string_io.h>
 
 #include "vcpu_exits.h"
+#include "vcpu_lapic.h"
 #include "vmcs_fields.h"
 #include "vmx_asm.h"
 
@@ -105,6 +106,8 @@ enum axvm_disposition x86_exit_ept_violation(struct arch_vcpu *v)
 	v->fault_own = !q.fetch && q.final_translation && !(v->inject_info & VMX_EVENT_VALID);
 	if (!v->fault_own || decode_access(v, &a) || a.store != q.write)
 		return nested_fault(v, &q);
+	if (v->fault_gpa - X86_LAPIC_BASE < X86_LAPIC_SIZE && x86_lapic_mmio_enabled(&v->lapic))
+		return x86_lapic_mmio(v, &a, v->fault_gpa);
 	if (a.store)
 		r.result = v->vm_ops.mmio_write(v->vm_ops.ctx, v->fault_gpa, a.width,
 						x86_store_value(&a, x86_get_reg(v, a.reg)));

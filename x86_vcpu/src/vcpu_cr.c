@@ -3,7 +3,7 @@
  * checks it (#GP otherwise), and lands in the read shadow (what the guest reads) and in the
  * real register (what VMX allows, caching never disabled: EPT's memory types rule). Paging
  * switches follow the guest: IA-32e mode entered or left, PAE's PDPTEs loaded. CR8 is the
- * task priority the guest keeps; the debug registers are kept without arming breakpoints. */
+ * local APIC's task priority; the debug registers are kept without arming breakpoints. */
 #include <axvm/error.h>
 #include <x86_vcpu/exit_info.h>
 #include <x86_vcpu/guest_regs.h>
@@ -119,7 +119,7 @@ static enum axvm_disposition write_cr4(struct arch_vcpu *v, uint64_t value)
 	return AXVM_RESUME;
 }
 
-/* MOV to or from CR8: the task priority, bits 3:0. */
+/* MOV to or from CR8: the local APIC's task priority class, TPR bits 7:4. */
 static enum axvm_disposition cr8(struct arch_vcpu *v, const struct vmx_cr_exit *e)
 {
 	if (e->type == VMX_CR_MOV_TO) {
@@ -127,9 +127,9 @@ static enum axvm_disposition cr8(struct arch_vcpu *v, const struct vmx_cr_exit *
 
 		if (value >> 4)
 			return x86_inject_exception(v, VECTOR_GP, 0);
-		v->tpr = (uint8_t)value;
+		x86_lapic_set_tpr(&v->lapic, (uint8_t)(value << 4));
 	} else {
-		x86_set_reg(v, e->gpr, v->tpr);
+		x86_set_reg(v, e->gpr, x86_lapic_tpr(&v->lapic) >> 4);
 	}
 	x86_skip_insn();
 	return AXVM_RESUME;

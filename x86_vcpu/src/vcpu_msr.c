@@ -1,31 +1,23 @@
 /* RDMSR and WRMSR of the MSRs a guest does not reach directly (the MSR bitmap, hw_enable.c):
  * an allow-list of emulated ones; any other raises #GP, as an MSR the CPU does not have does. */
+#include <axvm/error.h>
 #include <x86_vcpu/guest_regs.h>
 
 #include "vcpu_exits.h"
+#include "vcpu_lapic.h"
 #include "vmcs_fields.h"
 #include "vmx_asm.h"
 
 #define VECTOR_GP 13
 #define MSR_TSC 0x10
 #define MSR_PLATFORM_ID 0x17
-#define MSR_APIC_BASE 0x1b
 #define MSR_BIOS_SIGN_ID 0x8b
 #define MSR_MTRRCAP 0xfe
 #define MSR_MISC_ENABLE 0x1a0
-#define MSR_TSC_DEADLINE 0x6e0
 #define MSR_EFER 0xc0000080
-#define APIC_BASE_DEFAULT 0xfee00000ull
-#define APIC_BASE_BSP (1ull << 8)
-#define APIC_BASE_ENABLE (1ull << 11)
 /* Fast strings on; performance monitoring, BTS and PEBS unavailable (bits 7, 11, 12). */
 #define MISC_ENABLE_VALUE ((1ull << 0) | (1ull << 11) | (1ull << 12))
 #define CPUID_80000001_EDX_NX (1u << 20)
-
-static uint64_t apic_base(const struct arch_vcpu *v)
-{
-	return APIC_BASE_DEFAULT | APIC_BASE_ENABLE | (v->vcpu_id == 0 ? APIC_BASE_BSP : 0);
-}
 
 static bool host_has_nx(void)
 {
@@ -38,8 +30,11 @@ static bool host_has_nx(void)
 }
 
 /* The value of msr for the guest; false for an MSR it does not have. */
-static bool read_msr(const struct arch_vcpu *v, uint32_t msr, uint64_t *value)
+static bool read_msr(struct arch_vcpu *v, uint32_t msr, uint64_t *value)
 {
+	if (msr == X86_MSR_TSC_DEADLINE ||
+	    (msr >= X86_MSR_X2APIC_FIRST && msr <= X86_MSR_X2APIC_LAST))
+		return x86_lapic_msr_read(&v->lapic, msr, __builtin_ia32_rdtsc(), value) == AX_OK;
 	switch (msr) {
 	case MSR_EFER:
 		*value = vmcs_read(VMCS_GUEST_EFER);
@@ -47,8 +42,8 @@ static bool read_msr(const struct arch_vcpu *v, uint32_t msr, uint64_t *value)
 	case MSR_IA32_PAT:
 		*value = vmcs_read(VMCS_GUEST_PAT);
 		return true;
-	case MSR_APIC_BASE:
-		*value = apic_base(v);
+	case X86_MSR_APIC_BASE:
+		*value = x86_lapic_base_msr(&v->lapic);
 		return true;
 	case MSR_MISC_ENABLE:
 		*value = MISC_ENABLE_VALUE;
@@ -87,9 +82,8 @@ static bool write_msr(struct arch_vcpu *v, uint32_t msr, uint64_t value)
 			return false;
 		vmcs_write(VMCS_GUEST_PAT, value);
 		return true;
-	case MSR_APIC_BASE:
-		/* The xAPIC stays where it is, enabled. */
-		return value == apic_base(v);
+	case X86_MSR_APIC_BASE:
+		return x86_lapic_set_base_msr(&v->lapic, value) == AX_OK;
 	case MSR_MISC_ENABLE:
 		return value == MISC_ENABLE_VALUE;
 	case MSR_BIOS_SIGN_ID:
@@ -114,8 +108,17 @@ enum axvm_disposition x86_exit_rdmsr(struct arch_vcpu *v)
 enum axvm_disposition x86_exit_wrmsr(struct arch_vcpu *v)
 {
 	uint64_t value = (v->regs.r[GPR_RDX] & 0xffffffff) << 32 | (uint32_t)v->regs.r[GPR_RAX];
+	uint32_t msr = (uint32_t)v->regs.r[GPR_RCX];
+	struct x86_lapic_effect e = {0};
 
-	if (!write_msr(v, (uint32_t)v->regs.r[GPR_RCX], value))
+	if (msr == X86_MSR_TSC_DEADLINE ||
+	    (msr >= X86_MSR_X2APIC_FIRST && msr <= X86_MSR_X2APIC_LAST)) {
+		if (x86_lapic_msr_write(&v->lapic, msr, value, __builtin_ia32_rdtsc(), &e))
+			return x86_inject_exception(v, VECTOR_GP, 0);
+		x86_skip_insn();
+		return x86_lapic_effect_apply(v, &e);
+	}
+	if (!write_msr(v, msr, value))
 		return x86_inject_exception(v, VECTOR_GP, 0);
 	x86_skip_insn();
 	return AXVM_RESUME;

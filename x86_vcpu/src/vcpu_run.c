@@ -10,6 +10,7 @@
 #include <x86_vcpu/hypercall.h>
 
 #include "vcpu_exits.h"
+#include "vcpu_lapic.h"
 #include "vcpu_state.h"
 #include "vmcs_fields.h"
 #include "vmx_asm.h"
@@ -17,6 +18,8 @@
 #define EXIT_REASONS 66
 #define RFLAGS_IF (1ull << 9)
 #define BLOCKING_STI_MOVSS 3u
+#define BLOCKING_NMI 8u
+#define VECTOR_NMI 2
 #define VECTOR_UD 6
 #define VECTOR_GP 13
 #define VECTOR_AC 17
@@ -93,6 +96,18 @@ static enum axvm_disposition exception(struct arch_vcpu *v)
 		return x86_inject_exception(v, VECTOR_AC,
 					    (uint32_t)vmcs_read(VMCS_EXIT_INTR_ERROR));
 	return x86_stop_vm(v, VMX_EXIT_EXCEPTION_OR_NMI);
+}
+
+/* The VMX-preemption timer ran out: the guest ran for a whole period without an exit. The
+ * host takes whatever interrupts wait for it (a vector the board cannot mistake for one the
+ * exit acknowledged). Bochs 2.7 keeps the host's interrupts from making a guest exit while the
+ * guest's RFLAGS.IF is 0, although external-interrupt exiting makes IF irrelevant: without
+ * this timer such a guest would keep its CPU from the host for good. */
+static enum axvm_disposition preemption_timer(struct arch_vcpu *v)
+{
+	v->exit->kind = AXVM_EXIT_EXTERNAL_INTERRUPT;
+	v->exit->external_interrupt.vector = X86_EXIT_VECTOR_UNACKNOWLEDGED;
+	return x86_to_core(v);
 }
 
 /* The host's interrupt (its timer, a kick), acknowledged by the exit: the board's. */
@@ -226,6 +241,7 @@ static const exit_handler exit_handlers[EXIT_REASONS] = {
     [VMX_EXIT_MWAIT] = undefined,
     [VMX_EXIT_MONITOR] = undefined,
     [VMX_EXIT_EPT_VIOLATION] = x86_exit_ept_violation,
+    [VMX_EXIT_PREEMPTION_TIMER] = preemption_timer,
     [50] = undefined, /* INVEPT */
     [53] = undefined, /* INVVPID */
     [VMX_EXIT_WBINVD] = nop,
@@ -239,25 +255,6 @@ static bool interruptible(void)
 	       !(vmcs_read(VMCS_GUEST_INTERRUPTIBILITY) & BLOCKING_STI_MOVSS);
 }
 
-static bool irq_waiting(const struct arch_vcpu *v)
-{
-	return (v->irq_pending[0] | v->irq_pending[1] | v->irq_pending[2] | v->irq_pending[3]) != 0;
-}
-
-/* The highest vector waiting, taken. */
-static uint32_t take_irq(struct arch_vcpu *v)
-{
-	for (int i = 3; i >= 0; i--) {
-		if (v->irq_pending[i]) {
-			uint32_t bit = 63 - (uint32_t)__builtin_clzll(v->irq_pending[i]);
-
-			v->irq_pending[i] &= ~(1ull << bit);
-			return (uint32_t)i * 64 + bit;
-		}
-	}
-	return 0;
-}
-
 static void set_window(struct arch_vcpu *v, bool on)
 {
 	uint32_t proc = on ? v->proc | VMX_PROC_INTERRUPT_WINDOW_EXITING
@@ -269,11 +266,15 @@ static void set_window(struct arch_vcpu *v, bool on)
 	}
 }
 
-/* Before an entry: the event to deliver again or the exception a handler raised, else the
- * highest interrupt waiting when the guest can take one; an exit once it can, when one still
- * waits. */
+/* Before an entry: the event to deliver again or the exception a handler raised, else an NMI
+ * or the local APIC's highest interrupt when the guest can take one; an exit once it can, when
+ * one still waits. */
 static void prepare_events(struct arch_vcpu *v)
 {
+	uint64_t blocking;
+	int vector;
+
+	x86_lapic_before_entry(v);
 	if (v->inject_info & VMX_EVENT_VALID) {
 		vmcs_write(VMCS_ENTRY_INTR_INFO, v->inject_info);
 		if (v->inject_info & VMX_EVENT_ERROR_CODE)
@@ -281,16 +282,19 @@ static void prepare_events(struct arch_vcpu *v)
 		if (v->inject_len)
 			vmcs_write(VMCS_ENTRY_INSN_LEN, v->inject_len);
 		v->inject_info = 0;
-		set_window(v, irq_waiting(v));
+		set_window(v, v->nmi_pending || x86_lapic_deliverable(&v->lapic) >= 0);
 		return;
 	}
-	if (!irq_waiting(v)) {
-		set_window(v, false);
+	blocking = vmcs_read(VMCS_GUEST_INTERRUPTIBILITY);
+	if (v->nmi_pending && !(blocking & (BLOCKING_STI_MOVSS | BLOCKING_NMI))) {
+		v->nmi_pending = false;
+		vmcs_write(VMCS_ENTRY_INTR_INFO, vmx_event_exception(VECTOR_NMI));
+		set_window(v, x86_lapic_deliverable(&v->lapic) >= 0);
 		return;
 	}
-	if (interruptible())
-		vmcs_write(VMCS_ENTRY_INTR_INFO, vmx_event_external_interrupt(take_irq(v)));
-	set_window(v, irq_waiting(v) || !interruptible());
+	if (interruptible() && (vector = x86_lapic_take(v)) >= 0)
+		vmcs_write(VMCS_ENTRY_INTR_INFO, vmx_event_external_interrupt((uint32_t)vector));
+	set_window(v, v->nmi_pending || x86_lapic_deliverable(&v->lapic) >= 0);
 }
 
 /* An exit that interrupted the delivery of an event: the event goes in again at the next
@@ -340,7 +344,17 @@ int arch_vcpu_run(struct arch_vcpu *v, struct axvm_exit *exit)
 	for (;;) {
 		int failed;
 
+		if ((v->init_pending || v->wait_for_sipi) && !x86_lapic_init_sipi(v)) {
+			/* Waiting for a SIPI: halted until one comes (interrupt_pending). */
+			exit->kind = AXVM_EXIT_HALT;
+			exit->halt.suspend = false;
+			if (x86_to_core(v) == AXVM_LEAVE)
+				break;
+			continue;
+		}
 		prepare_events(v);
+		if (x86_vmx.preemption_ticks)
+			vmcs_write(VMCS_PREEMPTION_TIMER, x86_vmx.preemption_ticks);
 		if (x86_read_cr2() != v->cr2)
 			x86_write_cr2(v->cr2);
 		x86_cpu_enter_guest(c, v->vmid);

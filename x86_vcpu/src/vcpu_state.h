@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <x86_vcpu/insn_decode.h>
+#include <x86_vcpu/lapic.h>
 #include <x86_vcpu/vmx_controls.h>
 
 /* Physical CPUs the backend keeps state for. */
@@ -58,8 +59,8 @@ struct arch_vcpu {
 	uint16_t vpid; /* the tag the VMCS gets: vmid, 0 without VPIDs */
 	const struct axaddr_mm *mm;
 	uint64_t dr[4], dr6; /* the guest's DR0..DR3 and DR6, as it wrote them */
-	uint8_t tpr;	     /* CR8 */
-	uint64_t vmcs_pa;    /* one page each */
+	struct x86_lapic lapic;
+	uint64_t vmcs_pa; /* one page each */
 	uint64_t xsave_pa;
 	void *xsave;
 	uint64_t eptp;
@@ -74,14 +75,20 @@ struct arch_vcpu {
 	uint64_t rip;	     /* the guest's RIP while unbound, for reports */
 	uint64_t xcr0;
 	uint64_t msrs[SWAP_MSRS];
-	/* The boot state for the next bind: entry point and argument (set_entry). */
+	/* The boot state for the next bind: entry point and argument (set_entry), and whether
+	 * it is a SIPI's real-mode start rather than the boot protocol's protected mode. */
 	uint64_t boot_entry, boot_arg;
+	bool boot_real_mode;
 	/* An event to inject at the next entry (interruption information, error code,
 	 * instruction length), and vectored interrupts waiting (a bit per vector). */
 	uint32_t inject_info;
 	uint32_t inject_error;
 	uint32_t inject_len;
-	uint64_t irq_pending[4];
+	bool nmi_pending;   /* an NMI IPI arrived */
+	bool init_pending;  /* an INIT IPI arrived: the vCPU is to wait for a SIPI */
+	bool wait_for_sipi; /* after an INIT: halted, deaf to interrupts, until a SIPI */
+	bool sipi_pending;  /* a SIPI arrived for it, with the start page sipi_vector */
+	uint8_t sipi_vector;
 	/* The access exit being completed. */
 	enum x86_pending pending;
 	struct x86_mem_access access;
@@ -126,6 +133,9 @@ struct x86_vmx_host {
 	uint64_t msr_bitmap_pa;
 	uint64_t io_bitmap_pa; /* two pages: A then B */
 	uint32_t max_basic, max_extended;
+	/* The VMX-preemption timer's value for a guest's longest run without an exit, 0 when
+	 * the CPU has no such timer (vcpu_run.c says why it runs). */
+	uint32_t preemption_ticks;
 	const struct arch_cpu_host *host;
 };
 
@@ -149,6 +159,9 @@ void x86_vmcs_init(struct arch_vcpu *v);
 
 /* Writes v's boot state (arch_vcpu_set_entry) into its VMCS, current on this CPU. */
 void x86_vmcs_boot_state(struct arch_vcpu *v);
+
+/* Puts bound vCPU v in its boot state at entry now (vcpu.c): a SIPI's start. */
+void x86_vcpu_restart(struct arch_vcpu *v, uint64_t entry);
 
 /* The host state of the calling CPU that differs between CPUs (vmcs_setup.c). */
 void x86_vmcs_host_cpu(void);

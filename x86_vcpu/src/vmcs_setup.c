@@ -2,6 +2,7 @@
  * and the boot state: the Linux/x86 32-bit boot protocol's (protected mode with paging off,
  * flat 4 GiB segments with the selectors __BOOT_CS 0x10 and __BOOT_DS 0x18, interrupts off,
  * ESI the boot argument), which is also how arch_vcpu_set_entry describes any entry. */
+#include <stdbool.h>
 #include <x86_vcpu/ept.h>
 #include <x86_vcpu/guest_regs.h>
 #include <x86_vcpu/vmx_caps.h>
@@ -16,6 +17,9 @@
 #define AR_CODE32 0xc09b /* execute/read, accessed */
 #define AR_DATA32 0xc093 /* read/write, accessed */
 #define AR_TSS_BUSY 0x008b
+/* Real mode's: present, DPL 0, byte granularity, 16-bit. */
+#define AR_CODE16 0x009b
+#define AR_DATA16 0x0093
 #define AR_UNUSABLE (1u << 16)
 #define RFLAGS_FIXED (1ull << 1)
 #define DR7_RESET 0x400
@@ -119,9 +123,39 @@ static void write_segment(uint32_t selector_field, uint16_t selector, uint64_t b
 	vmcs_write(VMCS_GUEST_ES_AR + 2 * index, ar);
 }
 
+/* The boot CPU's state: 32-bit protected mode, flat, paging off. */
+static void protected_mode_state(void)
+{
+	write_segment(VMCS_GUEST_CS_SELECTOR, BOOT_CS, 0, 0xffffffff, AR_CODE32);
+	write_segment(VMCS_GUEST_SS_SELECTOR, BOOT_DS, 0, 0xffffffff, AR_DATA32);
+	write_segment(VMCS_GUEST_DS_SELECTOR, BOOT_DS, 0, 0xffffffff, AR_DATA32);
+	write_segment(VMCS_GUEST_ES_SELECTOR, BOOT_DS, 0, 0xffffffff, AR_DATA32);
+	write_segment(VMCS_GUEST_FS_SELECTOR, BOOT_DS, 0, 0xffffffff, AR_DATA32);
+	write_segment(VMCS_GUEST_GS_SELECTOR, BOOT_DS, 0, 0xffffffff, AR_DATA32);
+	vmcs_write(VMCS_GUEST_GDTR_LIMIT, 0);
+	vmcs_write(VMCS_GUEST_IDTR_LIMIT, 0);
+}
+
+/* An application processor's state after INIT and a SIPI (SDM Vol. 3A 9.4.4 and Table 9-1):
+ * real mode at CS = the start page's segment, IP 0. */
+static void sipi_state(uint64_t start)
+{
+	write_segment(VMCS_GUEST_CS_SELECTOR, (uint16_t)(start >> 4), start, 0xffff, AR_CODE16);
+	write_segment(VMCS_GUEST_SS_SELECTOR, 0, 0, 0xffff, AR_DATA16);
+	write_segment(VMCS_GUEST_DS_SELECTOR, 0, 0, 0xffff, AR_DATA16);
+	write_segment(VMCS_GUEST_ES_SELECTOR, 0, 0, 0xffff, AR_DATA16);
+	write_segment(VMCS_GUEST_FS_SELECTOR, 0, 0, 0xffff, AR_DATA16);
+	write_segment(VMCS_GUEST_GS_SELECTOR, 0, 0, 0xffff, AR_DATA16);
+	vmcs_write(VMCS_GUEST_GDTR_LIMIT, 0xffff);
+	vmcs_write(VMCS_GUEST_IDTR_LIMIT, 0xffff);
+}
+
+/* The boot state (arch_vcpu_set_entry, x86_vcpu_restart): the Linux boot protocol's protected
+ * mode at the entry point, or real mode as a SIPI starts a CPU. */
 void x86_vmcs_boot_state(struct arch_vcpu *v)
 {
-	uint64_t cr0 = X86_CR0_PE | X86_CR0_ET;
+	bool ap = v->boot_real_mode;
+	uint64_t cr0 = ap ? X86_CR0_ET : X86_CR0_PE | X86_CR0_ET;
 	uint64_t cr0_fixed0 = vmx_guest_cr0_fixed0(x86_vmx.cr0_fixed0, x86_vmx.controls.proc2);
 
 	vmcs_write(VMCS_CR0_SHADOW, cr0);
@@ -129,22 +163,18 @@ void x86_vmcs_boot_state(struct arch_vcpu *v)
 	vmcs_write(VMCS_CR4_SHADOW, 0);
 	vmcs_write(VMCS_GUEST_CR4, vmx_fixed_cr(0, x86_vmx.cr4_fixed0, x86_vmx.cr4_fixed1));
 	vmcs_write(VMCS_GUEST_CR3, 0);
-	write_segment(VMCS_GUEST_CS_SELECTOR, BOOT_CS, 0, 0xffffffff, AR_CODE32);
-	write_segment(VMCS_GUEST_SS_SELECTOR, BOOT_DS, 0, 0xffffffff, AR_DATA32);
-	write_segment(VMCS_GUEST_DS_SELECTOR, BOOT_DS, 0, 0xffffffff, AR_DATA32);
-	write_segment(VMCS_GUEST_ES_SELECTOR, BOOT_DS, 0, 0xffffffff, AR_DATA32);
-	write_segment(VMCS_GUEST_FS_SELECTOR, BOOT_DS, 0, 0xffffffff, AR_DATA32);
-	write_segment(VMCS_GUEST_GS_SELECTOR, BOOT_DS, 0, 0xffffffff, AR_DATA32);
+	if (ap)
+		sipi_state(v->boot_entry);
+	else
+		protected_mode_state();
 	write_segment(VMCS_GUEST_TR_SELECTOR, 0, 0, 0xffff, AR_TSS_BUSY);
 	write_segment(VMCS_GUEST_LDTR_SELECTOR, 0, 0, 0, AR_UNUSABLE);
 	vmcs_write(VMCS_GUEST_GDTR_BASE, 0);
-	vmcs_write(VMCS_GUEST_GDTR_LIMIT, 0);
 	vmcs_write(VMCS_GUEST_IDTR_BASE, 0);
-	vmcs_write(VMCS_GUEST_IDTR_LIMIT, 0);
 	vmcs_write(VMCS_GUEST_DR7, DR7_RESET);
 	vmcs_write(VMCS_GUEST_DEBUGCTL, 0);
 	vmcs_write(VMCS_GUEST_RSP, 0);
-	vmcs_write(VMCS_GUEST_RIP, v->boot_entry);
+	vmcs_write(VMCS_GUEST_RIP, ap ? 0 : v->boot_entry);
 	vmcs_write(VMCS_GUEST_RFLAGS, RFLAGS_FIXED);
 	vmcs_write(VMCS_GUEST_PENDING_DEBUG, 0);
 	vmcs_write(VMCS_GUEST_INTERRUPTIBILITY, 0);

@@ -33,8 +33,8 @@ struct control_policy {
 };
 
 static const struct control_policy policies[] = {
-    {VMX_FIELD_PIN, VMX_PIN_EXTERNAL_INTERRUPT_EXITING | VMX_PIN_NMI_EXITING, VMX_PIN_VIRTUAL_NMIS,
-     0},
+    {VMX_FIELD_PIN, VMX_PIN_EXTERNAL_INTERRUPT_EXITING | VMX_PIN_NMI_EXITING,
+     VMX_PIN_VIRTUAL_NMIS | VMX_PIN_PREEMPTION_TIMER, 0},
     /* The guest may not sleep the CPU (MWAIT, MONITOR), read the host's performance counters,
      * reach the debug registers the VMCS does not switch or set the local APIC's task
      * priority (CR8, without a TPR shadow). */

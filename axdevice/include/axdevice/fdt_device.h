@@ -50,12 +50,12 @@ int axdevice_fdt_windows(const void *fdt, int node,
  *   be 1, 2 or 4 and at most 1 << reg-shift) or "arm,pl011": the interrupt line is the first
  *   interrupts specifier decoded for the interrupt parent, found as Linux does
  *   (interrupt-parent, else the parent node, up to a node with #interrupt-cells): with 3 cells
- *   (Arm GIC) SPI n is line 32 + n and PPI n is 16 + n; with 1 or 2 cells (a PLIC) it is the
- *   first cell. A node without interrupts gets AXDEVICE_IRQ_NONE. When the interrupt parent is
- *   an interrupt controller already in set (created from that node, in any space), the line is
- *   that controller's input line; otherwise hosts->uart's set_irq gets it. The UART reports its
- *   other events to hosts->uart. Its registers are the same in the port space (an ISA "COM1":
- *   reg = <1 0x3f8 8>, reg-shift 0, reg-io-width 1).
+ *   (Arm GIC) SPI n is line 32 + n and PPI n is 16 + n; with 1 or 2 cells (a PLIC, an I/O
+ *   APIC) it is the first cell. A node without interrupts gets AXDEVICE_IRQ_NONE. When the
+ *   interrupt parent is an interrupt controller already in set (created from that node, in
+ *   any space), the line is that controller's input line; otherwise hosts->uart's set_irq
+ *   gets it. The UART reports its other events to hosts->uart. Its registers are the same in
+ *   the port space (an ISA "COM1": reg = <1 0x3f8 8>, reg-shift 0, reg-io-width 1).
  * - "sifive,plic-1.0.0" or "riscv,plic0": a PLIC with riscv,ndev sources and one context per
  *   interrupts-extended entry (context c is entry c), reporting to hosts->plic. An entry whose
  *   interrupt is 9 (the supervisor external interrupt) drives the external line
@@ -63,19 +63,23 @@ int axdevice_fdt_windows(const void *fdt, int node,
  *   controller's parent node holds when that is a CPU node (device_type "cpu"), else the n-th
  *   hart for the n-th such entry (counting from 0), as QEMU's virt numbers them. Entries for
  *   other interrupts (11, the machine external interrupt) drive nothing.
+ * - "intel,ce4100-ioapic": an I/O APIC (axdevice/ioapic.h) with #interrupt-cells = <2>, whose
+ *   input pin n is the line of a device whose first interrupts cell is n (the second, the
+ *   trigger and polarity type, is not used: the guest programs the redirection entries). It
+ *   sends its messages through hosts->cpu's send_vector to hosts->cpu's vcpu_count vCPUs.
  * hosts may be NULL. The device is allocated from set's allocator.
  *
  * Errors, each with a diag message naming the node's path and the property: those of
  * axdevice_fdt_windows; AXERR_UNSUPPORTED for a compatible with no model, an interrupt parent
  * with other than 1 to 3 cells or a GIC type other than SPI/PPI; AXERR_BAD_CONFIG for a missing
  * compatible, a reg smaller than the model's registers, a malformed interrupts, reg-shift or
- * reg-io-width, no interrupt parent, a missing riscv,ndev or one outside
- * 1..AXDEVICE_PLIC_MAX_SOURCES, a missing or malformed interrupts-extended (a phandle that names
- * no node or a controller without a valid #interrupt-cells, a short last entry, more than
- * AXDEVICE_PLIC_MAX_CONTEXTS entries); AXERR_EXISTS when a window overlaps a registered device
- * in its space (two devices may use the same number in different spaces);
- * AXERR_NO_MEMORY. Nothing is added on failure. On success *out (if out is not NULL) is the
- * new device, still owned by the set.
+ * reg-io-width, an I/O APIC's #interrupt-cells other than <2>, no interrupt parent, a missing
+ * riscv,ndev or one outside 1..AXDEVICE_PLIC_MAX_SOURCES, a missing or malformed
+ * interrupts-extended (a phandle that names no node or a controller without a valid
+ * #interrupt-cells, a short last entry, more than AXDEVICE_PLIC_MAX_CONTEXTS entries);
+ * AXERR_EXISTS when a window overlaps a registered device in its space (two devices may use the
+ * same number in different spaces); AXERR_NO_MEMORY. Nothing is added on failure. On success
+ * *out (if out is not NULL) is the new device, still owned by the set.
  */
 int axdevice_set_add_from_fdt_hosts(struct axdevice_set *set, const void *fdt, int node,
 				    const struct axdevice_fdt_hosts *hosts, struct axdevice **out,

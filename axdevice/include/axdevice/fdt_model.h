@@ -1,9 +1,9 @@
 /*
  * Device models as a devicetree names them. A model answers to compatible strings, has a role
  * in the VM (a console UART, an interrupt controller) and creates its device from a node.
- * axdevice has its own (the NS16550, the PL011, the PLIC); a backend's interrupt controller or
- * a host's own device lives in its own library and is offered where devices are created, in a
- * struct axdevice_model_list, ahead of axdevice's.
+ * axdevice has its own (the NS16550, the PL011, the PLIC, the I/O APIC); a backend's interrupt
+ * controller or a host's own device lives in its own library and is offered where devices are
+ * created, in a struct axdevice_model_list, ahead of axdevice's.
  */
 #ifndef AXDEVICE_FDT_MODEL_H
 #define AXDEVICE_FDT_MODEL_H
@@ -57,7 +57,8 @@ struct axdevice_fdt_hosts {
 	const struct axdevice_uart_host *uart;
 	/* PLICs: each context's output. */
 	const struct axdevice_plic_host *plic;
-	/* Interrupt controllers: the guest CPU lines their outputs drive. */
+	/* Interrupt controllers: the guest CPU lines their outputs drive, or the vCPUs their
+	 * messages go to (send_vector, vcpu_count). */
 	const struct axdevice_cpu_host *cpu;
 	/* Models beyond axdevice's own, looked at first (NULL: none). */
 	const struct axdevice_model_list *models;

@@ -1,9 +1,9 @@
 /*
- * Interrupt controllers as devices. A device that is an interrupt controller (a PLIC now; a
- * GIC distributor, an IOAPIC later) has irqchip ops beside its register ops: other devices
- * drive its input lines, and it drives the interrupt lines of the guest's CPUs through its
- * host. The VM's configuration says which controller each device's interrupt goes to, as a
- * devicetree does (interrupt-parent, interrupts); core only wires.
+ * Interrupt controllers as devices. A device that is an interrupt controller (a PLIC, a GIC
+ * distributor, an I/O APIC) has irqchip ops beside its register ops: other devices drive its
+ * input lines, and it drives the interrupt lines of the guest's CPUs, or sends them vectored
+ * messages, through its host. The VM's configuration says which controller each device's
+ * interrupt goes to, as a devicetree does (interrupt-parent, interrupts); core only wires.
  */
 #ifndef AXDEVICE_IRQCHIP_H
 #define AXDEVICE_IRQCHIP_H
@@ -32,6 +32,15 @@ struct axdevice_cpu_host {
 	 * leave the guest and flush again. Optional; called without the controller's lock. */
 	void (*kick_cpu)(void *ctx, uint64_t cpu_id);
 	void *ctx;
+	/* For a message-signalled controller (an I/O APIC): delivers vector to each vCPU of
+	 * vcpu_mask (bit n: the VM's vCPU n) as an edge-triggered fixed interrupt, what an I/O
+	 * APIC's or an MSI's message does. Optional; called with the controller's lock held. It
+	 * must not call back into the controller. */
+	void (*send_vector)(void *ctx, uint64_t vcpu_mask, uint32_t vector);
+	/* The VM's vCPUs are 0..vcpu_count - 1: the local APICs a message-signalled controller
+	 * resolves destinations among (APIC ID n is vCPU n), so that send_vector's masks name no
+	 * other. 0 when the host does not say: such a controller's messages then reach no one. */
+	uint32_t vcpu_count;
 };
 
 /* An interrupt controller's operations. */

@@ -89,14 +89,41 @@ struct __attribute__((packed)) idt_pointer {
 	uint64_t base;
 };
 
-extern const uint64_t guest_trap_stubs[32];
-static uint64_t idt[32 * 2] __attribute__((aligned(16)));
+extern const uint64_t guest_trap_stubs[256];
+static uint64_t idt[256 * 2] __attribute__((aligned(16)));
+
+volatile unsigned guest_irq_count[256];
+
+__attribute__((weak)) void guest_irq_handler(unsigned vector)
+{
+	(void)vector;
+}
+
+void guest_irq(uint64_t vector);
+
+/* An interrupt: counted, the test's handler run, ended at the local APIC. */
+void guest_irq(uint64_t vector)
+{
+	guest_irq_count[vector & 0xff]++;
+	guest_irq_handler((unsigned)vector);
+	guest_apic_eoi();
+}
+
+void guest_apic_eoi(void)
+{
+	if (guest_x2apic)
+		guest_wrmsr(0x80b, 0);
+	else
+		*(volatile uint32_t *)(GUEST_APIC + 0xb0) = 0;
+}
+
+volatile bool guest_x2apic;
 
 void guest_idt_load(void)
 {
 	struct idt_pointer p = {sizeof(idt) - 1, (uint64_t)(uintptr_t)idt};
 
-	for (int i = 0; i < 32; i++) {
+	for (int i = 0; i < 256; i++) {
 		uint64_t h = guest_trap_stubs[i];
 
 		idt[2 * i] = (h & 0xffff) | (uint64_t)0x08 << 16 | (uint64_t)GATE_INTERRUPT << 32 |
@@ -104,4 +131,53 @@ void guest_idt_load(void)
 		idt[2 * i + 1] = h >> 32;
 	}
 	__asm__ volatile("lidt %0" : : "m"(p));
+}
+
+#define APIC_SVR 0xf0
+#define APIC_ICR 0x300
+#define APIC_ICR_HIGH 0x310
+#define ICR_INIT 0x4500 /* INIT, level assert */
+#define ICR_SIPI 0x4600
+#define TRAMPOLINE 0x8000
+
+extern const char guest_ap_trampoline[], guest_ap_trampoline_end[];
+static void (*volatile ap_fn[8])(unsigned cpu);
+static volatile unsigned ap_running[8];
+
+void guest_apic_enable(void)
+{
+	*(volatile uint32_t *)(GUEST_APIC + APIC_SVR) = 0x1ff;
+}
+
+/* An ICR write to dest; delivery is immediate (the delivery-status bit reads 0). */
+static void icr(unsigned dest, uint32_t low)
+{
+	*(volatile uint32_t *)(GUEST_APIC + APIC_ICR_HIGH) = dest << 24;
+	*(volatile uint32_t *)(GUEST_APIC + APIC_ICR) = low;
+}
+
+void guest_send_ipi(unsigned dest, unsigned vector)
+{
+	icr(dest, vector & 0xff);
+}
+
+void guest_start_cpu(unsigned cpu, void (*fn)(unsigned cpu))
+{
+	unsigned runs = ap_running[cpu & 7];
+
+	for (const char *p = guest_ap_trampoline; p < guest_ap_trampoline_end; p++)
+		((volatile char *)TRAMPOLINE)[p - guest_ap_trampoline] = *p;
+	ap_fn[cpu & 7] = fn;
+	icr(cpu, ICR_INIT);
+	icr(cpu, ICR_SIPI | TRAMPOLINE >> 12);
+	icr(cpu, ICR_SIPI | TRAMPOLINE >> 12);
+	while (ap_running[cpu & 7] == runs)
+		__asm__ volatile("pause");
+}
+
+void guest_ap_main(unsigned cpu)
+{
+	guest_apic_enable();
+	ap_running[cpu & 7]++;
+	ap_fn[cpu & 7](cpu);
 }

@@ -1,5 +1,6 @@
-/* The test guests' exception entry: one stub per vector 0..31 that pushes a zero error code
- * where the CPU pushes none, and its vector, then calls guest_trap(frame). */
+/* The test guests' exception and interrupt entry: one stub per vector 0..31 that pushes a zero
+ * error code where the CPU pushes none, and its vector, then calls guest_trap(frame); one per
+ * interrupt vector 32..255 that calls guest_irq(vector). */
 	.text
 .macro stub vector, has_error
 	.globl guest_trap_\vector
@@ -44,6 +45,45 @@ stub 29, 1
 stub 30, 1
 stub 31, 0
 
+/* Interrupts 32..255: no error code; guest_irq(vector) handles them. */
+	.altmacro
+.macro irq_stub vector
+	.globl guest_irq_\vector
+guest_irq_\vector:
+	push $0
+	push $\vector
+	jmp irq_common
+.endm
+.set v, 32
+.rept 224
+	irq_stub %v
+	.set v, v + 1
+.endr
+
+irq_common:
+	push %rax
+	push %rcx
+	push %rdx
+	push %rsi
+	push %rdi
+	push %r8
+	push %r9
+	push %r10
+	push %r11
+	mov 9*8(%rsp), %rdi
+	call guest_irq
+	pop %r11
+	pop %r10
+	pop %r9
+	pop %r8
+	pop %rdi
+	pop %rsi
+	pop %rdx
+	pop %rcx
+	pop %rax
+	add $16, %rsp
+	iretq
+
 trap_common:
 	push %rax
 	push %rcx
@@ -75,5 +115,13 @@ guest_trap_stubs:
 	.irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
 	.quad guest_trap_\v
 	.endr
+.macro irq_entry vector
+	.quad guest_irq_\vector
+.endm
+.set v, 32
+.rept 224
+	irq_entry %v
+	.set v, v + 1
+.endr
 
 	.section .note.GNU-stack, "", @progbits

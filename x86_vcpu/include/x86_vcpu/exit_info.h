@@ -41,6 +41,11 @@ enum vmx_exit_reason {
 	VMX_EXIT_XSETBV = 55,
 };
 
+/* The vector the backend reports in an AXVM_EXIT_EXTERNAL_INTERRUPT exit when no interrupt was
+ * acknowledged by the exit (the VMX-preemption timer ran out): the host takes whatever is
+ * pending itself (vm_host_cpu_ops.ack_interrupt). */
+#define X86_EXIT_VECTOR_UNACKNOWLEDGED 256
+
 /* The exit-reason field: the basic reason, and whether VM entry failed (bit 31). */
 #define VMX_EXIT_REASON_BASIC(field) ((field)&0xffffu)
 #define VMX_EXIT_REASON_ENTRY_FAILURE (1u << 31)

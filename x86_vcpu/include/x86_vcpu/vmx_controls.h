@@ -11,6 +11,7 @@
 #define VMX_PIN_EXTERNAL_INTERRUPT_EXITING (1u << 0)
 #define VMX_PIN_NMI_EXITING (1u << 3)
 #define VMX_PIN_VIRTUAL_NMIS (1u << 5)
+#define VMX_PIN_PREEMPTION_TIMER (1u << 6)
 
 /* Primary processor-based VM-execution controls. */
 #define VMX_PROC_INTERRUPT_WINDOW_EXITING (1u << 2)
@@ -95,10 +96,11 @@ int vmx_control_value(uint64_t cap, uint32_t required, uint32_t wanted, uint32_t
 /* The controls of a vCPU for a host with 64-bit (IA-32e) mode, as the backend runs guests:
  * required, every exit that leaves the CPU to the host (external interrupts, NMIs, HLT, I/O and
  * MSR bitmaps), EPT, VPID and unrestricted guest, EFER and PAT switched on entry and exit, the
- * interrupt acknowledged on exit; wanted, RDTSCP, INVPCID and XSAVES for the guest and virtual
- * NMIs. The TRUE MSRs are used when the CPU has them, so that CR3 accesses, INVLPG and the
- * debug controls need no exits or loads the CPU would otherwise insist on. Returns 0; or
- * AXERR_UNSUPPORTED with the field and the required bits it lacks in *field and *missing. */
+ * interrupt acknowledged on exit; wanted, RDTSCP, INVPCID and XSAVES for the guest, virtual
+ * NMIs and the VMX-preemption timer. The TRUE MSRs are used when the CPU has them, so that CR3
+ * accesses, INVLPG and the debug controls need no exits or loads the CPU would otherwise insist on.
+ * Returns 0; or AXERR_UNSUPPORTED with the field and the required bits it lacks in *field and
+ * *missing. */
 int vmx_controls_compute(const struct vmx_control_msrs *msrs, struct vmx_controls *out,
 			 enum vmx_control_field *field, uint32_t *missing);
 
