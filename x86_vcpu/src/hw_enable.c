@@ -23,7 +23,7 @@
 #define VPID_CAP_INVVPID_ALL (1ull << 42)
 #define FOUR_GIB (1ull << 32)
 #define PAGE_SIZE 4096u
-/* How often at least a guest that keeps running leaves it (vcpu_run.c). */
+/* How often at least the host gets a CPU back from a guest that keeps running (vcpu_run.c). */
 #define PREEMPTION_HZ 1000
 
 struct x86_cpu x86_cpus[X86_MAX_CPUS];
@@ -172,13 +172,8 @@ static int probe(const struct arch_cpu_host *host)
 	x86_vmx.below_4g = caps.below_4g;
 	x86_vmx.host = host;
 	if (x86_vmx.controls.pin & VMX_PIN_PREEMPTION_TIMER) {
-		/* It counts down at the TSC's rate shifted right by IA32_VMX_MISC bits 4:0. */
-		uint64_t ticks =
-		    (host->counter_hz / PREEMPTION_HZ) >> (x86_rdmsr(MSR_IA32_VMX_MISC) & 0x1f);
-
-		x86_vmx.preemption_ticks = ticks > UINT32_MAX ? UINT32_MAX
-					   : ticks	      ? (uint32_t)ticks
-							      : 1;
+		x86_vmx.preemption_period = host->counter_hz / PREEMPTION_HZ;
+		x86_vmx.preemption_shift = x86_rdmsr(MSR_IA32_VMX_MISC) & 0x1f;
 	}
 	return AX_OK;
 }

@@ -46,6 +46,8 @@ enum x86_hc_action x86_hypercall(const struct x86_hc_env *env, const uint64_t ar
 		return X86_HC_POWER_OFF;
 	case X86_HC_SYSTEM_RESET:
 		return X86_HC_RESET;
+	case X86_HC_CPU_OFF:
+		return X86_HC_OFF;
 	case X86_HC_MEMORY_RELEASE:
 		*result = memory_release(env, args[1], args[2]);
 		return X86_HC_RETURN;

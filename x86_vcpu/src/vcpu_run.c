@@ -98,9 +98,10 @@ static enum axvm_disposition exception(struct arch_vcpu *v)
 	return x86_stop_vm(v, VMX_EXIT_EXCEPTION_OR_NMI);
 }
 
-/* The VMX-preemption timer ran out: the guest ran for a whole period without an exit. The
- * host takes whatever interrupts wait for it (a vector the board cannot mistake for one the
- * exit acknowledged). Bochs 2.7 keeps the host's interrupts from making a guest exit while the
+/* The VMX-preemption timer ran out: the guest had the CPU for a whole period (counted over
+ * the exits the backend handled itself) without the host getting it back. The host takes
+ * whatever interrupts wait for it (a vector the board cannot mistake for one the exit
+ * acknowledged). Bochs 2.7 keeps the host's interrupts from making a guest exit while the
  * guest's RFLAGS.IF is 0, although external-interrupt exiting makes IF irrelevant: without
  * this timer such a guest would keep its CPU from the host for good. */
 static enum axvm_disposition preemption_timer(struct arch_vcpu *v)
@@ -173,12 +174,20 @@ static enum axvm_disposition vmcall(struct arch_vcpu *v)
 	enum x86_hc_action action = x86_hypercall(&env, args, x86_guest_cpl(), &result);
 
 	x86_skip_insn();
-	if (action == X86_HC_RETURN) {
+	switch (action) {
+	case X86_HC_RETURN:
 		v->regs.r[GPR_RAX] = (uint64_t)result;
 		return AXVM_RESUME;
+	case X86_HC_OFF:
+		v->exit->kind = AXVM_EXIT_CPU_DOWN;
+		v->exit->cpu_down.state = 0;
+		break;
+	case X86_HC_POWER_OFF:
+	case X86_HC_RESET:
+		v->exit->kind = AXVM_EXIT_SYSTEM_DOWN;
+		v->exit->system_down.reset = action == X86_HC_RESET;
+		break;
 	}
-	v->exit->kind = AXVM_EXIT_SYSTEM_DOWN;
-	v->exit->system_down.reset = action == X86_HC_RESET;
 	return x86_to_core(v);
 }
 
@@ -333,8 +342,18 @@ static enum axvm_disposition handle_exit(struct arch_vcpu *v)
 	return h ? h(v) : x86_stop_vm(v, basic);
 }
 
+/* The VMX-preemption timer for what is left of this run's period (0: an exit at once). */
+static void arm_preemption(uint64_t budget_end)
+{
+	uint64_t now = __builtin_ia32_rdtsc();
+	uint64_t left = budget_end > now ? (budget_end - now) >> x86_vmx.preemption_shift : 0;
+
+	vmcs_write(VMCS_PREEMPTION_TIMER, left > UINT32_MAX ? UINT32_MAX : left);
+}
+
 int arch_vcpu_run(struct arch_vcpu *v, struct axvm_exit *exit)
 {
+	uint64_t budget_end = __builtin_ia32_rdtsc() + x86_vmx.preemption_period;
 	struct x86_cpu *c;
 
 	if (!v->bound)
@@ -353,8 +372,8 @@ int arch_vcpu_run(struct arch_vcpu *v, struct axvm_exit *exit)
 			continue;
 		}
 		prepare_events(v);
-		if (x86_vmx.preemption_ticks)
-			vmcs_write(VMCS_PREEMPTION_TIMER, x86_vmx.preemption_ticks);
+		if (x86_vmx.preemption_period)
+			arm_preemption(budget_end);
 		if (x86_read_cr2() != v->cr2)
 			x86_write_cr2(v->cr2);
 		x86_cpu_enter_guest(c, v->vmid);

@@ -133,9 +133,11 @@ struct x86_vmx_host {
 	uint64_t msr_bitmap_pa;
 	uint64_t io_bitmap_pa; /* two pages: A then B */
 	uint32_t max_basic, max_extended;
-	/* The VMX-preemption timer's value for a guest's longest run without an exit, 0 when
-	 * the CPU has no such timer (vcpu_run.c says why it runs). */
-	uint32_t preemption_ticks;
+	/* The longest a guest runs (in TSC ticks) before arch_vcpu_run returns to the host, by
+	 * the VMX-preemption timer, which counts TSC ticks shifted right by preemption_shift; 0
+	 * when the CPU has no such timer (vcpu_run.c says why it runs). */
+	uint64_t preemption_period;
+	unsigned preemption_shift;
 	const struct arch_cpu_host *host;
 };
 

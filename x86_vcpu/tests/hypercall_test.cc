@@ -71,17 +71,18 @@ TEST(Hypercall, ConsoleGetc)
 	EXPECT_EQ(c.result, 'x');
 }
 
-TEST(Hypercall, PowerOffAndReset)
+TEST(Hypercall, PowerOffResetAndCpuOff)
 {
 	Call c;
 	EXPECT_EQ(c.run(X86_HC_SYSTEM_OFF), X86_HC_POWER_OFF);
 	EXPECT_EQ(c.run(X86_HC_SYSTEM_RESET), X86_HC_RESET);
+	EXPECT_EQ(c.run(X86_HC_CPU_OFF), X86_HC_OFF);
 }
 
 TEST(Hypercall, UserModeMayCallNothing)
 {
 	for (uint64_t nr : {X86_HC_VERSION, X86_HC_CONSOLE_PUTC, X86_HC_SYSTEM_OFF,
-			    X86_HC_SYSTEM_RESET, X86_HC_MEMORY_RELEASE}) {
+			    X86_HC_SYSTEM_RESET, X86_HC_MEMORY_RELEASE, X86_HC_CPU_OFF}) {
 		Call c;
 		EXPECT_EQ(c.run(nr, 'a', 0x1000, 3), X86_HC_RETURN) << nr;
 		EXPECT_EQ(c.result, X86_HC_EPERM) << nr;
@@ -93,7 +94,7 @@ TEST(Hypercall, UserModeMayCallNothing)
 TEST(Hypercall, UnknownNumber)
 {
 	Call c;
-	EXPECT_EQ(c.run(6), X86_HC_RETURN);
+	EXPECT_EQ(c.run(7), X86_HC_RETURN);
 	EXPECT_EQ(c.result, X86_HC_ENOSYS);
 	EXPECT_EQ(c.run(~0ull), X86_HC_RETURN);
 	EXPECT_EQ(c.result, X86_HC_ENOSYS);

@@ -77,6 +77,9 @@ void guest_start_cpu(unsigned cpu, void (*fn)(unsigned cpu));
 /* What an application processor runs (start.S): the function guest_start_cpu gave it. */
 void guest_ap_main(unsigned cpu);
 
+/* The calling CPU's APIC ID, without an exit. */
+unsigned guest_cpu(void);
+
 /* Enables this CPU's local APIC (software enable, spurious vector 0xff). */
 void guest_apic_enable(void);
 

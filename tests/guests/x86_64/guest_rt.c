@@ -181,3 +181,14 @@ void guest_ap_main(unsigned cpu)
 	ap_running[cpu & 7]++;
 	ap_fn[cpu & 7](cpu);
 }
+
+extern char ap_stacks[];
+
+/* By the stack: the boot CPU's lies below the application processors', 16 KiB each by APIC
+ * ID (start.S). */
+unsigned guest_cpu(void)
+{
+	uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
+
+	return sp < (uintptr_t)ap_stacks ? 0 : (unsigned)((sp - (uintptr_t)ap_stacks) / 16384);
+}

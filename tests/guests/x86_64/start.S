@@ -137,6 +137,7 @@ pd:
 	.skip 16384
 stack_top:
 	/* 16 KiB for each application processor, by APIC ID (1 to 7). */
+	.globl ap_stacks
 ap_stacks:
 	.skip 8 * 16384
 

@@ -14,6 +14,7 @@
 #define X86_HC_SYSTEM_OFF 3	/* () powers the VM off; does not return */
 #define X86_HC_SYSTEM_RESET 4	/* () resets the VM; does not return */
 #define X86_HC_MEMORY_RELEASE 5 /* (base, size) -> 0: gives the range back, as a balloon does */
+#define X86_HC_CPU_OFF 6	/* () turns the calling vCPU off; a SIPI starts it again */
 
 #define X86_HC_ABI_VERSION 1
 
@@ -38,6 +39,7 @@ enum x86_hc_action {
 	X86_HC_RETURN,	  /* RAX = the result, past the VMCALL */
 	X86_HC_POWER_OFF, /* the VM stops */
 	X86_HC_RESET,	  /* the VM resets */
+	X86_HC_OFF,	  /* the calling vCPU turns off */
 };
 
 /* Runs the call in args[0] (RAX) with args[1..4] (RBX, RCX, RDX, RSI) for a guest at privilege
