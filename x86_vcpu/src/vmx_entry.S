@@ -39,18 +39,11 @@ x86_vmx_enter:
 	mov 14*8(%rdi), %r14
 	mov 15*8(%rdi), %r15
 	mov 7*8(%rdi), %rdi
-	/* Interrupts on for the one instruction of the entry (STI's shadow covers it): Bochs 2.7
-	 * keeps the host's masked interrupts masked in a guest that enters with RFLAGS.IF = 0,
-	 * although external-interrupt exiting makes the guest's IF irrelevant, so such a guest
-	 * could keep the CPU. One pending now makes the guest exit at once; the exit clears IF. */
 	jnz 1f
-	sti
 	vmlaunch
 	jmp 2f
-1:	sti
-	vmresume
+1:	vmresume
 2:	/* VMfail: regs is still on top of the stack. */
-	cli
 	pop %rdi
 	mov $1, %eax
 	jmp 3f
