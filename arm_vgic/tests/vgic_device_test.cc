@@ -101,7 +101,7 @@ class VgicDeviceTest : public ::testing::Test
 	const axdevice_model *models[1] = {&arm_vgic_model};
 	axdevice_model_list list = {models, 1};
 	axdevice_cpu_host cpu = {nullptr, Kick, this, nullptr, 0};
-	axdevice_fdt_hosts hosts = {nullptr, nullptr, &cpu, &list};
+	axdevice_fdt_hosts hosts = {nullptr, nullptr, &cpu, &list, nullptr};
 };
 
 TEST_F(VgicDeviceTest, AnswersAtBothWindowsAndTheTrappedSgiRegister)

@@ -12,6 +12,7 @@
 #include <axdevice/irqchip.h>
 
 #include <axdevice/fdt_model.h>
+#include "fdt_i8042.h"
 #include "fdt_ioapic.h"
 #include "fdt_plic.h"
 
@@ -37,10 +38,11 @@
 #define PORT_SPACE_SIZE 0x10000
 
 /* Axdevice's own models, defined below (the PLIC's in fdt_plic.c, the I/O APIC's in
- * fdt_ioapic.c). */
+ * fdt_ioapic.c, the 8042's in fdt_i8042.c). */
 static const struct axdevice_model ns16550_model, pl011_model;
 static const struct axdevice_model *const own_models[] = {
-    &ns16550_model, &pl011_model, &axdevice_plic_model, &axdevice_ioapic_model};
+    &ns16550_model, &pl011_model, &axdevice_plic_model, &axdevice_ioapic_model,
+    &axdevice_i8042_model};
 
 static bool answers(const struct axdevice_model *m, const char *compatible)
 {
@@ -535,7 +537,7 @@ int axdevice_set_add_from_fdt_hosts(struct axdevice_set *set, const void *fdt, i
 				    const struct axdevice_fdt_hosts *hosts, struct axdevice **out,
 				    struct ax_diag *diag)
 {
-	static const struct axdevice_fdt_hosts no_hosts = {NULL, NULL, NULL, NULL};
+	static const struct axdevice_fdt_hosts no_hosts = {.uart = NULL};
 	const struct axdevice_fdt_hosts *h = hosts ? hosts : &no_hosts;
 	const struct axdevice_model *model;
 	struct axdevice_fdt_node n;
@@ -571,7 +573,7 @@ int axdevice_set_add_from_fdt(struct axdevice_set *set, const void *fdt, int nod
 			      const struct axdevice_uart_host *host, struct axdevice **out,
 			      struct ax_diag *diag)
 {
-	struct axdevice_fdt_hosts hosts = {host, NULL, NULL, NULL};
+	struct axdevice_fdt_hosts hosts = {.uart = host};
 
 	return axdevice_set_add_from_fdt_hosts(set, fdt, node, &hosts, out, diag);
 }

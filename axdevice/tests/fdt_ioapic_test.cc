@@ -97,7 +97,7 @@ class FdtIoapicTest : public FdtSetFixture
 	UartHostRecorder uart_rec;
 	std::vector<Message> sent;
 	axdevice_cpu_host cpu_host = {nullptr, nullptr, this, SendVector, kVcpus};
-	axdevice_fdt_hosts hosts = {&uart_rec.host, nullptr, &cpu_host, nullptr};
+	axdevice_fdt_hosts hosts = {&uart_rec.host, nullptr, &cpu_host, nullptr, nullptr};
 };
 
 TEST_F(FdtIoapicTest, TheBindingsCompatibleIsAnInterruptController)

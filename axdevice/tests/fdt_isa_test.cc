@@ -13,6 +13,7 @@ extern "C" {
 #include <axdevice/fdt_device.h>
 #include <axdevice/fdt_model.h>
 #include <axdevice/irqchip.h>
+#include <axdevice/system.h>
 #include <axdevice/uart.h>
 #include <axvm/diag.h>
 #include <axvm/error.h>
@@ -84,7 +85,7 @@ class FdtIsaTest : public FdtSetFixture
 
 	int AddNode(const std::string &path, axdevice **out = nullptr)
 	{
-		axdevice_fdt_hosts hosts = {&rec.host, nullptr, nullptr, &kModelList};
+		axdevice_fdt_hosts hosts = {&rec.host, nullptr, nullptr, &kModelList, &system};
 		diag.msg[0] = '\0';
 		return axdevice_set_add_from_fdt_hosts(&set, blob.data(), Node(path), &hosts, out,
 						       &diag);
@@ -95,7 +96,14 @@ class FdtIsaTest : public FdtSetFixture
 		return axdevice_set_count(&set, space);
 	}
 
+	static void Request(void *ctx, uint32_t vcpu, axdevice_system_request req)
+	{
+		static_cast<FdtIsaTest *>(ctx)->requests.emplace_back(vcpu, req);
+	}
+
 	UartHostRecorder rec;
+	axdevice_system_host system = {Request, this};
+	std::vector<std::pair<uint32_t, axdevice_system_request>> requests;
 };
 
 TEST_F(FdtIsaTest, Com1IsInThePortSpaceOnly)
@@ -131,6 +139,34 @@ TEST_F(FdtIsaTest, Com1IsInThePortSpaceOnly)
 	ASSERT_EQ(axdevice_set_write(&set, AXDEVICE_PORT_IO, 0, kCom1 + kIer, 1, 0x02), AX_OK);
 	ASSERT_EQ(rec.irq_calls.size(), 1u);
 	EXPECT_EQ(rec.irq_calls[0], std::make_pair(4u, true));
+}
+
+TEST_F(FdtIsaTest, TheKeyboardControllerSitsAtBothPortsAndResetsTheVm)
+{
+	axdevice *kbc = nullptr;
+	uint64_t value = 0xff;
+
+	ASSERT_EQ(AddNode("/isa/keyboard@i60", &kbc), AX_OK) << diag.msg;
+	EXPECT_EQ(axdevice_set_find(&set, AXDEVICE_PORT_IO, 0x60, nullptr), kbc);
+	EXPECT_EQ(axdevice_set_find(&set, AXDEVICE_PORT_IO, 0x64, nullptr), kbc);
+	EXPECT_EQ(axdevice_set_find(&set, AXDEVICE_PORT_IO, 0x61, nullptr), nullptr);
+	ASSERT_EQ(axdevice_set_read(&set, AXDEVICE_PORT_IO, 1, 0x64, 1, &value), AX_OK);
+	EXPECT_EQ(value & 0x02, 0u) << "the input buffer is empty";
+	ASSERT_EQ(axdevice_set_write(&set, AXDEVICE_PORT_IO, 1, 0x60, 1, 0xfe), AX_OK);
+	EXPECT_TRUE(requests.empty()) << "0xfe as data is no command";
+	ASSERT_EQ(axdevice_set_write(&set, AXDEVICE_PORT_IO, 1, 0x64, 1, 0xfe), AX_OK);
+	ASSERT_EQ(requests.size(), 1u);
+	EXPECT_EQ(requests[0], std::make_pair(1u, AXDEVICE_SYSTEM_RESET));
+}
+
+TEST_F(FdtIsaTest, TheKeyboardControllerNeedsItsTwoPorts)
+{
+	EXPECT_EQ(AddNode("/isa/one-range-keyboard@i60"), AXERR_BAD_CONFIG);
+	EXPECT_NE(std::string(diag.msg).find("one-range-keyboard@i60: reg: 1 entries"),
+		  std::string::npos)
+	    << diag.msg;
+	EXPECT_EQ(Devices(AXDEVICE_PORT_IO), 0u);
+	EXPECT_EQ(mem.live, 0);
 }
 
 TEST_F(FdtIsaTest, AMemorySpaceChildIsTranslatedThroughTheBusRanges)

@@ -115,7 +115,7 @@ class FdtModelTest : public ::testing::Test
 	}
 	int Add(const char *path, const axdevice_model_list *models, axdevice **out)
 	{
-		axdevice_fdt_hosts hosts = {nullptr, nullptr, nullptr, models};
+		axdevice_fdt_hosts hosts = {nullptr, nullptr, nullptr, models, nullptr};
 		diag.msg[0] = '\0';
 		return axdevice_set_add_from_fdt_hosts(
 		    &set, blob.data(), fdt_path_offset(blob.data(), path), &hosts, out, &diag);

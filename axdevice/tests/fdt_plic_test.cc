@@ -80,7 +80,7 @@ class FdtPlicTest : public FdtSetFixture
 	UartHostRecorder uart_rec;
 	std::vector<std::pair<uint64_t, bool>> cpu_lines;
 	axdevice_cpu_host cpu_host = {SetCpuLine, nullptr, this, nullptr, 0};
-	axdevice_fdt_hosts hosts = {&uart_rec.host, &plic_rec.host, &cpu_host, nullptr};
+	axdevice_fdt_hosts hosts = {&uart_rec.host, &plic_rec.host, &cpu_host, nullptr, nullptr};
 };
 
 struct GoodPlic {

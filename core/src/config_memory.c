@@ -32,6 +32,7 @@ static const char *const image_names[AXVM_IMAGE_KINDS] = {
     [AXVM_IMAGE_KERNEL] = "kernel",
     [AXVM_IMAGE_INITRD] = "initrd",
     [AXVM_IMAGE_DTB] = "dtb",
+    [AXVM_IMAGE_BOOT_PARAMS] = "boot-params",
 };
 
 const char *axvm_image_name(enum axvm_image_kind kind)
@@ -238,7 +239,8 @@ static int image_kind(const struct cfg_ctx *c, int node, enum axvm_image_kind *k
 			return AX_OK;
 		}
 	}
-	return cfg_fail(c, node, NULL, "unknown image; expected kernel, initrd or dtb");
+	return cfg_fail(c, node, NULL,
+			"unknown image; expected kernel, initrd, dtb or boot-params");
 }
 
 /* The image must start, and when its size is given also end, inside one memory region. */
@@ -278,7 +280,7 @@ static int check_image_overlaps(const struct cfg_ctx *c, int node, const struct 
 	return AX_OK;
 }
 
-/* load-addr, the optional size, and the devicetree's alignment. */
+/* load-addr, the optional size, and the alignment of a devicetree or boot parameters. */
 static int read_image(const struct cfg_ctx *c, int node, struct axvm_image *img)
 {
 	int err = cfg_check_props(c, node, image_props);
@@ -290,10 +292,17 @@ static int read_image(const struct cfg_ctx *c, int node, struct axvm_image *img)
 		if (!err && img->size == 0)
 			return cfg_fail(c, node, "size", "0; leave it out for the supplied size");
 	}
-	if (!err && img->kind == AXVM_IMAGE_DTB && img->load_gpa % DTB_ALIGN)
+	if (!err && (img->kind == AXVM_IMAGE_DTB || img->kind == AXVM_IMAGE_BOOT_PARAMS) &&
+	    img->load_gpa % DTB_ALIGN)
 		return cfg_fail(c, node, "load-addr", "0x%llx is not %d-byte aligned",
 				(unsigned long long)img->load_gpa, DTB_ALIGN);
 	return err;
+}
+
+/* The images whose address vCPU 0 starts with. */
+static bool boot_arg_image(enum axvm_image_kind kind)
+{
+	return kind == AXVM_IMAGE_DTB || kind == AXVM_IMAGE_BOOT_PARAMS;
 }
 
 static int add_image(struct cfg_ctx *c, int node)
@@ -307,6 +316,8 @@ static int add_image(struct cfg_ctx *c, int node)
 	for (size_t i = 0; i < cfg->image_count; i++) {
 		if (cfg->images[i].kind == img.kind)
 			return cfg_fail(c, node, NULL, "duplicate image");
+		if (boot_arg_image(cfg->images[i].kind) && boot_arg_image(img.kind))
+			return cfg_fail(c, node, NULL, "a VM loads a dtb or boot-params, not both");
 	}
 	err = read_image(c, node, &img);
 	if (!err)

@@ -136,6 +136,21 @@ static void send_vector(void *ctx, uint64_t vcpu_mask, uint32_t vector)
 		(void)axvm_inject_interrupt(vm, vcpu_mask & valid, vector);
 }
 
+/* A system device's request, made by the guest through vCPU vcpu: a reset as the
+ * configuration's on-reset says, or a power-off. An access the host made itself asks
+ * nothing. */
+static void system_request(void *ctx, uint32_t vcpu, enum axdevice_system_request req)
+{
+	struct axvm *vm = ctx;
+
+	if (vcpu >= vm->vcpu_count)
+		return;
+	if (req == AXDEVICE_SYSTEM_RESET)
+		vm_request_reset(&vm->vcpus[vcpu]);
+	else
+		vm_guest_stop(&vm->vcpus[vcpu], "the guest powered off");
+}
+
 /* A list-register controller's news for the guest CPU with index cpu: it looks again. The
  * request is set before the notification, as for a queued interrupt, so that a vCPU about to
  * wait for one sees it (axvm_vcpu_has_queued_interrupts) and the wake-up is not lost. */
@@ -265,8 +280,9 @@ static int build_devices(struct axvm *vm, bool irqchips, struct ax_diag *diag)
 					.ctx = vm,
 					.send_vector = send_vector,
 					.vcpu_count = cfg->vcpu_count};
+	struct axdevice_system_host system = {.request = system_request, .ctx = vm};
 	struct axdevice_fdt_hosts hosts = {
-	    .uart = &uart, .cpu = &cpu, .models = cfg->device_models};
+	    .uart = &uart, .cpu = &cpu, .system = &system, .models = cfg->device_models};
 
 	for (size_t i = 0; i < cfg->device_count; i++) {
 		const struct axvm_device *d = &cfg->devices[i];
@@ -397,7 +413,7 @@ int vm_load_images(struct axvm *vm, struct ax_diag *diag)
 			return ax_diag_set(diag, err, "vm %u: loading the %s at 0x%llx: %s", vm->id,
 					   name, (unsigned long long)img->load_gpa,
 					   ax_strerror(err));
-		if (img->kind == AXVM_IMAGE_DTB)
+		if (img->kind == AXVM_IMAGE_DTB || img->kind == AXVM_IMAGE_BOOT_PARAMS)
 			vm->boot_arg = img->load_gpa;
 	}
 	return AX_OK;

@@ -58,7 +58,7 @@ struct axvm {
 	_Atomic bool stopped_by_error;
 	struct axvm_config cfg;	   /* as created; its blob outlives the VM */
 	struct axvm_images images; /* the host's, reloaded at each reset */
-	uint64_t boot_arg;	   /* the DTB's guest-physical address, or 0 */
+	uint64_t boot_arg;	   /* the DTB's or boot parameters' address, or 0 */
 	struct spinlock as_lock;   /* serialises changes to the address space and guest copies */
 	struct axaddrspace as;
 	bool as_ready;

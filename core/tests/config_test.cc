@@ -585,7 +585,10 @@ const BadCase kBadCases[] = {
     {"bad_linear_host_overlap", "/memory/shm@90000000: host-addr: [0x107fff000, +0x1000) overlaps "
 				"the host range of /memory/ram@80000000"},
     {"bad_too_many_regions", "/memory/r8@90008000: too many memory regions, at most 8"},
-    {"bad_image_unknown", "/images/bios: unknown image; expected kernel, initrd or dtb"},
+    {"bad_image_unknown",
+     "/images/bios: unknown image; expected kernel, initrd, dtb or boot-params"},
+    {"bad_image_dtb_and_boot_params",
+     "/images/boot-params: a VM loads a dtb or boot-params, not both"},
     {"bad_image_load_addr_missing", "/images/kernel: load-addr: missing"},
     {"bad_image_outside_memory", "/images/kernel: load-addr: 0x90000000 is outside guest memory"},
     {"bad_image_past_region_end",

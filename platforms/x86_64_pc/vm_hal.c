@@ -5,13 +5,16 @@
 #include "vm_hal.h"
 
 #include <axvm/arch_vcpu.h>
+#include <axvm/vm.h>
 #include <board/console.h>
 #include <board/vm_board.h>
 #include <x86_vcpu/exit_info.h>
 
 #include "cpu_tables.h"
+#include "guest_boot.h"
 #include "irq_host.h"
 #include "uart_com1.h"
+#include "x86.h"
 
 static uint32_t apic_ids[HOST_MAX_CPUS];
 static size_t cpu_count;
@@ -53,12 +56,31 @@ static void enable_cpu(const struct arch_cpu_host *host)
 		kprintf("cpu %u: virtualization not enabled (%d)\n", cpu, err);
 }
 
+/* A Linux VM's boot_params, command line and MP table, for CPUs like the host's. */
+static int make_boot_params(const struct axvm_config *cfg, struct axvm_images *images, void *buf,
+			    size_t size, size_t *used, struct ax_diag *diag)
+{
+	struct cpuid_regs id = cpuid(1, 0);
+	const struct guest_boot_cpu cpu = {.signature = id.eax, .features = id.edx};
+	struct guest_boot_kernel kernel = {images->data[AXVM_IMAGE_KERNEL],
+					   images->size[AXVM_IMAGE_KERNEL]};
+	size_t initrd_size = images->data[AXVM_IMAGE_INITRD] ? images->size[AXVM_IMAGE_INITRD] : 0;
+	int err = guest_boot_params(cfg, &cpu, &kernel, initrd_size, buf, size, used, diag);
+
+	if (!err) {
+		images->data[AXVM_IMAGE_KERNEL] = kernel.data;
+		images->size[AXVM_IMAGE_KERNEL] = kernel.size;
+	}
+	return err;
+}
+
 static const struct vm_host_cpu_ops cpu_ops = {
     .wait_for_interrupt = wait_for_interrupt,
     .ack_interrupt = ack_interrupt,
     .counter_now = timer_host_now,
     .timer_arm = timer_host_arm,
     .kick = kick_cpu,
+    .guest_boot_params = make_boot_params,
     .console_getc = com1_getc,
 };
 

@@ -4,12 +4,6 @@
 #include <libfdt.h>
 #include <string.h>
 
-static const char *const image_props[AXVM_IMAGE_KINDS] = {
-    [AXVM_IMAGE_KERNEL] = "kernel",
-    [AXVM_IMAGE_INITRD] = "initrd",
-    [AXVM_IMAGE_DTB] = "dtb",
-};
-
 /* Fills vm from its node. Returns 0, or AXERR_BAD_CONFIG for a problem of this node alone,
  * explained in vm->why. */
 static int parse_vm(const void *fdt, int node, struct vm_bundle_vm *vm)
@@ -33,7 +27,8 @@ static int parse_vm(const void *fdt, int node, struct vm_bundle_vm *vm)
 				   len);
 	vm->config_size = (size_t)len;
 	for (int k = 0; k < AXVM_IMAGE_KINDS; k++) {
-		const void *data = fdt_getprop(fdt, node, image_props[k], &len);
+		const void *data =
+		    fdt_getprop(fdt, node, axvm_image_name((enum axvm_image_kind)k), &len);
 
 		if (data && len > 0) {
 			vm->images.data[k] = data;
@@ -47,7 +42,7 @@ static int parse_vm(const void *fdt, int node, struct vm_bundle_vm *vm)
 		fdt_getprop_by_offset(fdt, prop, &pname, NULL);
 		known = pname && !strcmp(pname, "config");
 		for (int k = 0; k < AXVM_IMAGE_KINDS && pname && !known; k++)
-			known = !strcmp(pname, image_props[k]);
+			known = !strcmp(pname, axvm_image_name((enum axvm_image_kind)k));
 		if (!known)
 			return ax_diag_set(diag, AXERR_BAD_CONFIG,
 					   "bundle: /%s: %s: unknown property", name,

@@ -29,8 +29,8 @@ struct host_vm {
 	uint32_t id;
 	uint32_t vcpus;
 	bool by_error;
-	void *config; /* the aligned copy of its config; its devices refer into it */
-	void *dtb;    /* the guest devicetree the host generated for it, or NULL */
+	void *config;	  /* the aligned copy of its config; its devices refer into it */
+	void *boot_image; /* the DTB or boot parameters the host generated for it, or NULL */
 	atomic_int state;
 	atomic_bool stop_seen;
 	atomic_int in_flight;	   /* CPUs in run_entity with one of its vCPUs */
@@ -83,42 +83,64 @@ static void heap_free(void *p)
 		hal->heap.free(hal->heap.ctx, p);
 }
 
-/* A DTB image the configuration loads but the bundle does not carry is generated, into
- * *buf_out (the caller frees it with the VM). */
-static int add_guest_dtb(const struct axvm_config *cfg, struct axvm_images *images, void **buf_out,
-			 struct ax_diag *diag)
+/* The room the configuration gives an image of kind, or VM_HOST_DTB_SIZE. */
+static size_t image_room(const struct axvm_config *cfg, enum axvm_image_kind kind)
+{
+	for (size_t i = 0; i < cfg->image_count; i++) {
+		if (cfg->images[i].kind == kind && cfg->images[i].size)
+			return cfg->images[i].size;
+	}
+	return VM_HOST_DTB_SIZE;
+}
+
+/* A DTB or boot parameters the configuration loads but the bundle does not carry is generated
+ * by the board, into *buf_out (the caller frees it with the VM). */
+static int add_boot_image(const struct axvm_config *cfg, enum axvm_image_kind kind,
+			  struct axvm_images *images, void **buf_out, struct ax_diag *diag)
 {
 	const struct axvm_hal *hal = axvm_hal_get();
-	size_t size = VM_HOST_DTB_SIZE;
+	size_t size = image_room(cfg, kind);
+	size_t used = 0;
 	void *buf;
 	int err;
 
-	for (size_t i = 0; i < cfg->image_count; i++) {
-		if (cfg->images[i].kind == AXVM_IMAGE_DTB && cfg->images[i].size)
-			size = cfg->images[i].size;
-	}
-	if (!cpu_ops->guest_dtb)
-		return ax_diag_set(diag, AXERR_UNSUPPORTED, "no devicetree given or generated");
+	if (kind == AXVM_IMAGE_DTB ? !cpu_ops->guest_dtb : !cpu_ops->guest_boot_params)
+		return ax_diag_set(diag, AXERR_UNSUPPORTED, "no %s given, and none generated here",
+				   axvm_image_name(kind));
 	buf = hal->heap.alloc(hal->heap.ctx, size);
 	if (!buf)
-		return ax_diag_set(diag, AXERR_NO_MEMORY, "no memory for the guest devicetree");
+		return ax_diag_set(diag, AXERR_NO_MEMORY, "no memory for the guest's %s",
+				   axvm_image_name(kind));
 	*buf_out = buf;
-	err = cpu_ops->guest_dtb(
-	    cfg, images->data[AXVM_IMAGE_INITRD] ? images->size[AXVM_IMAGE_INITRD] : 0, buf, size);
-	if (err)
-		return ax_diag_set(diag, err, "generating the guest devicetree");
-	images->data[AXVM_IMAGE_DTB] = buf;
-	images->size[AXVM_IMAGE_DTB] = fdt_totalsize(buf);
+	if (kind == AXVM_IMAGE_DTB) {
+		err = cpu_ops->guest_dtb(
+		    cfg, images->data[AXVM_IMAGE_INITRD] ? images->size[AXVM_IMAGE_INITRD] : 0, buf,
+		    size);
+		if (err)
+			return ax_diag_set(diag, err, "generating the guest's devicetree");
+		used = fdt_totalsize(buf);
+	} else {
+		err = cpu_ops->guest_boot_params(cfg, images, buf, size, &used, diag);
+		if (err)
+			return err;
+	}
+	images->data[kind] = buf;
+	images->size[kind] = used;
 	return AX_OK;
 }
 
-static bool loads_dtb(const struct axvm_config *cfg)
+/* The boot image (DTB or boot parameters) the configuration loads and the bundle does not
+ * carry, or AXVM_IMAGE_KINDS when there is none to generate. */
+static enum axvm_image_kind boot_image_to_generate(const struct axvm_config *cfg,
+						   const struct axvm_images *images)
 {
 	for (size_t i = 0; i < cfg->image_count; i++) {
-		if (cfg->images[i].kind == AXVM_IMAGE_DTB)
-			return true;
+		enum axvm_image_kind k = cfg->images[i].kind;
+
+		if ((k == AXVM_IMAGE_DTB || k == AXVM_IMAGE_BOOT_PARAMS) && !images->data[k])
+			return k;
 	}
-	return false;
+	return AXVM_IMAGE_KINDS;
 }
 
 /* Gives each vCPU of vm (the bundle's idx-th) its scheduler entity. */
@@ -140,7 +162,8 @@ static bool start_one(size_t idx, const struct vm_bundle_vm *b, const struct axv
 	struct axvm_images images = b->images;
 	struct ax_diag diag = {.msg = ""};
 	struct axvm *vm = NULL;
-	void *config = NULL, *dtb = NULL;
+	void *config = NULL, *boot_image = NULL;
+	enum axvm_image_kind boot_kind;
 	int err = b->err;
 
 	if (err)
@@ -149,8 +172,8 @@ static bool start_one(size_t idx, const struct vm_bundle_vm *b, const struct axv
 		err = ax_diag_set(&diag, AXERR_NO_MEMORY, "no memory for its config");
 	if (!err)
 		err = axvm_config_parse(config, l, &cfg, &diag);
-	if (!err && loads_dtb(&cfg) && !images.data[AXVM_IMAGE_DTB])
-		err = add_guest_dtb(&cfg, &images, &dtb, &diag);
+	if (!err && (boot_kind = boot_image_to_generate(&cfg, &images)) != AXVM_IMAGE_KINDS)
+		err = add_boot_image(&cfg, boot_kind, &images, &boot_image, &diag);
 	if (!err)
 		err = axvm_create(&cfg, &images, &vm, &diag);
 	if (!err) {
@@ -163,7 +186,7 @@ static bool start_one(size_t idx, const struct vm_bundle_vm *b, const struct axv
 		kprintf("vm %s: not started: %s (%s)\n", b->node, diag.msg, ax_strerror(err));
 		if (vm)
 			axvm_destroy(vm);
-		heap_free(dtb);
+		heap_free(boot_image);
 		heap_free(config);
 		return false;
 	}
@@ -171,7 +194,7 @@ static bool start_one(size_t idx, const struct vm_bundle_vm *b, const struct axv
 				 .id = axvm_id(vm),
 				 .vcpus = axvm_vcpu_count(vm),
 				 .config = config,
-				 .dtb = dtb};
+				 .boot_image = boot_image};
 	atomic_init(&slot->state, SLOT_LIVE);
 	atomic_init(&slot->stop_seen, false);
 	atomic_init(&slot->in_flight, 0);
@@ -309,7 +332,7 @@ static void try_release(size_t idx)
 	if (!atomic_compare_exchange_strong(&slot->state, &expected, SLOT_RELEASING))
 		return;
 	axvm_destroy(slot->vm);
-	heap_free(slot->dtb);
+	heap_free(slot->boot_image);
 	heap_free(slot->config);
 	atomic_store(&slot->state, SLOT_RELEASED);
 	if (all_released())

@@ -9,8 +9,10 @@
 #include <stdint.h>
 
 #include <axvm/config.h>
+#include <axvm/diag.h>
 #include <axvm/exit.h>
 
+struct axvm_images;
 struct axvm_vcpu;
 
 /* What the VM host needs from the board besides the HAL. */
@@ -31,11 +33,19 @@ struct vm_host_cpu_ops {
 	 * entry does not carry; initrd_size is the size of the initrd the VM loads (0: none).
 	 * Returns 0 or an axerr. NULL: such a VM is refused. */
 	int (*guest_dtb)(const struct axvm_config *cfg, size_t initrd_size, void *buf, size_t size);
+	/* Writes the boot parameters for a VM whose configuration loads boot-params that its
+	 * bundle entry does not carry (on a PC: Linux's boot_params page, command line and MP
+	 * table) into buf (size bytes), and sets *used to the bytes to load. May point the kernel
+	 * image at the part of it the VM loads (a bzImage's protected-mode kernel, inside the
+	 * bundle). Returns 0, or an axerr with diag saying why. NULL: such a VM is refused. */
+	int (*guest_boot_params)(const struct axvm_config *cfg, struct axvm_images *images,
+				 void *buf, size_t size, size_t *used, struct ax_diag *diag);
 	/* The next byte typed on the host's console, or -1 (never blocks). NULL: no input. */
 	int (*console_getc)(void);
 };
 
-/* Room for a generated guest devicetree when the configuration gives no DTB size. */
+/* Room for a generated guest devicetree or boot parameters when the configuration gives no
+ * size for them. */
 #define VM_HOST_DTB_SIZE 65536
 
 /* How long a vCPU runs before another one waiting for its CPU gets a turn. */

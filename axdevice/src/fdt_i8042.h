@@ -1,0 +1,15 @@
+/* The keyboard controller from its devicetree node (Linux's intel,8042 binding). */
+#ifndef AXDEVICE_SRC_FDT_I8042_H
+#define AXDEVICE_SRC_FDT_I8042_H
+
+#include <axdevice/fdt_model.h>
+
+/*
+ * The 8042's model ("intel,8042"), a system device (axdevice/i8042.h) whose reset requests go
+ * to hosts->system (NULL: nowhere). The node's reg has two entries, the data port and the
+ * status and command port (<1 0x60 1>, <1 0x64 1> on a PC's ISA bus). AXERR_BAD_CONFIG, with
+ * a message naming the node, for another number of reg entries; AXERR_NO_MEMORY.
+ */
+extern const struct axdevice_model axdevice_i8042_model;
+
+#endif

@@ -1,0 +1,47 @@
+/* The boot parameters of a Linux VM on a PC (the VM config's boot-params image): from its
+ * bzImage, its configuration and the host CPU's signature, the boot_params page, the command
+ * line after it and the MP table at 639 KiB, where Linux looks for one. The kernel image
+ * becomes the bzImage's protected-mode part, which the VM loads at the kernel's load-addr and
+ * enters there (the boot protocol's 32-bit entry). Pure computation, unit-tested on the
+ * host. */
+#ifndef X86_64_PC_GUEST_BOOT_H
+#define X86_64_PC_GUEST_BOOT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <axvm/config.h>
+#include <axvm/diag.h>
+
+/* Where the MP table goes: the last KiB of 640 KiB of base memory, which Linux scans. The
+ * e820 map leaves [GUEST_BOOT_MPTABLE_GPA, 1 MiB) out of RAM, as a PC's does. */
+#define GUEST_BOOT_MPTABLE_GPA 0x9fc00u
+
+/* The I/O APIC model the MP table names (its reg gives the address). */
+#define GUEST_BOOT_IOAPIC_COMPATIBLE "intel,ce4100-ioapic"
+
+/* What the host CPU tells the guest it is (CPUID.1 EAX and EDX). */
+struct guest_boot_cpu {
+	uint32_t signature;
+	uint32_t features;
+};
+
+/* A kernel image: the bytes the host supplies. */
+struct guest_boot_kernel {
+	const void *data;
+	size_t size;
+};
+
+/* Writes the boot parameters of cfg's VM into buf (size bytes, to be loaded at the
+ * boot-params load-addr) and sets *used; kernel, the bzImage, becomes its protected-mode part.
+ * initrd_size is the size of the initrd the VM loads (0: none). Returns 0; AXERR_INVALID when the
+ * kernel is no bzImage the boot protocol 2.10+ loads high; AXERR_BAD_CONFIG when the kernel's
+ * load-addr is not where the kernel may run, the entry is not that address, the kernel's init_size
+ * does not fit in the memory region, there is no I/O APIC device, the buffer does not reach from
+ * the boot-params load-addr over the MP table, or the command line or initrd is more than the
+ * kernel takes. diag says what is wrong. */
+int guest_boot_params(const struct axvm_config *cfg, const struct guest_boot_cpu *cpu,
+		      struct guest_boot_kernel *kernel, size_t initrd_size, void *buf, size_t size,
+		      size_t *used, struct ax_diag *diag);
+
+#endif

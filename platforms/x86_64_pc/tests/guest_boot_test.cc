@@ -1,0 +1,214 @@
+// A Linux VM's boot parameters on a PC: the boot_params page, command line and MP table placed
+// from a VM configuration and a bzImage built here, and the configurations refused.
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <vector>
+
+extern "C" {
+#include <axaddrspace/pt_format.h>
+#include <axvm/error.h>
+
+#include "platforms/x86_64_pc/guest_boot.h"
+}
+
+#include "platforms/x86_64_pc/tests/bzimage.h"
+
+using bzimage::BzImage;
+using bzimage::Get;
+using bzimage::Put;
+
+namespace
+{
+
+constexpr uint64_t kParams = 0x90000;
+constexpr size_t kRoom = 0x10000;
+constexpr size_t kMpOffset = 0x9fc00 - kParams;
+
+// Two vCPUs, 64 MiB of RAM from 0, the kernel at 1 MiB, boot-params at 0x90000, an initrd
+// at 32 MiB and an I/O APIC.
+struct Vm {
+	axvm_config cfg{};
+
+	Vm()
+	{
+		cfg.vcpu_count = 2;
+		cfg.entry = 0x100000;
+		cfg.bootargs = "console=ttyS0 quiet";
+		cfg.memory_count = 1;
+		cfg.memory[0] = {0, 64 << 20, AXMAP_RWX, AXVM_MEM_ALLOC, 0, 0};
+		cfg.image_count = 3;
+		cfg.images[0] = {AXVM_IMAGE_KERNEL, 0x100000, 0};
+		cfg.images[1] = {AXVM_IMAGE_BOOT_PARAMS, kParams, 0};
+		cfg.images[2] = {AXVM_IMAGE_INITRD, 32 << 20, 0};
+		cfg.device_count = 1;
+		std::strcpy(cfg.devices[0].compatible, "intel,ce4100-ioapic");
+		cfg.devices[0].gpa = 0xfec00000;
+		cfg.devices[0].size = 0x1000;
+	}
+};
+
+struct Result {
+	int err;
+	guest_boot_kernel kernel;
+	std::vector<uint8_t> out;
+	size_t used;
+	ax_diag diag;
+};
+
+Result Generate(const axvm_config &cfg, const std::vector<uint8_t> &bz, size_t initrd_size = 4096,
+		size_t room = kRoom)
+{
+	const guest_boot_cpu cpu = {0x306c3, 0x178bfbff};
+	Result r{};
+
+	r.kernel = {bz.data(), bz.size()};
+	r.out.assign(room, 0xee);
+	r.diag.msg[0] = '\0';
+	r.err = guest_boot_params(&cfg, &cpu, &r.kernel, initrd_size, r.out.data(), room, &r.used,
+				  &r.diag);
+	return r;
+}
+
+TEST(GuestBoot, PlacesBootParamsCommandLineAndMpTable)
+{
+	Vm vm;
+	std::vector<uint8_t> bz = BzImage();
+	Result r = Generate(vm.cfg, bz);
+
+	ASSERT_EQ(r.err, AX_OK) << r.diag.msg;
+	// The kernel is the protected-mode part, inside the bzImage.
+	EXPECT_EQ(r.kernel.data, bz.data() + 28 * 512);
+	EXPECT_EQ(r.kernel.size, 8192u);
+	const uint8_t *bp = r.out.data();
+	EXPECT_EQ(Get(bp + 0x202, 4), 0x53726448u); // the header copied in
+	EXPECT_EQ(bp[0x210], 0xff);		    // type_of_loader
+	EXPECT_EQ(Get(bp + 0x228, 4), kParams + 4096);
+	EXPECT_STREQ(reinterpret_cast<const char *>(bp + 4096), "console=ttyS0 quiet");
+	EXPECT_EQ(Get(bp + 0x218, 4), 32u << 20);
+	EXPECT_EQ(Get(bp + 0x21c, 4), 4096u);
+	// e820: RAM below the MP table and from 1 MiB.
+	ASSERT_EQ(bp[0x1e8], 2);
+	EXPECT_EQ(Get(bp + 0x2d0, 8), 0u);
+	EXPECT_EQ(Get(bp + 0x2d8, 8), 0x9fc00u);
+	EXPECT_EQ(Get(bp + 0x2e0, 4), 1u);
+	EXPECT_EQ(Get(bp + 0x2e4, 8), 0x100000u);
+	EXPECT_EQ(Get(bp + 0x2ec, 8), (64u << 20) - 0x100000u);
+	EXPECT_EQ(Get(bp + 0x2f4, 4), 1u);
+	// The MP floating pointer at 639 KiB, its table right after, naming the I/O APIC.
+	EXPECT_EQ(std::memcmp(bp + kMpOffset, "_MP_", 4), 0);
+	EXPECT_EQ(Get(bp + kMpOffset + 4, 4), 0x9fc10u);
+	EXPECT_EQ(std::memcmp(bp + kMpOffset + 16, "PCMP", 4), 0);
+	EXPECT_EQ(Get(bp + kMpOffset + 16 + 36, 4), 0xfee00000u);
+	EXPECT_GT(r.used, kMpOffset + 16 + 44);
+	EXPECT_LE(r.used, kRoom);
+	// Zeros between the command line and the MP table.
+	for (size_t i = 4096 + 20; i < kMpOffset; i++)
+		ASSERT_EQ(bp[i], 0) << i;
+}
+
+TEST(GuestBoot, NoCommandLineOrInitrd)
+{
+	Vm vm;
+	vm.cfg.bootargs = "";
+	vm.cfg.image_count = 2;
+	std::vector<uint8_t> bz = BzImage();
+	Result r = Generate(vm.cfg, bz, 0);
+
+	ASSERT_EQ(r.err, AX_OK) << r.diag.msg;
+	EXPECT_EQ(Get(r.out.data() + 0x228, 4), 0u);
+	EXPECT_EQ(Get(r.out.data() + 0x218, 8), 0u);
+}
+
+TEST(GuestBoot, ReadOnlyMemoryIsReservedAndHighRegionsStayWhole)
+{
+	Vm vm;
+	vm.cfg.memory_count = 2;
+	vm.cfg.memory[1] = {0x10000000, 0x200000, AXMAP_READ, AXVM_MEM_ALLOC, 0, 0};
+	std::vector<uint8_t> bz = BzImage();
+	Result r = Generate(vm.cfg, bz);
+
+	ASSERT_EQ(r.err, AX_OK) << r.diag.msg;
+	ASSERT_EQ(r.out[0x1e8], 3);
+	EXPECT_EQ(Get(r.out.data() + 0x2d0 + 2 * 20, 8), 0x10000000u);
+	EXPECT_EQ(Get(r.out.data() + 0x2d8 + 2 * 20, 8), 0x200000u);
+	EXPECT_EQ(Get(r.out.data() + 0x2e0 + 2 * 20, 4), 2u);
+}
+
+TEST(GuestBoot, RelocatableKernelAtAnAlignedAddress)
+{
+	Vm vm;
+	vm.cfg.images[0].load_gpa = vm.cfg.entry = 0x1000000;
+	std::vector<uint8_t> bz = BzImage();
+
+	EXPECT_EQ(Generate(vm.cfg, bz).err, AX_OK);
+	vm.cfg.images[0].load_gpa = vm.cfg.entry = 0x1100000; // not 2 MiB aligned
+	EXPECT_EQ(Generate(vm.cfg, bz).err, AXERR_BAD_CONFIG);
+	bz[0x234] = 0; // not relocatable: only code32_start
+	vm.cfg.images[0].load_gpa = vm.cfg.entry = 0x1000000;
+	EXPECT_EQ(Generate(vm.cfg, bz).err, AXERR_BAD_CONFIG);
+}
+
+TEST(GuestBoot, RefusesWhatCannotBoot)
+{
+	std::vector<uint8_t> bz = BzImage();
+	{
+		Vm vm;
+		vm.cfg.entry = 0x100200; // the 64-bit entry: vCPU 0 enters in 32-bit mode
+		Result r = Generate(vm.cfg, bz);
+		EXPECT_EQ(r.err, AXERR_BAD_CONFIG);
+		EXPECT_NE(std::strstr(r.diag.msg, "entry"), nullptr) << r.diag.msg;
+	}
+	{
+		Vm vm;
+		vm.cfg.memory[0].size = 16 << 20; // init_size is 32 MiB
+		EXPECT_EQ(Generate(vm.cfg, bz).err, AXERR_BAD_CONFIG);
+	}
+	{
+		Vm vm;
+		vm.cfg.device_count = 0;
+		Result r = Generate(vm.cfg, bz);
+		EXPECT_EQ(r.err, AXERR_BAD_CONFIG);
+		EXPECT_NE(std::strstr(r.diag.msg, "ioapic"), nullptr) << r.diag.msg;
+	}
+	{
+		Vm vm;
+		vm.cfg.images[1].load_gpa = 0xa0000; // above the MP table
+		EXPECT_EQ(Generate(vm.cfg, bz).err, AXERR_BAD_CONFIG);
+	}
+	{
+		Vm vm;
+		vm.cfg.images[1].load_gpa = 0x9f000; // no room for boot_params and command line
+		EXPECT_EQ(Generate(vm.cfg, bz).err, AXERR_BAD_CONFIG);
+	}
+	{
+		Vm vm;
+		EXPECT_EQ(Generate(vm.cfg, bz, 4096, kMpOffset + 8).err, AXERR_BAD_CONFIG);
+	}
+	{
+		Vm vm;
+		std::string longer(3000, 'x'); // cmdline_size is 2047
+		vm.cfg.bootargs = longer.c_str();
+		EXPECT_EQ(Generate(vm.cfg, bz).err, AXERR_BAD_CONFIG);
+	}
+	{
+		Vm vm;
+		vm.cfg.vcpu_count = 255; // more than an MP table holds
+		EXPECT_EQ(Generate(vm.cfg, bz).err, AXERR_BAD_CONFIG);
+	}
+}
+
+TEST(GuestBoot, RefusesWhatIsNoBzImage)
+{
+	Vm vm;
+	std::vector<uint8_t> junk(16384, 0x90);
+	std::vector<uint8_t> old = BzImage(27, 8192, 0x0209);
+	std::vector<uint8_t> tiny = BzImage();
+
+	tiny.resize(0x200);
+	EXPECT_EQ(Generate(vm.cfg, junk).err, AXERR_INVALID);
+	EXPECT_EQ(Generate(vm.cfg, old).err, AXERR_INVALID);
+	EXPECT_EQ(Generate(vm.cfg, tiny).err, AXERR_INVALID);
+}
+
+} // namespace
