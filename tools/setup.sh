@@ -16,6 +16,7 @@ packages=(
   linux-source-6.1
   gcc make bc flex bison gcc-riscv64-linux-gnu libc6-dev-riscv64-cross
   gcc-aarch64-linux-gnu libc6-dev-arm64-cross
+  libelf-dev
   u-boot-qemu
   xz-utils
 )

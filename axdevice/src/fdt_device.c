@@ -12,8 +12,8 @@
 #include <axdevice/irqchip.h>
 
 #include <axdevice/fdt_model.h>
-#include "fdt_i8042.h"
 #include "fdt_ioapic.h"
+#include "fdt_pc_legacy.h"
 #include "fdt_plic.h"
 
 /* How far the interrupt-parent walk goes before calling the tree malformed (a loop). */
@@ -38,11 +38,11 @@
 #define PORT_SPACE_SIZE 0x10000
 
 /* Axdevice's own models, defined below (the PLIC's in fdt_plic.c, the I/O APIC's in
- * fdt_ioapic.c, the 8042's in fdt_i8042.c). */
+ * fdt_ioapic.c, the PC's legacy devices' in fdt_pc_legacy.c). */
 static const struct axdevice_model ns16550_model, pl011_model;
 static const struct axdevice_model *const own_models[] = {
-    &ns16550_model, &pl011_model, &axdevice_plic_model, &axdevice_ioapic_model,
-    &axdevice_i8042_model};
+    &ns16550_model,	    &pl011_model,	   &axdevice_plic_model,
+    &axdevice_ioapic_model, &axdevice_i8042_model, &axdevice_rtc_cmos_model};
 
 static bool answers(const struct axdevice_model *m, const char *compatible)
 {

@@ -159,6 +159,19 @@ TEST_F(FdtIsaTest, TheKeyboardControllerSitsAtBothPortsAndResetsTheVm)
 	EXPECT_EQ(requests[0], std::make_pair(1u, AXDEVICE_SYSTEM_RESET));
 }
 
+TEST_F(FdtIsaTest, TheCmosClockAnswersAtItsTwoPorts)
+{
+	axdevice *rtc = nullptr;
+	uint64_t value = 0xff;
+
+	ASSERT_EQ(AddNode("/isa/rtc@i70", &rtc), AX_OK) << diag.msg;
+	EXPECT_EQ(axdevice_set_find(&set, AXDEVICE_PORT_IO, 0x70, nullptr), rtc);
+	EXPECT_EQ(axdevice_set_find(&set, AXDEVICE_PORT_IO, 0x71, nullptr), rtc);
+	ASSERT_EQ(axdevice_set_write(&set, AXDEVICE_PORT_IO, 0, 0x70, 1, 0x0d), AX_OK);
+	ASSERT_EQ(axdevice_set_read(&set, AXDEVICE_PORT_IO, 0, 0x71, 1, &value), AX_OK);
+	EXPECT_EQ(value, 0x80u) << "register D: valid time";
+}
+
 TEST_F(FdtIsaTest, TheKeyboardControllerNeedsItsTwoPorts)
 {
 	EXPECT_EQ(AddNode("/isa/one-range-keyboard@i60"), AXERR_BAD_CONFIG);

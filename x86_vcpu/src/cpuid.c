@@ -28,6 +28,7 @@
 /* Leaf 6: the APIC timer keeps running in deep C-states (the emulated one always does). */
 #define L6_EAX_ARAT (1u << 2)
 /* Leaf 7, subleaf 0. */
+#define L7_EBX_TSC_ADJUST (1u << 1) /* IA32_TSC_ADJUST, an MSR not emulated */
 #define L7_EBX_SGX (1u << 2)
 #define L7_EBX_INVPCID (1u << 10)
 #define L7_EBX_RDT_M (1u << 12)
@@ -97,8 +98,8 @@ static struct x86_cpuid_regs leaf7(uint32_t subleaf, struct x86_cpuid_regs r,
 	if (subleaf != 0)
 		return zero;
 	r.eax = 0; /* no further subleaves */
-	r.ebx &= ~(L7_EBX_SGX | L7_EBX_RDT_M | L7_EBX_MPX | L7_EBX_RDT_A | L7_EBX_PT |
-		   (g->invpcid ? 0 : L7_EBX_INVPCID));
+	r.ebx &= ~(L7_EBX_TSC_ADJUST | L7_EBX_SGX | L7_EBX_RDT_M | L7_EBX_MPX | L7_EBX_RDT_A |
+		   L7_EBX_PT | (g->invpcid ? 0 : L7_EBX_INVPCID));
 	r.ecx &= ~(L7_ECX_OSPKE | L7_ECX_WAITPKG | L7_ECX_SGX_LC | (g->rdtscp ? 0 : L7_ECX_RDPID));
 	r.ecx |= g->ospke && (r.ecx & L7_ECX_PKU) ? L7_ECX_OSPKE : 0;
 	r.edx &= L7_EDX_FSRM | L7_EDX_MD_CLEAR;

@@ -61,6 +61,15 @@ bool x86_pat_valid(uint64_t value)
 	return true;
 }
 
+bool x86_mtrr_def_type_valid(uint64_t value)
+{
+	uint8_t type = (uint8_t)value;
+
+	if (value & ~(X86_MTRR_DEF_TYPE_E | X86_MTRR_DEF_TYPE_FE | 0xffu))
+		return false;
+	return type == 0 || type == 1 || type == 4 || type == 5 || type == 6;
+}
+
 bool x86_xcr0_valid(uint64_t value, uint64_t supported)
 {
 	if (!(value & XCR0_X87) || (value & ~supported))

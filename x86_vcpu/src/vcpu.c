@@ -111,6 +111,7 @@ static void reset_state(struct arch_vcpu *v, uint64_t entry, uint64_t arg)
 	v->boot_arg = arg;
 	v->rip = entry;
 	v->xcr0 = XCR0_X87;
+	v->mtrr_def_type = 0;
 	xsave_reset(v->xsave);
 	memset(v->msrs, 0, sizeof(v->msrs));
 	v->inject_info = 0;

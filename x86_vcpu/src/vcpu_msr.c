@@ -14,6 +14,7 @@
 #define MSR_BIOS_SIGN_ID 0x8b
 #define MSR_MTRRCAP 0xfe
 #define MSR_MISC_ENABLE 0x1a0
+#define MSR_MTRR_DEF_TYPE 0x2ff
 #define MSR_EFER 0xc0000080
 /* Fast strings on; performance monitoring, BTS and PEBS unavailable (bits 7, 11, 12). */
 #define MISC_ENABLE_VALUE ((1ull << 0) | (1ull << 11) | (1ull << 12))
@@ -56,6 +57,9 @@ static bool read_msr(struct arch_vcpu *v, uint32_t msr, uint64_t *value)
 	case MSR_TSC:
 		*value = __builtin_ia32_rdtsc();
 		return true;
+	case MSR_MTRR_DEF_TYPE:
+		*value = v->mtrr_def_type;
+		return true;
 	default:
 		return false;
 	}
@@ -87,6 +91,11 @@ static bool write_msr(struct arch_vcpu *v, uint32_t msr, uint64_t value)
 	case MSR_MISC_ENABLE:
 		return value == MISC_ENABLE_VALUE;
 	case MSR_BIOS_SIGN_ID:
+		return true;
+	case MSR_MTRR_DEF_TYPE:
+		if (!x86_mtrr_def_type_valid(value))
+			return false;
+		v->mtrr_def_type = value;
 		return true;
 	default:
 		return false;

@@ -74,6 +74,9 @@ struct arch_vcpu {
 	uint32_t entry_ctls; /* the VM-entry controls as written */
 	uint64_t rip;	     /* the guest's RIP while unbound, for reports */
 	uint64_t xcr0;
+	/* IA32_MTRR_DEF_TYPE as the guest wrote it: kept, not applied (EPT memory types are
+	 * the host's; MTRRCAP reports no variable or fixed ranges). */
+	uint64_t mtrr_def_type;
 	uint64_t msrs[SWAP_MSRS];
 	/* The boot state for the next bind: entry point and argument (set_entry), and whether
 	 * it is a SIPI's real-mode start rather than the boot protocol's protected mode. */

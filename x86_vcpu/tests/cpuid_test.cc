@@ -107,6 +107,7 @@ TEST(Cpuid, Leaf7)
 	x86_cpuid_regs r = Cpuid(7, 0, g);
 
 	EXPECT_EQ(r.eax, 0u) << "no subleaf 1";
+	EXPECT_FALSE(r.ebx & (1u << 1)) << "TSC_ADJUST: its MSR is not emulated";
 	EXPECT_FALSE(r.ebx & (1u << 2)) << "SGX";
 	EXPECT_FALSE(r.ebx & (1u << 25)) << "processor trace";
 	EXPECT_FALSE(r.ebx & (1u << 14)) << "MPX";

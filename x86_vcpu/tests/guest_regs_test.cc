@@ -57,6 +57,18 @@ TEST(GuestRegs, Efer)
 				   X86_EFER_LME | X86_EFER_LMA, true, true));
 }
 
+TEST(GuestRegs, MtrrDefType)
+{
+	EXPECT_TRUE(x86_mtrr_def_type_valid(0));
+	EXPECT_TRUE(x86_mtrr_def_type_valid(X86_MTRR_DEF_TYPE_E | 6));
+	EXPECT_TRUE(x86_mtrr_def_type_valid(X86_MTRR_DEF_TYPE_E | X86_MTRR_DEF_TYPE_FE | 0));
+	for (uint64_t type : {2, 3, 7, 8, 0xff})
+		EXPECT_FALSE(x86_mtrr_def_type_valid(X86_MTRR_DEF_TYPE_E | type)) << type;
+	EXPECT_FALSE(x86_mtrr_def_type_valid(1ull << 9)) << "reserved";
+	EXPECT_FALSE(x86_mtrr_def_type_valid(1ull << 12)) << "reserved";
+	EXPECT_FALSE(x86_mtrr_def_type_valid(1ull << 63)) << "reserved";
+}
+
 TEST(GuestRegs, Pat)
 {
 	EXPECT_TRUE(x86_pat_valid(X86_PAT_RESET));

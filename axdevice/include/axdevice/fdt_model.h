@@ -1,9 +1,9 @@
 /*
  * Device models as a devicetree names them. A model answers to compatible strings, has a role
  * in the VM (a console UART, an interrupt controller) and creates its device from a node.
- * axdevice has its own (the NS16550, the PL011, the PLIC, the I/O APIC, the 8042); a backend's
- * interrupt controller or a host's own device lives in its own library and is offered where devices
- * are created, in a struct axdevice_model_list, ahead of axdevice's.
+ * axdevice has its own (the NS16550, the PL011, the PLIC, the I/O APIC, the 8042, the CMOS clock);
+ * a backend's interrupt controller or a host's own device lives in its own library and is offered
+ * where devices are created, in a struct axdevice_model_list, ahead of axdevice's.
  */
 #ifndef AXDEVICE_FDT_MODEL_H
 #define AXDEVICE_FDT_MODEL_H
@@ -48,7 +48,7 @@ int axdevice_fdt_read_u32(const struct axdevice_fdt_node *n, const char *name, u
 enum axdevice_role {
 	AXDEVICE_ROLE_CONSOLE, /* a UART the VM's console goes through */
 	AXDEVICE_ROLE_IRQCHIP, /* an interrupt controller (axdevice/irqchip.h) */
-	AXDEVICE_ROLE_SYSTEM,  /* a device acting on the whole VM (axdevice/system.h) */
+	AXDEVICE_ROLE_OTHER,   /* any other device (a keyboard controller, a clock) */
 };
 
 /* The host callbacks of the devices created from nodes. Any may be NULL: that kind of device

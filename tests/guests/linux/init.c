@@ -1,9 +1,11 @@
 /*
  * The init of the Linux test guests (the only program in their initramfs): reports what the
  * kernel saw of its CPUs — how many came online and, per CPU, the timer and IPI interrupts it
- * took, from /proc/interrupts — and the command line it got, then powers the machine off.
+ * took, from /proc/interrupts (on x86 the local timer's LOC and the RES, CAL and TLB IPIs) — and the command line it got, then powers the machine off.
  * With axvm.interactive on the command line it first reads lines typed on its console, each
- * after an "init> " prompt, and reports them until one says poweroff.
+ * after an "init> " prompt, and reports them until one says poweroff. With axvm.off=reset it
+ * ends by a reset instead (a PC without ACPI has no way to power off; its VM is configured to
+ * stop on a reset).
  *
  *   init: 2 cpus online
  *   init: cpu0: 312 timer interrupts, 41 IPIs
@@ -12,6 +14,7 @@
  *   init: powering off
  */
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,7 +72,8 @@ static int read_interrupts(void)
 		if (strstr(line, "riscv-timer") || strstr(line, "arch_timer") ||
 		    strstr(line, "LOC:") == name)
 			add_counts(line, cpus, timer);
-		else if (strncmp(name, "IPI", 3) == 0)
+		else if (strncmp(name, "IPI", 3) == 0 || strncmp(name, "RES:", 4) == 0 ||
+			 strncmp(name, "CAL:", 4) == 0 || strncmp(name, "TLB:", 4) == 0)
 			add_counts(line, cpus, ipi);
 	}
 	fclose(f);
@@ -108,6 +112,7 @@ static void read_console(void)
 int main(void)
 {
 	char cmdline[512];
+	bool off_by_reset;
 	int cpus;
 
 	if (mount("proc", "/proc", "proc", 0, NULL) != 0)
@@ -120,14 +125,15 @@ int main(void)
 	printf("init: cmdline: %s\n", cmdline);
 	if (strstr(cmdline, "axvm.interactive"))
 		read_console();
-	printf("init: powering off\n");
+	off_by_reset = strstr(cmdline, "axvm.off=reset") != NULL;
+	printf("init: %s\n", off_by_reset ? "resetting" : "powering off");
 	fflush(stdout);
 	/* Everything printed leaves the UART before the power goes, with or without its
 	 * interrupt. */
 	tcdrain(STDOUT_FILENO);
 	sync();
-	reboot(RB_POWER_OFF);
-	printf("init: power-off failed\n");
+	reboot(off_by_reset ? RB_AUTOBOOT : RB_POWER_OFF);
+	printf("init: %s failed\n", off_by_reset ? "reset" : "power-off");
 	for (;;)
 		pause();
 }

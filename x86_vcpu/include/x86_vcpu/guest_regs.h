@@ -61,6 +61,13 @@ bool x86_efer_valid(uint64_t value, uint64_t old, bool nx, bool cr0_pg);
 /* IA32_PAT: every entry one of the memory types 0, 1, 4, 5, 6, 7 and bits 7:3 clear. */
 bool x86_pat_valid(uint64_t value);
 
+/* IA32_MTRR_DEF_TYPE written by WRMSR (SDM Vol. 3A, "MTRRdefType Register"): the default
+ * memory type in bits 7:0 (UC 0, WC 1, WT 4, WP 5 or WB 6), FE (bit 10) and E (bit 11); every
+ * other bit is reserved. */
+#define X86_MTRR_DEF_TYPE_FE (1ull << 10)
+#define X86_MTRR_DEF_TYPE_E (1ull << 11)
+bool x86_mtrr_def_type_valid(uint64_t value);
+
 /* XCR0 written by XSETBV: x87 set, only bits of supported, AVX only with SSE, the AVX-512
  * components all or none and only with AVX, BNDREGS and BNDCSR together. */
 bool x86_xcr0_valid(uint64_t value, uint64_t supported);

@@ -1,0 +1,50 @@
+/* The PC's legacy devices' devicetree models (fdt_pc_legacy.h). */
+#include "fdt_pc_legacy.h"
+
+#include <axdevice/i8042.h>
+#include <axdevice/rtc_cmos.h>
+#include <axvm/error.h>
+
+static int create_i8042(const struct axdevice_model_ctx *ctx, struct axdevice **dev)
+{
+	const struct axdevice_fdt_node *n = ctx->node;
+	int err;
+
+	if (ctx->windows != 2)
+		return ax_diag_set(n->diag, AXERR_BAD_CONFIG,
+				   "%s: reg: %u entries; expected the data port and the command "
+				   "port",
+				   n->path, ctx->windows);
+	err = axdevice_i8042_create(ctx->alloc, ctx->hosts->system, dev);
+	if (err)
+		return ax_diag_set(n->diag, err, "%s: creating the i8042: %s", n->path,
+				   ax_strerror(err));
+	return AX_OK;
+}
+
+static const char *const i8042_compatibles[] = {"intel,8042", NULL};
+
+const struct axdevice_model axdevice_i8042_model = {i8042_compatibles, AXDEVICE_ROLE_OTHER,
+						    create_i8042, NULL};
+
+static int create_rtc_cmos(const struct axdevice_model_ctx *ctx, struct axdevice **dev)
+{
+	const struct axdevice_fdt_node *n = ctx->node;
+	int err;
+
+	if (ctx->windows != 1 || ctx->size != AXDEVICE_RTC_CMOS_SIZE)
+		return ax_diag_set(
+		    n->diag, AXERR_BAD_CONFIG,
+		    "%s: reg: expected one entry of %d bytes, the index and data ports", n->path,
+		    AXDEVICE_RTC_CMOS_SIZE);
+	err = axdevice_rtc_cmos_create(ctx->alloc, dev);
+	if (err)
+		return ax_diag_set(n->diag, err, "%s: creating the mc146818: %s", n->path,
+				   ax_strerror(err));
+	return AX_OK;
+}
+
+static const char *const rtc_cmos_compatibles[] = {"motorola,mc146818", NULL};
+
+const struct axdevice_model axdevice_rtc_cmos_model = {rtc_cmos_compatibles, AXDEVICE_ROLE_OTHER,
+						       create_rtc_cmos, NULL};
