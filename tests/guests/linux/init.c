@@ -1,11 +1,11 @@
 /*
  * The init of the Linux test guests (the only program in their initramfs): reports what the
  * kernel saw of its CPUs — how many came online and, per CPU, the timer and IPI interrupts it
- * took, from /proc/interrupts (on x86 the local timer's LOC and the RES, CAL and TLB IPIs) — and the command line it got, then powers the machine off.
- * With axvm.interactive on the command line it first reads lines typed on its console, each
- * after an "init> " prompt, and reports them until one says poweroff. With axvm.off=reset it
- * ends by a reset instead (a PC without ACPI has no way to power off; its VM is configured to
- * stop on a reset).
+ * took, from /proc/interrupts (on x86 the local timer's LOC and the RES, CAL and TLB IPIs) —
+ * and the command line it got, then powers the machine off. With axvm.interactive on the command
+ * line it first reads lines typed on its console, each after an "init> " prompt, and reports them
+ * until one says poweroff. On x86 it ends by a reset instead: the x86 test kernel has no ACPI, and
+ * a PC without ACPI has no way to power off; its VM is configured to stop on a reset.
  *
  *   init: 2 cpus online
  *   init: cpu0: 312 timer interrupts, 41 IPIs
@@ -24,6 +24,12 @@
 #include <unistd.h>
 
 #define MAX_CPUS 64
+
+#if defined(__x86_64__)
+#define OFF_BY_RESET true
+#else
+#define OFF_BY_RESET false
+#endif
 
 static unsigned long timer[MAX_CPUS];
 static unsigned long ipi[MAX_CPUS];
@@ -112,7 +118,6 @@ static void read_console(void)
 int main(void)
 {
 	char cmdline[512];
-	bool off_by_reset;
 	int cpus;
 
 	if (mount("proc", "/proc", "proc", 0, NULL) != 0)
@@ -125,15 +130,14 @@ int main(void)
 	printf("init: cmdline: %s\n", cmdline);
 	if (strstr(cmdline, "axvm.interactive"))
 		read_console();
-	off_by_reset = strstr(cmdline, "axvm.off=reset") != NULL;
-	printf("init: %s\n", off_by_reset ? "resetting" : "powering off");
+	printf("init: %s\n", OFF_BY_RESET ? "resetting" : "powering off");
 	fflush(stdout);
 	/* Everything printed leaves the UART before the power goes, with or without its
 	 * interrupt. */
 	tcdrain(STDOUT_FILENO);
 	sync();
-	reboot(off_by_reset ? RB_AUTOBOOT : RB_POWER_OFF);
-	printf("init: %s failed\n", off_by_reset ? "reset" : "power-off");
+	reboot(OFF_BY_RESET ? RB_AUTOBOOT : RB_POWER_OFF);
+	printf("init: %s failed\n", OFF_BY_RESET ? "reset" : "power-off");
 	for (;;)
 		pause();
 }
