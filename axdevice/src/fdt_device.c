@@ -40,9 +40,13 @@
 /* Axdevice's own models, defined below (the PLIC's in fdt_plic.c, the I/O APIC's in
  * fdt_ioapic.c, the PC's legacy devices' in fdt_pc_legacy.c). */
 static const struct axdevice_model ns16550_model, pl011_model;
-static const struct axdevice_model *const own_models[] = {
-    &ns16550_model,	    &pl011_model,	   &axdevice_plic_model,
-    &axdevice_ioapic_model, &axdevice_i8042_model, &axdevice_rtc_cmos_model};
+static const struct axdevice_model *const own_models[] = {&ns16550_model,
+							  &pl011_model,
+							  &axdevice_plic_model,
+							  &axdevice_ioapic_model,
+							  &axdevice_i8042_model,
+							  &axdevice_rtc_cmos_model,
+							  &axdevice_acpi_sleep_model};
 
 static bool answers(const struct axdevice_model *m, const char *compatible)
 {

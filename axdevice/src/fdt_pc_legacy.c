@@ -1,6 +1,7 @@
 /* The PC's legacy devices' devicetree models (fdt_pc_legacy.h). */
 #include "fdt_pc_legacy.h"
 
+#include <axdevice/acpi_sleep.h>
 #include <axdevice/i8042.h>
 #include <axdevice/rtc_cmos.h>
 #include <axvm/error.h>
@@ -48,3 +49,25 @@ static const char *const rtc_cmos_compatibles[] = {"motorola,mc146818", NULL};
 
 const struct axdevice_model axdevice_rtc_cmos_model = {rtc_cmos_compatibles, AXDEVICE_ROLE_OTHER,
 						       create_rtc_cmos, NULL};
+
+static int create_acpi_sleep(const struct axdevice_model_ctx *ctx, struct axdevice **dev)
+{
+	const struct axdevice_fdt_node *n = ctx->node;
+	int err;
+
+	if (ctx->windows != 1 || ctx->size != AXDEVICE_ACPI_SLEEP_SIZE)
+		return ax_diag_set(n->diag, AXERR_BAD_CONFIG,
+				   "%s: reg: expected one entry of %d bytes, the sleep control and "
+				   "status registers",
+				   n->path, AXDEVICE_ACPI_SLEEP_SIZE);
+	err = axdevice_acpi_sleep_create(ctx->alloc, ctx->hosts->system, dev);
+	if (err)
+		return ax_diag_set(n->diag, err, "%s: creating the ACPI sleep registers: %s",
+				   n->path, ax_strerror(err));
+	return AX_OK;
+}
+
+static const char *const acpi_sleep_compatibles[] = {"axvm,acpi-sleep-registers", NULL};
+
+const struct axdevice_model axdevice_acpi_sleep_model = {
+    acpi_sleep_compatibles, AXDEVICE_ROLE_OTHER, create_acpi_sleep, NULL};

@@ -1,5 +1,5 @@
-/* The PC's legacy devices from their devicetree nodes: the keyboard controller (Linux's
- * intel,8042 binding) and the CMOS clock (motorola,mc146818). */
+/* The PC's system devices from their devicetree nodes: the keyboard controller (Linux's
+ * intel,8042 binding), the CMOS clock (motorola,mc146818) and the ACPI sleep registers. */
 #ifndef AXDEVICE_SRC_FDT_PC_LEGACY_H
 #define AXDEVICE_SRC_FDT_PC_LEGACY_H
 
@@ -19,5 +19,13 @@ extern const struct axdevice_model axdevice_i8042_model;
  * node, for a reg of other than those two bytes; AXERR_NO_MEMORY.
  */
 extern const struct axdevice_model axdevice_rtc_cmos_model;
+
+/*
+ * The ACPI sleep registers' model ("axvm,acpi-sleep-registers": no binding exists for them, a
+ * host describes them in its FADT; axdevice/acpi_sleep.h), whose power-offs go to
+ * hosts->system. The node's reg: the two ports (<1 0x600 2>, say). AXERR_BAD_CONFIG, with a
+ * message naming the node, for another reg; AXERR_NO_MEMORY.
+ */
+extern const struct axdevice_model axdevice_acpi_sleep_model;
 
 #endif

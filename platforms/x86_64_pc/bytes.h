@@ -33,4 +33,11 @@ static inline uint8_t byte_sum(const uint8_t *p, uint64_t len)
 	return sum;
 }
 
+/* Makes p[0, len) sum to zero with the checksum byte p[at]. */
+static inline void set_checksum(uint8_t *p, uint64_t len, size_t at)
+{
+	p[at] = 0;
+	p[at] = (uint8_t)-byte_sum(p, len);
+}
+
 #endif

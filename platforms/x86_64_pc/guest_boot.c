@@ -3,16 +3,25 @@
 
 #include <axaddrspace/pt_format.h>
 #include <axvm/error.h>
+#include <libfdt.h>
 #include <stdbool.h>
 #include <string.h>
 
+#include "acpi_tables.h"
 #include "linux_boot.h"
 #include "mptable.h"
 
 #define ONE_MIB 0x100000u
 #define LAPIC_GPA 0xfee00000u
-/* Each memory region gives at most two entries: below the hole and above it. */
-#define E820_ENTRIES (2 * AXVM_MAX_MEMORY_REGIONS)
+/* Each memory region gives at most three entries: below the tables, the tables, above 1 MiB. */
+#define E820_ENTRIES (3 * AXVM_MAX_MEMORY_REGIONS)
+/* An ISA bus child's reg entry: space (1: I/O), address, size. */
+#define ISA_REG_CELLS 3
+#define ISA_SPACE_IO 1
+/* The 8042's reset command, written to its command port (its second reg entry). */
+#define I8042_COMMAND_ENTRY 1
+#define I8042_RESET 0xfe
+#define ISA_MAX_IRQ 15
 
 /* The configured image of kind, or NULL. */
 static const struct axvm_image *find_image(const struct axvm_config *cfg, enum axvm_image_kind kind)
@@ -56,8 +65,19 @@ static void e820_add(struct linux_e820_entry *map, size_t *count, uint64_t start
 		map[(*count)++] = (struct linux_e820_entry){start, end - start, type};
 }
 
+static uint64_t max_u64(uint64_t a, uint64_t b)
+{
+	return a > b ? a : b;
+}
+
+static uint64_t min_u64(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
 /* The memory regions as RAM (reserved where the guest may not write), without the PC's hole
- * from the MP table to 1 MiB; returns the entry count. */
+ * from the ACPI tables to 1 MiB, of which the tables and the MP table are reserved; returns the
+ * entry count. */
 static size_t build_e820(const struct axvm_config *cfg, struct linux_e820_entry *map)
 {
 	size_t count = 0;
@@ -67,21 +87,73 @@ static size_t build_e820(const struct axvm_config *cfg, struct linux_e820_entry 
 		uint64_t end = m->gpa + m->size;
 		uint32_t type = m->flags & AXMAP_WRITE ? LINUX_E820_RAM : LINUX_E820_RESERVED;
 
-		e820_add(map, &count, m->gpa,
-			 end < GUEST_BOOT_MPTABLE_GPA ? end : GUEST_BOOT_MPTABLE_GPA, type);
-		e820_add(map, &count, m->gpa > ONE_MIB ? m->gpa : ONE_MIB, end, type);
+		e820_add(map, &count, m->gpa, min_u64(end, GUEST_BOOT_ACPI_GPA), type);
+		e820_add(map, &count, max_u64(m->gpa, GUEST_BOOT_ACPI_GPA),
+			 min_u64(end, GUEST_BOOT_BASE_MEMORY_END), LINUX_E820_RESERVED);
+		e820_add(map, &count, max_u64(m->gpa, ONE_MIB), end, type);
 	}
 	return count;
 }
 
-/* The address of the configured I/O APIC, or 0 when there is none. */
-static uint64_t ioapic_gpa(const struct axvm_config *cfg)
+/* The first configured device that answers to compatible, or NULL. */
+static const struct axvm_device *find_device(const struct axvm_config *cfg, const char *compatible)
 {
 	for (size_t i = 0; i < cfg->device_count; i++) {
-		if (!strcmp(cfg->devices[i].compatible, GUEST_BOOT_IOAPIC_COMPATIBLE))
-			return cfg->devices[i].gpa;
+		if (!strcmp(cfg->devices[i].compatible, compatible))
+			return &cfg->devices[i];
 	}
-	return 0;
+	return NULL;
+}
+
+/* The I/O port of reg entry `entry` of an ISA bus device (the parser checked the bus's cells);
+ * false when it has no such entry in the I/O space. */
+static bool isa_port(const struct axvm_config *cfg, const struct axvm_device *d, unsigned entry,
+		     uint16_t *port)
+{
+	int len;
+	const fdt32_t *reg = fdt_getprop(cfg->fdt, d->node, "reg", &len);
+
+	if (!reg || len < (int)((entry + 1) * ISA_REG_CELLS * sizeof(*reg)) ||
+	    fdt32_ld(&reg[entry * ISA_REG_CELLS]) != ISA_SPACE_IO)
+		return false;
+	*port = (uint16_t)fdt32_ld(&reg[entry * ISA_REG_CELLS + 1]);
+	return true;
+}
+
+/* The ISA IRQ of a device: the first cell of its interrupts (the I/O APIC pin, which is the
+ * ISA IRQ: the MP table and the MADT map them one to one but for IRQ 0); false when it has
+ * none or one above the ISA IRQs. */
+static bool isa_irq(const struct axvm_config *cfg, const struct axvm_device *d, uint8_t *irq)
+{
+	int len;
+	const fdt32_t *cells = fdt_getprop(cfg->fdt, d->node, "interrupts", &len);
+
+	if (!cells || len < (int)sizeof(*cells) || fdt32_ld(cells) > ISA_MAX_IRQ)
+		return false;
+	*irq = (uint8_t)fdt32_ld(cells);
+	return true;
+}
+
+/* The ACPI tables' configuration: false when the VM has no ACPI sleep registers (it gets no
+ * tables). Without an 8042 the tables name no reset register; without a 16550 in the port
+ * space with an ISA IRQ, no serial port. */
+static bool acpi_config(const struct axvm_config *cfg, const struct mptable_config *mp,
+			struct acpi_tables_config *a)
+{
+	const struct axvm_device *sleep = find_device(cfg, GUEST_BOOT_ACPI_SLEEP_COMPATIBLE);
+	const struct axvm_device *kbc = find_device(cfg, GUEST_BOOT_I8042_COMPATIBLE);
+	const struct axvm_device *uart = find_device(cfg, GUEST_BOOT_UART_COMPATIBLE);
+
+	*a = (struct acpi_tables_config){.cpu_count = mp->cpu_count,
+					 .lapic_addr = mp->lapic_addr,
+					 .ioapic_addr = mp->ioapic_addr};
+	if (!sleep || !isa_port(cfg, sleep, 0, &a->sleep_port))
+		return false;
+	if (kbc && isa_port(cfg, kbc, I8042_COMMAND_ENTRY, &a->reset_port))
+		a->reset_value = I8042_RESET;
+	if (uart && (!isa_port(cfg, uart, 0, &a->com_port) || !isa_irq(cfg, uart, &a->com_irq)))
+		a->com_port = 0;
+	return true;
 }
 
 /* Checks where the kernel goes and how vCPU 0 enters it. */
@@ -108,19 +180,20 @@ static int check_kernel(const struct axvm_config *cfg, const struct linux_x86_im
 }
 
 /* Checks that the boot parameters at gpa, size bytes, hold the boot_params page and the command
- * line before the MP table of cpu_count CPUs, and reach over that table. */
+ * line below the ACPI tables, and reach over the MP table of cpu_count CPUs. */
 static int check_layout(uint64_t gpa, size_t size, size_t cmdline_len, uint32_t cpu_count,
 			struct ax_diag *diag)
 {
 	uint64_t mp_off = GUEST_BOOT_MPTABLE_GPA - gpa;
 
-	if (gpa > GUEST_BOOT_MPTABLE_GPA || LINUX_BOOT_PARAMS_SIZE + cmdline_len + 1 > mp_off ||
+	if (gpa > GUEST_BOOT_ACPI_GPA ||
+	    LINUX_BOOT_PARAMS_SIZE + cmdline_len + 1 > GUEST_BOOT_ACPI_GPA - gpa ||
 	    mptable_size(cpu_count) > size || mp_off > size - mptable_size(cpu_count))
-		return ax_diag_set(
-		    diag, AXERR_BAD_CONFIG,
-		    "boot-params at 0x%llx (0x%zx bytes) must hold boot_params and "
-		    "the %zu-byte command line below 0x%x and the MP table from there",
-		    (unsigned long long)gpa, size, cmdline_len, GUEST_BOOT_MPTABLE_GPA);
+		return ax_diag_set(diag, AXERR_BAD_CONFIG,
+				   "boot-params at 0x%llx (0x%zx bytes) must hold boot_params and "
+				   "the %zu-byte command line below 0x%x and the MP table at 0x%x",
+				   (unsigned long long)gpa, size, cmdline_len, GUEST_BOOT_ACPI_GPA,
+				   GUEST_BOOT_MPTABLE_GPA);
 	return AX_OK;
 }
 
@@ -134,13 +207,16 @@ int guest_boot_params(const struct axvm_config *cfg, const struct guest_boot_cpu
 	const struct axvm_image *initrd = find_image(cfg, AXVM_IMAGE_INITRD);
 	const void *bz = kernel_image->data;
 	size_t cmdline_len = cfg->bootargs ? strlen(cfg->bootargs) : 0;
+	const struct axvm_device *ioapic = find_device(cfg, GUEST_BOOT_IOAPIC_COMPATIBLE);
 	struct mptable_config mp = {
 	    .cpu_count = cfg->vcpu_count,
 	    .cpu_signature = cpu->signature,
 	    .cpu_features = cpu->features,
 	    .lapic_addr = LAPIC_GPA,
-	    .ioapic_addr = (uint32_t)ioapic_gpa(cfg),
+	    .ioapic_addr = ioapic ? (uint32_t)ioapic->gpa : 0,
 	};
+	struct acpi_tables_config acpi;
+	bool with_acpi;
 	struct linux_x86_boot boot = {.e820 = e820};
 	struct linux_x86_image img;
 	uint8_t *out = buf;
@@ -162,7 +238,13 @@ int guest_boot_params(const struct axvm_config *cfg, const struct guest_boot_cpu
 	if (!mp.ioapic_addr)
 		return ax_diag_set(diag, AXERR_BAD_CONFIG, "no %s device for the MP table",
 				   GUEST_BOOT_IOAPIC_COMPATIBLE);
+	with_acpi = acpi_config(cfg, &mp, &acpi);
+	if (with_acpi &&
+	    acpi_tables_size(mp.cpu_count) > GUEST_BOOT_MPTABLE_GPA - GUEST_BOOT_ACPI_GPA)
+		return ax_diag_set(diag, AXERR_BAD_CONFIG,
+				   "no room for the ACPI tables of %u vCPUs", mp.cpu_count);
 	boot.e820_count = build_e820(cfg, e820);
+	boot.acpi_rsdp = with_acpi ? GUEST_BOOT_ACPI_GPA : 0;
 	if (cmdline_len) {
 		boot.cmdline_gpa = params->load_gpa + LINUX_BOOT_PARAMS_SIZE;
 		boot.cmdline_len = cmdline_len;
@@ -178,9 +260,12 @@ int guest_boot_params(const struct axvm_config *cfg, const struct guest_boot_cpu
 				   "the kernel takes neither this command line (%zu bytes, at most "
 				   "%u) nor an initrd ending past 0x%x",
 				   cmdline_len, img.cmdline_max, img.initrd_addr_max);
-	if (mptable_write(&mp, GUEST_BOOT_MPTABLE_GPA, out + mp_off, size - mp_off))
-		return ax_diag_set(diag, AXERR_BAD_CONFIG, "no MP table for %u vCPUs",
-				   mp.cpu_count);
+	if (mptable_write(&mp, GUEST_BOOT_MPTABLE_GPA, out + mp_off, size - mp_off) ||
+	    (with_acpi && acpi_tables_write(&acpi, GUEST_BOOT_ACPI_GPA,
+					    out + (GUEST_BOOT_ACPI_GPA - params->load_gpa),
+					    GUEST_BOOT_MPTABLE_GPA - GUEST_BOOT_ACPI_GPA)))
+		return ax_diag_set(diag, AXERR_BAD_CONFIG,
+				   "no MP table or ACPI tables for %u vCPUs", mp.cpu_count);
 	if (cmdline_len)
 		memcpy(out + LINUX_BOOT_PARAMS_SIZE, cfg->bootargs, cmdline_len);
 	kernel_image->data = (const uint8_t *)bz + img.setup_size;

@@ -1,6 +1,9 @@
 /* The boot parameters of a Linux VM on a PC (the VM config's boot-params image): from its
  * bzImage, its configuration and the host CPU's signature, the boot_params page, the command
- * line after it and the MP table at 639 KiB, where Linux looks for one. The kernel image
+ * line after it, the MP table at 639 KiB, where Linux looks for one, and, for a VM with the ACPI
+ * sleep registers (axvm,acpi-sleep-registers on its ISA bus), the ACPI tables of a
+ * hardware-reduced platform below it (acpi_tables.h; their RSDP in boot_params), through which
+ * the guest powers off and, with an 8042, resets. The kernel image
  * becomes the bzImage's protected-mode part, which the VM loads at the kernel's load-addr and
  * enters there (the boot protocol's 32-bit entry). Pure computation, unit-tested on the
  * host. */
@@ -13,12 +16,19 @@
 #include <axvm/config.h>
 #include <axvm/diag.h>
 
-/* Where the MP table goes: the last KiB of 640 KiB of base memory, which Linux scans. The
- * e820 map leaves [GUEST_BOOT_MPTABLE_GPA, 1 MiB) out of RAM, as a PC's does. */
+/* Where the MP table goes: the last KiB of 640 KiB of base memory, which Linux scans; the ACPI
+ * tables take the 3 KiB below it. The e820 map leaves [GUEST_BOOT_ACPI_GPA, 1 MiB) out of RAM,
+ * reserving [GUEST_BOOT_ACPI_GPA, 640 KiB). */
+#define GUEST_BOOT_ACPI_GPA 0x9f000u
 #define GUEST_BOOT_MPTABLE_GPA 0x9fc00u
+#define GUEST_BOOT_BASE_MEMORY_END 0xa0000u
 
-/* The I/O APIC model the MP table names (its reg gives the address). */
+/* The devices the tables name: the I/O APIC (its reg gives the address), the ACPI sleep
+ * registers, the 8042 and the serial port (their ports on the ISA bus). */
 #define GUEST_BOOT_IOAPIC_COMPATIBLE "intel,ce4100-ioapic"
+#define GUEST_BOOT_ACPI_SLEEP_COMPATIBLE "axvm,acpi-sleep-registers"
+#define GUEST_BOOT_I8042_COMPATIBLE "intel,8042"
+#define GUEST_BOOT_UART_COMPATIBLE "ns16550a"
 
 /* What the host CPU tells the guest it is (CPUID.1 EAX and EDX). */
 struct guest_boot_cpu {

@@ -23,7 +23,7 @@
 #define CPU_ENABLED (1u << 0)
 #define CPU_BOOTSTRAP (1u << 1)
 #define LAPIC_VERSION 0x14
-#define IOAPIC_VERSION 0x11
+#define IOAPIC_VERSION 0x20 /* the I/O APIC model's (axdevice/ioapic.h) */
 #define IOAPIC_ENABLED 1
 #define INT_VECTORED 0
 #define INT_NMI 1
@@ -36,13 +36,6 @@ size_t mptable_size(uint32_t cpu_count)
 {
 	return FLOATING_SIZE + HEADER_SIZE + (size_t)cpu_count * PROCESSOR_SIZE +
 	       (2 + IO_INTERRUPTS + LOCAL_INTERRUPTS) * ENTRY_SIZE;
-}
-
-/* Makes p[0, len) sum to zero with the checksum byte p[at]. */
-static void set_checksum(uint8_t *p, size_t len, size_t at)
-{
-	p[at] = 0;
-	p[at] = (uint8_t)-byte_sum(p, len);
 }
 
 /* An interrupt assignment entry: type, interrupt type, flags 0 (the bus's polarity and trigger),

@@ -8,6 +8,7 @@
 extern "C" {
 #include <axaddrspace/pt_format.h>
 #include <axvm/error.h>
+#include <libfdt.h>
 
 #include "platforms/x86_64_pc/guest_boot.h"
 }
@@ -87,14 +88,18 @@ TEST(GuestBoot, PlacesBootParamsCommandLineAndMpTable)
 	EXPECT_STREQ(reinterpret_cast<const char *>(bp + 4096), "console=ttyS0 quiet");
 	EXPECT_EQ(Get(bp + 0x218, 4), 32u << 20);
 	EXPECT_EQ(Get(bp + 0x21c, 4), 4096u);
-	// e820: RAM below the MP table and from 1 MiB.
-	ASSERT_EQ(bp[0x1e8], 2);
+	// e820: RAM below the tables, the tables reserved up to 640 KiB, RAM from 1 MiB.
+	ASSERT_EQ(bp[0x1e8], 3);
 	EXPECT_EQ(Get(bp + 0x2d0, 8), 0u);
-	EXPECT_EQ(Get(bp + 0x2d8, 8), 0x9fc00u);
+	EXPECT_EQ(Get(bp + 0x2d8, 8), 0x9f000u);
 	EXPECT_EQ(Get(bp + 0x2e0, 4), 1u);
-	EXPECT_EQ(Get(bp + 0x2e4, 8), 0x100000u);
-	EXPECT_EQ(Get(bp + 0x2ec, 8), (64u << 20) - 0x100000u);
-	EXPECT_EQ(Get(bp + 0x2f4, 4), 1u);
+	EXPECT_EQ(Get(bp + 0x2e4, 8), 0x9f000u);
+	EXPECT_EQ(Get(bp + 0x2ec, 8), 0x1000u);
+	EXPECT_EQ(Get(bp + 0x2f4, 4), 2u);
+	EXPECT_EQ(Get(bp + 0x2f8, 8), 0x100000u);
+	EXPECT_EQ(Get(bp + 0x300, 8), (64u << 20) - 0x100000u);
+	EXPECT_EQ(Get(bp + 0x308, 4), 1u);
+	EXPECT_EQ(Get(bp + 0x070, 8), 0u) << "no ACPI tables without the sleep registers";
 	// The MP floating pointer at 639 KiB, its table right after, naming the I/O APIC.
 	EXPECT_EQ(std::memcmp(bp + kMpOffset, "_MP_", 4), 0);
 	EXPECT_EQ(Get(bp + kMpOffset + 4, 4), 0x9fc10u);
@@ -129,10 +134,76 @@ TEST(GuestBoot, ReadOnlyMemoryIsReservedAndHighRegionsStayWhole)
 	Result r = Generate(vm.cfg, bz);
 
 	ASSERT_EQ(r.err, AX_OK) << r.diag.msg;
-	ASSERT_EQ(r.out[0x1e8], 3);
-	EXPECT_EQ(Get(r.out.data() + 0x2d0 + 2 * 20, 8), 0x10000000u);
-	EXPECT_EQ(Get(r.out.data() + 0x2d8 + 2 * 20, 8), 0x200000u);
-	EXPECT_EQ(Get(r.out.data() + 0x2e0 + 2 * 20, 4), 2u);
+	ASSERT_EQ(r.out[0x1e8], 4);
+	EXPECT_EQ(Get(r.out.data() + 0x2d0 + 3 * 20, 8), 0x10000000u);
+	EXPECT_EQ(Get(r.out.data() + 0x2d8 + 3 * 20, 8), 0x200000u);
+	EXPECT_EQ(Get(r.out.data() + 0x2e0 + 3 * 20, 4), 2u);
+}
+
+// A config blob with the ISA devices the ACPI tables name: the sleep registers at 0x600 and,
+// with kbc, the 8042 at 0x60 and 0x64.
+std::vector<uint8_t> IsaBlob(bool kbc)
+{
+	std::vector<uint8_t> blob(4096);
+	const fdt32_t sleep_reg[] = {cpu_to_fdt32(1), cpu_to_fdt32(0x600), cpu_to_fdt32(2)};
+	const fdt32_t kbc_reg[] = {cpu_to_fdt32(1), cpu_to_fdt32(0x60), cpu_to_fdt32(1),
+				   cpu_to_fdt32(1), cpu_to_fdt32(0x64), cpu_to_fdt32(1)};
+
+	EXPECT_EQ(fdt_create(blob.data(), int(blob.size())), 0);
+	EXPECT_EQ(fdt_finish_reservemap(blob.data()), 0);
+	EXPECT_EQ(fdt_begin_node(blob.data(), ""), 0);
+	EXPECT_EQ(fdt_begin_node(blob.data(), "sleep@i600"), 0);
+	EXPECT_EQ(fdt_property(blob.data(), "reg", sleep_reg, sizeof(sleep_reg)), 0);
+	EXPECT_EQ(fdt_end_node(blob.data()), 0);
+	if (kbc) {
+		EXPECT_EQ(fdt_begin_node(blob.data(), "keyboard@i60"), 0);
+		EXPECT_EQ(fdt_property(blob.data(), "reg", kbc_reg, sizeof(kbc_reg)), 0);
+		EXPECT_EQ(fdt_end_node(blob.data()), 0);
+	}
+	EXPECT_EQ(fdt_end_node(blob.data()), 0);
+	EXPECT_EQ(fdt_finish(blob.data()), 0);
+	return blob;
+}
+
+void AddIsaDevice(axvm_config &cfg, const std::vector<uint8_t> &blob, const char *path,
+		  const char *compatible)
+{
+	axvm_device &d = cfg.devices[cfg.device_count++];
+
+	d = {};
+	d.node = fdt_path_offset(blob.data(), path);
+	ASSERT_GE(d.node, 0) << path;
+	std::strcpy(d.compatible, compatible);
+}
+
+TEST(GuestBoot, AcpiTablesWithTheSleepRegisters)
+{
+	for (bool kbc : {false, true}) {
+		SCOPED_TRACE(kbc);
+		Vm vm;
+		std::vector<uint8_t> blob = IsaBlob(kbc);
+		vm.cfg.fdt = blob.data();
+		AddIsaDevice(vm.cfg, blob, "/sleep@i600", "axvm,acpi-sleep-registers");
+		if (kbc)
+			AddIsaDevice(vm.cfg, blob, "/keyboard@i60", "intel,8042");
+		std::vector<uint8_t> bz = BzImage();
+		Result r = Generate(vm.cfg, bz);
+
+		ASSERT_EQ(r.err, AX_OK) << r.diag.msg;
+		EXPECT_EQ(Get(r.out.data() + 0x070, 8), 0x9f000u) << "acpi_rsdp_addr";
+		const uint8_t *rsdp = r.out.data() + (0x9f000 - kParams);
+		ASSERT_EQ(std::memcmp(rsdp, "RSD PTR ", 8), 0);
+		// The FADT, through the XSDT's first entry: sleep control at 0x600, the reset
+		// register the 8042's command port when there is one.
+		const uint8_t *xsdt = r.out.data() + (Get(rsdp + 24, 8) - kParams);
+		const uint8_t *fadt = r.out.data() + (Get(xsdt + 36, 8) - kParams);
+		EXPECT_EQ(std::memcmp(fadt, "FACP", 4), 0);
+		EXPECT_EQ(Get(fadt + 248, 8), 0x600u);
+		EXPECT_EQ(Get(fadt + 120, 8), kbc ? 0x64u : 0u);
+		EXPECT_EQ(fadt[128], kbc ? 0xfe : 0);
+		EXPECT_EQ(std::memcmp(r.out.data() + kMpOffset, "_MP_", 4), 0)
+		    << "and the MP table";
+	}
 }
 
 TEST(GuestBoot, RelocatableKernelAtAnAlignedAddress)
@@ -173,12 +244,12 @@ TEST(GuestBoot, RefusesWhatCannotBoot)
 	}
 	{
 		Vm vm;
-		vm.cfg.images[1].load_gpa = 0xa0000; // above the MP table
+		vm.cfg.images[1].load_gpa = 0x9f800; // above the ACPI tables' place
 		EXPECT_EQ(Generate(vm.cfg, bz).err, AXERR_BAD_CONFIG);
 	}
 	{
 		Vm vm;
-		vm.cfg.images[1].load_gpa = 0x9f000; // no room for boot_params and command line
+		vm.cfg.images[1].load_gpa = 0x9e000; // no room for boot_params and command line
 		EXPECT_EQ(Generate(vm.cfg, bz).err, AXERR_BAD_CONFIG);
 	}
 	{

@@ -4,8 +4,7 @@
  * took, from /proc/interrupts (on x86 the local timer's LOC and the RES, CAL and TLB IPIs) —
  * and the command line it got, then powers the machine off. With axvm.interactive on the command
  * line it first reads lines typed on its console, each after an "init> " prompt, and reports them
- * until one says poweroff. On x86 it ends by a reset instead: the x86 test kernel has no ACPI, and
- * a PC without ACPI has no way to power off; its VM is configured to stop on a reset.
+ * until one says poweroff. With axvm.reboot it ends by a reset instead of a power-off.
  *
  *   init: 2 cpus online
  *   init: cpu0: 312 timer interrupts, 41 IPIs
@@ -24,12 +23,6 @@
 #include <unistd.h>
 
 #define MAX_CPUS 64
-
-#if defined(__x86_64__)
-#define OFF_BY_RESET true
-#else
-#define OFF_BY_RESET false
-#endif
 
 static unsigned long timer[MAX_CPUS];
 static unsigned long ipi[MAX_CPUS];
@@ -118,6 +111,7 @@ static void read_console(void)
 int main(void)
 {
 	char cmdline[512];
+	bool reset;
 	int cpus;
 
 	if (mount("proc", "/proc", "proc", 0, NULL) != 0)
@@ -130,14 +124,15 @@ int main(void)
 	printf("init: cmdline: %s\n", cmdline);
 	if (strstr(cmdline, "axvm.interactive"))
 		read_console();
-	printf("init: %s\n", OFF_BY_RESET ? "resetting" : "powering off");
+	reset = strstr(cmdline, "axvm.reboot") != NULL;
+	printf("init: %s\n", reset ? "resetting" : "powering off");
 	fflush(stdout);
 	/* Everything printed leaves the UART before the power goes, with or without its
 	 * interrupt. */
 	tcdrain(STDOUT_FILENO);
 	sync();
-	reboot(OFF_BY_RESET ? RB_AUTOBOOT : RB_POWER_OFF);
-	printf("init: %s failed\n", OFF_BY_RESET ? "reset" : "power-off");
+	reboot(reset ? RB_AUTOBOOT : RB_POWER_OFF);
+	printf("init: %s failed\n", reset ? "reset" : "power-off");
 	for (;;)
 		pause();
 }
