@@ -8,6 +8,8 @@
 extern "C" {
 #include <axvm/error.h>
 
+#include "platforms/x86_64_pc/bytes.h"
+
 #include "platforms/x86_64_pc/acpi_madt.h"
 #include "platforms/x86_64_pc/acpi_tables.h"
 }
@@ -16,24 +18,6 @@ namespace
 {
 
 constexpr uint64_t kGpa = 0x9f000;
-
-uint64_t Get(const uint8_t *p, size_t n)
-{
-	uint64_t v = 0;
-
-	for (size_t i = 0; i < n; i++)
-		v |= uint64_t(p[i]) << (8 * i);
-	return v;
-}
-
-uint8_t Sum(const uint8_t *p, size_t n)
-{
-	uint8_t s = 0;
-
-	for (size_t i = 0; i < n; i++)
-		s = uint8_t(s + p[i]);
-	return s;
-}
 
 acpi_tables_config Config(uint32_t cpus)
 {
@@ -96,10 +80,10 @@ TEST(AcpiTables, RsdpRevisionTwoWithBothChecksums)
 	const uint8_t *r = g.At(kGpa);
 	EXPECT_EQ(std::memcmp(r, "RSD PTR ", 8), 0);
 	EXPECT_EQ(r[15], 2);
-	EXPECT_EQ(Sum(r, 20), 0);
-	EXPECT_EQ(Sum(r, 36), 0);
-	EXPECT_EQ(Get(r + 20, 4), 36u);
-	EXPECT_EQ(Get(r + 16, 4), 0u) << "no RSDT";
+	EXPECT_EQ(byte_sum(r, 20), 0);
+	EXPECT_EQ(byte_sum(r, 36), 0);
+	EXPECT_EQ(le_get(r + 20, 4), 36u);
+	EXPECT_EQ(le_get(r + 16, 4), 0u) << "no RSDT";
 }
 
 TEST(AcpiTables, FadtIsHardwareReducedWithSleepAndResetRegisters)
@@ -109,28 +93,28 @@ TEST(AcpiTables, FadtIsHardwareReducedWithSleepAndResetRegisters)
 
 	ASSERT_EQ(acpi_tables_write(&c, kGpa, &g.mem[kGpa], 4096), AX_OK);
 	const uint8_t *f = g.At(g.Table("FACP"));
-	EXPECT_EQ(Get(f + 4, 4), 276u);
+	EXPECT_EQ(le_get(f + 4, 4), 276u);
 	EXPECT_EQ(f[8], 6) << "revision";
 	EXPECT_EQ(f[131], 0) << "minor version: ACPI 6.0";
-	EXPECT_EQ(Get(f + 112, 4), (1u << 20) | (1u << 10)) << "HW_REDUCED_ACPI, RESET_REG_SUP";
-	EXPECT_EQ(Get(f + 109, 2), 0x6u) << "an 8042, no VGA, a CMOS clock";
-	EXPECT_EQ(Get(f + 36, 4), 0u) << "no FACS";
-	EXPECT_EQ(Get(f + 46, 2), 0u) << "no SCI";
+	EXPECT_EQ(le_get(f + 112, 4), (1u << 20) | (1u << 10)) << "HW_REDUCED_ACPI, RESET_REG_SUP";
+	EXPECT_EQ(le_get(f + 109, 2), 0x6u) << "an 8042, no VGA, a CMOS clock";
+	EXPECT_EQ(le_get(f + 36, 4), 0u) << "no FACS";
+	EXPECT_EQ(le_get(f + 46, 2), 0u) << "no SCI";
 	// Reset register: byte 0xfe to I/O port 0x64.
 	EXPECT_EQ(f[116], 1);
 	EXPECT_EQ(f[117], 8);
 	EXPECT_EQ(f[119], 1);
-	EXPECT_EQ(Get(f + 120, 8), 0x64u);
+	EXPECT_EQ(le_get(f + 120, 8), 0x64u);
 	EXPECT_EQ(f[128], 0xfe);
 	// Sleep control at the port, sleep status right after it.
 	EXPECT_EQ(f[244], 1);
-	EXPECT_EQ(Get(f + 248, 8), 0x600u);
+	EXPECT_EQ(le_get(f + 248, 8), 0x600u);
 	EXPECT_EQ(f[256], 1);
-	EXPECT_EQ(Get(f + 260, 8), 0x601u);
+	EXPECT_EQ(le_get(f + 260, 8), 0x601u);
 	// Every fixed-hardware block is absent.
 	for (size_t off = 148; off < 244; off++)
 		ASSERT_EQ(f[off], 0) << off;
-	EXPECT_EQ(Get(f + 140, 8), Get(f + 40, 4)) << "X_DSDT is DSDT";
+	EXPECT_EQ(le_get(f + 140, 8), le_get(f + 40, 4)) << "X_DSDT is DSDT";
 }
 
 TEST(AcpiTables, DsdtNamesS5)
@@ -140,13 +124,13 @@ TEST(AcpiTables, DsdtNamesS5)
 
 	ASSERT_EQ(acpi_tables_write(&c, kGpa, &g.mem[kGpa], 4096), AX_OK);
 	const uint8_t *f = g.At(g.Table("FACP"));
-	const uint8_t *d = g.At(Get(f + 140, 8));
-	uint32_t len = uint32_t(Get(d + 4, 4));
+	const uint8_t *d = g.At(le_get(f + 140, 8));
+	uint32_t len = uint32_t(le_get(d + 4, 4));
 	const uint8_t aml[] = {0x08, '_',  'S',	 '5',  '_',  0x12, 0x07,
 			       0x04, 0x0a, 0x05, 0x00, 0x00, 0x00};
 
 	EXPECT_EQ(std::memcmp(d, "DSDT", 4), 0);
-	EXPECT_EQ(Sum(d, len), 0);
+	EXPECT_EQ(byte_sum(d, len), 0);
 	ASSERT_EQ(len, 36 + sizeof(aml));
 	EXPECT_EQ(std::memcmp(d + 36, aml, sizeof(aml)), 0);
 }
@@ -160,15 +144,15 @@ TEST(AcpiTables, DsdtDescribesTheSerialPort)
 
 	ASSERT_EQ(acpi_tables_write(&c, kGpa, &g.mem[kGpa], 4096), AX_OK);
 	const uint8_t *f = g.At(g.Table("FACP"));
-	const uint8_t *d = g.At(Get(f + 140, 8));
-	uint32_t len = uint32_t(Get(d + 4, 4));
+	const uint8_t *d = g.At(le_get(f + 140, 8));
+	uint32_t len = uint32_t(le_get(d + 4, 4));
 	const uint8_t com1[] = {0x10, 0x32, '_',  'S',	'B',  '_',  0x5b, 0x82, 0x2b, 'C',  'O',
 				'M',  '1',  0x08, '_',	'H',  'I',  'D',  0x0c, 0x41, 0xd0, 0x05,
 				0x01, 0x08, '_',  'U',	'I',  'D',  0x01, 0x08, '_',  'C',  'R',
 				'S',  0x11, 0x10, 0x0a, 0x0d, 0x47, 0x01, 0xf8, 0x02, 0xf8, 0x02,
 				0x00, 0x08, 0x22, 0x08, 0x00, 0x79, 0x00};
 
-	EXPECT_EQ(Sum(d, len), 0);
+	EXPECT_EQ(byte_sum(d, len), 0);
 	ASSERT_EQ(len, 36 + 13 + sizeof(com1));
 	EXPECT_EQ(std::memcmp(d + 36 + 13, com1, sizeof(com1)), 0);
 	c.com_irq = 16;
@@ -182,17 +166,17 @@ TEST(AcpiTables, MadtHasTheIoApicTheTimerOverrideAndLint1Nmi)
 
 	ASSERT_EQ(acpi_tables_write(&c, kGpa, &g.mem[kGpa], 4096), AX_OK);
 	const uint8_t *m = g.At(g.Table("APIC"));
-	uint32_t len = uint32_t(Get(m + 4, 4));
-	EXPECT_EQ(Get(m + 36, 4), 0xfee00000u);
-	EXPECT_EQ(Get(m + 40, 4), 0u) << "no PCAT_COMPAT";
+	uint32_t len = uint32_t(le_get(m + 4, 4));
+	EXPECT_EQ(le_get(m + 36, 4), 0xfee00000u);
+	EXPECT_EQ(le_get(m + 40, 4), 0u) << "no PCAT_COMPAT";
 	const uint8_t *io = m + 44 + 2 * 8;
 	EXPECT_EQ(io[0], 1);
 	EXPECT_EQ(io[2], 2) << "I/O APIC ID after the CPUs'";
-	EXPECT_EQ(Get(io + 4, 4), 0xfec00000u);
+	EXPECT_EQ(le_get(io + 4, 4), 0xfec00000u);
 	const uint8_t *iso = io + 12;
 	EXPECT_EQ(iso[0], 2);
 	EXPECT_EQ(iso[3], 0) << "IRQ 0";
-	EXPECT_EQ(Get(iso + 4, 4), 2u) << "on GSI 2";
+	EXPECT_EQ(le_get(iso + 4, 4), 2u) << "on GSI 2";
 	const uint8_t *nmi = iso + 10;
 	EXPECT_EQ(nmi[0], 4);
 	EXPECT_EQ(nmi[2], 0xff);

@@ -9,29 +9,13 @@
 extern "C" {
 #include <axvm/error.h>
 
+#include "platforms/x86_64_pc/bytes.h"
+
 #include "platforms/x86_64_pc/mptable.h"
 }
 
 namespace
 {
-
-uint64_t Get(const uint8_t *p, size_t n)
-{
-	uint64_t v = 0;
-
-	for (size_t i = 0; i < n; i++)
-		v |= uint64_t(p[i]) << (8 * i);
-	return v;
-}
-
-uint8_t Sum(const uint8_t *p, size_t n)
-{
-	uint8_t s = 0;
-
-	for (size_t i = 0; i < n; i++)
-		s = uint8_t(s + p[i]);
-	return s;
-}
 
 mptable_config Config(uint32_t cpus)
 {
@@ -57,21 +41,21 @@ Parsed Parse(const std::vector<uint8_t> &buf, uint32_t cpus)
 	const uint8_t *f = buf.data();
 
 	EXPECT_EQ(std::string(reinterpret_cast<const char *>(f), 4), "_MP_");
-	EXPECT_EQ(Sum(f, 16), 0) << "floating pointer checksum";
+	EXPECT_EQ(byte_sum(f, 16), 0) << "floating pointer checksum";
 	EXPECT_EQ(f[8], 1) << "length in 16-byte units";
 	EXPECT_EQ(f[9], 4) << "MP 1.4";
 	EXPECT_EQ(f[11], 0) << "a configuration table, no default configuration";
-	uint64_t table_gpa = Get(f + 4, 4);
+	uint64_t table_gpa = le_get(f + 4, 4);
 	EXPECT_GE(table_gpa, kGpa + 16);
 	const uint8_t *t = f + (table_gpa - kGpa);
-	size_t length = Get(t + 4, 2);
+	size_t length = le_get(t + 4, 2);
 	EXPECT_EQ(std::string(reinterpret_cast<const char *>(t), 4), "PCMP");
 	EXPECT_EQ(t[6], 4);
-	EXPECT_EQ(Sum(t, length), 0) << "base table checksum";
-	EXPECT_EQ(Get(t + 36, 4), 0xfee00000u) << "local APIC address";
-	EXPECT_EQ(Get(t + 40, 2), 0u) << "no extended table";
+	EXPECT_EQ(byte_sum(t, length), 0) << "base table checksum";
+	EXPECT_EQ(le_get(t + 36, 4), 0xfee00000u) << "local APIC address";
+	EXPECT_EQ(le_get(t + 40, 2), 0u) << "no extended table";
 	EXPECT_LE(table_gpa - kGpa + length, buf.size());
-	size_t count = Get(t + 34, 2);
+	size_t count = le_get(t + 34, 2);
 	const uint8_t *e = t + 44;
 	int last_type = 0;
 	for (size_t i = 0; i < count; i++) {
@@ -85,8 +69,8 @@ Parsed Parse(const std::vector<uint8_t> &buf, uint32_t cpus)
 				EXPECT_EQ(r.bootstrap, -1) << "one bootstrap processor";
 				r.bootstrap = e[1];
 			}
-			EXPECT_EQ(Get(e + 4, 4), 0x000306c3u);
-			EXPECT_EQ(Get(e + 8, 4), 0xbfebfbffu);
+			EXPECT_EQ(le_get(e + 4, 4), 0x000306c3u);
+			EXPECT_EQ(le_get(e + 8, 4), 0xbfebfbffu);
 			e += 20;
 			break;
 		case 1:
@@ -97,7 +81,7 @@ Parsed Parse(const std::vector<uint8_t> &buf, uint32_t cpus)
 		case 2:
 			r.ioapic_id = e[1];
 			EXPECT_EQ(e[3] & 1, 1) << "enabled";
-			r.ioapic_addr = uint32_t(Get(e + 4, 4));
+			r.ioapic_addr = uint32_t(le_get(e + 4, 4));
 			e += 8;
 			break;
 		case 3:
