@@ -119,9 +119,10 @@ static enum axvm_disposition external_interrupt(struct arch_vcpu *v)
 	return x86_to_core(v);
 }
 
-static enum axvm_disposition interrupt_window(struct arch_vcpu *v)
+/* The guest can take what waited (an interrupt, an NMI): the next entry delivers it. */
+static enum axvm_disposition event_window(struct arch_vcpu *v)
 {
-	v->proc &= ~VMX_PROC_INTERRUPT_WINDOW_EXITING;
+	v->proc &= ~(VMX_PROC_INTERRUPT_WINDOW_EXITING | VMX_PROC_NMI_WINDOW_EXITING);
 	vmcs_write(VMCS_PROC_CONTROLS, v->proc);
 	return AXVM_RESUME;
 }
@@ -227,7 +228,8 @@ static enum axvm_disposition xsetbv(struct arch_vcpu *v)
 static const exit_handler exit_handlers[EXIT_REASONS] = {
     [VMX_EXIT_EXCEPTION_OR_NMI] = exception,
     [VMX_EXIT_EXTERNAL_INTERRUPT] = external_interrupt,
-    [VMX_EXIT_INTERRUPT_WINDOW] = interrupt_window,
+    [VMX_EXIT_INTERRUPT_WINDOW] = event_window,
+    [VMX_EXIT_NMI_WINDOW] = event_window,
     [VMX_EXIT_CPUID] = cpuid,
     [VMX_EXIT_HLT] = hlt,
     [VMX_EXIT_INVD] = nop,
@@ -264,10 +266,15 @@ static bool interruptible(void)
 	       !(vmcs_read(VMCS_GUEST_INTERRUPTIBILITY) & BLOCKING_STI_MOVSS);
 }
 
-static void set_window(struct arch_vcpu *v, bool on)
+/* Exits once the guest can take a waiting interrupt (the interrupt window) or NMI (the NMI
+ * window: no NMI blocking, no STI or MOV SS shadow). */
+static void set_windows(struct arch_vcpu *v, bool interrupt, bool nmi)
 {
-	uint32_t proc = on ? v->proc | VMX_PROC_INTERRUPT_WINDOW_EXITING
-			   : v->proc & ~VMX_PROC_INTERRUPT_WINDOW_EXITING;
+	uint32_t proc =
+	    v->proc & ~(VMX_PROC_INTERRUPT_WINDOW_EXITING | VMX_PROC_NMI_WINDOW_EXITING);
+
+	proc |= (interrupt ? VMX_PROC_INTERRUPT_WINDOW_EXITING : 0) |
+		(nmi ? VMX_PROC_NMI_WINDOW_EXITING : 0);
 
 	if (proc != v->proc) {
 		v->proc = proc;
@@ -276,8 +283,8 @@ static void set_window(struct arch_vcpu *v, bool on)
 }
 
 /* Before an entry: the event to deliver again or the exception a handler raised, else an NMI
- * or the local APIC's highest interrupt when the guest can take one; an exit once it can, when
- * one still waits. */
+ * or the local APIC's highest interrupt when the guest can take one; an exit (the interrupt or
+ * NMI window) once it can take what still waits. */
 static void prepare_events(struct arch_vcpu *v)
 {
 	uint64_t blocking;
@@ -291,19 +298,19 @@ static void prepare_events(struct arch_vcpu *v)
 		if (v->inject_len)
 			vmcs_write(VMCS_ENTRY_INSN_LEN, v->inject_len);
 		v->inject_info = 0;
-		set_window(v, v->nmi_pending || x86_lapic_deliverable(&v->lapic) >= 0);
+		set_windows(v, x86_lapic_deliverable(&v->lapic) >= 0, v->nmi_pending);
 		return;
 	}
 	blocking = vmcs_read(VMCS_GUEST_INTERRUPTIBILITY);
 	if (v->nmi_pending && !(blocking & (BLOCKING_STI_MOVSS | BLOCKING_NMI))) {
 		v->nmi_pending = false;
 		vmcs_write(VMCS_ENTRY_INTR_INFO, vmx_event_exception(VECTOR_NMI));
-		set_window(v, x86_lapic_deliverable(&v->lapic) >= 0);
+		set_windows(v, x86_lapic_deliverable(&v->lapic) >= 0, false);
 		return;
 	}
 	if (interruptible() && (vector = x86_lapic_take(v)) >= 0)
 		vmcs_write(VMCS_ENTRY_INTR_INFO, vmx_event_external_interrupt((uint32_t)vector));
-	set_window(v, v->nmi_pending || x86_lapic_deliverable(&v->lapic) >= 0);
+	set_windows(v, x86_lapic_deliverable(&v->lapic) >= 0, v->nmi_pending);
 }
 
 /* An exit that interrupted the delivery of an event: the event goes in again at the next

@@ -33,8 +33,9 @@ struct control_policy {
 };
 
 static const struct control_policy policies[] = {
-    {VMX_FIELD_PIN, VMX_PIN_EXTERNAL_INTERRUPT_EXITING | VMX_PIN_NMI_EXITING,
-     VMX_PIN_VIRTUAL_NMIS | VMX_PIN_PREEMPTION_TIMER, 0},
+    /* Virtual NMIs: the guest's NMI blocking is tracked, and the NMI window exists. */
+    {VMX_FIELD_PIN, VMX_PIN_EXTERNAL_INTERRUPT_EXITING | VMX_PIN_NMI_EXITING | VMX_PIN_VIRTUAL_NMIS,
+     VMX_PIN_PREEMPTION_TIMER, 0},
     /* The guest may not sleep the CPU (MWAIT, MONITOR), read the host's performance counters,
      * reach the debug registers the VMCS does not switch or set the local APIC's task
      * priority (CR8, without a TPR shadow). */
@@ -43,7 +44,7 @@ static const struct control_policy policies[] = {
 	 VMX_PROC_CR8_LOAD_EXITING | VMX_PROC_CR8_STORE_EXITING | VMX_PROC_RDPMC_EXITING |
 	 VMX_PROC_MOV_DR_EXITING | VMX_PROC_USE_IO_BITMAPS | VMX_PROC_USE_MSR_BITMAPS |
 	 VMX_PROC_ACTIVATE_SECONDARY,
-     VMX_PROC_USE_TSC_OFFSETTING, VMX_PROC_INTERRUPT_WINDOW_EXITING},
+     VMX_PROC_USE_TSC_OFFSETTING, VMX_PROC_INTERRUPT_WINDOW_EXITING | VMX_PROC_NMI_WINDOW_EXITING},
     {VMX_FIELD_PROC2, VMX_PROC2_ENABLE_EPT,
      VMX_PROC2_ENABLE_VPID | VMX_PROC2_UNRESTRICTED_GUEST | VMX_PROC2_ENABLE_RDTSCP |
 	 VMX_PROC2_ENABLE_INVPCID | VMX_PROC2_ENABLE_XSAVES,

@@ -68,7 +68,8 @@ TEST(VmxControls, HaswellWithTrueMsrs)
 			      VMX_PROC_USE_TSC_OFFSETTING | VMX_PROC_CR8_LOAD_EXITING |
 			      VMX_PROC_CR8_STORE_EXITING);
 	EXPECT_FALSE(c.proc & (VMX_PROC_CR3_LOAD_EXITING | VMX_PROC_CR3_STORE_EXITING));
-	EXPECT_FALSE(c.proc & VMX_PROC_INTERRUPT_WINDOW_EXITING) << "switched on when needed";
+	EXPECT_FALSE(c.proc & (VMX_PROC_INTERRUPT_WINDOW_EXITING | VMX_PROC_NMI_WINDOW_EXITING))
+	    << "switched on when needed";
 	EXPECT_EQ(c.proc2, VMX_PROC2_ENABLE_EPT | VMX_PROC2_ENABLE_VPID |
 			       VMX_PROC2_UNRESTRICTED_GUEST | VMX_PROC2_ENABLE_RDTSCP |
 			       VMX_PROC2_ENABLE_INVPCID)
@@ -124,6 +125,14 @@ TEST(VmxControls, ACpuWithoutWhatTheBackendNeedsIsRefused)
 	ExpectMissing(m, VMX_FIELD_PROC, VMX_PROC_INTERRUPT_WINDOW_EXITING);
 
 	m = Haswell();
+	m.true_procbased &= ~((uint64_t)VMX_PROC_NMI_WINDOW_EXITING << 32);
+	ExpectMissing(m, VMX_FIELD_PROC, VMX_PROC_NMI_WINDOW_EXITING);
+
+	m = Haswell();
+	m.true_pinbased &= ~((uint64_t)VMX_PIN_VIRTUAL_NMIS << 32);
+	ExpectMissing(m, VMX_FIELD_PIN, VMX_PIN_VIRTUAL_NMIS);
+
+	m = Haswell();
 	m.true_entry &= ~((uint64_t)VMX_ENTRY_IA32E_MODE_GUEST << 32);
 	ExpectMissing(m, VMX_FIELD_ENTRY, VMX_ENTRY_IA32E_MODE_GUEST);
 
@@ -132,7 +141,8 @@ TEST(VmxControls, ACpuWithoutWhatTheBackendNeedsIsRefused)
 	ExpectMissing(m, VMX_FIELD_EXIT, VMX_EXIT_LOAD_EFER | VMX_EXIT_SAVE_EFER);
 
 	ExpectMissing(vmx_control_msrs{}, VMX_FIELD_PIN,
-		      VMX_PIN_EXTERNAL_INTERRUPT_EXITING | VMX_PIN_NMI_EXITING);
+		      VMX_PIN_EXTERNAL_INTERRUPT_EXITING | VMX_PIN_NMI_EXITING |
+			  VMX_PIN_VIRTUAL_NMIS);
 }
 
 TEST(VmxControls, WantedOnlyWhereAllowed)
@@ -140,11 +150,11 @@ TEST(VmxControls, WantedOnlyWhereAllowed)
 	vmx_control_msrs m = Haswell();
 
 	m.procbased2 = (uint64_t)(VMX_PROC2_ENABLE_EPT | VMX_PROC2_ENABLE_XSAVES) << 32;
-	m.true_pinbased &= ~((uint64_t)VMX_PIN_VIRTUAL_NMIS << 32);
+	m.true_pinbased &= ~((uint64_t)VMX_PIN_PREEMPTION_TIMER << 32);
 	vmx_controls c = Compute(m);
 
 	EXPECT_EQ(c.proc2, VMX_PROC2_ENABLE_EPT | VMX_PROC2_ENABLE_XSAVES);
-	EXPECT_FALSE(c.pin & VMX_PIN_VIRTUAL_NMIS);
+	EXPECT_FALSE(c.pin & VMX_PIN_PREEMPTION_TIMER);
 }
 
 TEST(VmxControls, GuestCr0)

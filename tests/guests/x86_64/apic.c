@@ -1,7 +1,7 @@
 /* The local APIC a vCPU gets: software enable, a self IPI through the ICR, the timer in
  * TSC-deadline, one-shot and periodic modes (each interrupt taken in hlt), the task priority
- * holding an interrupt back until it drops, then x2APIC mode (its ID, a SELF IPI and EOI by
- * MSR). */
+ * holding an interrupt back until it drops, an NMI sent to itself from its NMI handler (held
+ * back until the handler's IRET), then x2APIC mode (its ID, a SELF IPI and EOI by MSR). */
 #include "guest.h"
 
 #define APIC_ID 0x20
@@ -17,6 +17,7 @@
 #define TIMER_VECTOR 0x30
 #define IPI_VECTOR 0x40
 #define LVT_PERIODIC (1u << 17)
+#define ICR_NMI (4u << 8) /* delivery mode NMI */
 #define LVT_TSC_DEADLINE (2u << 17)
 
 static uint32_t apic_read(uint32_t reg)
@@ -82,6 +83,29 @@ static void priority(void)
 	guest_printf("tpr 0: taken %u time(s)\n", guest_irq_count[IPI_VECTOR] - before);
 }
 
+static volatile unsigned nmis_in_handler;
+
+/* The first NMI's handler sends a second NMI to this CPU and spins: NMIs are blocked until its
+ * IRET, so the second one comes after. */
+void guest_irq_handler(unsigned vector)
+{
+	if (vector != GUEST_VECTOR_NMI || guest_irq_count[GUEST_VECTOR_NMI] != 1)
+		return;
+	apic_write(APIC_ICR, ICR_NMI); /* physical destination APIC ID 0: this CPU */
+	for (int i = 0; i < 1000; i++)
+		__asm__ volatile("pause");
+	nmis_in_handler = guest_irq_count[GUEST_VECTOR_NMI];
+}
+
+static void nmi(void)
+{
+	apic_write(APIC_ICR, ICR_NMI);
+	for (int i = 0; i < 1000 && guest_irq_count[GUEST_VECTOR_NMI] < 2; i++)
+		__asm__ volatile("pause");
+	guest_printf("nmi from the nmi handler: %u taken in it, %u in all\n", nmis_in_handler,
+		     guest_irq_count[GUEST_VECTOR_NMI]);
+}
+
 static void x2apic(void)
 {
 	guest_wrmsr(MSR_APIC_BASE, guest_rdmsr(MSR_APIC_BASE) | 1u << 10);
@@ -101,5 +125,6 @@ void guest_main(uint64_t arg)
 		     (unsigned long long)guest_rdmsr(MSR_APIC_BASE));
 	timers();
 	priority();
+	nmi();
 	x2apic();
 }

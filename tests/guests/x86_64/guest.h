@@ -36,7 +36,9 @@ extern volatile uint64_t guest_trap_skip;
 extern volatile bool guest_x2apic;
 
 /* Interrupts taken per vector; the test's own handler for them (weak: none). Each is ended at
- * the local APIC after the handler. */
+ * the local APIC after the handler. NMIs (vector 2) are counted and handled the same way, with
+ * no EOI. */
+#define GUEST_VECTOR_NMI 2
 extern volatile unsigned guest_irq_count[256];
 void guest_irq_handler(unsigned vector);
 

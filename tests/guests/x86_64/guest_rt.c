@@ -67,10 +67,22 @@ struct trap_frame {
 	uint64_t rip, cs, rflags, rsp, ss;
 };
 
+volatile unsigned guest_irq_count[256];
+
+__attribute__((weak)) void guest_irq_handler(unsigned vector)
+{
+	(void)vector;
+}
+
 void guest_trap(struct trap_frame *f);
 
 void guest_trap(struct trap_frame *f)
 {
+	if (f->vector == GUEST_VECTOR_NMI) {
+		guest_irq_count[GUEST_VECTOR_NMI]++;
+		guest_irq_handler(GUEST_VECTOR_NMI);
+		return;
+	}
 	guest_traps.vector = f->vector;
 	guest_traps.error = f->error;
 	guest_traps.count++;
@@ -91,13 +103,6 @@ struct __attribute__((packed)) idt_pointer {
 
 extern const uint64_t guest_trap_stubs[256];
 static uint64_t idt[256 * 2] __attribute__((aligned(16)));
-
-volatile unsigned guest_irq_count[256];
-
-__attribute__((weak)) void guest_irq_handler(unsigned vector)
-{
-	(void)vector;
-}
 
 void guest_irq(uint64_t vector);
 
