@@ -1,4 +1,6 @@
-/* libFuzzer target: one device model (FUZZ_MODEL: 0 NS16550A, 1 PL011, 2 PLIC, 3 I/O APIC) on
+/* libFuzzer target: one device model (FUZZ_MODEL: 0 NS16550A, 1 PL011, 2 PLIC, 3 I/O APIC,
+ * 4 CMOS clock, 5 ACPI sleep registers, 6 8042, whose reset and power-off requests must come
+ * only from the documented writes) on
  * a device set as a VM has it, driven by a random sequence of guest accesses (any address near
  * the window, any width, any value) and host events (received bytes, interrupt levels). Checked
  * on every step: reads come back within their width, errors are the documented ones, interrupt
@@ -16,10 +18,13 @@
 #include "tools/fuzz/require.h"
 
 extern "C" {
+#include <axdevice/acpi_sleep.h>
 #include <axdevice/device_set.h>
+#include <axdevice/i8042.h>
 #include <axdevice/ioapic.h>
 #include <axdevice/irqchip.h>
 #include <axdevice/plic.h>
+#include <axdevice/rtc_cmos.h>
 #include <axdevice/uart.h>
 #include <axvm/error.h>
 }
@@ -59,6 +64,22 @@ void SendVector(void *, uint64_t mask, uint32_t vector)
 	FuzzRequire(vector >= 16 && vector <= 0xff, "a legal vector");
 }
 
+/* The last write the system devices saw: a request must follow from it. */
+uint64_t last_offset, last_value;
+
+void SystemRequest(void *, uint32_t vcpu, axdevice_system_request req)
+{
+	FuzzRequire(vcpu == 0, "the accessing vCPU");
+	if (FUZZ_MODEL == 5)
+		FuzzRequire(req == AXDEVICE_SYSTEM_OFF && last_offset == 0 &&
+				(last_value & 0x3c) == (AXDEVICE_ACPI_SLEEP_EN | 5 << 2),
+			    "a power-off only for S5 with SLP_EN");
+	else
+		FuzzRequire(req == AXDEVICE_SYSTEM_RESET && last_offset == 4 &&
+				(last_value & 0xff) == AXDEVICE_I8042_CMD_RESET,
+			    "a reset only for 0xfe to the command port");
+}
+
 unsigned Width(FuzzedDataProvider &in)
 {
 	static const unsigned widths[] = {1, 2, 4, 8, 3, 0, 16};
@@ -77,6 +98,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const axdevice_plic_host plic_host = {ContextIrq, &lines};
 	const axdevice_uart_host uart_host = {nullptr, UartIrq, &lines, nullptr, nullptr};
 	const axdevice_cpu_host cpu_host = {nullptr, nullptr, nullptr, SendVector, kVcpus};
+	const axdevice_system_host system_host = {SystemRequest, nullptr};
 	uint64_t window;
 
 	FuzzRequire(axdevice_set_init(&set, &mem.ops) == AX_OK, "set");
@@ -99,10 +121,25 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else if (FUZZ_MODEL == 3) {
 		FuzzRequire(axdevice_ioapic_create(&mem.ops, &cpu_host, &dev) == AX_OK, "ioapic");
 		window = AXDEVICE_IOAPIC_SIZE;
+	} else if (FUZZ_MODEL == 4) {
+		FuzzRequire(axdevice_rtc_cmos_create(&mem.ops, &dev) == AX_OK, "rtc");
+		window = AXDEVICE_RTC_CMOS_SIZE;
+	} else if (FUZZ_MODEL == 5) {
+		FuzzRequire(axdevice_acpi_sleep_create(&mem.ops, &system_host, &dev) == AX_OK,
+			    "acpi sleep");
+		window = AXDEVICE_ACPI_SLEEP_SIZE;
+	} else if (FUZZ_MODEL == 6) {
+		FuzzRequire(axdevice_i8042_create(&mem.ops, &system_host, &dev) == AX_OK, "i8042");
+		window = 5; /* data at +0, command at +4, as ports 0x60 and 0x64 */
 	}
 	uint64_t base = FUZZ_MODEL == 2 ? kPlicBase : kBase;
 	if (FUZZ_MODEL == 2)
 		window = axdevice_plic_size(kContexts);
+	else if (FUZZ_MODEL == 6)
+		FuzzRequire(axdevice_set_add(&set, AXDEVICE_MMIO, kBase, 1, dev) == AX_OK &&
+				axdevice_set_add_window(&set, AXDEVICE_MMIO, kBase + 4, 1, dev,
+							axdevice_window_offset(1)) == AX_OK,
+			    "added");
 	else
 		FuzzRequire(axdevice_set_add(&set, AXDEVICE_MMIO, kBase, window, dev) == AX_OK,
 			    "added");
@@ -129,8 +166,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				    "a read within its width");
 			break;
 		case 1:
-			err = axdevice_set_write(&set, AXDEVICE_MMIO, 0, addr, width,
-						 in.ConsumeIntegral<uint64_t>());
+			last_offset = addr - base;
+			last_value = in.ConsumeIntegral<uint64_t>();
+			err = axdevice_set_write(&set, AXDEVICE_MMIO, 0, addr, width, last_value);
 			break;
 		case 2: {
 			std::vector<uint8_t> bytes =
