@@ -235,8 +235,9 @@ int guest_boot_params(const struct axvm_config *cfg, const struct guest_boot_cpu
 		err = check_layout(params->load_gpa, size, cmdline_len, mp.cpu_count, diag);
 	if (err)
 		return err;
-	if (!mp.ioapic_addr)
-		return ax_diag_set(diag, AXERR_BAD_CONFIG, "no %s device for the MP table",
+	if (!ioapic || !ioapic->gpa || ioapic->gpa > UINT32_MAX)
+		return ax_diag_set(diag, AXERR_BAD_CONFIG,
+				   "no %s device below 4 GiB for the MP table",
 				   GUEST_BOOT_IOAPIC_COMPATIBLE);
 	with_acpi = acpi_config(cfg, &mp, &acpi);
 	if (with_acpi &&

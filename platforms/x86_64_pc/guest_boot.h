@@ -47,9 +47,9 @@ struct guest_boot_kernel {
  * initrd_size is the size of the initrd the VM loads (0: none). Returns 0; AXERR_INVALID when the
  * kernel is no bzImage the boot protocol 2.10+ loads high; AXERR_BAD_CONFIG when the kernel's
  * load-addr is not where the kernel may run, the entry is not that address, the kernel's init_size
- * does not fit in the memory region, there is no I/O APIC device, the buffer does not reach from
- * the boot-params load-addr over the MP table, or the command line or initrd is more than the
- * kernel takes. diag says what is wrong. */
+ * does not fit in the memory region, there is no I/O APIC device below 4 GiB, the buffer does not
+ * reach from the boot-params load-addr over the MP table, or the command line or initrd is more
+ * than the kernel takes. diag says what is wrong. */
 int guest_boot_params(const struct axvm_config *cfg, const struct guest_boot_cpu *cpu,
 		      struct guest_boot_kernel *kernel, size_t initrd_size, void *buf, size_t size,
 		      size_t *used, struct ax_diag *diag);

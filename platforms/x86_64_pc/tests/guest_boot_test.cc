@@ -244,6 +244,11 @@ TEST(GuestBoot, RefusesWhatCannotBoot)
 	}
 	{
 		Vm vm;
+		vm.cfg.devices[0].gpa = 0x1fec00000ull; // out of the MP table's 32 bits
+		EXPECT_EQ(Generate(vm.cfg, bz).err, AXERR_BAD_CONFIG);
+	}
+	{
+		Vm vm;
 		vm.cfg.images[1].load_gpa = 0x9f800; // above the ACPI tables' place
 		EXPECT_EQ(Generate(vm.cfg, bz).err, AXERR_BAD_CONFIG);
 	}
