@@ -172,6 +172,34 @@ TEST_F(FdtIsaTest, TheCmosClockAnswersAtItsTwoPorts)
 	EXPECT_EQ(value, 0x80u) << "register D: valid time";
 }
 
+TEST_F(FdtIsaTest, TheSleepRegistersPowerTheVmOff)
+{
+	axdevice *sleep = nullptr;
+
+	ASSERT_EQ(AddNode("/isa/sleep@i600", &sleep), AX_OK) << diag.msg;
+	EXPECT_EQ(axdevice_set_find(&set, AXDEVICE_PORT_IO, 0x601, nullptr), sleep);
+	ASSERT_EQ(axdevice_set_write(&set, AXDEVICE_PORT_IO, 1, 0x600, 1, (5 << 2) | (1 << 5)),
+		  AX_OK);
+	ASSERT_EQ(requests.size(), 1u);
+	EXPECT_EQ(requests[0], std::make_pair(1u, AXDEVICE_SYSTEM_OFF));
+}
+
+TEST_F(FdtIsaTest, TheClockAndSleepRegistersNeedTheirTwoPorts)
+{
+	for (const char *path : {"/isa/wide-rtc@i70", "/isa/short-sleep@i600"}) {
+		SCOPED_TRACE(path);
+		EXPECT_EQ(AddNode(path), AXERR_BAD_CONFIG);
+		EXPECT_EQ(std::string(diag.msg).rfind(std::string(path) +
+							  ": reg: expected one entry "
+							  "of 2 bytes",
+						      0),
+			  0u)
+		    << diag.msg;
+		EXPECT_EQ(Devices(AXDEVICE_PORT_IO), 0u);
+		EXPECT_EQ(mem.live, 0);
+	}
+}
+
 TEST_F(FdtIsaTest, TheKeyboardControllerNeedsItsTwoPorts)
 {
 	EXPECT_EQ(AddNode("/isa/one-range-keyboard@i60"), AXERR_BAD_CONFIG);

@@ -125,7 +125,7 @@ static void set_cpu_line(void *ctx, uint64_t cpu_id, enum axdevice_cpu_line line
 		axvm_set_irq_line(vm, v->id, AXVM_IRQ_LINE_EXTERNAL, level);
 }
 
-/* A message-signalled controller's message (an I/O APIC's): vector for each vCPU of vcpu_mask
+/* A message-signalled interrupt controller's message: vector for each vCPU of vcpu_mask
  * that the VM has (axvm_inject_interrupt refuses a mask naming any other). */
 static void send_vector(void *ctx, uint64_t vcpu_mask, uint32_t vector)
 {

@@ -2,6 +2,7 @@
 #include "guest_boot.h"
 
 #include <axaddrspace/pt_format.h>
+#include <axdevice/fdt_device.h>
 #include <axvm/error.h>
 #include <libfdt.h>
 #include <stdbool.h>
@@ -15,9 +16,6 @@
 #define LAPIC_GPA 0xfee00000u
 /* Each memory region gives at most three entries: below the tables, the tables, above 1 MiB. */
 #define E820_ENTRIES (3 * AXVM_MAX_MEMORY_REGIONS)
-/* An ISA bus child's reg entry: space (1: I/O), address, size. */
-#define ISA_REG_CELLS 3
-#define ISA_SPACE_IO 1
 /* The 8042's reset command, written to its command port (its second reg entry). */
 #define I8042_COMMAND_ENTRY 1
 #define I8042_RESET 0xfe
@@ -105,18 +103,18 @@ static const struct axvm_device *find_device(const struct axvm_config *cfg, cons
 	return NULL;
 }
 
-/* The I/O port of reg entry `entry` of an ISA bus device (the parser checked the bus's cells);
- * false when it has no such entry in the I/O space. */
+/* The I/O port of window `entry` of a device (its reg entry, read as axdevice reads it); false
+ * when it has no such window in the port space. */
 static bool isa_port(const struct axvm_config *cfg, const struct axvm_device *d, unsigned entry,
 		     uint16_t *port)
 {
-	int len;
-	const fdt32_t *reg = fdt_getprop(cfg->fdt, d->node, "reg", &len);
+	struct axdevice_fdt_window w[AXDEVICE_MAX_WINDOWS];
+	unsigned count = 0;
 
-	if (!reg || len < (int)((entry + 1) * ISA_REG_CELLS * sizeof(*reg)) ||
-	    fdt32_ld(&reg[entry * ISA_REG_CELLS]) != ISA_SPACE_IO)
+	if (axdevice_fdt_windows(cfg->fdt, d->node, w, &count, NULL) || entry >= count ||
+	    w[entry].space != AXDEVICE_PORT_IO)
 		return false;
-	*port = (uint16_t)fdt32_ld(&reg[entry * ISA_REG_CELLS + 1]);
+	*port = (uint16_t)w[entry].base;
 	return true;
 }
 

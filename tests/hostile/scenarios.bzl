@@ -151,6 +151,11 @@ CONFIG_SCENARIOS = {
         "vm 2: the kernel \\[0x80200000, \\+0x[0-9a-f]+\\) overlaps the dtb " +
         "\\[0x80201000, \\+0x[0-9a-f]+\\)",
     )),
+    # Boot parameters in a form this host does not build (it makes devicetrees).
+    "boot_params_not_built": struct(with_vm2 = False, refused = _refused(
+        "vm@1",
+        "no boot-params given, and none generated here",
+    )),
     # A config blob whose header claims more bytes than the bundle holds for it.
     "lying_config_size": struct(with_vm2 = False, refused = _refused(
         "vm@1",

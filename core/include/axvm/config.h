@@ -43,8 +43,9 @@ enum axvm_image_kind {
 	AXVM_IMAGE_INITRD,
 	AXVM_IMAGE_DTB,
 	/* Boot parameters in a form other than a devicetree, which the host builds for a kernel
-	 * that takes no devicetree (on a PC: Linux's boot_params page, its command line and an MP
-	 * table). vCPU 0 starts with its address, as with a dtb; a VM loads one or the other. */
+	 * that takes no devicetree (the parameter block of the kernel's own boot protocol, with
+	 * its command line and firmware tables). vCPU 0 starts with its address, as with a dtb;
+	 * a VM loads one or the other. */
 	AXVM_IMAGE_BOOT_PARAMS,
 	AXVM_IMAGE_KINDS,
 };

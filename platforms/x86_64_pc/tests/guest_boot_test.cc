@@ -140,7 +140,7 @@ TEST(GuestBoot, ReadOnlyMemoryIsReservedAndHighRegionsStayWhole)
 	EXPECT_EQ(Get(r.out.data() + 0x2e0 + 3 * 20, 4), 2u);
 }
 
-// A config blob with the ISA devices the ACPI tables name: the sleep registers at 0x600 and,
+// A config blob with the ISA bus devices the ACPI tables name: the sleep registers at 0x600 and,
 // with kbc, the 8042 at 0x60 and 0x64.
 std::vector<uint8_t> IsaBlob(bool kbc)
 {
@@ -148,20 +148,26 @@ std::vector<uint8_t> IsaBlob(bool kbc)
 	const fdt32_t sleep_reg[] = {cpu_to_fdt32(1), cpu_to_fdt32(0x600), cpu_to_fdt32(2)};
 	const fdt32_t kbc_reg[] = {cpu_to_fdt32(1), cpu_to_fdt32(0x60), cpu_to_fdt32(1),
 				   cpu_to_fdt32(1), cpu_to_fdt32(0x64), cpu_to_fdt32(1)};
+	void *b = blob.data();
 
-	EXPECT_EQ(fdt_create(blob.data(), int(blob.size())), 0);
-	EXPECT_EQ(fdt_finish_reservemap(blob.data()), 0);
-	EXPECT_EQ(fdt_begin_node(blob.data(), ""), 0);
-	EXPECT_EQ(fdt_begin_node(blob.data(), "sleep@i600"), 0);
-	EXPECT_EQ(fdt_property(blob.data(), "reg", sleep_reg, sizeof(sleep_reg)), 0);
-	EXPECT_EQ(fdt_end_node(blob.data()), 0);
+	EXPECT_EQ(fdt_create(b, int(blob.size())), 0);
+	EXPECT_EQ(fdt_finish_reservemap(b), 0);
+	EXPECT_EQ(fdt_begin_node(b, ""), 0);
+	EXPECT_EQ(fdt_begin_node(b, "isa"), 0);
+	EXPECT_EQ(fdt_property_string(b, "device_type", "isa"), 0);
+	EXPECT_EQ(fdt_property_u32(b, "#address-cells", 2), 0);
+	EXPECT_EQ(fdt_property_u32(b, "#size-cells", 1), 0);
+	EXPECT_EQ(fdt_begin_node(b, "sleep@i600"), 0);
+	EXPECT_EQ(fdt_property(b, "reg", sleep_reg, sizeof(sleep_reg)), 0);
+	EXPECT_EQ(fdt_end_node(b), 0);
 	if (kbc) {
-		EXPECT_EQ(fdt_begin_node(blob.data(), "keyboard@i60"), 0);
-		EXPECT_EQ(fdt_property(blob.data(), "reg", kbc_reg, sizeof(kbc_reg)), 0);
-		EXPECT_EQ(fdt_end_node(blob.data()), 0);
+		EXPECT_EQ(fdt_begin_node(b, "keyboard@i60"), 0);
+		EXPECT_EQ(fdt_property(b, "reg", kbc_reg, sizeof(kbc_reg)), 0);
+		EXPECT_EQ(fdt_end_node(b), 0);
 	}
-	EXPECT_EQ(fdt_end_node(blob.data()), 0);
-	EXPECT_EQ(fdt_finish(blob.data()), 0);
+	EXPECT_EQ(fdt_end_node(b), 0);
+	EXPECT_EQ(fdt_end_node(b), 0);
+	EXPECT_EQ(fdt_finish(b), 0);
 	return blob;
 }
 
@@ -183,9 +189,9 @@ TEST(GuestBoot, AcpiTablesWithTheSleepRegisters)
 		Vm vm;
 		std::vector<uint8_t> blob = IsaBlob(kbc);
 		vm.cfg.fdt = blob.data();
-		AddIsaDevice(vm.cfg, blob, "/sleep@i600", "axvm,acpi-sleep-registers");
+		AddIsaDevice(vm.cfg, blob, "/isa/sleep@i600", "axvm,acpi-sleep-registers");
 		if (kbc)
-			AddIsaDevice(vm.cfg, blob, "/keyboard@i60", "intel,8042");
+			AddIsaDevice(vm.cfg, blob, "/isa/keyboard@i60", "intel,8042");
 		std::vector<uint8_t> bz = BzImage();
 		Result r = Generate(vm.cfg, bz);
 

@@ -34,9 +34,9 @@ struct vm_host_cpu_ops {
 	 * Returns 0 or an axerr. NULL: such a VM is refused. */
 	int (*guest_dtb)(const struct axvm_config *cfg, size_t initrd_size, void *buf, size_t size);
 	/* Writes the boot parameters for a VM whose configuration loads boot-params that its
-	 * bundle entry does not carry (on a PC: Linux's boot_params page, command line and MP
-	 * table) into buf (size bytes), and sets *used to the bytes to load. May point the kernel
-	 * image at the part of it the VM loads (a bzImage's protected-mode kernel, inside the
+	 * bundle entry does not carry (the parameter block of the kernel's own boot protocol,
+	 * with its command line and firmware tables) into buf (size bytes), and sets *used to the
+	 * bytes to load. May point the kernel image at the part of it the VM loads (inside the
 	 * bundle). Returns 0, or an axerr with diag saying why. NULL: such a VM is refused. */
 	int (*guest_boot_params)(const struct axvm_config *cfg, struct axvm_images *images,
 				 void *buf, size_t size, size_t *used, struct ax_diag *diag);
