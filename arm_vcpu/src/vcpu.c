@@ -37,7 +37,7 @@ int arch_vcpu_create(const struct ax_allocator *alloc, const struct arch_vcpu_cr
 	v->hcr = arm_hcr_el2_guest();
 	v->list_registers = cfg->list_registers;
 	arm_vcpu_psci_init(v);
-	arch_vcpu_set_entry(v, gpa(0), 0);
+	arch_vcpu_set_entry(v, &(struct arch_vcpu_entry){0});
 	*out = v;
 	return AX_OK;
 }
@@ -48,14 +48,17 @@ void arch_vcpu_destroy(struct arch_vcpu *v, const struct ax_allocator *alloc)
 }
 
 /* The arm64 boot protocol (and PSCI CPU_ON): EL1h at entry with x0 = arg, every exception
- * masked, MMU and caches off, the timer disarmed, no interrupt pending. */
-int arch_vcpu_set_entry(struct arch_vcpu *v, gpa_t entry, uint64_t arg)
+ * masked, MMU and caches off, the timer disarmed, no interrupt pending. The protocol has no
+ * start with the MMU on: boot tables are refused. */
+int arch_vcpu_set_entry(struct arch_vcpu *v, const struct arch_vcpu_entry *e)
 {
 	if (v->bound)
 		return AXERR_BAD_STATE;
+	if (e->boot_tables.v)
+		return AXERR_INVALID;
 	memset(v->ctx.x, 0, sizeof(v->ctx.x));
-	v->ctx.x[0] = arg;
-	v->ctx.pc = entry.v;
+	v->ctx.x[0] = e->arg;
+	v->ctx.pc = e->pc.v;
 	v->ctx.pstate = arm_pstate_reset();
 	memset(&v->el1, 0, sizeof(v->el1));
 	v->el1.sctlr_el1 = arm_sctlr_el1_reset();

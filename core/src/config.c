@@ -17,8 +17,9 @@
 #define MIN_GPA_BITS 12
 #define MAX_GPA_BITS 64
 
-static const char *const root_props[] = {"compatible",	 "id",	  "vm-name",  "vcpus", "cpu-ids",
-					 "cpu-affinity", "entry", "on-reset", NULL};
+static const char *const root_props[] = {
+    "compatible",   "id",    "vm-name",	 "vcpus",	"cpu-ids",
+    "cpu-affinity", "entry", "on-reset", "boot-tables", NULL};
 static const char *const chosen_props[] = {"bootargs", NULL};
 
 static int check_limits(const struct axvm_config_limits *limits, struct ax_diag *diag)
@@ -224,6 +225,24 @@ static int read_entry(const struct cfg_ctx *c)
 			(unsigned long long)cfg->entry, region);
 }
 
+/* boot-tables, when given, must be in guest memory; the backend checks their alignment. */
+static int read_boot_tables(const struct cfg_ctx *c)
+{
+	struct axvm_config *cfg = c->cfg;
+	int err;
+
+	cfg->boot_tables = 0;
+	if (!cfg_has(c, ROOT, "boot-tables"))
+		return AX_OK;
+	err = cfg_u64(c, ROOT, "boot-tables", &cfg->boot_tables);
+	if (err)
+		return err;
+	if (!cfg->boot_tables || cfg_region_at(cfg, cfg->boot_tables) < 0)
+		return cfg_fail(c, ROOT, "boot-tables", "0x%llx is outside guest memory",
+				(unsigned long long)cfg->boot_tables);
+	return AX_OK;
+}
+
 /* on-reset: what a guest's reset request does; the VM restarts unless it says "stop". */
 static int read_on_reset(const struct cfg_ctx *c)
 {
@@ -284,6 +303,8 @@ static int parse(struct cfg_ctx *c)
 		err = cfg_parse_images(c);
 	if (!err)
 		err = read_entry(c);
+	if (!err)
+		err = read_boot_tables(c);
 	if (!err)
 		err = cfg_parse_devices(c);
 	if (!err)

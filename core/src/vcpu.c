@@ -115,13 +115,13 @@ static void clear_interrupts(struct axvm_vcpu *vcpu)
 	atomic_fetch_or(&vcpu->requests, VCPU_REQUEST_IRQ);
 }
 
-int vcpu_power_on(struct axvm_vcpu *vcpu, uint64_t entry, uint64_t arg)
+int vcpu_power_on(struct axvm_vcpu *vcpu, const struct arch_vcpu_entry *e)
 {
 	int err;
 
 	if (axvm_vcpu_power(vcpu) != AXVM_VCPU_OFF || atomic_load(&vcpu->bound_cpu) >= 0)
 		return AXERR_BAD_STATE;
-	err = arch_vcpu_set_entry(vcpu->arch, gpa(entry), arg);
+	err = arch_vcpu_set_entry(vcpu->arch, e);
 	if (err)
 		return err;
 	clear_interrupts(vcpu);
@@ -139,11 +139,11 @@ void vcpu_power_off(struct axvm_vcpu *vcpu)
 int axvm_vcpu_start(struct axvm_vcpu *vcpu, uint64_t entry, uint64_t arg)
 {
 	struct axvm *vm = vcpu->vm;
+	struct arch_vcpu_entry e = {.pc = gpa(entry), .arg = arg};
 	int err;
 
 	spin_lock(&vm->power_lock);
-	err = axvm_state(vm) == AXVM_STATE_RUNNING ? vcpu_power_on(vcpu, entry, arg)
-						   : AXERR_BAD_STATE;
+	err = axvm_state(vm) == AXVM_STATE_RUNNING ? vcpu_power_on(vcpu, &e) : AXERR_BAD_STATE;
 	spin_unlock(&vm->power_lock);
 	if (!err)
 		vcpu_notify(vcpu);

@@ -606,12 +606,13 @@ void axvm_destroy(struct axvm *vm)
 int axvm_boot(struct axvm *vm)
 {
 	struct axvm_vcpu *v0 = &vm->vcpus[0];
+	struct arch_vcpu_entry e = vm_boot_entry(vm);
 	int expected = AXVM_STATE_CREATED;
 	int err;
 
 	spin_lock(&vm->power_lock);
 	err = atomic_compare_exchange_strong(&vm->state, &expected, AXVM_STATE_RUNNING)
-		  ? vcpu_power_on(v0, vm->cfg.entry, vm->boot_arg)
+		  ? vcpu_power_on(v0, &e)
 		  : AXERR_BAD_STATE;
 	spin_unlock(&vm->power_lock);
 	if (expected == AXVM_STATE_CREATED)

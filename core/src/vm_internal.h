@@ -91,9 +91,9 @@ int vcpu_transition(struct axvm_vcpu *vcpu, enum axvm_vcpu_state from, enum axvm
 bool vcpu_power_transition(struct axvm_vcpu *vcpu, enum axvm_vcpu_power from,
 			   enum axvm_vcpu_power to);
 
-/* Resets vcpu's queued interrupts and puts it OFF (or, with entry set, START_PENDING at entry
- * with arg); the caller holds the VM's power lock and the vCPU is unbound. */
-int vcpu_power_on(struct axvm_vcpu *vcpu, uint64_t entry, uint64_t arg);
+/* Resets vcpu's queued interrupts and puts it START_PENDING at e (vcpu_power_off: OFF); the
+ * caller holds the VM's power lock and the vCPU is unbound. */
+int vcpu_power_on(struct axvm_vcpu *vcpu, const struct arch_vcpu_entry *e);
 void vcpu_power_off(struct axvm_vcpu *vcpu);
 
 /* Injects every queued interrupt into the backend (on the vCPU's own CPU); the work of
@@ -119,6 +119,14 @@ static inline void vm_state_changed(struct axvm *vm)
 static inline enum axvm_state vm_state(const struct axvm *vm)
 {
 	return (enum axvm_state)atomic_load_explicit(&vm->state, memory_order_acquire);
+}
+
+/* Where vCPU 0 starts at boot and after a reset: the configured entry point and boot tables,
+ * with the boot image's address as its argument. */
+static inline struct arch_vcpu_entry vm_boot_entry(const struct axvm *vm)
+{
+	return (struct arch_vcpu_entry){
+	    .pc = gpa(vm->cfg.entry), .arg = vm->boot_arg, .boot_tables = gpa(vm->cfg.boot_tables)};
 }
 
 /* Core's side of arch_vcpu_vm_ops.handle_exit (ctx: the struct axvm_vcpu). */

@@ -33,6 +33,7 @@ static bool any_vcpu_bound(const struct axvm *vm)
 /* Puts memory, devices and vCPUs back to how axvm_create and axvm_boot left them. */
 static int rebuild(struct axvm *vm, struct ax_diag *diag)
 {
+	struct arch_vcpu_entry e;
 	int err;
 
 	spin_lock(&vm->as_lock);
@@ -47,7 +48,8 @@ static int rebuild(struct axvm *vm, struct ax_diag *diag)
 	spin_lock(&vm->power_lock);
 	for (uint32_t i = 0; i < vm->vcpu_count; i++)
 		vcpu_power_off(&vm->vcpus[i]);
-	err = vcpu_power_on(&vm->vcpus[0], vm->cfg.entry, vm->boot_arg);
+	e = vm_boot_entry(vm);
+	err = vcpu_power_on(&vm->vcpus[0], &e);
 	spin_unlock(&vm->power_lock);
 	if (err)
 		ax_diag_set(diag, err, "vcpu 0: %s", ax_strerror(err));

@@ -425,6 +425,18 @@ TEST(ConfigParse, CpuIdsAreTheGuestsOwnAndDefaultToTheIndex)
 	EXPECT_EQ(d.cfg.vcpu_guest_id[1], 1u);
 }
 
+TEST(ConfigParse, BootTablesAreOptional)
+{
+	std::vector<char> blob = ReadBlob("ok_boot_tables");
+	Result r = Parse(blob.data());
+	ASSERT_EQ(r.err, AX_OK) << r.diag;
+	EXPECT_EQ(r.cfg.boot_tables, 0x80010000u);
+	std::vector<char> plain = ReadBlob("riscv64");
+	Result d = Parse(plain.data());
+	ASSERT_EQ(d.err, AX_OK) << d.diag;
+	EXPECT_EQ(d.cfg.boot_tables, 0u) << "none: translation off";
+}
+
 TEST(ConfigParse, AHostMayAllowFewerModelsThanAxdeviceHas)
 {
 	const char *const pl011_only[] = {"arm,pl011", nullptr};
@@ -539,6 +551,9 @@ const BadCase kBadCases[] = {
     {"bad_cpu_ids_duplicate", "/: cpu-ids: vCPUs 0 and 1 are both 0x100"},
     {"bad_affinity_partial_cell", "/: cpu-affinity: 7 bytes, need 8 (one cell per vCPU)"},
     {"bad_affinity_host_cpu", "/: cpu-affinity: vCPU 1 on CPU 4, but the host has 4 CPUs"},
+    {"bad_boot_tables_outside_memory", "/: boot-tables: 0x90000000 is outside guest memory"},
+    {"bad_boot_tables_one_cell", "/: boot-tables: 4 bytes, need 8 (two cells)"},
+    {"bad_boot_tables_zero", "/: boot-tables: 0x0 is outside guest memory"},
     {"bad_entry_missing", "/: entry: missing"},
     {"bad_entry_one_cell", "/: entry: 4 bytes, need 8 (two cells)"},
     {"bad_entry_outside_memory", "/: entry: 0x90000000 is outside guest memory"},

@@ -1314,6 +1314,39 @@ TEST_F(VmTest, AResetScrubsMemoryReloadsImagesAndStartsVcpuZeroAgain)
 	EXPECT_EQ(axvm_vcpu_unbind(v0), AX_OK);
 }
 
+TEST_F(VmTest, BootTablesReachVcpu0AtBootAndResetButNoFirmwareStart)
+{
+	steps_ = {[](sim_vcpu *, axvm_exit *e) {
+		e->kind = AXVM_EXIT_SYSTEM_DOWN;
+		e->system_down.reset = true;
+	}};
+	axvm_config cfg = Config(43, 2, false);
+	cfg.boot_tables = kRam + 0x3000;
+	axvm *vm = Create(cfg);
+	axvm_vcpu *v0 = BootAndBind(vm);
+	sim_vcpu *s0 = sim_vcpu_find(43, 0);
+	EXPECT_EQ(s0->entry, kRam);
+	EXPECT_EQ(s0->entry_tables, kRam + 0x3000);
+	ASSERT_EQ(axvm_vcpu_start(axvm_vcpu_at(vm, 1), kRam + 0x40, 1), AX_OK);
+	EXPECT_EQ(sim_vcpu_find(43, 1)->entry_tables, 0u) << "a secondary starts as firmware says";
+	axvm_exit exit;
+	ASSERT_EQ(axvm_vcpu_run(v0, &exit), AX_OK);
+	ASSERT_EQ(axvm_vcpu_unbind(v0), AX_OK);
+	s0->entry_tables = 0;
+	ASSERT_EQ(axvm_reset(vm), AX_OK);
+	EXPECT_EQ(s0->entry_tables, kRam + 0x3000) << "and again after a reset";
+}
+
+TEST_F(VmTest, BootTablesTheBackendRefusesStopTheVmAtBoot)
+{
+	axvm_config cfg = Config(44, 1, false);
+	cfg.boot_tables = kRam + 0x3008; // the sim needs them 4 KiB aligned
+	axvm *vm = Create(cfg);
+	EXPECT_EQ(axvm_boot(vm), AXERR_INVALID);
+	EXPECT_EQ(axvm_state(vm), AXVM_STATE_STOPPED);
+	EXPECT_STREQ(axvm_stop_reason(vm), "vcpu 0 could not be started");
+}
+
 TEST_F(VmTest, AResetCanBeConfiguredToStopTheVm)
 {
 	steps_ = {[](sim_vcpu *, axvm_exit *e) {

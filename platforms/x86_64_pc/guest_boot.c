@@ -7,6 +7,7 @@
 #include <libfdt.h>
 #include <stdbool.h>
 #include <string.h>
+#include <x86_vcpu/boot_tables.h>
 
 #include "acpi_tables.h"
 #include "linux_boot.h"
@@ -154,6 +155,40 @@ static bool acpi_config(const struct axvm_config *cfg, const struct mptable_conf
 	return true;
 }
 
+/* Checks the entry: the kernel's 32-bit entry at load_gpa without boot tables, or its 64-bit
+ * entry past it with them, its init_size (need) inside what they map. */
+static int check_entry(const struct axvm_config *cfg, const struct linux_x86_image *img,
+		       uint64_t load_gpa, uint64_t need, struct ax_diag *diag)
+{
+	if (cfg->entry == load_gpa) {
+		if (cfg->boot_tables)
+			return ax_diag_set(diag, AXERR_BAD_CONFIG,
+					   "boot-tables are for the kernel's 64-bit entry, "
+					   "load-addr + 0x%x",
+					   LINUX_ENTRY_64_OFFSET);
+		return AX_OK;
+	}
+	if (cfg->entry != load_gpa + LINUX_ENTRY_64_OFFSET)
+		return ax_diag_set(
+		    diag, AXERR_BAD_CONFIG,
+		    "entry 0x%llx is neither the kernel's 32-bit entry (its load-addr) "
+		    "nor its 64-bit entry (load-addr + 0x%x)",
+		    (unsigned long long)cfg->entry, LINUX_ENTRY_64_OFFSET);
+	if (!img->entry_64)
+		return ax_diag_set(diag, AXERR_BAD_CONFIG, "the kernel has no 64-bit entry");
+	if (!cfg->boot_tables)
+		return ax_diag_set(diag, AXERR_BAD_CONFIG,
+				   "the 64-bit entry starts on page tables: boot-tables must say "
+				   "where they go");
+	if (load_gpa + need > X86_BOOT_IDENTITY_END)
+		return ax_diag_set(
+		    diag, AXERR_BAD_CONFIG,
+		    "the 64-bit entry's page tables map the first 4 GiB: the kernel's "
+		    "0x%llx bytes from 0x%llx reach past them",
+		    (unsigned long long)need, (unsigned long long)load_gpa);
+	return AX_OK;
+}
+
 /* Checks where the kernel goes and how vCPU 0 enters it. */
 static int check_kernel(const struct axvm_config *cfg, const struct linux_x86_image *img,
 			uint64_t load_gpa, struct ax_diag *diag)
@@ -166,32 +201,37 @@ static int check_kernel(const struct axvm_config *cfg, const struct linux_x86_im
 		    "the kernel cannot run at 0x%llx: it goes at 0x%x%s, alignment 0x%x",
 		    (unsigned long long)load_gpa, img->load_address,
 		    img->relocatable ? " or from 1 MiB up" : "", img->kernel_alignment);
-	if (cfg->entry != load_gpa)
-		return ax_diag_set(diag, AXERR_BAD_CONFIG,
-				   "entry 0x%llx is not the kernel's 32-bit entry, its load-addr",
-				   (unsigned long long)cfg->entry);
 	if (!in_one_region(cfg, load_gpa, need))
 		return ax_diag_set(diag, AXERR_BAD_CONFIG,
 				   "the kernel needs 0x%llx bytes of one memory region from 0x%llx",
 				   (unsigned long long)need, (unsigned long long)load_gpa);
-	return AX_OK;
+	return check_entry(cfg, img, load_gpa, need, diag);
 }
 
 /* Checks that the boot parameters at gpa, size bytes, hold the boot_params page and the command
- * line below the ACPI tables, and reach over the MP table of cpu_count CPUs. */
-static int check_layout(uint64_t gpa, size_t size, size_t cmdline_len, uint32_t cpu_count,
-			struct ax_diag *diag)
+ * line below the ACPI tables, then the boot tables (0: none), page-aligned, and reach over the
+ * MP table of cpu_count CPUs. */
+static int check_layout(uint64_t gpa, size_t size, size_t cmdline_len, uint64_t tables,
+			uint32_t cpu_count, struct ax_diag *diag)
 {
 	uint64_t mp_off = GUEST_BOOT_MPTABLE_GPA - gpa;
+	uint64_t below = tables ? tables : GUEST_BOOT_ACPI_GPA;
 
-	if (gpa > GUEST_BOOT_ACPI_GPA ||
-	    LINUX_BOOT_PARAMS_SIZE + cmdline_len + 1 > GUEST_BOOT_ACPI_GPA - gpa ||
+	if (gpa > below || LINUX_BOOT_PARAMS_SIZE + cmdline_len + 1 > below - gpa ||
 	    mptable_size(cpu_count) > size || mp_off > size - mptable_size(cpu_count))
+		return ax_diag_set(
+		    diag, AXERR_BAD_CONFIG,
+		    "boot-params at 0x%llx (0x%zx bytes) must hold boot_params and "
+		    "the %zu-byte command line below 0x%llx and the MP table at 0x%x",
+		    (unsigned long long)gpa, size, cmdline_len, (unsigned long long)below,
+		    GUEST_BOOT_MPTABLE_GPA);
+	if (tables &&
+	    (tables % X86_BOOT_TABLES_ALIGN || X86_BOOT_TABLES_SIZE > GUEST_BOOT_ACPI_GPA - tables))
 		return ax_diag_set(diag, AXERR_BAD_CONFIG,
-				   "boot-params at 0x%llx (0x%zx bytes) must hold boot_params and "
-				   "the %zu-byte command line below 0x%x and the MP table at 0x%x",
-				   (unsigned long long)gpa, size, cmdline_len, GUEST_BOOT_ACPI_GPA,
-				   GUEST_BOOT_MPTABLE_GPA);
+				   "boot-tables at 0x%llx must be 4 KiB aligned, their 0x%x bytes "
+				   "below 0x%x",
+				   (unsigned long long)tables, X86_BOOT_TABLES_SIZE,
+				   GUEST_BOOT_ACPI_GPA);
 	return AX_OK;
 }
 
@@ -230,7 +270,8 @@ int guest_boot_params(const struct axvm_config *cfg, const struct guest_boot_cpu
 				   "2.10 or later");
 	err = check_kernel(cfg, &img, kernel->load_gpa, diag);
 	if (!err)
-		err = check_layout(params->load_gpa, size, cmdline_len, mp.cpu_count, diag);
+		err = check_layout(params->load_gpa, size, cmdline_len, cfg->boot_tables,
+				   mp.cpu_count, diag);
 	if (err)
 		return err;
 	if (!ioapic || !ioapic->gpa || ioapic->gpa > UINT32_MAX)
@@ -267,6 +308,10 @@ int guest_boot_params(const struct axvm_config *cfg, const struct guest_boot_cpu
 				   "no MP table or ACPI tables for %u vCPUs", mp.cpu_count);
 	if (cmdline_len)
 		memcpy(out + LINUX_BOOT_PARAMS_SIZE, cfg->bootargs, cmdline_len);
+	if (cfg->boot_tables && x86_boot_tables_write(out + (cfg->boot_tables - params->load_gpa),
+						      X86_BOOT_TABLES_SIZE, cfg->boot_tables))
+		return ax_diag_set(diag, AXERR_BAD_CONFIG, "no boot tables at 0x%llx",
+				   (unsigned long long)cfg->boot_tables);
 	kernel_image->data = (const uint8_t *)bz + img.setup_size;
 	kernel_image->size = img.kernel_size;
 	*used = mp_off + mptable_size(mp.cpu_count);

@@ -5,8 +5,10 @@
  * hardware-reduced platform below it (acpi_tables.h; their RSDP in boot_params), through which
  * the guest powers off and, with an 8042, resets. The kernel image
  * becomes the bzImage's protected-mode part, which the VM loads at the kernel's load-addr and
- * enters there (the boot protocol's 32-bit entry). Pure computation, unit-tested on the
- * host. */
+ * enters by the boot protocol's 32-bit entry there, or by its 64-bit entry 0x200 past it, in
+ * long mode on the boot tables (x86_vcpu/boot_tables.h) written at the configuration's
+ * boot-tables, which lie in the boot parameters after the command line. Pure computation,
+ * unit-tested on the host. */
 #ifndef X86_64_PC_GUEST_BOOT_H
 #define X86_64_PC_GUEST_BOOT_H
 
@@ -46,10 +48,12 @@ struct guest_boot_kernel {
  * boot-params load-addr) and sets *used; kernel, the bzImage, becomes its protected-mode part.
  * initrd_size is the size of the initrd the VM loads (0: none). Returns 0; AXERR_INVALID when the
  * kernel is no bzImage the boot protocol 2.10+ loads high; AXERR_BAD_CONFIG when the kernel's
- * load-addr is not where the kernel may run, the entry is not that address, the kernel's init_size
- * does not fit in the memory region, there is no I/O APIC device below 4 GiB, the buffer does not
- * reach from the boot-params load-addr over the MP table, or the command line or initrd is more
- * than the kernel takes. diag says what is wrong. */
+ * load-addr is not where the kernel may run, the entry is neither of its entries there (the
+ * 32-bit one without boot-tables; the 64-bit one with them, for a kernel that has it and lies
+ * below 4 GiB), the kernel's init_size does not fit in the memory region, there is no I/O APIC
+ * device below 4 GiB, the buffer does not reach from the boot-params load-addr over the MP table,
+ * the boot tables are not aligned or not between the command line and the ACPI tables, or the
+ * command line or initrd is more than the kernel takes. diag says what is wrong. */
 int guest_boot_params(const struct axvm_config *cfg, const struct guest_boot_cpu *cpu,
 		      struct guest_boot_kernel *kernel, size_t initrd_size, void *buf, size_t size,
 		      size_t *used, struct ax_diag *diag);

@@ -12,7 +12,8 @@
 #include <stdint.h>
 
 #define LINUX_BOOT_PARAMS_SIZE 4096
-#define LINUX_E820_MAX 128 /* entries boot_params holds */
+#define LINUX_ENTRY_64_OFFSET 0x200 /* the 64-bit entry, from the load address */
+#define LINUX_E820_MAX 128	    /* entries boot_params holds */
 
 /* What the setup header of a bzImage says. */
 struct linux_x86_image {

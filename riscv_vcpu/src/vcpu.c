@@ -95,7 +95,7 @@ int arch_vcpu_create(const struct ax_allocator *alloc, const struct arch_vcpu_cr
 	v->vmid = cfg->vmid;
 	v->last_hart = -1;
 	riscv_vcpu_sbi_init(v);
-	arch_vcpu_set_entry(v, gpa(0), 0);
+	arch_vcpu_set_entry(v, &(struct arch_vcpu_entry){0});
 	*out = v;
 	return AX_OK;
 }
@@ -116,15 +116,18 @@ void arch_vcpu_destroy(struct arch_vcpu *v, const struct ax_allocator *alloc)
 }
 
 /* The SBI boot protocol (and HSM hart_start): S-mode at entry with a0 = hart id, a1 = arg,
- * satp = 0, sstatus.SIE = 0, no interrupt pending or enabled, the timer disarmed, FP off. */
-int arch_vcpu_set_entry(struct arch_vcpu *v, gpa_t entry, uint64_t arg)
+ * satp = 0, sstatus.SIE = 0, no interrupt pending or enabled, the timer disarmed, FP off. It
+ * has no start with translation on: boot tables are refused. */
+int arch_vcpu_set_entry(struct arch_vcpu *v, const struct arch_vcpu_entry *e)
 {
 	if (v->bound)
 		return AXERR_BAD_STATE;
+	if (e->boot_tables.v)
+		return AXERR_INVALID;
 	memset(v->ctx.guest_x, 0, sizeof(v->ctx.guest_x));
-	v->ctx.guest_sepc = entry.v;
+	v->ctx.guest_sepc = e->pc.v;
 	v->ctx.guest_x[10] = v->hart_id;
-	v->ctx.guest_x[11] = arg;
+	v->ctx.guest_x[11] = e->arg;
 	v->ctx.guest_hstatus = riscv_hstatus_initial();
 	v->ctx.guest_sstatus = riscv_guest_sstatus_initial(true);
 	memset(&v->vs, 0, sizeof(v->vs));

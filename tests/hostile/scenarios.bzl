@@ -156,6 +156,11 @@ CONFIG_SCENARIOS = {
         "vm@1",
         "no boot-params given, and none generated here",
     )),
+    # A start with translation on, through boot tables, which this host (riscv64) has not.
+    "boot_tables_unsupported": struct(with_vm2 = False, refused = _refused(
+        "vm@1",
+        "vcpu 0 cannot start at 0x80200000 on its boot-tables \\(invalid argument\\)$",
+    )),
     # A config blob whose header claims more bytes than the bundle holds for it.
     "lying_config_size": struct(with_vm2 = False, refused = _refused(
         "vm@1",

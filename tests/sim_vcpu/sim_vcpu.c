@@ -184,14 +184,17 @@ void arch_vcpu_destroy(struct arch_vcpu *v, const struct ax_allocator *alloc)
 	ax_free(alloc, v);
 }
 
-int arch_vcpu_set_entry(struct arch_vcpu *v, gpa_t entry, uint64_t arg)
+int arch_vcpu_set_entry(struct arch_vcpu *v, const struct arch_vcpu_entry *e)
 {
 	if (v->s.bound)
 		return AXERR_BAD_STATE;
-	v->s.entry = entry.v;
-	v->s.entry_arg = arg;
+	if (e->boot_tables.v % SIM_BOOT_TABLES_ALIGN)
+		return AXERR_INVALID;
+	v->s.entry = e->pc.v;
+	v->s.entry_arg = e->arg;
+	v->s.entry_tables = e->boot_tables.v;
 	v->s.entry_set = true;
-	v->s.pc = entry.v;
+	v->s.pc = e->pc.v;
 	v->s.irq_pending = false;
 	v->s.timer_deadline = UINT64_MAX;
 	v->s.entry_resets++;

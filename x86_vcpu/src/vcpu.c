@@ -4,6 +4,7 @@
 #include <axaddrspace/formats.h>
 #include <axvm/error.h>
 #include <string.h>
+#include <x86_vcpu/boot_tables.h>
 #include <x86_vcpu/ept.h>
 #include <x86_vcpu/exit_info.h>
 
@@ -80,7 +81,7 @@ int arch_vcpu_create(const struct ax_allocator *alloc, const struct arch_vcpu_cr
 	v->vpid = x86_vmx.vpid ? cfg->vmid : 0;
 	v->cpu = -1;
 	v->last_cpu = -1;
-	arch_vcpu_set_entry(v, gpa(0), 0);
+	arch_vcpu_set_entry(v, &(struct arch_vcpu_entry){0});
 	*out = v;
 	return AX_OK;
 }
@@ -109,6 +110,7 @@ static void reset_state(struct arch_vcpu *v, uint64_t entry, uint64_t arg)
 	v->cr2 = 0;
 	v->boot_entry = entry;
 	v->boot_arg = arg;
+	v->boot_tables = 0;
 	v->rip = entry;
 	v->xcr0 = XCR0_X87;
 	v->mtrr_def_type = 0;
@@ -122,11 +124,16 @@ static void reset_state(struct arch_vcpu *v, uint64_t entry, uint64_t arg)
 	v->dr6 = DR6_RESET;
 }
 
-int arch_vcpu_set_entry(struct arch_vcpu *v, gpa_t entry, uint64_t arg)
+/* The Linux boot protocol's start: 32-bit protected mode with paging off, or with boot tables
+ * (x86_vcpu/boot_tables.h) long mode on them; ESI/RSI the argument. */
+int arch_vcpu_set_entry(struct arch_vcpu *v, const struct arch_vcpu_entry *e)
 {
 	if (v->bound)
 		return AXERR_BAD_STATE;
-	reset_state(v, entry.v, arg);
+	if (e->boot_tables.v % X86_BOOT_TABLES_ALIGN)
+		return AXERR_INVALID;
+	reset_state(v, e->pc.v, e->arg);
+	v->boot_tables = e->boot_tables.v;
 	/* Core starts only vCPU 0 itself; any other starts through a SIPI (vcpu_lapic.c). */
 	v->boot_real_mode = v->vcpu_id != 0;
 	v->state_pending = true;

@@ -78,9 +78,10 @@ struct arch_vcpu {
 	 * the host's; MTRRCAP reports no variable or fixed ranges). */
 	uint64_t mtrr_def_type;
 	uint64_t msrs[SWAP_MSRS];
-	/* The boot state for the next bind: entry point and argument (set_entry), and whether
-	 * it is a SIPI's real-mode start rather than the boot protocol's protected mode. */
-	uint64_t boot_entry, boot_arg;
+	/* The boot state for the next bind: entry point, argument and boot tables (set_entry;
+	 * 0: protected mode, else long mode on them), and whether it is a SIPI's real-mode start
+	 * rather than the boot protocol's. */
+	uint64_t boot_entry, boot_arg, boot_tables;
 	bool boot_real_mode;
 	/* An event to inject at the next entry (interruption information, error code,
 	 * instruction length), and vectored interrupts waiting (a bit per vector). */

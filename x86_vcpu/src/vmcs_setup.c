@@ -1,8 +1,10 @@
 /* Writing a vCPU's VMCS: the controls every vCPU shares, the host state the exits return to,
- * and the boot state: the Linux/x86 32-bit boot protocol's (protected mode with paging off,
+ * and the boot state: the Linux/x86 boot protocol's, 32-bit (protected mode with paging off,
  * flat 4 GiB segments with the selectors __BOOT_CS 0x10 and __BOOT_DS 0x18, interrupts off,
- * ESI the boot argument), which is also how arch_vcpu_set_entry describes any entry. */
+ * ESI the boot argument) or, with boot tables, 64-bit (long mode on their page tables and
+ * GDT, the same selectors, RSI the boot argument). */
 #include <stdbool.h>
+#include <x86_vcpu/boot_tables.h>
 #include <x86_vcpu/ept.h>
 #include <x86_vcpu/guest_regs.h>
 #include <x86_vcpu/vmx_caps.h>
@@ -11,10 +13,12 @@
 #include "vmcs_fields.h"
 #include "vmx_asm.h"
 
-#define BOOT_CS 0x10
-#define BOOT_DS 0x18
-/* Access rights (SDM Vol. 3C 25.4.1): present, DPL 0, granularity 4 KiB, 32-bit. */
+#define BOOT_CS X86_BOOT_CS
+#define BOOT_DS X86_BOOT_DS
+/* Access rights (SDM Vol. 3C 25.4.1): present, DPL 0, granularity 4 KiB, 32-bit (code: 64-bit,
+ * L set and D clear). */
 #define AR_CODE32 0xc09b /* execute/read, accessed */
+#define AR_CODE64 0xa09b
 #define AR_DATA32 0xc093 /* read/write, accessed */
 #define AR_TSS_BUSY 0x008b
 /* Real mode's: present, DPL 0, byte granularity, 16-bit. */
@@ -123,16 +127,18 @@ static void write_segment(uint32_t selector_field, uint16_t selector, uint64_t b
 	vmcs_write(VMCS_GUEST_ES_AR + 2 * index, ar);
 }
 
-/* The boot CPU's state: 32-bit protected mode, flat, paging off. */
-static void protected_mode_state(void)
+/* The boot CPU's segments: flat, 32-bit code or (code_ar AR_CODE64) 64-bit code, and the GDT
+ * at gdt (the boot tables') or none (0). */
+static void protected_mode_state(uint32_t code_ar, uint64_t gdt)
 {
-	write_segment(VMCS_GUEST_CS_SELECTOR, BOOT_CS, 0, 0xffffffff, AR_CODE32);
+	write_segment(VMCS_GUEST_CS_SELECTOR, BOOT_CS, 0, 0xffffffff, code_ar);
 	write_segment(VMCS_GUEST_SS_SELECTOR, BOOT_DS, 0, 0xffffffff, AR_DATA32);
 	write_segment(VMCS_GUEST_DS_SELECTOR, BOOT_DS, 0, 0xffffffff, AR_DATA32);
 	write_segment(VMCS_GUEST_ES_SELECTOR, BOOT_DS, 0, 0xffffffff, AR_DATA32);
 	write_segment(VMCS_GUEST_FS_SELECTOR, BOOT_DS, 0, 0xffffffff, AR_DATA32);
 	write_segment(VMCS_GUEST_GS_SELECTOR, BOOT_DS, 0, 0xffffffff, AR_DATA32);
-	vmcs_write(VMCS_GUEST_GDTR_LIMIT, 0);
+	vmcs_write(VMCS_GUEST_GDTR_BASE, gdt);
+	vmcs_write(VMCS_GUEST_GDTR_LIMIT, gdt ? X86_BOOT_GDT_LIMIT : 0);
 	vmcs_write(VMCS_GUEST_IDTR_LIMIT, 0);
 }
 
@@ -151,25 +157,30 @@ static void sipi_state(uint64_t start)
 }
 
 /* The boot state (arch_vcpu_set_entry, x86_vcpu_restart): the Linux boot protocol's protected
- * mode at the entry point, or real mode as a SIPI starts a CPU. */
+ * mode, or with boot tables its long mode, at the entry point; or real mode as a SIPI starts a
+ * CPU. */
 void x86_vmcs_boot_state(struct arch_vcpu *v)
 {
 	bool ap = v->boot_real_mode;
-	uint64_t cr0 = ap ? X86_CR0_ET : X86_CR0_PE | X86_CR0_ET;
+	bool long_mode = !ap && v->boot_tables;
+	uint64_t cr0 = ap ? X86_CR0_ET : X86_CR0_PE | X86_CR0_ET | (long_mode ? X86_CR0_PG : 0);
+	uint64_t cr4 = long_mode ? X86_CR4_PAE : 0;
 	uint64_t cr0_fixed0 = vmx_guest_cr0_fixed0(x86_vmx.cr0_fixed0, x86_vmx.controls.proc2);
 
 	vmcs_write(VMCS_CR0_SHADOW, cr0);
 	vmcs_write(VMCS_GUEST_CR0, vmx_fixed_cr(cr0, cr0_fixed0, x86_vmx.cr0_fixed1));
-	vmcs_write(VMCS_CR4_SHADOW, 0);
-	vmcs_write(VMCS_GUEST_CR4, vmx_fixed_cr(0, x86_vmx.cr4_fixed0, x86_vmx.cr4_fixed1));
-	vmcs_write(VMCS_GUEST_CR3, 0);
+	vmcs_write(VMCS_CR4_SHADOW, cr4);
+	vmcs_write(VMCS_GUEST_CR4, vmx_fixed_cr(cr4, x86_vmx.cr4_fixed0, x86_vmx.cr4_fixed1));
+	vmcs_write(VMCS_GUEST_CR3, long_mode ? v->boot_tables + X86_BOOT_PML4_OFFSET : 0);
+	vmcs_write(VMCS_GUEST_GDTR_BASE, 0);
 	if (ap)
 		sipi_state(v->boot_entry);
+	else if (long_mode)
+		protected_mode_state(AR_CODE64, v->boot_tables + X86_BOOT_GDT_OFFSET);
 	else
-		protected_mode_state();
+		protected_mode_state(AR_CODE32, 0);
 	write_segment(VMCS_GUEST_TR_SELECTOR, 0, 0, 0xffff, AR_TSS_BUSY);
 	write_segment(VMCS_GUEST_LDTR_SELECTOR, 0, 0, 0, AR_UNUSABLE);
-	vmcs_write(VMCS_GUEST_GDTR_BASE, 0);
 	vmcs_write(VMCS_GUEST_IDTR_BASE, 0);
 	vmcs_write(VMCS_GUEST_DR7, DR7_RESET);
 	vmcs_write(VMCS_GUEST_DEBUGCTL, 0);
@@ -182,9 +193,12 @@ void x86_vmcs_boot_state(struct arch_vcpu *v)
 	vmcs_write(VMCS_GUEST_SYSENTER_CS, 0);
 	vmcs_write(VMCS_GUEST_SYSENTER_ESP, 0);
 	vmcs_write(VMCS_GUEST_SYSENTER_EIP, 0);
-	vmcs_write(VMCS_GUEST_EFER, 0);
+	vmcs_write(VMCS_GUEST_EFER, long_mode ? X86_EFER_LME | X86_EFER_LMA : 0);
 	vmcs_write(VMCS_GUEST_PAT, X86_PAT_RESET);
-	v->entry_ctls &= ~VMX_ENTRY_IA32E_MODE_GUEST;
+	if (long_mode)
+		v->entry_ctls |= VMX_ENTRY_IA32E_MODE_GUEST;
+	else
+		v->entry_ctls &= ~VMX_ENTRY_IA32E_MODE_GUEST;
 	vmcs_write(VMCS_ENTRY_CONTROLS, v->entry_ctls);
 	v->proc &= ~VMX_PROC_INTERRUPT_WINDOW_EXITING;
 	vmcs_write(VMCS_PROC_CONTROLS, v->proc);

@@ -173,11 +173,23 @@ int arch_vcpu_create(const struct ax_allocator *alloc, const struct arch_vcpu_cr
 /* Frees a vCPU (unbound). */
 void arch_vcpu_destroy(struct arch_vcpu *v, const struct ax_allocator *alloc);
 
-/* Resets the vCPU to the state the architecture's boot protocol starts a CPU in (MMU off,
- * interrupts masked, no interrupt pending, its timer disarmed) at guest-physical entry, with
- * arg in the boot argument register. Called while the vCPU is unbound. Returns 0,
- * AXERR_BAD_STATE (bound). */
-int arch_vcpu_set_entry(struct arch_vcpu *v, gpa_t entry, uint64_t arg);
+/* Where and how a vCPU starts (arch_vcpu_set_entry). */
+struct arch_vcpu_entry {
+	gpa_t pc;     /* its first instruction */
+	uint64_t arg; /* the boot argument register's value */
+	/* 0: the boot protocol's start with translation off. Otherwise the guest-physical
+	 * address of boot tables the loader wrote in the backend's own layout (the descriptor
+	 * and page tables of a protocol that starts with translation on): the vCPU starts on
+	 * them. A backend without such a start refuses it. */
+	gpa_t boot_tables;
+};
+
+/* Resets the vCPU to the state the architecture's boot protocol starts a CPU in (interrupts
+ * masked, no interrupt pending, its timer disarmed; translation off, or on through e's boot
+ * tables) at e's pc with e's arg in the boot argument register. Called while the vCPU is
+ * unbound. Returns 0, AXERR_BAD_STATE (bound), AXERR_INVALID (boot tables this backend cannot
+ * start on, or not aligned as its layout needs). */
+int arch_vcpu_set_entry(struct arch_vcpu *v, const struct arch_vcpu_entry *e);
 
 /* Points the vCPU at its VM's stage-2 table. */
 int arch_vcpu_set_stage2(struct arch_vcpu *v, hpa_t root, const struct pt_format *fmt);

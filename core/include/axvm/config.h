@@ -102,6 +102,9 @@ struct axvm_config {
 	/* Physical CPU each vCPU runs on; -1 where the config leaves it to the host. */
 	int32_t vcpu_affinity[AXVM_MAX_VCPUS];
 	uint64_t entry; /* guest-physical entry point of vCPU 0 */
+	/* Where the boot tables vCPU 0 starts on lie (arch_vcpu_entry.boot_tables), written by
+	 * whoever writes its boot image; 0: none, it starts with translation off. */
+	uint64_t boot_tables;
 	enum axvm_reset_action on_reset;
 	const char *bootargs; /* /chosen bootargs for the guest's devicetree; "" for none */
 	size_t memory_count;

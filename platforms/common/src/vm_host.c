@@ -180,7 +180,9 @@ static bool start_one(size_t idx, const struct vm_bundle_vm *b, const struct axv
 		add_entities(idx, vm);
 		err = axvm_boot(vm);
 		if (err)
-			ax_diag_set(&diag, err, "booting: %s", ax_strerror(err));
+			ax_diag_set(&diag, err, "vcpu 0 cannot start at 0x%llx%s",
+				    (unsigned long long)cfg.entry,
+				    cfg.boot_tables ? " on its boot-tables" : "");
 	}
 	if (err) {
 		kprintf("vm %s: not started: %s (%s)\n", b->node, diag.msg, ax_strerror(err));

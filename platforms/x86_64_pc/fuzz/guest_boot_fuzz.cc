@@ -1,8 +1,9 @@
 /* libFuzzer target: a Linux VM's boot parameters from a hostile kernel image (the VM bundle's
  * bytes) and a configuration varied by the input: the setup header's fields overwritten, the
- * image cut anywhere, the load address, entry, vCPU count, command line and initrd size chosen
- * by the input. Checked: every outcome is a documented error or boot parameters within the
- * buffer, with the kernel image a part of the bytes given. */
+ * image cut anywhere, the load address, entry (either of the kernel's or another), boot tables,
+ * vCPU count, command line and initrd size chosen by the input. Checked: every outcome is a
+ * documented error or boot parameters within the buffer, with the kernel image a part of the bytes
+ * given. */
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -16,6 +17,7 @@
 extern "C" {
 #include <axaddrspace/pt_format.h>
 #include <axvm/error.h>
+#include <x86_vcpu/boot_tables.h>
 
 #include "platforms/x86_64_pc/guest_boot.h"
 }
@@ -48,7 +50,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cfg.images[1] = {AXVM_IMAGE_BOOT_PARAMS, in.ConsumeIntegralInRange<uint64_t>(0, 0xa0000),
 			 0};
 	cfg.images[2] = {AXVM_IMAGE_INITRD, in.ConsumeIntegral<uint64_t>(), 0};
-	cfg.entry = in.ConsumeBool() ? cfg.images[0].load_gpa : in.ConsumeIntegral<uint32_t>();
+	switch (in.ConsumeIntegralInRange<int>(0, 2)) {
+	case 0:
+		cfg.entry = cfg.images[0].load_gpa;
+		break;
+	case 1:
+		cfg.entry = cfg.images[0].load_gpa + 0x200;
+		break;
+	default:
+		cfg.entry = in.ConsumeIntegral<uint32_t>();
+	}
+	cfg.boot_tables =
+	    in.ConsumeBool() ? cfg.images[1].load_gpa + in.ConsumeIntegral<uint16_t>() : 0;
 	cfg.device_count = 1;
 	std::strcpy(cfg.devices[0].compatible, "intel,ce4100-ioapic");
 	cfg.devices[0].gpa = 0xfec00000;
@@ -61,6 +74,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (err)
 		return 0;
 	FuzzRequire(used <= out.size(), "within the buffer");
+	FuzzRequire(!cfg.boot_tables ||
+			(cfg.boot_tables - cfg.images[1].load_gpa + X86_BOOT_TABLES_SIZE <= used),
+		    "the boot tables are inside what the VM loads");
 	FuzzRequire(kernel.data >= bz.data() &&
 			static_cast<const uint8_t *>(kernel.data) + kernel.size <=
 			    bz.data() + bz.size(),

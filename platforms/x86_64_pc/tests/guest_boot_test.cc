@@ -9,6 +9,7 @@ extern "C" {
 #include <axaddrspace/pt_format.h>
 #include <axvm/error.h>
 #include <libfdt.h>
+#include <x86_vcpu/boot_tables.h>
 
 #include "platforms/x86_64_pc/guest_boot.h"
 }
@@ -226,16 +227,81 @@ TEST(GuestBoot, RelocatableKernelAtAnAlignedAddress)
 	EXPECT_EQ(Generate(vm.cfg, bz).err, AXERR_BAD_CONFIG);
 }
 
+constexpr uint64_t kTables = kParams + 0x2000;
+
+TEST(GuestBoot, The64BitEntryGetsItsBootTablesAfterTheCommandLine)
+{
+	Vm vm;
+	vm.cfg.entry = 0x100200;
+	vm.cfg.boot_tables = kTables;
+	std::vector<uint8_t> bz = BzImage();
+	Result r = Generate(vm.cfg, bz);
+	std::vector<uint8_t> tables(X86_BOOT_TABLES_SIZE);
+
+	ASSERT_EQ(r.err, AX_OK) << r.diag.msg;
+	ASSERT_EQ(x86_boot_tables_write(tables.data(), tables.size(), kTables), AX_OK);
+	EXPECT_EQ(std::memcmp(r.out.data() + (kTables - kParams), tables.data(), tables.size()), 0);
+	// The PML4 names the tables' own PDPT by its guest-physical address.
+	EXPECT_EQ(Get(r.out.data() + (kTables - kParams) + X86_BOOT_PML4_OFFSET, 8) & ~0xfffull,
+		  kTables + 0x2000);
+	EXPECT_STREQ(reinterpret_cast<const char *>(r.out.data() + 4096), "console=ttyS0 quiet");
+	EXPECT_EQ(std::memcmp(r.out.data() + kMpOffset, "_MP_", 4), 0);
+	EXPECT_GE(r.used, kTables + X86_BOOT_TABLES_SIZE - kParams);
+}
+
+TEST(GuestBoot, RefusesAnEntryThatIsNeitherOrTablesThatDoNotFit)
+{
+	std::vector<uint8_t> bz = BzImage();
+	auto refused = [&](const Vm &vm, const std::vector<uint8_t> &image, const char *why) {
+		Result r = Generate(vm.cfg, image);
+		EXPECT_EQ(r.err, AXERR_BAD_CONFIG) << why;
+		EXPECT_NE(std::strstr(r.diag.msg, why), nullptr) << r.diag.msg;
+	};
+	{
+		Vm vm;
+		vm.cfg.entry = 0x100200; // the 64-bit entry without tables
+		refused(vm, bz, "boot-tables");
+	}
+	{
+		Vm vm;
+		vm.cfg.boot_tables = kTables; // tables for the 32-bit entry
+		refused(vm, bz, "boot-tables");
+	}
+	{
+		Vm vm;
+		vm.cfg.entry = 0x100100;
+		vm.cfg.boot_tables = kTables;
+		refused(vm, bz, "neither");
+	}
+	{
+		Vm vm;
+		std::vector<uint8_t> bz32 = bz;
+		Put(bz32, 0x236, 2, 0x7e); // no XLF_KERNEL_64
+		vm.cfg.entry = 0x100200;
+		vm.cfg.boot_tables = kTables;
+		refused(vm, bz32, "64-bit entry");
+	}
+	for (uint64_t tables :
+	     std::vector<uint64_t>{kTables + 8, kParams + 0x1000, kParams, 0x9a000, 0x80000}) {
+		Vm vm; // misaligned, over the command line or boot_params, into the ACPI tables,
+		       // below boot-params
+		vm.cfg.entry = 0x100200;
+		vm.cfg.boot_tables = tables;
+		EXPECT_EQ(Generate(vm.cfg, bz).err, AXERR_BAD_CONFIG) << std::hex << tables;
+	}
+	{
+		Vm vm; // a kernel reaching past the 4 GiB the tables map
+		vm.cfg.memory[0].size = 5ull << 30;
+		vm.cfg.images[0].load_gpa = 0xff000000;
+		vm.cfg.entry = 0xff000200;
+		vm.cfg.boot_tables = kTables;
+		refused(vm, bz, "4 GiB");
+	}
+}
+
 TEST(GuestBoot, RefusesWhatCannotBoot)
 {
 	std::vector<uint8_t> bz = BzImage();
-	{
-		Vm vm;
-		vm.cfg.entry = 0x100200; // the 64-bit entry: vCPU 0 enters in 32-bit mode
-		Result r = Generate(vm.cfg, bz);
-		EXPECT_EQ(r.err, AXERR_BAD_CONFIG);
-		EXPECT_NE(std::strstr(r.diag.msg, "entry"), nullptr) << r.diag.msg;
-	}
 	{
 		Vm vm;
 		vm.cfg.memory[0].size = 16 << 20; // init_size is 32 MiB

@@ -13,6 +13,8 @@
 #define SIM_GPRS 32
 #define SIM_MAX_VECTOR 256
 #define SIM_MAX_INJECTED 64
+/* The alignment the fake CPU's boot tables need; others are refused as a backend does. */
+#define SIM_BOOT_TABLES_ALIGN 4096
 
 /* Where a read access exit's value goes when core completes it: width bytes sign- or
  * zero-extended, then cut to reg_width bytes (a 32-bit register; 0 or 8: all 64 bits). */
@@ -31,6 +33,7 @@ struct sim_vcpu {
 	uint64_t gpr[SIM_GPRS];
 	uint64_t entry;
 	uint64_t entry_arg;
+	uint64_t entry_tables; /* the boot tables of the last set_entry, 0: none */
 	bool entry_set;
 	hpa_t stage2_root;
 	const struct pt_format *stage2_fmt;
