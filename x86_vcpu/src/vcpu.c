@@ -101,6 +101,16 @@ static void xsave_reset(void *area)
 	*(uint32_t *)((char *)area + XSAVE_MXCSR_OFFSET) = XSAVE_MXCSR_RESET;
 }
 
+/* EDX as the CPU leaves reset: its signature (SDM Vol. 3A 9.1.4), the CPUID.1 EAX the guest
+ * also reads. */
+static uint64_t reset_edx(void)
+{
+	uint32_t r[4];
+
+	x86_cpuid(1, 0, r);
+	return r[0];
+}
+
 /* The registers of the boot state; the VMCS's part is written at the next bind (or now, by
  * x86_vcpu_restart). */
 static void reset_state(struct arch_vcpu *v, uint64_t entry, uint64_t arg)
@@ -124,18 +134,30 @@ static void reset_state(struct arch_vcpu *v, uint64_t entry, uint64_t arg)
 	v->dr6 = DR6_RESET;
 }
 
-/* The Linux boot protocol's start: 32-bit protected mode with paging off, or with boot tables
- * (x86_vcpu/boot_tables.h) long mode on them; ESI/RSI the argument. */
+/* vCPU 0 starts by the Linux boot protocol: 32-bit protected mode with paging off, or with boot
+ * tables (x86_vcpu/boot_tables.h) long mode on them, ESI/RSI the argument; or, at the reset
+ * vector, as the CPU leaves reset. Core starts any other vCPU only for a SIPI (vcpu_lapic.c). */
+static enum x86_boot_mode boot_mode(const struct arch_vcpu *v, const struct arch_vcpu_entry *e)
+{
+	if (v->vcpu_id != 0)
+		return X86_BOOT_SIPI;
+	if (e->pc.v == X86_RESET_VECTOR)
+		return X86_BOOT_RESET;
+	return e->boot_tables.v ? X86_BOOT_LONG : X86_BOOT_PROTECTED;
+}
+
 int arch_vcpu_set_entry(struct arch_vcpu *v, const struct arch_vcpu_entry *e)
 {
 	if (v->bound)
 		return AXERR_BAD_STATE;
-	if (e->boot_tables.v % X86_BOOT_TABLES_ALIGN)
+	if (e->boot_tables.v % X86_BOOT_TABLES_ALIGN ||
+	    (e->boot_tables.v && boot_mode(v, e) != X86_BOOT_LONG))
 		return AXERR_INVALID;
 	reset_state(v, e->pc.v, e->arg);
 	v->boot_tables = e->boot_tables.v;
-	/* Core starts only vCPU 0 itself; any other starts through a SIPI (vcpu_lapic.c). */
-	v->boot_real_mode = v->vcpu_id != 0;
+	v->boot_mode = boot_mode(v, e);
+	if (v->boot_mode == X86_BOOT_RESET)
+		v->regs.r[GPR_RDX] = reset_edx();
 	v->state_pending = true;
 	v->init_pending = false;
 	v->wait_for_sipi = false;
@@ -147,7 +169,7 @@ int arch_vcpu_set_entry(struct arch_vcpu *v, const struct arch_vcpu_entry *e)
 void x86_vcpu_restart(struct arch_vcpu *v, uint64_t entry)
 {
 	reset_state(v, entry, 0);
-	v->boot_real_mode = true;
+	v->boot_mode = X86_BOOT_SIPI;
 	/* The extended state and the swapped MSRs are live while bound. */
 	x86_xsetbv(0, x86_vmx.xcr0_supported);
 	x86_xrstor(v->xsave, x86_vmx.xcr0_supported);

@@ -47,6 +47,17 @@ enum x86_pending {
 	PENDING_IO,   /* IN or OUT: io_in, io_size */
 };
 
+/* How a vCPU starts (arch_vcpu_set_entry, a SIPI). */
+enum x86_boot_mode {
+	X86_BOOT_PROTECTED, /* the Linux boot protocol's 32-bit entry: protected mode, paging off */
+	X86_BOOT_LONG,	    /* its 64-bit entry: long mode on the boot tables */
+	X86_BOOT_RESET,	    /* as the CPU leaves reset: real mode at the reset vector */
+	X86_BOOT_SIPI,	    /* as a SIPI starts a CPU: real mode at the start page */
+};
+
+/* The reset vector: an entry there starts the vCPU as the CPU leaves reset (firmware). */
+#define X86_RESET_VECTOR 0xfffffff0ull
+
 struct arch_vcpu {
 	struct x86_gprs regs; /* first: vmx_entry.S addresses it through the vCPU */
 	uint64_t cr2;	      /* not in the VMCS: loaded around each entry */
@@ -78,11 +89,9 @@ struct arch_vcpu {
 	 * the host's; MTRRCAP reports no variable or fixed ranges). */
 	uint64_t mtrr_def_type;
 	uint64_t msrs[SWAP_MSRS];
-	/* The boot state for the next bind: entry point, argument and boot tables (set_entry;
-	 * 0: protected mode, else long mode on them), and whether it is a SIPI's real-mode start
-	 * rather than the boot protocol's. */
+	/* The boot state for the next bind: entry point, argument, boot tables and mode. */
 	uint64_t boot_entry, boot_arg, boot_tables;
-	bool boot_real_mode;
+	enum x86_boot_mode boot_mode;
 	/* An event to inject at the next entry (interruption information, error code,
 	 * instruction length), and vectored interrupts waiting (a bit per vector). */
 	uint32_t inject_info;

@@ -25,6 +25,9 @@
 #define AR_CODE16 0x009b
 #define AR_DATA16 0x0093
 #define AR_UNUSABLE (1u << 16)
+/* CS as the CPU leaves reset: IP 0xfff0 from this base is the reset vector. */
+#define RESET_CS 0xf000
+#define RESET_CS_BASE 0xffff0000ull
 #define RFLAGS_FIXED (1ull << 1)
 #define DR7_RESET 0x400
 #define EXCEPTION_AC 17
@@ -142,11 +145,12 @@ static void protected_mode_state(uint32_t code_ar, uint64_t gdt)
 	vmcs_write(VMCS_GUEST_IDTR_LIMIT, 0);
 }
 
-/* An application processor's state after INIT and a SIPI (SDM Vol. 3A 9.4.4 and Table 9-1):
- * real mode at CS = the start page's segment, IP 0. */
-static void sipi_state(uint64_t start)
+/* Real mode (SDM Vol. 3A Table 9-1) with CS selector and base: an application processor's
+ * after INIT and a SIPI (9.4.4: the start page's segment, IP 0), or the CPU's as it leaves reset
+ * (CS 0xf000 with base 0xffff0000, IP 0xfff0: the reset vector). */
+static void real_mode_state(uint16_t cs, uint64_t cs_base)
 {
-	write_segment(VMCS_GUEST_CS_SELECTOR, (uint16_t)(start >> 4), start, 0xffff, AR_CODE16);
+	write_segment(VMCS_GUEST_CS_SELECTOR, cs, cs_base, 0xffff, AR_CODE16);
 	write_segment(VMCS_GUEST_SS_SELECTOR, 0, 0, 0xffff, AR_DATA16);
 	write_segment(VMCS_GUEST_DS_SELECTOR, 0, 0, 0xffff, AR_DATA16);
 	write_segment(VMCS_GUEST_ES_SELECTOR, 0, 0, 0xffff, AR_DATA16);
@@ -156,36 +160,63 @@ static void sipi_state(uint64_t start)
 	vmcs_write(VMCS_GUEST_IDTR_LIMIT, 0xffff);
 }
 
+/* CR0 as each boot mode starts; at reset with caches off (CD and NW, kept in the shadow only). */
+static uint64_t boot_cr0(enum x86_boot_mode mode)
+{
+	switch (mode) {
+	case X86_BOOT_PROTECTED:
+		return X86_CR0_PE | X86_CR0_ET;
+	case X86_BOOT_LONG:
+		return X86_CR0_PE | X86_CR0_PG | X86_CR0_ET;
+	case X86_BOOT_RESET:
+		return X86_CR0_CD | X86_CR0_NW | X86_CR0_ET;
+	case X86_BOOT_SIPI:
+		break;
+	}
+	return X86_CR0_ET;
+}
+
 /* The boot state (arch_vcpu_set_entry, x86_vcpu_restart): the Linux boot protocol's protected
- * mode, or with boot tables its long mode, at the entry point; or real mode as a SIPI starts a
- * CPU. */
+ * mode, or with boot tables its long mode, at the entry point; real mode at the reset vector as
+ * the CPU leaves reset, or as a SIPI starts a CPU. */
 void x86_vmcs_boot_state(struct arch_vcpu *v)
 {
-	bool ap = v->boot_real_mode;
-	bool long_mode = !ap && v->boot_tables;
-	uint64_t cr0 = ap ? X86_CR0_ET : X86_CR0_PE | X86_CR0_ET | (long_mode ? X86_CR0_PG : 0);
+	enum x86_boot_mode mode = v->boot_mode;
+	bool long_mode = mode == X86_BOOT_LONG;
+	uint64_t cr0 = boot_cr0(mode);
 	uint64_t cr4 = long_mode ? X86_CR4_PAE : 0;
 	uint64_t cr0_fixed0 = vmx_guest_cr0_fixed0(x86_vmx.cr0_fixed0, x86_vmx.controls.proc2);
 
 	vmcs_write(VMCS_CR0_SHADOW, cr0);
-	vmcs_write(VMCS_GUEST_CR0, vmx_fixed_cr(cr0, cr0_fixed0, x86_vmx.cr0_fixed1));
+	vmcs_write(VMCS_GUEST_CR0,
+		   vmx_fixed_cr(cr0 & ~(X86_CR0_CD | X86_CR0_NW), cr0_fixed0, x86_vmx.cr0_fixed1));
 	vmcs_write(VMCS_CR4_SHADOW, cr4);
 	vmcs_write(VMCS_GUEST_CR4, vmx_fixed_cr(cr4, x86_vmx.cr4_fixed0, x86_vmx.cr4_fixed1));
 	vmcs_write(VMCS_GUEST_CR3, long_mode ? v->boot_tables + X86_BOOT_PML4_OFFSET : 0);
 	vmcs_write(VMCS_GUEST_GDTR_BASE, 0);
-	if (ap)
-		sipi_state(v->boot_entry);
-	else if (long_mode)
-		protected_mode_state(AR_CODE64, v->boot_tables + X86_BOOT_GDT_OFFSET);
-	else
+	switch (mode) {
+	case X86_BOOT_PROTECTED:
 		protected_mode_state(AR_CODE32, 0);
+		break;
+	case X86_BOOT_LONG:
+		protected_mode_state(AR_CODE64, v->boot_tables + X86_BOOT_GDT_OFFSET);
+		break;
+	case X86_BOOT_RESET:
+		real_mode_state(RESET_CS, RESET_CS_BASE);
+		break;
+	case X86_BOOT_SIPI:
+		real_mode_state((uint16_t)(v->boot_entry >> 4), v->boot_entry);
+		break;
+	}
 	write_segment(VMCS_GUEST_TR_SELECTOR, 0, 0, 0xffff, AR_TSS_BUSY);
 	write_segment(VMCS_GUEST_LDTR_SELECTOR, 0, 0, 0, AR_UNUSABLE);
 	vmcs_write(VMCS_GUEST_IDTR_BASE, 0);
 	vmcs_write(VMCS_GUEST_DR7, DR7_RESET);
 	vmcs_write(VMCS_GUEST_DEBUGCTL, 0);
 	vmcs_write(VMCS_GUEST_RSP, 0);
-	vmcs_write(VMCS_GUEST_RIP, ap ? 0 : v->boot_entry);
+	vmcs_write(VMCS_GUEST_RIP, mode == X86_BOOT_SIPI    ? 0
+				   : mode == X86_BOOT_RESET ? v->boot_entry - RESET_CS_BASE
+							    : v->boot_entry);
 	vmcs_write(VMCS_GUEST_RFLAGS, RFLAGS_FIXED);
 	vmcs_write(VMCS_GUEST_PENDING_DEBUG, 0);
 	vmcs_write(VMCS_GUEST_INTERRUPTIBILITY, 0);
