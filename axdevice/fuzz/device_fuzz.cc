@@ -1,12 +1,11 @@
 /* libFuzzer target: one device model (FUZZ_MODEL: 0 NS16550A, 1 PL011, 2 PLIC, 3 I/O APIC,
- * 4 CMOS clock, 5 ACPI sleep registers, 6 8042, whose reset and power-off requests must come
- * only from the documented writes) on
- * a device set as a VM has it, driven by a random sequence of guest accesses (any address near
- * the window, any width, any value) and host events (received bytes, interrupt levels). Checked
- * on every step: reads come back within their width, errors are the documented ones, interrupt
- * lines are reported only when they change, and the I/O APIC's messages carry a legal vector to
- * existing vCPUs. The UART models are wired to a PLIC, as on riscv64, so that their interrupts
- * travel. */
+ * 4 CMOS clock, 5 ACPI sleep registers, 6 8042, 7 PCI host bridge (mechanism #1), whose reset and
+ * power-off requests must come only from the documented writes) on a device set as a VM has it,
+ * driven by a random sequence of guest accesses (any address near the window, any width, any value)
+ * and host events (received bytes, interrupt levels). Checked on every step: reads come back within
+ * their width, errors are the documented ones, interrupt lines are reported only when they change,
+ * and the I/O APIC's messages carry a legal vector to existing vCPUs. The UART models are wired to
+ * a PLIC, as on riscv64, so that their interrupts travel. */
 #include <cstdint>
 #include <cstdlib>
 #include <vector>
@@ -23,6 +22,7 @@ extern "C" {
 #include <axdevice/i8042.h>
 #include <axdevice/ioapic.h>
 #include <axdevice/irqchip.h>
+#include <axdevice/pci_host_cf8.h>
 #include <axdevice/plic.h>
 #include <axdevice/rtc_cmos.h>
 #include <axdevice/uart.h>
@@ -131,6 +131,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else if (FUZZ_MODEL == 6) {
 		FuzzRequire(axdevice_i8042_create(&mem.ops, &system_host, &dev) == AX_OK, "i8042");
 		window = 5; /* data at +0, command at +4, as ports 0x60 and 0x64 */
+	} else if (FUZZ_MODEL == 7) {
+		FuzzRequire(axdevice_pci_host_cf8_create(&mem.ops, &dev) == AX_OK, "pci host");
+		window = AXDEVICE_PCI_HOST_CF8_SIZE;
 	}
 	uint64_t base = FUZZ_MODEL == 2 ? kPlicBase : kBase;
 	if (FUZZ_MODEL == 2)

@@ -46,7 +46,8 @@ static const struct axdevice_model *const own_models[] = {&ns16550_model,
 							  &axdevice_ioapic_model,
 							  &axdevice_i8042_model,
 							  &axdevice_rtc_cmos_model,
-							  &axdevice_acpi_sleep_model};
+							  &axdevice_acpi_sleep_model,
+							  &axdevice_pci_host_cf8_model};
 
 static bool answers(const struct axdevice_model *m, const char *compatible)
 {

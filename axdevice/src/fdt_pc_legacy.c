@@ -3,6 +3,7 @@
 
 #include <axdevice/acpi_sleep.h>
 #include <axdevice/i8042.h>
+#include <axdevice/pci_host_cf8.h>
 #include <axdevice/rtc_cmos.h>
 #include <axvm/error.h>
 
@@ -71,3 +72,25 @@ static const char *const acpi_sleep_compatibles[] = {"axvm,acpi-sleep-registers"
 
 const struct axdevice_model axdevice_acpi_sleep_model = {
     acpi_sleep_compatibles, AXDEVICE_ROLE_OTHER, create_acpi_sleep, NULL};
+
+static int create_pci_host_cf8(const struct axdevice_model_ctx *ctx, struct axdevice **dev)
+{
+	const struct axdevice_fdt_node *n = ctx->node;
+	int err;
+
+	if (ctx->windows != 1 || ctx->size != AXDEVICE_PCI_HOST_CF8_SIZE)
+		return ax_diag_set(n->diag, AXERR_BAD_CONFIG,
+				   "%s: reg: expected one entry of %d bytes, CONFIG_ADDRESS and "
+				   "CONFIG_DATA",
+				   n->path, AXDEVICE_PCI_HOST_CF8_SIZE);
+	err = axdevice_pci_host_cf8_create(ctx->alloc, dev);
+	if (err)
+		return ax_diag_set(n->diag, err, "%s: creating the PCI host bridge: %s", n->path,
+				   ax_strerror(err));
+	return AX_OK;
+}
+
+static const char *const pci_host_cf8_compatibles[] = {"axvm,pci-host-cf8", NULL};
+
+const struct axdevice_model axdevice_pci_host_cf8_model = {
+    pci_host_cf8_compatibles, AXDEVICE_ROLE_OTHER, create_pci_host_cf8, NULL};

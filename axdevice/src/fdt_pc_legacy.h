@@ -1,5 +1,6 @@
 /* The PC's system devices from their devicetree nodes: the keyboard controller (Linux's
- * intel,8042 binding), the CMOS clock (motorola,mc146818) and the ACPI sleep registers. */
+ * intel,8042 binding), the CMOS clock (motorola,mc146818), the ACPI sleep registers and the PCI
+ * host bridge on ports 0xcf8-0xcff. */
 #ifndef AXDEVICE_SRC_FDT_PC_LEGACY_H
 #define AXDEVICE_SRC_FDT_PC_LEGACY_H
 
@@ -27,5 +28,13 @@ extern const struct axdevice_model axdevice_rtc_cmos_model;
  * message naming the node, for another reg; AXERR_NO_MEMORY.
  */
 extern const struct axdevice_model axdevice_acpi_sleep_model;
+
+/*
+ * The PCI host bridge's model ("axvm,pci-host-cf8": no binding exists for configuration
+ * mechanism #1 on ports; axdevice/pci_host_cf8.h). The node's reg: CONFIG_ADDRESS and
+ * CONFIG_DATA (<1 0xcf8 8> on a PC's ISA bus). AXERR_BAD_CONFIG, with a message naming the
+ * node, for another reg; AXERR_NO_MEMORY.
+ */
+extern const struct axdevice_model axdevice_pci_host_cf8_model;
 
 #endif

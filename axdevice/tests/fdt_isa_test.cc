@@ -184,6 +184,23 @@ TEST_F(FdtIsaTest, TheSleepRegistersPowerTheVmOff)
 	EXPECT_EQ(requests[0], std::make_pair(1u, AXDEVICE_SYSTEM_OFF));
 }
 
+TEST_F(FdtIsaTest, ThePciHostBridgeAnswersAtCf8AndCfc)
+{
+	axdevice *pci = nullptr;
+	uint64_t value = 0;
+
+	EXPECT_EQ(AddNode("/isa/short-pci@icf8"), AXERR_BAD_CONFIG);
+	EXPECT_EQ(
+	    std::string(diag.msg).rfind("/isa/short-pci@icf8: reg: expected one entry of 8", 0), 0u)
+	    << diag.msg;
+	EXPECT_EQ(Devices(AXDEVICE_PORT_IO), 0u);
+	ASSERT_EQ(AddNode("/isa/pci@icf8", &pci), AX_OK) << diag.msg;
+	EXPECT_EQ(axdevice_set_find(&set, AXDEVICE_PORT_IO, 0xcff, nullptr), pci);
+	ASSERT_EQ(axdevice_set_write(&set, AXDEVICE_PORT_IO, 0, 0xcf8, 4, 0x80000008), AX_OK);
+	ASSERT_EQ(axdevice_set_read(&set, AXDEVICE_PORT_IO, 0, 0xcfe, 2, &value), AX_OK);
+	EXPECT_EQ(value, 0x0600u) << "a host bridge";
+}
+
 TEST_F(FdtIsaTest, TheClockAndSleepRegistersNeedTheirTwoPorts)
 {
 	for (const char *path : {"/isa/wide-rtc@i70", "/isa/short-sleep@i600"}) {
