@@ -148,14 +148,15 @@ static enum x86_boot_mode boot_mode(const struct arch_vcpu *v, const struct arch
 
 int arch_vcpu_set_entry(struct arch_vcpu *v, const struct arch_vcpu_entry *e)
 {
+	enum x86_boot_mode mode = boot_mode(v, e);
+
 	if (v->bound)
 		return AXERR_BAD_STATE;
-	if (e->boot_tables.v % X86_BOOT_TABLES_ALIGN ||
-	    (e->boot_tables.v && boot_mode(v, e) != X86_BOOT_LONG))
+	if (e->boot_tables.v % X86_BOOT_TABLES_ALIGN || (e->boot_tables.v && mode != X86_BOOT_LONG))
 		return AXERR_INVALID;
 	reset_state(v, e->pc.v, e->arg);
 	v->boot_tables = e->boot_tables.v;
-	v->boot_mode = boot_mode(v, e);
+	v->boot_mode = mode;
 	if (v->boot_mode == X86_BOOT_RESET)
 		v->regs.r[GPR_RDX] = reset_edx();
 	v->state_pending = true;

@@ -156,6 +156,7 @@ static void real_mode_state(uint16_t cs, uint64_t cs_base)
 	write_segment(VMCS_GUEST_ES_SELECTOR, 0, 0, 0xffff, AR_DATA16);
 	write_segment(VMCS_GUEST_FS_SELECTOR, 0, 0, 0xffff, AR_DATA16);
 	write_segment(VMCS_GUEST_GS_SELECTOR, 0, 0, 0xffff, AR_DATA16);
+	vmcs_write(VMCS_GUEST_GDTR_BASE, 0);
 	vmcs_write(VMCS_GUEST_GDTR_LIMIT, 0xffff);
 	vmcs_write(VMCS_GUEST_IDTR_LIMIT, 0xffff);
 }
@@ -193,7 +194,6 @@ void x86_vmcs_boot_state(struct arch_vcpu *v)
 	vmcs_write(VMCS_CR4_SHADOW, cr4);
 	vmcs_write(VMCS_GUEST_CR4, vmx_fixed_cr(cr4, x86_vmx.cr4_fixed0, x86_vmx.cr4_fixed1));
 	vmcs_write(VMCS_GUEST_CR3, long_mode ? v->boot_tables + X86_BOOT_PML4_OFFSET : 0);
-	vmcs_write(VMCS_GUEST_GDTR_BASE, 0);
 	switch (mode) {
 	case X86_BOOT_PROTECTED:
 		protected_mode_state(AR_CODE32, 0);
